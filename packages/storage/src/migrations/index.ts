@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import type { DialectCapabilities } from '../capabilities.js';
+import { foundationMigration } from './0001-foundation.js';
+
+/**
+ * Every migration, in order. Names never change once released; a schema change is a new entry.
+ * They are listed in code (not read from a folder) so the compiled package needs no file lookups.
+ */
+export function allMigrations(caps: DialectCapabilities): Record<string, Migration> {
+  return {
+    '0001-foundation': foundationMigration(caps),
+  };
+}

@@ -1,0 +1,49 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { POSTGRES_CAPABILITIES } from './capabilities.js';
+import type { Database } from './database.js';
+import { KyselyStore } from './kysely-store.js';
+import { migrateToLatest } from './migrate.js';
+import { StoreError } from './store-error.js';
+
+export interface PostgresStoreOptions {
+  /** Schema to keep every table in (created if missing); tests give each run its own. */
+  schema?: string;
+  /** Largest number of pooled connections. */
+  maxConnections?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Connects to PostgreSQL at `url` and applies every pending migration. */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<KyselyStore> {
+  const schema = options.schema;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name "${schema}"`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    await migrateToLatest(db as Kysely<unknown>, POSTGRES_CAPABILITIES);
+  } catch (error) {
+    await db.destroy();
+    throw translatePostgresError(error);
+  }
+  return new KyselyStore(db, POSTGRES_CAPABILITIES, translatePostgresError);
+}
+
+export function translatePostgresError(error: unknown): StoreError {
+  if (error instanceof StoreError) return error;
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (code === '23505') return new StoreError('duplicate', 'a row with the same key already exists', { cause: error });
+  // Connection failures (class 08), shutdown (57P0x), too many connections, and socket errors.
+  if (/^08|^57P0|^53300$|^ECONN|^ENOTFOUND$|^ETIMEDOUT$/.test(code)) {
+    return new StoreError('unavailable', `database is unavailable (${code})`, { cause: error });
+  }
+  return new StoreError('internal', error instanceof Error && !code ? error.message : 'database error', { cause: error });
+}

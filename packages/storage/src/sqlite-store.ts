@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { SQLITE_CAPABILITIES } from './capabilities.js';
+import type { Database } from './database.js';
+import { KyselyStore } from './kysely-store.js';
+import { migrateToLatest } from './migrate.js';
+import { StoreError } from './store-error.js';
+
+/**
+ * Opens (creating if needed) the embedded SQLite store at `file` (`:memory:` for a throwaway
+ * one) and applies every pending migration.
+ */
+export async function openSqliteStore(file: string): Promise<KyselyStore> {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new SqliteDatabase(file);
+  // WAL lets reads proceed during a write; NORMAL sync is durable at checkpoints and much faster.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>, SQLITE_CAPABILITIES);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return new KyselyStore(db, SQLITE_CAPABILITIES, translateSqliteError);
+}
+
+export function translateSqliteError(error: unknown): StoreError {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return new StoreError('duplicate', 'a row with the same key already exists', { cause: error });
+  }
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_FULL' || code === 'SQLITE_CANTOPEN') {
+    return new StoreError('unavailable', `database is unavailable (${code})`, { cause: error });
+  }
+  return new StoreError('internal', 'database error', { cause: error });
+}

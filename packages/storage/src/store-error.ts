@@ -1,0 +1,16 @@
+/**
+ * The failures the storage layer reports. Driver errors are translated into these at the
+ * boundary so that raw driver messages never reach a client.
+ */
+export type StoreErrorCode = 'duplicate' | 'invalid_cursor' | 'unavailable' | 'internal';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}

@@ -1,0 +1,119 @@
+import type {
+  ApiKeyRole,
+  CustomTemplate,
+  DataSource,
+  DataSourceStatus,
+  IconMimeType,
+  Provider,
+  ProviderOptions,
+  ProviderState,
+  ProviderTypes,
+} from '@accessgraph/contract';
+import type { FilterNode, KeysetValue, OrderTerm } from '@accessgraph/core';
+
+/** A request for one page of a list, already parsed and checked by the caller. */
+export interface ListRequest {
+  filter?: FilterNode;
+  order: OrderTerm[];
+  pageSize: number;
+  /** Sort key of the last row of the previous page (from its page token). */
+  after?: KeysetValue[];
+}
+
+/** One page; `nextAfter` is the sort key to continue from, absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextAfter?: KeysetValue[];
+}
+
+/** Fields a provider list can be filtered and sorted by. */
+export const PROVIDER_LIST_FIELDS = ['id', 'name', 'state', 'custom_template', 'created_at'] as const;
+/** Fields a data source list can be filtered and sorted by. */
+export const DATA_SOURCE_LIST_FIELDS = ['id', 'name', 'status', 'created_at'] as const;
+
+export interface NewProvider {
+  id: string;
+  name: string;
+  customTemplate: CustomTemplate;
+  provisioning: boolean;
+  options: ProviderOptions;
+  state: ProviderState;
+  now: string;
+}
+
+export interface ProviderChanges {
+  name?: string;
+  provisioning?: boolean;
+  options?: ProviderOptions;
+  now: string;
+}
+
+export interface NewDataSource {
+  id: string;
+  providerId: string;
+  name: string;
+  now: string;
+}
+
+export interface StoredIcon {
+  providerId: string;
+  mimeType: IconMimeType;
+  base64: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  role: ApiKeyRole;
+  keyHash: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/**
+ * The only door to the database. Implementations: SQLite (embedded default) and PostgreSQL;
+ * one contract test suite runs unchanged against both. Every method that writes runs in one
+ * transaction; a method that throws has changed nothing.
+ */
+export interface Store {
+  /** Which engine this store runs on, for /healthz and logs. */
+  readonly engine: 'sqlite' | 'postgres';
+  /** Checks that the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Creates a provider; throws StoreError('duplicate') if the name (any case) is taken. */
+  createProvider(input: NewProvider): Promise<Provider>;
+  getProvider(id: string): Promise<Provider | undefined>;
+  listProviders(request: ListRequest): Promise<Page<Provider>>;
+  /** Updates a provider; undefined if it does not exist; StoreError('duplicate') on a taken name. */
+  updateProvider(id: string, changes: ProviderChanges): Promise<Provider | undefined>;
+  /** Deletes a provider with its data sources, icon and everything they contributed. */
+  deleteProvider(id: string): Promise<boolean>;
+  /** Replaces the types pushes declared for a provider (application, resource, IdP, HRIS types). */
+  setProviderTypes(id: string, types: ProviderTypes): Promise<void>;
+
+  putProviderIcon(icon: StoredIcon, now: string): Promise<void>;
+  getProviderIcon(providerId: string): Promise<StoredIcon | undefined>;
+  deleteProviderIcon(providerId: string): Promise<boolean>;
+  /** The icon of the oldest provider whose pushes declared a type of that name (any case). */
+  findIconByType(lookup: { schemaType?: string; nodeType?: string }): Promise<StoredIcon | undefined>;
+
+  /** Creates a data source; StoreError('duplicate') if the provider already has that name. */
+  createDataSource(input: NewDataSource): Promise<DataSource>;
+  /** The data source, only if it belongs to that provider. */
+  getDataSource(providerId: string, id: string): Promise<DataSource | undefined>;
+  listDataSources(providerId: string, request: ListRequest): Promise<Page<DataSource>>;
+  deleteDataSource(providerId: string, id: string): Promise<boolean>;
+  setDataSourceStatus(id: string, status: DataSourceStatus, now: string): Promise<void>;
+
+  createApiKey(record: ApiKeyRecord): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Marks a key revoked; false if there is no such key. Revoking twice keeps the first time. */
+  revokeApiKey(id: string, now: string): Promise<boolean>;
+  /** Records a key's use; cheap enough for every request. */
+  touchApiKey(id: string, now: string): Promise<void>;
+}
