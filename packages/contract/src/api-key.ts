@@ -15,7 +15,7 @@ export const ApiKeyCreate = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 128, description: 'What the key is for, e.g. "ci".' }),
     role: ApiKeyRole,
   },
-  { additionalProperties: false, $id: 'ApiKeyCreate' },
+  { additionalProperties: false },
 );
 export type ApiKeyCreate = Static<typeof ApiKeyCreate>;
 
@@ -30,7 +30,7 @@ export const ApiKey = Type.Object(
     last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   },
-  { $id: 'ApiKey' },
+  {},
 );
 export type ApiKey = Static<typeof ApiKey>;
 
@@ -40,7 +40,7 @@ export const ApiKeyCreated = Type.Object(
     ...ApiKey.properties,
     key: Type.String({ description: 'The secret; shown once, stored only as a hash.' }),
   },
-  { $id: 'ApiKeyCreated' },
+  {},
 );
 export type ApiKeyCreated = Static<typeof ApiKeyCreated>;
 

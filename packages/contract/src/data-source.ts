@@ -19,7 +19,7 @@ export const DataSourceCreate = Type.Object(
     name: ObjectName,
     custom_template: Type.Optional(CustomTemplate),
   },
-  { additionalProperties: false, $id: 'DataSourceCreate' },
+  { additionalProperties: false },
 );
 export type DataSourceCreate = Static<typeof DataSourceCreate>;
 
@@ -37,7 +37,7 @@ export const DataSource = Type.Object(
     last_push_warnings: Type.Integer({ minimum: 0 }),
     incremental_allowed: Type.Boolean({ description: 'True once a full push has succeeded.' }),
   },
-  { $id: 'DataSource' },
+  {},
 );
 export type DataSource = Static<typeof DataSource>;
 

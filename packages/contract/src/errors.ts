@@ -62,6 +62,6 @@ export const ErrorBody = Type.Object(
         'UserFacingErrorInfo carrying the stable `reason`.',
     }),
   },
-  { $id: 'ErrorBody', description: 'Veza-compatible error body.' },
+  { description: 'Veza-compatible error body.' },
 );
 export type ErrorBody = Static<typeof ErrorBody>;

@@ -17,18 +17,18 @@ export const IconUpload = Type.Object(
       description: 'PNG or SVG, base64; line breaks and spaces inside are ignored.',
     }),
   },
-  { additionalProperties: false, $id: 'IconUpload' },
+  { additionalProperties: false },
 );
 export type IconUpload = Static<typeof IconUpload>;
 
 /** Answer of `GET /api/v1/providers/custom/{id}:icon` (no `value` wrapper, as in the docs). */
-export const Icon = Type.Object({ mime_type: IconMimeType, icon_base64: Type.String() }, { $id: 'Icon' });
+export const Icon = Type.Object({ mime_type: IconMimeType, icon_base64: Type.String() }, {});
 export type Icon = Static<typeof Icon>;
 
 /** Answer of `GET /api/v1/providers/custom:icon`. */
 export const IconByType = Type.Object(
   { mime_type: IconMimeType, icon_base64: Type.String(), provider_id: Type.String() },
-  { $id: 'IconByType' },
+  {},
 );
 export type IconByType = Static<typeof IconByType>;
 

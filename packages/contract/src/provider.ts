@@ -86,7 +86,7 @@ export type ProviderOptions = Static<typeof ProviderOptions>;
 /** Body of `POST /api/v1/providers/custom`. Unknown fields are refused. */
 export const ProviderCreate = Type.Object(
   { name: ObjectName, custom_template: CustomTemplate, ...providerOptionFields },
-  { additionalProperties: false, $id: 'ProviderCreate' },
+  { additionalProperties: false },
 );
 export type ProviderCreate = Static<typeof ProviderCreate>;
 
@@ -97,7 +97,7 @@ export const ProviderPatch = Type.Object(
     name: Type.Optional(ObjectName),
     notification_preferences: Type.Optional(NotificationPreferences),
   },
-  { additionalProperties: false, minProperties: 1, $id: 'ProviderPatch' },
+  { additionalProperties: false, minProperties: 1 },
 );
 export type ProviderPatch = Static<typeof ProviderPatch>;
 
@@ -126,7 +126,7 @@ export const Provider = Type.Object(
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
   },
-  { $id: 'Provider' },
+  {},
 );
 export type Provider = Static<typeof Provider>;
 

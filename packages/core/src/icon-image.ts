@@ -47,8 +47,20 @@ function svgIssue(bytes: Buffer): string | undefined {
   }
   // An SVG may open with a BOM, an XML declaration, comments and a doctype before <svg.
   const head = text.replace(/^\uFEFF/, '').replace(/<\?xml[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/gi, '');
-  if (!/^\s*<svg[\s>]/i.test(head) || !/<\/svg\s*>\s*$|\/>\s*$/i.test(head)) return notImage;
-  // Icons are shown in a browser: refuse active content rather than trust every viewer to sandbox it.
-  if (/<script[\s>]|\son[a-z]+\s*=|javascript:/i.test(text)) return 'SVG icon may not contain scripts or event handlers';
+  const selfClosing = /^\s*<svg\b[^>]*\/>\s*$/i.test(head);
+  const closed = /^\s*<svg[\s>]/i.test(head) && /<\/svg\s*>\s*$/i.test(head);
+  if (!selfClosing && !closed) return notImage;
+  // Icons are shown in a browser: refuse active content rather than trust every viewer to sandbox
+  // it. Character references are decoded first so `&#106;avascript:` cannot slip through.
+  if (/<script[\s>/]|<[^>]*[\s/]on[a-z]+\s*=|javascript:/i.test(decodeCharacterReferences(text))) {
+    return 'SVG icon may not contain scripts or event handlers';
+  }
   return undefined;
+}
+
+function decodeCharacterReferences(text: string): string {
+  return text.replace(/&#x([0-9a-f]+);?|&#(\d+);?/gi, (reference, hex: string | undefined, dec: string | undefined) => {
+    const codePoint = hex !== undefined ? parseInt(hex, 16) : Number(dec);
+    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : reference;
+  });
 }

@@ -16,8 +16,10 @@ export type FilterNode =
  * Written by hand because the grammar is Veza's own, and small.
  *
  * oaaclient does not escape `"` inside a quoted name, so a quoted value ends at the first quote
- * that is followed by the end of the filter, a `)`, or `and|or <field> <op>`; the quotes before it
- * belong to the value (`name eq "My "best" app"` is the name `My "best" app`).
+ * that is followed by the end of the filter, by `)` while a group is open, or by `and|or` and
+ * the start of another term; the quotes before it belong to the value (`name eq "My "best" app"`
+ * is the name `My "best" app`). When no quote qualifies, the first one closes the value, so the
+ * error that follows points at the real mistake.
  */
 export function parseFilter(text: string, fields: readonly string[]): Checked<FilterNode> {
   const parser = new FilterParser(text, fields);
@@ -36,10 +38,14 @@ export function parseFilter(text: string, fields: readonly string[]): Checked<Fi
 
 class FilterSyntaxError extends Error {}
 
-const CONTINUATION = new RegExp(`^\\s+(and|or)\\s+[A-Za-z_][A-Za-z0-9_]*\\s+(${FILTER_OPERATORS.join('|')})\\s`, 'i');
+const CONTINUATION = new RegExp(
+  `^\\s+(and|or)\\s+(\\(|[A-Za-z_][A-Za-z0-9_]*\\s+(${FILTER_OPERATORS.join('|')})(?=[\\s"(]|$))`,
+  'i',
+);
 
 class FilterParser {
   private pos = 0;
+  private depth = 0;
   constructor(
     private readonly text: string,
     private readonly fields: readonly string[],
@@ -58,7 +64,7 @@ class FilterParser {
   }
 
   fail(message: string): never {
-    throw new FilterSyntaxError(`filter: ${message} at position ${this.pos + 1}`);
+    throw new FilterSyntaxError(`${message} at position ${this.pos + 1}`);
   }
 
   parseOr(): FilterNode {
@@ -84,10 +90,12 @@ class FilterParser {
     this.skipSpace();
     if (this.text[this.pos] === '(') {
       this.pos++;
+      this.depth++;
       const inner = this.parseOr();
       this.skipSpace();
       if (this.text[this.pos] !== ')') this.fail('missing ")"');
       this.pos++;
+      this.depth--;
       return inner;
     }
     const field = this.readWord('a field name');
@@ -117,13 +125,17 @@ class FilterParser {
       return match[0];
     }
     const open = this.pos;
-    for (let close = this.text.indexOf('"', open + 1); close !== -1; close = this.text.indexOf('"', close + 1)) {
-      const after = this.text.slice(close + 1);
-      if (/^\s*$/.test(after) || /^\s*\)/.test(after) || CONTINUATION.test(after)) {
-        this.pos = close + 1;
-        return this.text.slice(open + 1, close);
+    const first = this.text.indexOf('"', open + 1);
+    if (first === -1) this.fail('unterminated quoted value');
+    let close = first;
+    for (let at = first; at !== -1; at = this.text.indexOf('"', at + 1)) {
+      const after = this.text.slice(at + 1);
+      if (/^\s*$/.test(after) || (this.depth > 0 && /^\s*\)/.test(after)) || CONTINUATION.test(after)) {
+        close = at;
+        break;
       }
     }
-    return this.fail('unterminated quoted value');
+    this.pos = close + 1;
+    return this.text.slice(open + 1, close);
   }
 }

@@ -25,7 +25,7 @@ export function parseOrderBy(text: string, fields: readonly string[]): Checked<O
               ? `field "${name}" is listed twice`
               : undefined;
     if (problem || !field) {
-      return { ok: false, issues: [issue('order_by', 'invalid_order_by', `order_by: ${problem}`)] };
+      return { ok: false, issues: [issue('order_by', 'invalid_order_by', problem ?? 'invalid')] };
     }
     terms.push({ field, direction: direction as 'asc' | 'desc' });
   }

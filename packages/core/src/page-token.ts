@@ -17,7 +17,7 @@ export function encodePageToken(question: string, after: KeysetValue[]): string 
 export function decodePageToken(token: string, question: string): Checked<KeysetValue[]> {
   const bad = (why: string): Checked<KeysetValue[]> => ({
     ok: false,
-    issues: [issue('page_token', 'invalid_page_token', `page_token: ${why}`)],
+    issues: [issue('page_token', 'invalid_page_token', why)],
   });
   let parsed: unknown;
   try {

@@ -112,13 +112,19 @@ export class KyselyStore implements Store {
 
   updateProvider(id: string, changes: ProviderChanges): Promise<Provider | undefined> {
     return this.run(async () => {
-      const update: Partial<ProviderRow> = { updated_at: changes.now };
-      if (changes.name !== undefined) Object.assign(update, { name: changes.name, name_key: lower(changes.name) });
-      if (changes.provisioning !== undefined) update.provisioning = changes.provisioning ? 1 : 0;
-      if (changes.options !== undefined) update.options_json = JSON.stringify(changes.options);
-      const result = await this.db.updateTable('providers').set(update).where('id', '=', lower(id)).executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return undefined;
-      return this.getProvider(id);
+      const updated = await this.db.transaction().execute(async (trx) => {
+        const current = await trx.selectFrom('providers').select('options_json').where('id', '=', lower(id)).executeTakeFirst();
+        if (!current) return false;
+        const update: Partial<ProviderRow> = { updated_at: changes.now };
+        if (changes.name !== undefined) Object.assign(update, { name: changes.name, name_key: lower(changes.name) });
+        if (changes.provisioning !== undefined) update.provisioning = changes.provisioning ? 1 : 0;
+        if (changes.options !== undefined) {
+          update.options_json = JSON.stringify({ ...(JSON.parse(current.options_json) as object), ...changes.options });
+        }
+        await trx.updateTable('providers').set(update).where('id', '=', lower(id)).execute();
+        return true;
+      });
+      return updated ? this.getProvider(id) : undefined;
     });
   }
 

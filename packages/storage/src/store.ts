@@ -44,7 +44,8 @@ export interface NewProvider {
 export interface ProviderChanges {
   name?: string;
   provisioning?: boolean;
-  options?: ProviderOptions;
+  /** Pass-through fields to set; the others keep their stored values. */
+  options?: Partial<ProviderOptions>;
   now: string;
 }
 

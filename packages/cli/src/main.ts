@@ -1,0 +1,71 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { VERSION } from '@accessgraph/server';
+import { parsePort } from './config.js';
+import { createKey, listKeys, revokeKey } from './keys.js';
+import { serve } from './serve.js';
+
+function portOption(value: string): number {
+  try {
+    return parsePort(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** The `accessgraph` command line. */
+export function buildProgram(): Command {
+  const program = new Command('accessgraph')
+    .description('Self-hosted access graph that speaks the Veza Open Authorization API (OAA)')
+    .version(VERSION)
+    .showHelpAfterError();
+
+  const dataOption = () =>
+    new Option('--data <dir>', 'data directory of the embedded SQLite store (ignored when DATABASE_URL is set)').env(
+      'ACCESSGRAPH_DATA_DIR',
+    );
+
+  program
+    .command('serve')
+    .description('run the API server (SQLite under ./data by default; PostgreSQL when DATABASE_URL is set)')
+    .addOption(new Option('--port <port>', 'TCP port').env('PORT').default(8080).argParser(portOption))
+    .addOption(new Option('--host <host>', 'address to listen on (0.0.0.0 for every interface)').env('HOST').default('127.0.0.1'))
+    .addOption(dataOption())
+    .addOption(new Option('--tls <mode>', 'serve HTTPS with a generated certificate kept in the data directory').choices(['self-signed', 'off']).env('ACCESSGRAPH_TLS'))
+    .addOption(new Option('--tls-cert <file>', 'PEM certificate (chain) to serve HTTPS with').env('ACCESSGRAPH_TLS_CERT'))
+    .addOption(new Option('--tls-key <file>', 'PEM private key of --tls-cert').env('ACCESSGRAPH_TLS_KEY'))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).env('LOG_LEVEL').default('info'))
+    .action((options) => serve(options));
+
+  const keys = program.command('keys').description('manage API keys (works directly on the store; the server may be running)');
+  keys
+    .command('create')
+    .description('create a key and print it (and nothing else) on stdout; it is shown only once')
+    .addOption(new Option('--role <role>', 'admin, writer or reader').choices(['admin', 'writer', 'reader']).makeOptionMandatory())
+    .requiredOption('--name <name>', 'what the key is for, e.g. ci')
+    .addOption(dataOption())
+    .action((options) => createKey(options));
+  keys
+    .command('list')
+    .description('list keys: id, name, role, prefix, dates (never the secret)')
+    .option('--json', 'print JSON')
+    .addOption(dataOption())
+    .action((options) => listKeys(options));
+  keys
+    .command('revoke')
+    .description('revoke a key by id')
+    .argument('<id>', 'key id, as shown by keys list')
+    .addOption(dataOption())
+    .action((id: string, options) => revokeKey(id, options));
+
+  return program;
+}
+
+/** Runs the command line; errors are printed as one line and exit with status 1. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.stderr.write(`accessgraph: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

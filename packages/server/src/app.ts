@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Store } from '@accessgraph/storage';
+import { installAuth } from './http/auth.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { parseEveryBodyAsJson } from './http/json-body.js';
+import { installOpenApi } from './http/openapi.js';
+import { schemaValidatorCompiler } from './http/schema-validators.js';
+import { apiKeyRoutes } from './routes/api-key-routes.js';
+import { dataSourceRoutes } from './routes/data-source-routes.js';
+import { iconRoutes } from './routes/icon-routes.js';
+import { metaRoutes } from './routes/meta-routes.js';
+import { providerRoutes } from './routes/provider-routes.js';
+import { createServices } from './services/services.js';
+import { VERSION } from './version.js';
+
+/** Largest request body: the OAA push limit, 100 MB, counted generously as 100 MiB. */
+export const DEFAULT_BODY_LIMIT = 100 * 1024 * 1024;
+
+export interface AppOptions {
+  store: Store;
+  /** pino options (level, destination...) or false for silence; tests pass nothing. */
+  logger?: FastifyServerOptions['logger'];
+  bodyLimit?: number;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  https?: { key: string | Buffer; cert: string | Buffer };
+}
+
+/**
+ * The HTTP application. It never listens: tests call `inject()`, the CLI calls `listen()`.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    genReqId: () => randomBytes(16).toString('hex'),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
+    return503OnClosing: true,
+    ...(options.https ? { https: options.https } : {}),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(schemaValidatorCompiler());
+  parseEveryBodyAsJson(app);
+  installErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const services = createServices(options.store);
+  installAuth(app, services.apiKeys);
+  await installOpenApi(app, VERSION);
+
+  await app.register(metaRoutes, { services, version: VERSION });
+  await app.register(providerRoutes, { services });
+  await app.register(dataSourceRoutes, { services });
+  await app.register(iconRoutes, { services });
+  await app.register(apiKeyRoutes, { services });
+  return app;
+}

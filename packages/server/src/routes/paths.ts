@@ -1,0 +1,22 @@
+/**
+ * Route paths. OAA paths end some segments with a colon verb (`{id}:icon`, `{ds}:push`); in
+ * Fastify a literal colon is written `::`, and a parameter followed by one needs a pattern that
+ * stops at the colon. Requests may also spell the colon `%3A`; the router accepts both.
+ */
+const ID = ':id(^[^:/]+)';
+const DS = ':data_source_id(^[^:/]+)';
+
+export const PATHS = {
+  templates: '/api/v1/providers/custom/templates',
+  providers: '/api/v1/providers/custom',
+  provider: '/api/v1/providers/custom/:id',
+  providerIcon: `/api/v1/providers/custom/${ID}::icon`,
+  iconByType: '/api/v1/providers/custom::icon',
+  dataSources: '/api/v1/providers/custom/:id/datasources',
+  dataSource: '/api/v1/providers/custom/:id/datasources/:data_source_id',
+  dataSourceVerb: (verb: string) => `/api/v1/providers/custom/${ID}/datasources/${DS}::${verb}`,
+  apiKeys: '/api/v1/api_keys',
+  apiKey: '/api/v1/api_keys/:key_id',
+  health: '/healthz',
+  openapi: '/api/openapi.json',
+} as const;

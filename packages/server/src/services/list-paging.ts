@@ -1,0 +1,49 @@
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ListQuery } from '@accessgraph/contract';
+import { decodePageToken, encodePageToken, parseFilter, parseOrderBy, type ValidationIssue } from '@accessgraph/core';
+import type { ListRequest, Page } from '@accessgraph/storage';
+import { ApiError } from '../http/api-error.js';
+
+/** A list request checked and ready for the store, with the question its page tokens belong to. */
+export interface PagedQuestion {
+  request: ListRequest;
+  question: string;
+}
+
+/**
+ * Turns `filter`, `order_by`, `page_size` and `page_token` into a store request, or a 400 that
+ * names every problem. Page sizes follow Google's API rules, which Veza's gateway uses: 0 or
+ * absent means the default, more than the maximum is lowered to it.
+ */
+export function pagedQuestion(scope: string, query: ListQuery, fields: readonly string[]): PagedQuestion {
+  const issues: ValidationIssue[] = [];
+  const filter = query.filter?.trim() ? parseFilter(query.filter, fields) : undefined;
+  if (filter && !filter.ok) issues.push(...filter.issues);
+  const order = query.order_by?.trim() ? parseOrderBy(query.order_by, fields) : undefined;
+  if (order && !order.ok) issues.push(...order.issues);
+  const question = JSON.stringify([scope, query.filter ?? '', query.order_by ?? '']);
+  const after = query.page_token ? decodePageToken(query.page_token, question) : undefined;
+  if (after && !after.ok) issues.push(...after.issues);
+  if (issues.length > 0) {
+    const reason = issues.every((i) => i.path === 'page_token') ? 'INVALID_PAGE_TOKEN' : 'INVALID_FILTER';
+    throw ApiError.fromIssues(issues, reason);
+  }
+  const pageSize = Math.min(query.page_size || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  return {
+    question,
+    request: {
+      ...(filter?.ok ? { filter: filter.value } : {}),
+      order: order?.ok ? order.value : [{ field: 'name', direction: 'asc' }],
+      pageSize,
+      ...(after?.ok ? { after: after.value } : {}),
+    },
+  };
+}
+
+/** The OAA list envelope for a page. */
+export function valuesEnvelope<T>(page: Page<T>, question: string) {
+  return {
+    values: page.items,
+    next_page_token: page.nextAfter ? encodePageToken(question, page.nextAfter) : '',
+    has_more: page.nextAfter !== undefined,
+  };
+}
