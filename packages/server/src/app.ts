@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Store } from '@accessgraph/storage';
 import { installAuth } from './http/auth.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { frameworkError, installErrorHandling } from './http/error-handler.js';
 import { parseEveryBodyAsJson } from './http/json-body.js';
 import { installOpenApi } from './http/openapi.js';
 import { schemaValidatorCompiler } from './http/schema-validators.js';
@@ -31,18 +31,22 @@ export interface AppOptions {
  * The HTTP application. It never listens: tests call `inject()`, the CLI calls `listen()`.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyLimit,
     genReqId: () => randomBytes(16).toString('hex'),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
     return503OnClosing: true,
+    // OAA clients may spell the colon of `{id}:icon`, `custom:icon`, `{ds}:push` as %3A.
+    rewriteUrl: (request) => (request.url ?? '/').replace(/^[^?]*/, (path) => path.replace(/%3a/gi, ':')),
+    frameworkErrors: frameworkError,
     ...(options.https ? { https: options.https } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(schemaValidatorCompiler());
   parseEveryBodyAsJson(app);
-  installErrorHandling(app);
+  installErrorHandling(app, bodyLimit);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyIdParams, ValueEnvelope, ValuesEnvelope } from '@accessgraph/contract';
+import { ApiKey, ApiKeyCreate, EmptyObject, ApiKeyCreated, ApiKeyIdParams, ValueEnvelope, ValuesEnvelope } from '@accessgraph/contract';
 import type { Services } from '../services/services.js';
 import { PATHS } from './paths.js';
 
@@ -35,12 +35,12 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     PATHS.apiKey,
     {
       config: { access: 'admin' },
-      schema: { tags, summary: 'Revoke an API key', params: ApiKeyIdParams, response: { 200: ValueEnvelope(ApiKey) } },
+      schema: { tags, summary: 'Revoke an API key', params: ApiKeyIdParams, response: { 200: EmptyObject } },
     },
     async (request) => {
       const revoked = await apiKeys.revoke(request.params.key_id);
       request.log.info({ key_id: revoked.id, by: request.caller?.keyId }, 'api key revoked');
-      return { value: revoked };
+      return {};
     },
   );
 };
