@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
+import { destination } from 'pino';
 
 /**
  * Structured JSON logs (pino, through Fastify). Requests are logged with their id, method, URL,
@@ -8,6 +9,9 @@ import type { FastifyServerOptions } from 'fastify';
 export function serverLogger(level: string): FastifyServerOptions['logger'] {
   return {
     level,
+    // Synchronous writes: pino's buffered default tries to flush at exit and, when the reader of
+    // stdout is gone (`serve | head`), retries forever, so the process could never stop.
+    stream: destination({ dest: 1, sync: true }),
     redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.authorization', 'key'], censor: '[redacted]' },
     serializers: {
       req(request: { method: string; url: string; ip?: string; headers: Record<string, unknown> }) {

@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { VERSION } from '@accessgraph/server';
+import { createRequire } from 'node:module';
 import { parsePort } from './config.js';
-import { createKey, listKeys, revokeKey } from './keys.js';
-import { serve } from './serve.js';
+
+// Commands load the server and the database drivers only when they run, so --help is instant.
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 function portOption(value: string): number {
   try {
@@ -34,7 +35,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--tls-cert <file>', 'PEM certificate (chain) to serve HTTPS with').env('ACCESSGRAPH_TLS_CERT'))
     .addOption(new Option('--tls-key <file>', 'PEM private key of --tls-cert').env('ACCESSGRAPH_TLS_KEY'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).env('LOG_LEVEL').default('info'))
-    .action((options) => serve(options));
+    .action(async (options) => (await import('./serve.js')).serve(options));
 
   const keys = program.command('keys').description('manage API keys (works directly on the store; the server may be running)');
   keys
@@ -43,19 +44,19 @@ export function buildProgram(): Command {
     .addOption(new Option('--role <role>', 'admin, writer or reader').choices(['admin', 'writer', 'reader']).makeOptionMandatory())
     .requiredOption('--name <name>', 'what the key is for, e.g. ci')
     .addOption(dataOption())
-    .action((options) => createKey(options));
+    .action(async (options) => (await import('./keys.js')).createKey(options));
   keys
     .command('list')
     .description('list keys: id, name, role, prefix, dates (never the secret)')
     .option('--json', 'print JSON')
     .addOption(dataOption())
-    .action((options) => listKeys(options));
+    .action(async (options) => (await import('./keys.js')).listKeys(options));
   keys
     .command('revoke')
     .description('revoke a key by id')
     .argument('<id>', 'key id, as shown by keys list')
     .addOption(dataOption())
-    .action((id: string, options) => revokeKey(id, options));
+    .action(async (id: string, options) => (await import('./keys.js')).revokeKey(id, options));
 
   return program;
 }

@@ -16,9 +16,15 @@ const SHUTDOWN_GRACE_MS = 30_000;
 /** Starts the server and keeps it running until SIGTERM or SIGINT, then shuts down gracefully. */
 export async function serve(options: ServeOptions): Promise<void> {
   const config = storeConfig(options);
-  const store = await openStore(config);
   const tls = await loadTls(options, config.dataDir);
-  const app = await buildApp({ store, logger: serverLogger(options.logLevel), ...(tls ? { https: tls } : {}) });
+  const store = await openStore(config);
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp({ store, logger: serverLogger(options.logLevel), ...(tls ? { https: tls } : {}) });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -12,7 +12,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = toApiError(error, bodyLimit);
     if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: apiError.code, reason: apiError.reason, msg: apiError.message }, 'request refused');
+    else request.log.info({ code: apiError.code, reason: apiError.reason, detail: apiError.message }, 'request refused');
     return send(apiError, request, reply);
   });
   app.setNotFoundHandler((request, reply) =>
