@@ -9,3 +9,7 @@ export * from './icon.js';
 export * from './api-key.js';
 export * from './template.js';
 export * from './health.js';
+export * from './nullable.js';
+export * from './oaa/common.js';
+export * from './oaa/application-payload.js';
+export * from './push.js';

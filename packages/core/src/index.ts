@@ -6,3 +6,4 @@ export * from './icon-image.js';
 export * from './names.js';
 export * from './provider-rules.js';
 export * from './api-key-secret.js';
+export * from './graph/index.js';

@@ -9,7 +9,8 @@ import type {
   ProviderState,
   ProviderTypes,
 } from '@accessgraph/contract';
-import type { FilterNode, KeysetValue, OrderTerm } from '@accessgraph/core';
+import type { EffectivePermission, PushRecord } from '@accessgraph/contract';
+import type { DerivedGraph, FilterNode, KeysetValue, OrderTerm } from '@accessgraph/core';
 
 /** A request for one page of a list, already parsed and checked by the caller. */
 export interface ListRequest {
@@ -73,6 +74,31 @@ export interface ApiKeyRecord {
   revokedAt: string | null;
 }
 
+/** A push as recorded, before it has an outcome-independent id. */
+export type NewPushRecord = PushRecord;
+
+/** Everything an accepted push writes, in one transaction. */
+export interface PushCommit {
+  providerId: string;
+  dataSourceId: string;
+  graph: DerivedGraph;
+  /** The accepted payload (its JSON, gzipped): the data source's source of truth from now on. */
+  state: Uint8Array;
+  record: NewPushRecord;
+  now: string;
+}
+
+/** A page request over a data source's effective permissions. */
+export interface EffectivePermissionQuery {
+  /** Only this principal: its key as pushed (id or name, or IdP identity), any case. */
+  principal?: string;
+  /** Only this target: an application name or a resource key / dot path, any case. */
+  target?: string;
+  pageSize: number;
+  /** Sort key (principal node key, target node key) of the last row of the previous page. */
+  after?: KeysetValue[];
+}
+
 /**
  * The only door to the database. Implementations: SQLite (embedded default) and PostgreSQL;
  * one contract test suite runs unchanged against both. Every method that writes runs in one
@@ -109,6 +135,26 @@ export interface Store {
   listDataSources(providerId: string, request: ListRequest): Promise<Page<DataSource>>;
   deleteDataSource(providerId: string, id: string): Promise<boolean>;
   setDataSourceStatus(id: string, status: DataSourceStatus, now: string): Promise<void>;
+
+  /**
+   * Makes an accepted push the data source's state, atomically: replaces its derived graph
+   * (tags are additive: a node that still exists keeps the tags it had), stores the payload,
+   * records the push, sets status SUCCESS, last push time and warnings count, allows incremental
+   * pushes, and refreshes the provider's declared types. Pushes to one data source are serialized.
+   * If it throws, nothing has changed.
+   */
+  commitPush(commit: PushCommit): Promise<void>;
+  /**
+   * Records a push that changed nothing: REJECTED (invalid payload; the status stays as it was)
+   * or FAILED (the server failed; the status becomes FAILED, the previous graph stays).
+   */
+  recordFailedPush(record: NewPushRecord, now: string): Promise<void>;
+  /** The data source's push history, newest first. */
+  listPushes(dataSourceId: string, request: { pageSize: number; after?: KeysetValue[] }): Promise<Page<PushRecord>>;
+  /** The last accepted payload (gzipped JSON), if any. */
+  getDataSourceState(dataSourceId: string): Promise<Uint8Array | undefined>;
+  /** Effective permissions of the data source, one row per (principal, target), ordered by their keys. */
+  listEffectivePermissions(dataSourceId: string, query: EffectivePermissionQuery): Promise<Page<EffectivePermission>>;
 
   createApiKey(record: ApiKeyRecord): Promise<void>;
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;

@@ -1,0 +1,110 @@
+import type { OaaTag } from '@accessgraph/contract';
+
+/**
+ * What a push derives for one data source: its subgraph and the linear pieces from which every
+ * effective permission is expanded at query time (see the design's "What to materialise").
+ * Node ids are small integers local to one derivation; `key` is the stable identity of a node
+ * across pushes (lower-cased, e.g. `app:sample app/user:0000000001`).
+ */
+export interface DerivedGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** principal -> every holder whose grants it receives (itself at depth 0, its groups, roles it holds, creds). */
+  reach: ReachRow[];
+  /** node -> every ancestor (itself at depth 0, parent resources, the application). */
+  ancestry: AncestryRow[];
+  /** Grants after role expansion, with `resource_types` turned into a type filter. */
+  grants: GrantRow[];
+  /** Identity strings that must resolve to IdP identities of other data sources. */
+  identityRefs: IdentityRef[];
+  /** The types pushes declared, for the provider (and its icon lookup). */
+  types: { application_types: string[]; resource_types: string[]; idp_types: string[]; hris_types: string[] };
+  /** Entity counts, for the push record. */
+  counts: Record<string, number>;
+}
+
+export const NODE_KINDS = [
+  'application',
+  'local_user',
+  'local_group',
+  'local_role',
+  'access_cred',
+  'permission',
+  'resource',
+  'idp_identity',
+] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+
+export interface GraphNode {
+  id: number;
+  kind: NodeKind;
+  /** Stable, lower-cased identity within the data source. */
+  key: string;
+  /** The key as the payload spells it: entity id or name, resource dot path, identity string. */
+  localKey: string;
+  name: string;
+  /** Veza-style node type, e.g. `OAA.sample.User`, `OAA.sample.thing.Resource`. */
+  nodeType: string;
+  /** The application node the entity belongs to (null for applications, permissions, IdP identities). */
+  appId: number | null;
+  /** Parent resource of a sub-resource. */
+  parentId: number | null;
+  resourceType: string | null;
+  /** Built-in properties by name, custom ones as `customprop_<name>`. */
+  properties: Record<string, unknown>;
+  tags: OaaTag[];
+}
+
+export const EDGE_KINDS = [
+  'contains',
+  'member_of',
+  'includes_role',
+  'role_grants',
+  'has_role',
+  'has_permission',
+  'holds_cred',
+  'connects_to',
+  'owns',
+] as const;
+export type EdgeKind = (typeof EDGE_KINDS)[number];
+
+export interface GraphEdge {
+  kind: EdgeKind;
+  from: number;
+  to: number;
+  properties?: Record<string, unknown>;
+}
+
+export interface ReachRow {
+  principal: number;
+  holder: number;
+  depth: number;
+}
+
+export interface AncestryRow {
+  node: number;
+  ancestor: number;
+  depth: number;
+}
+
+export interface GrantRow {
+  holder: number;
+  permission: number;
+  scope: number;
+  /** Applies to the scope node itself. */
+  self: boolean;
+  /** Applies to every descendant of the scope (subject to `types`). */
+  descendants: boolean;
+  /** Lower-cased resource types the grant is limited to; null for no limit. */
+  types: string[] | null;
+  /** The role through which the grant comes, or null for a direct grant. */
+  role: number | null;
+}
+
+export interface IdentityRef {
+  node: number;
+  /** The identity string as written (matched case-insensitively). */
+  identity: string;
+  /** Where it came from: a local principal's `identities`, or an `idp` binding. */
+  source: 'identities' | 'idp_binding';
+}
