@@ -7,3 +7,6 @@ export * from './names.js';
 export * from './provider-rules.js';
 export * from './api-key-secret.js';
 export * from './graph/index.js';
+export * from './payload/issues.js';
+export * from './payload/strings.js';
+export * from './application/index.js';

@@ -1,1 +1,3 @@
 export * from './derived-graph.js';
+export * from './closure.js';
+export * from './effective-access.js';

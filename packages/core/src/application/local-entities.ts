@@ -1,0 +1,127 @@
+import type { OaaAccessCred, OaaApplication, OaaTag, PropertyType } from '@accessgraph/contract';
+import { readCustomProperties } from '../payload/custom-properties.js';
+import { at, type IssueCollector } from '../payload/issues.js';
+import { checkString, checkStrings, checkTimestamp } from '../payload/strings.js';
+import { readTags } from '../payload/tags.js';
+import type { AppTypeDefinitions } from './definitions.js';
+import { keyCollection, referenceKeys } from './keyed-collection.js';
+import type { Entity, GroupEntity, RoleEntity, UserEntity } from './model.js';
+import { rejectOperation } from './permissions.js';
+
+/** Fields every entity shares: tags, custom properties, operation, dynamic properties. */
+export function readCommon(
+  item: {
+    tags?: OaaTag[] | null;
+    owners?: { external_id: string; owner_type: string; primary?: boolean | null }[] | null;
+    custom_properties?: Record<string, unknown> | null;
+    operation?: string | null;
+    dynamic_properties?: unknown;
+  },
+  path: string,
+  definitions: ReadonlyMap<string, PropertyType> | undefined,
+  what: string,
+  issues: IssueCollector,
+): Pick<Entity, 'properties' | 'tags'> {
+  if (item.operation != null) rejectOperation(path, issues);
+  if (item.dynamic_properties !== undefined && item.dynamic_properties !== null) {
+    issues.warn(at(path, 'dynamic_properties'), 'deprecated', 'dynamic_properties is deprecated and ignored; use custom_properties');
+  }
+  // Owners are kept as given; resolving them to IdP identities is a cross-source link.
+  const owners = (item.owners ?? []).map((o) => ({ external_id: o.external_id, owner_type: o.owner_type, primary: o.primary === true }));
+  return {
+    properties: {
+      ...(owners.length > 0 ? { owners } : {}),
+      ...readCustomProperties(item.custom_properties, definitions, at(path, 'custom_properties'), what, issues),
+    },
+    tags: readTags(item.tags, at(path, 'tags'), issues),
+  };
+}
+
+/** Copies the set built-in fields into the property map (null means not set). */
+export function builtIns(source: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const field of fields) if (source[field] !== undefined && source[field] !== null) result[field] = source[field];
+  return result;
+}
+
+const USER_FIELDS = ['email', 'is_active', 'created_at', 'last_login_at', 'deactivated_at', 'password_last_changed_at', 'user_type'] as const;
+const USER_TIMESTAMPS = ['created_at', 'last_login_at', 'deactivated_at', 'password_last_changed_at'] as const;
+
+export function readUsers(app: OaaApplication, path: string, defs: AppTypeDefinitions | undefined, issues: IssueCollector) {
+  const users = new Map<string, UserEntity>();
+  const usersPath = at(path, 'local_users');
+  for (const { item, path: itemPath, key, localKey } of keyCollection(app.local_users, usersPath, 'local user', issues)) {
+    checkStrings(item.identities, at(itemPath, 'identities'), issues);
+    checkString(item.email, at(itemPath, 'email'), issues);
+    checkString(item.user_type, at(itemPath, 'user_type'), issues);
+    for (const field of USER_TIMESTAMPS) checkTimestamp(item[field], at(itemPath, field), issues);
+    users.set(key, {
+      key,
+      localKey,
+      name: item.name,
+      path: itemPath,
+      ...withBuiltIns(readCommon(item, itemPath, defs?.localUser, 'local users', issues), builtIns(item, USER_FIELDS)),
+      groups: referenceKeys(item.groups),
+      creds: referenceKeys(item.access_creds),
+      identities: [...new Set(item.identities ?? [])],
+    });
+  }
+  return users;
+}
+
+export function readGroups(app: OaaApplication, path: string, defs: AppTypeDefinitions | undefined, issues: IssueCollector) {
+  const groups = new Map<string, GroupEntity>();
+  for (const { item, path: itemPath, key, localKey } of keyCollection(app.local_groups, at(path, 'local_groups'), 'local group', issues)) {
+    checkStrings(item.identities, at(itemPath, 'identities'), issues);
+    checkTimestamp(item.created_at, at(itemPath, 'created_at'), issues);
+    groups.set(key, {
+      key,
+      localKey,
+      name: item.name,
+      path: itemPath,
+      ...withBuiltIns(readCommon(item, itemPath, defs?.localGroup, 'local groups', issues), builtIns(item, ['created_at'])),
+      parents: referenceKeys(item.groups),
+      identities: [...new Set(item.identities ?? [])],
+    });
+  }
+  return groups;
+}
+
+export function readRoles(app: OaaApplication, path: string, defs: AppTypeDefinitions | undefined, issues: IssueCollector) {
+  const roles = new Map<string, RoleEntity>();
+  for (const { item, path: itemPath, key, localKey } of keyCollection(app.local_roles, at(path, 'local_roles'), 'local role', issues)) {
+    roles.set(key, {
+      key,
+      localKey,
+      name: item.name,
+      path: itemPath,
+      ...readCommon(item, itemPath, defs?.localRole, 'local roles', issues),
+      permissions: referenceKeys(item.permissions),
+      roles: referenceKeys(item.roles),
+    });
+  }
+  return roles;
+}
+
+const CRED_FIELDS = ['is_active', 'created_at', 'expires_at', 'last_used_at', 'can_expire'] as const;
+
+export function readCreds(app: OaaApplication, path: string, defs: AppTypeDefinitions | undefined, issues: IssueCollector) {
+  const creds = new Map<string, Entity>();
+  // Access credentials are always keyed by their (required) id.
+  const items = (app.local_access_creds ?? []).map((cred: OaaAccessCred) => ({ ...cred, unique_id: null }));
+  for (const { item, path: itemPath, key, localKey } of keyCollection(items, at(path, 'local_access_creds'), 'access credential', issues)) {
+    for (const field of ['created_at', 'expires_at', 'last_used_at'] as const) checkTimestamp(item[field], at(itemPath, field), issues);
+    creds.set(key, {
+      key,
+      localKey,
+      name: item.name,
+      path: itemPath,
+      ...withBuiltIns(readCommon(item, itemPath, defs?.accessCred, 'access credentials', issues), builtIns(item, CRED_FIELDS)),
+    });
+  }
+  return creds;
+}
+
+function withBuiltIns(common: Pick<Entity, 'properties' | 'tags'>, builtIn: Record<string, unknown>): Pick<Entity, 'properties' | 'tags'> {
+  return { tags: common.tags, properties: { ...builtIn, ...common.properties } };
+}

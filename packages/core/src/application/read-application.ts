@@ -1,0 +1,67 @@
+import type { ApplicationPayload } from '@accessgraph/contract';
+import { readCustomProperties } from '../payload/custom-properties.js';
+import { at, type IssueCollector } from '../payload/issues.js';
+import { checkString } from '../payload/strings.js';
+import { readTags } from '../payload/tags.js';
+import { readBindings } from './bindings.js';
+import { readApplicationDefinitions } from './definitions.js';
+import { builtIns, readCreds, readGroups, readRoles, readUsers } from './local-entities.js';
+import type { AppEntity, ApplicationModel } from './model.js';
+import { readPermissions, rejectOperation } from './permissions.js';
+import { checkReferences } from './references.js';
+import { readResources } from './resources.js';
+
+/**
+ * Checks the meaning of a full Custom Application payload whose shape the schema has accepted,
+ * reporting every problem with its JSON path into `issues`, and returns the resolved model.
+ * The model is only meaningful when no error was reported.
+ */
+export function readApplicationPayload(payload: ApplicationPayload, issues: IssueCollector): ApplicationModel {
+  if (payload.incremental_change === true) {
+    issues.error('incremental_change', 'incremental_not_supported', 'incremental updates are not supported by this server yet; push the full payload');
+  }
+  const definitions = readApplicationDefinitions(payload, issues);
+  const permissions = readPermissions(payload, issues);
+  const apps = new Map<string, AppEntity>();
+  if (!payload.applications || payload.applications.length === 0) {
+    issues.error('applications', 'required', 'a payload must contain at least one application');
+  }
+  payload.applications?.forEach((app, i) => {
+    const path = at('applications', i);
+    checkString(app.name, at(path, 'name'), issues);
+    checkString(app.application_type, at(path, 'application_type'), issues);
+    checkString(app.description, at(path, 'description'), issues);
+    checkString(app.okta_app_id, at(path, 'okta_app_id'), issues);
+    if (app.operation != null) rejectOperation(path, issues);
+    if (app.dynamic_properties != null) {
+      issues.warn(at(path, 'dynamic_properties'), 'deprecated', 'dynamic_properties is deprecated and ignored; use custom_properties');
+    }
+    const key = app.name.toLowerCase();
+    if (apps.has(key)) {
+      issues.error(at(path, 'name'), 'duplicate_key', `application "${app.name}" appears twice in the payload (names ignore case)`);
+      return;
+    }
+    const defs = definitions.get(app.application_type.toLowerCase());
+    const entity: AppEntity = {
+      key,
+      localKey: app.name,
+      name: app.name,
+      path,
+      type: app.application_type,
+      properties: {
+        ...builtIns(app, ['application_type', 'description', 'okta_app_id']),
+        ...readCustomProperties(app.custom_properties, defs?.application, at(path, 'custom_properties'), 'applications', issues),
+      },
+      tags: readTags(app.tags, at(path, 'tags'), issues),
+      users: readUsers(app, path, defs, issues),
+      groups: readGroups(app, path, defs, issues),
+      roles: readRoles(app, path, defs, issues),
+      creds: readCreds(app, path, defs, issues),
+      resources: readResources(app.resources, path, defs, issues),
+    };
+    checkReferences(entity, permissions, issues);
+    apps.set(key, entity);
+  });
+  const bindings = readBindings(payload, { apps, permissions, definitions, issues });
+  return { applications: [...apps.values()], permissions, bindings };
+}

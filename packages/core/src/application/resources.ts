@@ -1,0 +1,94 @@
+import type { OaaResource } from '@accessgraph/contract';
+import { at, type IssueCollector } from '../payload/issues.js';
+import { checkString } from '../payload/strings.js';
+import type { AppTypeDefinitions } from './definitions.js';
+import { keyCollection } from './keyed-collection.js';
+import { builtIns, readCommon } from './local-entities.js';
+import type { ResourceEntity } from './model.js';
+
+/** Deepest sub-resource nesting accepted; real systems stay far below, and it bounds recursion. */
+export const MAX_RESOURCE_DEPTH = 64;
+
+/** Node types OAA documents for resource connections; others are kept, with a warning. */
+const KNOWN_CONNECTION_TYPES = new Set(['snowflakeuser', 'googlecloudserviceaccount', 'awsiamrole', 'azureadenterpriseapplication', 'trinouser']);
+
+/**
+ * Reads an application's resources at every depth into one map keyed by lower-cased dot path
+ * (`thing2.cog1`), the way bindings reference them. Keys are unique among the top-level
+ * resources and among the children of one parent; ids are all-or-none per resource_type.
+ */
+export function readResources(
+  resources: readonly OaaResource[] | null | undefined,
+  appPath: string,
+  defs: AppTypeDefinitions | undefined,
+  issues: IssueCollector,
+): Map<string, ResourceEntity> {
+  const result = new Map<string, ResourceEntity>();
+  const idUse = new Map<string, { withId?: string; withoutId?: string; reported?: boolean }>();
+
+  const visit = (items: readonly OaaResource[] | null | undefined, path: string, parent: ResourceEntity | null, depth: number) => {
+    if (!items || items.length === 0) return;
+    if (depth > MAX_RESOURCE_DEPTH) {
+      issues.error(path, 'too_deep', `sub_resources are nested deeper than ${MAX_RESOURCE_DEPTH} levels`);
+      return;
+    }
+    for (const { item, path: itemPath, key, localKey } of keyCollection(items, path, 'resource', issues)) {
+      checkString(item.resource_type, at(itemPath, 'resource_type'), issues);
+      checkString(item.description, at(itemPath, 'description'), issues);
+      const typeKey = item.resource_type.toLowerCase();
+      trackIdUse(idUse, typeKey, item, itemPath, issues);
+      const connections = (item.connections ?? []).map((c, i) => {
+        if (!KNOWN_CONNECTION_TYPES.has(c.node_type.toLowerCase())) {
+          issues.warn(at(at(itemPath, 'connections'), i), 'unknown_node_type', `connection node_type "${c.node_type}" is not one OAA documents; it is kept as given`);
+        }
+        return { id: c.id, node_type: c.node_type };
+      });
+      const common = readCommon(item, itemPath, defs?.resources.get(typeKey), `resources of type "${item.resource_type}"`, issues);
+      const resource: ResourceEntity = {
+        key,
+        localKey,
+        name: item.name,
+        path: itemPath,
+        pathKey: parent ? `${parent.pathKey}.${key}` : key,
+        localPath: parent ? `${parent.localPath}.${localKey}` : localKey,
+        parentPath: parent?.pathKey ?? null,
+        resourceType: item.resource_type,
+        typeKey,
+        tags: common.tags,
+        properties: {
+          ...builtIns(item, ['description', 'resource_type']),
+          ...(connections.length > 0 ? { connections } : {}),
+          ...common.properties,
+        },
+      };
+      result.set(resource.pathKey, resource);
+      visit(item.sub_resources, at(itemPath, 'sub_resources'), resource, depth + 1);
+    }
+  };
+
+  visit(resources, at(appPath, 'resources'), null, 1);
+  return result;
+}
+
+/** A resource_type's resources must all have an id, or none may. */
+function trackIdUse(
+  idUse: Map<string, { withId?: string; withoutId?: string; reported?: boolean }>,
+  typeKey: string,
+  item: OaaResource,
+  path: string,
+  issues: IssueCollector,
+): void {
+  const use = idUse.get(typeKey) ?? {};
+  const hasId = (item.id ?? item.unique_id ?? '') !== '';
+  if (hasId) use.withId ??= path;
+  else use.withoutId ??= path;
+  if (use.withId && use.withoutId && !use.reported) {
+    use.reported = true;
+    issues.error(
+      hasId ? use.withoutId : path,
+      'mixed_ids',
+      `resources of type "${item.resource_type}" must all have an id or none (${use.withId} has one, ${use.withoutId} has none)`,
+    );
+  }
+  idUse.set(typeKey, use);
+}

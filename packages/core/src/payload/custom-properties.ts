@@ -1,0 +1,82 @@
+import type { PropertyType } from '@accessgraph/contract';
+import { at, type IssueCollector } from './issues.js';
+import { MAX_PROPERTY_STRING, isTimestamp } from './strings.js';
+
+/** Declared custom properties of one entity kind: lower-cased name -> type. */
+export type PropertyDefinitions = ReadonlyMap<string, PropertyType>;
+
+const PROPERTY_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** Reads one `*_properties` map of a definition; names are case-insensitive and must be unique. */
+export function readDefinitions(
+  definitions: Record<string, PropertyType> | null | undefined,
+  path: string,
+  issues: IssueCollector,
+): Map<string, PropertyType> {
+  const result = new Map<string, PropertyType>();
+  for (const [name, type] of Object.entries(definitions ?? {})) {
+    const key = name.toLowerCase();
+    if (!PROPERTY_NAME.test(name) || Buffer.byteLength(name) > 256) {
+      issues.error(at(path, name), 'invalid_property_name', `property name "${name}" must start with a letter and hold only letters, digits and _`);
+    } else if (result.has(key)) {
+      issues.error(at(path, name), 'duplicate_property', `property "${name}" is defined twice (names ignore case)`);
+    } else {
+      result.set(key, type);
+    }
+  }
+  return result;
+}
+
+/**
+ * Checks an entity's custom property values against its definitions and returns them keyed as
+ * the graph stores them (`customprop_<lower-cased name>`). `null` means not set.
+ */
+export function readCustomProperties(
+  values: Record<string, unknown> | null | undefined,
+  definitions: PropertyDefinitions | undefined,
+  path: string,
+  what: string,
+  issues: IssueCollector,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values ?? {})) {
+    if (value === null) continue;
+    const propertyPath = at(path, name);
+    const type = definitions?.get(name.toLowerCase());
+    if (!type) {
+      issues.error(propertyPath, 'undefined_property', `custom property "${name}" is not defined for ${what} in custom_property_definition`);
+      continue;
+    }
+    const problem = valueProblem(value, type);
+    if (problem) {
+      issues.error(propertyPath, 'property_type', `custom property "${name}" is ${type}: ${problem}`);
+      continue;
+    }
+    result[`customprop_${name.toLowerCase()}`] = value;
+  }
+  return result;
+}
+
+function valueProblem(value: unknown, type: PropertyType): string | undefined {
+  switch (type) {
+    case 'BOOLEAN':
+      return typeof value === 'boolean' ? undefined : `expected true or false, got ${describe(value)}`;
+    case 'NUMBER':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : `expected a number, got ${describe(value)}`;
+    case 'STRING':
+      if (typeof value !== 'string') return `expected a string, got ${describe(value)}`;
+      return value.length > MAX_PROPERTY_STRING ? `is ${value.length} characters; the limit is ${MAX_PROPERTY_STRING}` : undefined;
+    case 'STRING_LIST':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string')
+        ? undefined
+        : `expected a list of strings, got ${describe(value)}`;
+    case 'TIMESTAMP':
+      return typeof value === 'string' && isTimestamp(value) ? undefined : `expected an RFC 3339 timestamp, got ${describe(value)}`;
+  }
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `"${value.slice(0, 40)}"`;
+  return typeof value === 'object' ? 'an object' : String(value);
+}
