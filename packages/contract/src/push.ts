@@ -84,3 +84,22 @@ export const EffectivePermission = Type.Object({
   paths: Type.Array(GrantPath),
 });
 export type EffectivePermission = Static<typeof EffectivePermission>;
+
+/** Query of `GET .../datasources/{data_source_id}/effective_permissions`. */
+export const EffectivePermissionsQuery = Type.Object(
+  {
+    principal: Type.Optional(Type.String({ description: 'Only this principal: local user/group/credential key or IdP identity, any case.' })),
+    target: Type.Optional(Type.String({ description: 'Only this target: application name or resource key / dot path, any case.' })),
+    page_size: Type.Optional(Type.Integer({ minimum: 0, description: 'Rows per page; 0 or absent means 100; at most 1000.' })),
+    page_token: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type EffectivePermissionsQuery = Static<typeof EffectivePermissionsQuery>;
+
+/** Query of `GET .../datasources/{data_source_id}/pushes`. */
+export const PushHistoryQuery = Type.Object(
+  { page_size: Type.Optional(Type.Integer({ minimum: 0 })), page_token: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+export type PushHistoryQuery = Static<typeof PushHistoryQuery>;

@@ -10,3 +10,5 @@ export * from './graph/index.js';
 export * from './payload/issues.js';
 export * from './payload/strings.js';
 export * from './application/index.js';
+export * from './payload/decode-push.js';
+export * from './payload/identity-warnings.js';

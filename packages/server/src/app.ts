@@ -12,6 +12,7 @@ import { dataSourceRoutes } from './routes/data-source-routes.js';
 import { iconRoutes } from './routes/icon-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
+import { pushRoutes } from './routes/push-routes.js';
 import { createServices } from './services/services.js';
 import { VERSION } from './version.js';
 
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(providerRoutes, { services });
   await app.register(dataSourceRoutes, { services });
   await app.register(iconRoutes, { services });
+  await app.register(pushRoutes, { services });
   await app.register(apiKeyRoutes, { services });
   return app;
 }

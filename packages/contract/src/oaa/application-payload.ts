@@ -104,7 +104,8 @@ export const OaaResource = Type.Recursive(
         unique_id: Opt(Type.String()),
         resource_type: Type.String({ minLength: 1 }),
         description: Opt(Type.String()),
-        sub_resources: Opt(Type.Array(Self)),
+        // A plain union here: TypeBox resolves the self-reference only through its own combinators.
+        sub_resources: Type.Optional(Type.Union([Type.Array(Self), Type.Null()])),
         connections: Opt(Type.Array(OaaConnection)),
         dynamic_properties: OaaDynamicProperties,
         ...entityCommon,

@@ -147,19 +147,19 @@ function addApplication(b: GraphBuilder, app: AppEntity, permissions: Map<string
   addResources(b, app, nodes, prefix, type);
   for (const user of app.users.values()) {
     const id = nodes.users.get(user.key)!;
-    for (const group of user.groups) b.edge('member_of', id, nodes.groups.get(group)!);
-    for (const cred of user.creds) b.edge('holds_cred', id, nodes.creds.get(cred)!);
+    for (const group of user.groups) b.edge('member_of', id, nodes.groups.get(group.key)!);
+    for (const cred of user.creds) b.edge('holds_cred', id, nodes.creds.get(cred.key)!);
     for (const identity of user.identities) b.identityRefs.push({ node: id, identity, source: 'identities' });
   }
   for (const group of app.groups.values()) {
     const id = nodes.groups.get(group.key)!;
-    for (const parent of group.parents) b.edge('member_of', id, nodes.groups.get(parent)!);
+    for (const parent of group.parents) b.edge('member_of', id, nodes.groups.get(parent.key)!);
     for (const identity of group.identities) b.identityRefs.push({ node: id, identity, source: 'identities' });
   }
   for (const role of app.roles.values()) {
     const id = nodes.roles.get(role.key)!;
-    for (const permission of role.permissions) b.edge('role_grants', id, nodes.permissions.get(permission)!);
-    for (const nested of role.roles) b.edge('includes_role', id, nodes.roles.get(nested)!);
+    for (const permission of role.permissions) b.edge('role_grants', id, nodes.permissions.get(permission.key)!);
+    for (const nested of role.roles) b.edge('includes_role', id, nodes.roles.get(nested.key)!);
   }
   return nodes;
 }
@@ -258,8 +258,8 @@ function rolePermissions(app: AppEntity, roleKey: string, permissions: Map<strin
     seen.add(key);
     const role = app.roles.get(key);
     if (!role) return;
-    for (const p of role.permissions) result.set(p, permissions.get(p)!);
-    role.roles.forEach(visit);
+    for (const p of role.permissions) result.set(p.key, permissions.get(p.key)!);
+    for (const nested of role.roles) visit(nested.key);
   };
   visit(roleKey);
   return [...result.values()];

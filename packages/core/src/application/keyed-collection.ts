@@ -36,12 +36,14 @@ export function keyCollection<T extends KeyedItem>(
   path: string,
   what: string,
   issues: IssueCollector,
+  /** Resources apply the all-or-none rule per resource_type instead (spec §15.9). */
+  options: { idsAllOrNone: boolean } = { idsAllOrNone: true },
 ): Keyed<T>[] {
   if (!items || items.length === 0) return [];
   const ids = items.map((item, i) => itemId(item, at(path, i), issues));
   const withId = ids.findIndex((id) => id !== undefined);
   const withoutId = ids.findIndex((id) => id === undefined);
-  if (withId !== -1 && withoutId !== -1) {
+  if (options.idsAllOrNone && withId !== -1 && withoutId !== -1) {
     issues.error(
       at(path, withoutId),
       'mixed_ids',
@@ -54,7 +56,7 @@ export function keyCollection<T extends KeyedItem>(
     const itemPath = at(path, index);
     checkString(item.name, at(itemPath, 'name'), issues);
     const localKey = ids[index] ?? item.name;
-    if (ids[index] !== undefined) checkString(localKey, at(itemPath, 'id'), issues);
+    if (ids[index] !== undefined) checkString(localKey, at(itemPath, item.id != null && item.id !== '' ? 'id' : 'unique_id'), issues);
     const key = localKey.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
@@ -67,7 +69,23 @@ export function keyCollection<T extends KeyedItem>(
   return keyed;
 }
 
+/** A reference to another entity: its lower-cased key and where it was written in the list. */
+export interface Reference {
+  key: string;
+  index: number;
+}
+
 /** Lower-cases a list of references, dropping repeats (oaaclient itself emits some). */
 export function referenceKeys(values: readonly string[] | null | undefined): string[] {
   return [...new Set((values ?? []).map((v) => v.toLowerCase()))];
+}
+
+/** Like referenceKeys, keeping the index of each reference's first occurrence for error paths. */
+export function references(values: readonly string[] | null | undefined): Reference[] {
+  const seen = new Map<string, Reference>();
+  (values ?? []).forEach((value, index) => {
+    const key = value.toLowerCase();
+    if (!seen.has(key)) seen.set(key, { key, index });
+  });
+  return [...seen.values()];
 }

@@ -4,7 +4,7 @@ import { at, type IssueCollector } from '../payload/issues.js';
 import { checkString, checkStrings, checkTimestamp } from '../payload/strings.js';
 import { readTags } from '../payload/tags.js';
 import type { AppTypeDefinitions } from './definitions.js';
-import { keyCollection, referenceKeys } from './keyed-collection.js';
+import { keyCollection, references } from './keyed-collection.js';
 import type { Entity, GroupEntity, RoleEntity, UserEntity } from './model.js';
 import { rejectOperation } from './permissions.js';
 
@@ -27,7 +27,11 @@ export function readCommon(
     issues.warn(at(path, 'dynamic_properties'), 'deprecated', 'dynamic_properties is deprecated and ignored; use custom_properties');
   }
   // Owners are kept as given; resolving them to IdP identities is a cross-source link.
-  const owners = (item.owners ?? []).map((o) => ({ external_id: o.external_id, owner_type: o.owner_type, primary: o.primary === true }));
+  const owners = (item.owners ?? []).map((o, i) => {
+    checkString(o.external_id, at(at(at(path, 'owners'), i), 'external_id'), issues);
+    checkString(o.owner_type, at(at(at(path, 'owners'), i), 'owner_type'), issues);
+    return { external_id: o.external_id, owner_type: o.owner_type, primary: o.primary === true };
+  });
   return {
     properties: {
       ...(owners.length > 0 ? { owners } : {}),
@@ -61,8 +65,8 @@ export function readUsers(app: OaaApplication, path: string, defs: AppTypeDefini
       name: item.name,
       path: itemPath,
       ...withBuiltIns(readCommon(item, itemPath, defs?.localUser, 'local users', issues), builtIns(item, USER_FIELDS)),
-      groups: referenceKeys(item.groups),
-      creds: referenceKeys(item.access_creds),
+      groups: references(item.groups),
+      creds: references(item.access_creds),
       identities: [...new Set(item.identities ?? [])],
     });
   }
@@ -80,7 +84,7 @@ export function readGroups(app: OaaApplication, path: string, defs: AppTypeDefin
       name: item.name,
       path: itemPath,
       ...withBuiltIns(readCommon(item, itemPath, defs?.localGroup, 'local groups', issues), builtIns(item, ['created_at'])),
-      parents: referenceKeys(item.groups),
+      parents: references(item.groups),
       identities: [...new Set(item.identities ?? [])],
     });
   }
@@ -96,8 +100,8 @@ export function readRoles(app: OaaApplication, path: string, defs: AppTypeDefini
       name: item.name,
       path: itemPath,
       ...readCommon(item, itemPath, defs?.localRole, 'local roles', issues),
-      permissions: referenceKeys(item.permissions),
-      roles: referenceKeys(item.roles),
+      permissions: references(item.permissions),
+      roles: references(item.roles),
     });
   }
   return roles;

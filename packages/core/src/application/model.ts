@@ -1,4 +1,5 @@
 import type { CanonicalPermission, OaaTag } from '@accessgraph/contract';
+import type { Reference } from './keyed-collection.js';
 
 /**
  * An application payload after validation: every reference resolved to a lower-cased key that
@@ -33,21 +34,21 @@ export interface AppEntity extends Entity {
 }
 
 export interface UserEntity extends Entity {
-  groups: string[];
-  creds: string[];
+  groups: Reference[];
+  creds: Reference[];
   identities: string[];
 }
 
 export interface GroupEntity extends Entity {
   /** Groups this group is a member of. */
-  parents: string[];
+  parents: Reference[];
   identities: string[];
 }
 
 export interface RoleEntity extends Entity {
-  permissions: string[];
+  permissions: Reference[];
   /** Nested roles included in this role. */
-  roles: string[];
+  roles: Reference[];
 }
 
 export interface ResourceEntity extends Entity {

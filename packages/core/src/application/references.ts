@@ -8,32 +8,32 @@ import type { AppEntity, PermissionEntity } from './model.js';
  */
 export function checkReferences(app: AppEntity, permissions: Map<string, PermissionEntity>, issues: IssueCollector): void {
   for (const user of app.users.values()) {
-    user.groups.forEach((group, i) => {
-      if (!app.groups.has(group)) missing(at(at(user.path, 'groups'), i), 'local group', group, app, issues);
-    });
-    user.creds.forEach((cred, i) => {
-      if (!app.creds.has(cred)) missing(at(at(user.path, 'access_creds'), i), 'access credential', cred, app, issues);
-    });
+    for (const { key, index } of user.groups) {
+      if (!app.groups.has(key)) missing(at(at(user.path, 'groups'), index), 'local group', key, app, issues);
+    }
+    for (const { key, index } of user.creds) {
+      if (!app.creds.has(key)) missing(at(at(user.path, 'access_creds'), index), 'access credential', key, app, issues);
+    }
   }
   for (const group of app.groups.values()) {
-    group.parents.forEach((parent, i) => {
-      const path = at(at(group.path, 'groups'), i);
+    for (const { key: parent, index } of group.parents) {
+      const path = at(at(group.path, 'groups'), index);
       if (parent === group.key) issues.error(path, 'self_reference', `local group "${group.localKey}" lists itself as a parent group`);
       else if (!app.groups.has(parent)) missing(path, 'local group', parent, app, issues);
-    });
+    }
   }
   for (const role of app.roles.values()) {
-    role.permissions.forEach((permission, i) => {
-      const path = at(at(role.path, 'permissions'), i);
+    for (const { key: permission, index } of role.permissions) {
+      const path = at(at(role.path, 'permissions'), index);
       const found = permissions.get(permission);
       if (!found) issues.error(path, 'unknown_permission', `permission "${permission}" is not defined in permissions`);
       else if (!appliesTo(found, app)) notForApp(path, found, app, issues);
-    });
-    role.roles.forEach((nested, i) => {
-      const path = at(at(role.path, 'roles'), i);
+    }
+    for (const { key: nested, index } of role.roles) {
+      const path = at(at(role.path, 'roles'), index);
       if (nested === role.key) issues.error(path, 'self_reference', `local role "${role.localKey}" includes itself`);
       else if (!app.roles.has(nested)) missing(path, 'local role', nested, app, issues);
-    });
+    }
     if (role.permissions.length === 0 && role.roles.length === 0) {
       issues.warn(role.path, 'role_without_permissions', `Role is missing permission: role "${role.localKey}" of application "${app.name}" grants no permission`);
     }
@@ -62,7 +62,7 @@ function missing(path: string, what: string, key: string, app: AppEntity, issues
 /** Group nesting and role nesting must not loop; each cycle is reported once, at one member. */
 function reportCycles(app: AppEntity, kind: 'groups' | 'roles', issues: IssueCollector): void {
   const next = (key: string): string[] =>
-    kind === 'groups' ? (app.groups.get(key)?.parents ?? []) : (app.roles.get(key)?.roles ?? []);
+    (kind === 'groups' ? (app.groups.get(key)?.parents ?? []) : (app.roles.get(key)?.roles ?? [])).map((r) => r.key);
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (key: string): void => {

@@ -32,12 +32,14 @@ export function readResources(
       issues.error(path, 'too_deep', `sub_resources are nested deeper than ${MAX_RESOURCE_DEPTH} levels`);
       return;
     }
-    for (const { item, path: itemPath, key, localKey } of keyCollection(items, path, 'resource', issues)) {
+    for (const { item, path: itemPath, key, localKey } of keyCollection(items, path, 'resource', issues, { idsAllOrNone: false })) {
       checkString(item.resource_type, at(itemPath, 'resource_type'), issues);
       checkString(item.description, at(itemPath, 'description'), issues);
       const typeKey = item.resource_type.toLowerCase();
       trackIdUse(idUse, typeKey, item, itemPath, issues);
       const connections = (item.connections ?? []).map((c, i) => {
+        checkString(c.id, at(at(at(itemPath, 'connections'), i), 'id'), issues);
+        checkString(c.node_type, at(at(at(itemPath, 'connections'), i), 'node_type'), issues);
         if (!KNOWN_CONNECTION_TYPES.has(c.node_type.toLowerCase())) {
           issues.warn(at(at(itemPath, 'connections'), i), 'unknown_node_type', `connection node_type "${c.node_type}" is not one OAA documents; it is kept as given`);
         }

@@ -65,7 +65,9 @@ function valueProblem(value: unknown, type: PropertyType): string | undefined {
       return typeof value === 'number' && Number.isFinite(value) ? undefined : `expected a number, got ${describe(value)}`;
     case 'STRING':
       if (typeof value !== 'string') return `expected a string, got ${describe(value)}`;
-      return value.length > MAX_PROPERTY_STRING ? `is ${value.length} characters; the limit is ${MAX_PROPERTY_STRING}` : undefined;
+      // Characters are code points: an emoji is one character, two UTF-16 units.
+      if (value.length <= MAX_PROPERTY_STRING) return undefined;
+      return [...value].length > MAX_PROPERTY_STRING ? `is ${[...value].length} characters; the limit is ${MAX_PROPERTY_STRING}` : undefined;
     case 'STRING_LIST':
       return Array.isArray(value) && value.every((v) => typeof v === 'string')
         ? undefined

@@ -13,7 +13,11 @@ export const MAX_PROPERTY_STRING = 4096;
 const RFC3339 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
 export function isTimestamp(value: string): boolean {
-  return RFC3339.test(value) && !Number.isNaN(Date.parse(value));
+  const match = RFC3339.exec(value);
+  if (!match) return false;
+  // Date.parse rolls 2022-02-30 over to March; the day must exist in its month.
+  const [year, month, day] = [Number(value.slice(0, 4)), Number(match[1]), Number(match[2])];
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /** Checks a built-in string: well-formed Unicode (valid UTF-8 once encoded) and at most 256 bytes. */

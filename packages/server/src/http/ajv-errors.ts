@@ -13,9 +13,21 @@ export interface SchemaError {
  * (`applications[0].local_users[3].name`), and messages that say which rule broke.
  */
 export function schemaViolations(errors: SchemaError[], part: string): FieldViolation[] {
-  const violations = errors.map((e) => ({ field: fieldPath(e, part), description: describe(e) }));
+  const violations = withoutUnionNoise(errors).map((e) => ({ field: fieldPath(e, part), description: describe(e) }));
   // Ajv reports some rules once per branch; one line per distinct violation is enough.
   return [...new Map(violations.map((v) => [`${v.field}\u0000${v.description}`, v])).values()];
+}
+
+/**
+ * A nullable union (`T | null`) fails every branch when T fails: drop the summary `anyOf` error
+ * and the "must be null" branch whenever the other branch said something at that place or below.
+ */
+function withoutUnionNoise(errors: SchemaError[]): SchemaError[] {
+  const said = (e: SchemaError) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null');
+  const meaningful = errors.filter(said);
+  return errors.filter(
+    (e) => said(e) || !meaningful.some((m) => m.instancePath === e.instancePath || m.instancePath.startsWith(`${e.instancePath}/`)),
+  );
 }
 
 function fieldPath(error: SchemaError, part: string): string {

@@ -47,3 +47,13 @@ export function valuesEnvelope<T>(page: Page<T>, question: string) {
     has_more: page.nextAfter !== undefined,
   };
 }
+
+/** Page size and keyset position of a list without filter or order (history, read-backs). */
+export function simplePage(question: string, query: { page_size?: number | undefined; page_token?: string | undefined }) {
+  const after = query.page_token ? decodePageToken(query.page_token, question) : undefined;
+  if (after && !after.ok) throw ApiError.fromIssues(after.issues, 'INVALID_PAGE_TOKEN');
+  return {
+    pageSize: Math.min(query.page_size || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+    ...(after?.ok ? { after: after.value } : {}),
+  };
+}

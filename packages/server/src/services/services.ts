@@ -3,6 +3,8 @@ import { ApiKeyService } from './api-key-service.js';
 import { DataSourceService } from './data-source-service.js';
 import { IconService } from './icon-service.js';
 import { ProviderService } from './provider-service.js';
+import { PushService } from './push-service.js';
+import { ReadBackService } from './read-back-service.js';
 
 /** Every use-case service, wired to one store. Routes receive this. */
 export interface Services {
@@ -11,15 +13,20 @@ export interface Services {
   providers: ProviderService;
   dataSources: DataSourceService;
   icons: IconService;
+  pushes: PushService;
+  readBack: ReadBackService;
 }
 
 export function createServices(store: Store): Services {
   const providers = new ProviderService(store);
+  const dataSources = new DataSourceService(store, providers);
   return {
     store,
     apiKeys: new ApiKeyService(store),
     providers,
-    dataSources: new DataSourceService(store, providers),
+    dataSources,
     icons: new IconService(store, providers),
+    pushes: new PushService(store, providers, dataSources),
+    readBack: new ReadBackService(store, dataSources),
   };
 }

@@ -1,0 +1,29 @@
+import type { EffectivePermissionsQuery, PushHistoryQuery } from '@accessgraph/contract';
+import type { Store } from '@accessgraph/storage';
+import type { DataSourceService } from './data-source-service.js';
+import { simplePage, valuesEnvelope } from './list-paging.js';
+
+/** What a data source's pushes left behind: its push history and its effective permissions. */
+export class ReadBackService {
+  constructor(
+    private readonly store: Store,
+    private readonly dataSources: DataSourceService,
+  ) {}
+
+  async pushes(providerId: string, dataSourceId: string, query: PushHistoryQuery) {
+    const dataSource = await this.dataSources.get(providerId, dataSourceId);
+    const question = JSON.stringify(['pushes', dataSource.id]);
+    return valuesEnvelope(await this.store.listPushes(dataSource.id, simplePage(question, query)), question);
+  }
+
+  async effectivePermissions(providerId: string, dataSourceId: string, query: EffectivePermissionsQuery) {
+    const dataSource = await this.dataSources.get(providerId, dataSourceId);
+    const question = JSON.stringify(['effective', dataSource.id, query.principal ?? '', query.target ?? '']);
+    const page = await this.store.listEffectivePermissions(dataSource.id, {
+      ...simplePage(question, query),
+      ...(query.principal ? { principal: query.principal } : {}),
+      ...(query.target ? { target: query.target } : {}),
+    });
+    return valuesEnvelope(page, question);
+  }
+}
