@@ -24,6 +24,8 @@ export interface AppOptions {
   /** pino options (level, destination...) or false for silence; tests pass nothing. */
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
+  /** Largest size a GZIP push may inflate to (default 1 GiB). */
+  maxInflatedBytes?: number;
   /** Serve HTTPS with this key and certificate (PEM). */
   https?: { key: string | Buffer; cert: string | Buffer };
 }
@@ -52,7 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
-  const services = createServices(options.store);
+  const services = createServices(options.store, options.maxInflatedBytes ? { maxInflatedBytes: options.maxInflatedBytes } : {});
   installAuth(app, services.apiKeys);
   await installOpenApi(app, VERSION);
 

@@ -9,7 +9,51 @@ export interface DialectCapabilities {
    * engines (SQLite's default is already BINARY; PostgreSQL's follows the locale).
    */
   readonly keyCollation: string;
+  /** Column type for opaque bytes (a data source's stored payload). */
+  readonly bytesType: 'blob' | 'bytea';
+  /**
+   * How `data_sources.seq` gets its value. PostgreSQL adds an identity column (which also numbers
+   * existing rows); SQLite cannot add an autoincrement column to an existing table, so a trigger
+   * copies the rowid, which is unique for the life of the row.
+   */
+  readonly seqStrategy: 'identity' | 'rowid-trigger';
+  /**
+   * The statement that opens a transaction that will write. SQLite needs BEGIN IMMEDIATE: a
+   * deferred transaction that reads first and writes later can fail with SQLITE_BUSY when another
+   * process wrote in between, whereas IMMEDIATE waits (busy_timeout) for the write lock up front.
+   */
+  readonly beginWrite: string;
+  /**
+   * Whether writers to one data source must take an advisory lock. PostgreSQL runs transactions
+   * concurrently; SQLite already admits one writer at a time.
+   */
+  readonly advisoryLocks: boolean;
+  /**
+   * Statement that refreshes the query planner's statistics after a push rewrote a data source's
+   * graph, or '' when the engine does it by itself (PostgreSQL's autovacuum analyzes changed
+   * tables). SQLite keeps none unless asked: without them it guesses that `ds = ?` picks a few
+   * rows and walks a whole data source in index order to skip a sort (seconds, not milliseconds).
+   * PRAGMA optimize analyzes only tables whose size changed a lot, within a bounded effort.
+   */
+  readonly refreshStatistics: string;
 }
 
-export const SQLITE_CAPABILITIES: DialectCapabilities = { engine: 'sqlite', keyCollation: '' };
-export const POSTGRES_CAPABILITIES: DialectCapabilities = { engine: 'postgres', keyCollation: 'C' };
+export const SQLITE_CAPABILITIES: DialectCapabilities = {
+  engine: 'sqlite',
+  keyCollation: '',
+  bytesType: 'blob',
+  seqStrategy: 'rowid-trigger',
+  beginWrite: 'begin immediate',
+  advisoryLocks: false,
+  refreshStatistics: 'pragma optimize',
+};
+
+export const POSTGRES_CAPABILITIES: DialectCapabilities = {
+  engine: 'postgres',
+  keyCollation: 'C',
+  bytesType: 'bytea',
+  seqStrategy: 'identity',
+  beginWrite: 'begin',
+  advisoryLocks: true,
+  refreshStatistics: '',
+};

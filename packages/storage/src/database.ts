@@ -1,12 +1,15 @@
+import type { Generated } from 'kysely';
+import type { GraphTables } from './graph-tables.js';
+
 /**
  * Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings made by the app (they
  * sort correctly as text on both engines); booleans are 0/1 integers so SQL stays portable.
  */
-export interface Database {
+export interface Database extends GraphTables {
   providers: ProviderRow;
   provider_types: ProviderTypeRow;
   provider_icons: ProviderIconRow;
-  data_sources: DataSourceRow;
+  data_sources: DataSourceTable;
   api_keys: ApiKeyRow;
 }
 
@@ -50,6 +53,11 @@ export interface DataSourceRow {
   last_push_at: string | null;
   last_push_warnings: number;
   incremental_allowed: number;
+}
+
+/** The stored data source: its row plus `seq`, the compact integer derived tables are keyed by. */
+export interface DataSourceTable extends DataSourceRow {
+  seq: Generated<number>;
 }
 
 export interface ApiKeyRow {

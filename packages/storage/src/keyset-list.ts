@@ -1,5 +1,7 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { FilterNode, KeysetValue, OrderTerm } from '@accessgraph/core';
+import type { Database } from './database.js';
+import { StoreError } from './store-error.js';
 import type { ListRequest } from './store.js';
 
 /**
@@ -76,4 +78,31 @@ export function orderByTerms(order: OrderTerm[], fields: ListFields) {
 /** Checks a decoded page token against the order it must continue. */
 export function afterMatchesOrder(order: OrderTerm[], after: KeysetValue[] | undefined): boolean {
   return after === undefined || after.length === order.length;
+}
+
+/** One keyset page of a table, optionally scoped to rows whose `scope.column` equals a value. */
+export async function keysetPage<Row>(
+  db: Kysely<Database>,
+  table: 'providers' | 'data_sources',
+  fields: ListFields,
+  request: ListRequest,
+  scope?: { column: string; value: string },
+): Promise<{ rows: Row[]; nextAfter?: (string | number)[] }> {
+  const order = keysetOrder(request, 'id');
+  if (!afterMatchesOrder(order, request.after)) {
+    throw new StoreError('invalid_cursor', 'page token does not match the sort order');
+  }
+  let query = db.selectFrom(table).selectAll();
+  if (scope) query = query.where(sql.ref(scope.column), '=', scope.value);
+  if (request.filter) {
+    const filter = request.filter;
+    query = query.where((eb) => filterCondition(eb, filter, fields));
+  }
+  if (request.after) query = query.where(afterCondition(order, request.after, fields));
+  for (const term of orderByTerms(order, fields)) query = query.orderBy(term);
+  const rows = (await query.limit(request.pageSize + 1).execute()) as Row[];
+  if (rows.length <= request.pageSize) return { rows };
+  const page = rows.slice(0, request.pageSize);
+  const last = page[page.length - 1] as Record<string, string | number>;
+  return { rows: page, nextAfter: order.map((t) => last[fields[t.field]!.column]!) };
 }

@@ -1,26 +1,29 @@
 import { sql, type Kysely } from 'kysely';
-import type { DataSource, DataSourceStatus, Provider, ProviderTypes } from '@accessgraph/contract';
-import type { Database, DataSourceRow, ProviderRow } from './database.js';
+import type { DataSource, DataSourceStatus, EffectivePermission, Provider, ProviderTypes, PushRecord } from '@accessgraph/contract';
+import type { KeysetValue } from '@accessgraph/core';
+import type { BulkInserter } from './bulk-insert.js';
+import type { Database, ProviderRow } from './database.js';
 import type { DialectCapabilities } from './capabilities.js';
-import {
-  afterCondition,
-  afterMatchesOrder,
-  filterCondition,
-  keysetOrder,
-  lower,
-  orderByTerms,
-  upper,
-  type ListFields,
-} from './keyset-list.js';
-import { PROVIDER_TYPE_KINDS, groupProviderTypes, toApiKeyRecord, toDataSource, toProvider } from './row-mappers.js';
+import { keysetPage, lower, upper, type ListFields } from './keyset-list.js';
+import * as apiKeys from './api-keys.js';
+import * as dataSources from './data-sources.js';
+import { listEffectivePermissions } from './effective-permissions-query.js';
+import * as icons from './provider-icons.js';
+import { writeProviderTypes } from './provider-types.js';
+import { commitPush, recordFailedPush, type PushWriterContext } from './push-commit.js';
+import { listPushRecords } from './push-history.js';
+import { groupProviderTypes, toProvider } from './row-mappers.js';
 import { StoreError } from './store-error.js';
 import type {
   ApiKeyRecord,
+  EffectivePermissionQuery,
   ListRequest,
+  NewPushRecord,
   NewDataSource,
   NewProvider,
   Page,
   ProviderChanges,
+  PushCommit,
   Store,
   StoredIcon,
 } from './store.js';
@@ -35,27 +38,37 @@ const PROVIDER_FIELDS: ListFields = {
   created_at: { column: 'created_at', normalise: same },
 };
 
-const DATA_SOURCE_FIELDS: ListFields = {
-  id: { column: 'id', normalise: lower },
-  name: { column: 'name_key', normalise: lower },
-  status: { column: 'status', normalise: upper },
-  created_at: { column: 'created_at', normalise: same },
-};
+/** What a KyselyStore is built from; the dialect files (sqlite-store, postgres-store) assemble it. */
+export interface KyselyStoreOptions {
+  db: Kysely<Database>;
+  caps: DialectCapabilities;
+  /** Translates a driver error into a StoreError at the boundary. */
+  translateError: (error: unknown) => StoreError;
+  /** The engine's way of writing a derived graph fast. */
+  inserter: BulkInserter;
+  onClose?: () => Promise<void>;
+}
 
 /**
  * The Store on any SQL engine Kysely speaks. Engine differences come in through
- * `DialectCapabilities` and `translateError`; the queries here are portable.
+ * `DialectCapabilities`, the bulk inserter and `translateError`; the queries here are portable.
+ * Push writes, push history and effective permissions live in their own modules.
  */
 export class KyselyStore implements Store {
   readonly engine: 'sqlite' | 'postgres';
+  private readonly db: Kysely<Database>;
+  private readonly caps: DialectCapabilities;
+  private readonly translateError: (error: unknown) => StoreError;
+  private readonly pushWriter: PushWriterContext;
+  private readonly onClose: () => Promise<void>;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    caps: DialectCapabilities,
-    private readonly translateError: (error: unknown) => StoreError,
-    private readonly onClose: () => Promise<void> = async () => {},
-  ) {
-    this.engine = caps.engine;
+  constructor(options: KyselyStoreOptions) {
+    this.db = options.db;
+    this.caps = options.caps;
+    this.engine = options.caps.engine;
+    this.translateError = options.translateError;
+    this.pushWriter = { db: options.db, caps: options.caps, inserter: options.inserter };
+    this.onClose = options.onClose ?? (async () => {});
   }
 
   /** Runs a database call, translating driver errors at the boundary. */
@@ -105,7 +118,7 @@ export class KyselyStore implements Store {
 
   listProviders(request: ListRequest): Promise<Page<Provider>> {
     return this.run(async () => {
-      const page = await this.pageOf<ProviderRow>('providers', PROVIDER_FIELDS, request);
+      const page = await keysetPage<ProviderRow>(this.db, 'providers', PROVIDER_FIELDS, request);
       return { items: await this.withTypes(page.rows), nextAfter: page.nextAfter };
     });
   }
@@ -137,20 +150,7 @@ export class KyselyStore implements Store {
   }
 
   setProviderTypes(id: string, types: ProviderTypes): Promise<void> {
-    return this.run(() =>
-      this.db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('provider_types').where('provider_id', '=', id).execute();
-        const rows = Object.entries(PROVIDER_TYPE_KINDS).flatMap(([field, kind]) =>
-          [...new Map(types[field as keyof ProviderTypes].map((t) => [lower(t), t]))].map(([typeKey, typeName]) => ({
-            provider_id: id,
-            kind,
-            type_name: typeName,
-            type_key: typeKey,
-          })),
-        );
-        if (rows.length > 0) await trx.insertInto('provider_types').values(rows).execute();
-      }),
-    );
+    return this.run(() => this.db.transaction().execute((trx) => writeProviderTypes(trx, id, types)));
   }
 
   private async withTypes(rows: ProviderRow[]): Promise<Provider[]> {
@@ -173,206 +173,92 @@ export class KyselyStore implements Store {
   // Icons
 
   putProviderIcon(icon: StoredIcon, now: string): Promise<void> {
-    return this.run(async () => {
-      const row = { provider_id: icon.providerId, mime_type: icon.mimeType, icon_base64: icon.base64, updated_at: now };
-      await this.db
-        .insertInto('provider_icons')
-        .values(row)
-        .onConflict((oc) =>
-          oc.column('provider_id').doUpdateSet({ mime_type: row.mime_type, icon_base64: row.icon_base64, updated_at: now }),
-        )
-        .execute();
-    });
+    return this.run(() => icons.putProviderIcon(this.db, icon, now));
   }
 
   getProviderIcon(providerId: string): Promise<StoredIcon | undefined> {
-    return this.run(async () => {
-      const row = await this.db
-        .selectFrom('provider_icons')
-        .selectAll()
-        .where('provider_id', '=', lower(providerId))
-        .executeTakeFirst();
-      return row && { providerId: row.provider_id, mimeType: row.mime_type as StoredIcon['mimeType'], base64: row.icon_base64 };
-    });
+    return this.run(() => icons.getProviderIcon(this.db, providerId));
   }
 
   deleteProviderIcon(providerId: string): Promise<boolean> {
-    return this.run(async () => {
-      const result = await this.db.deleteFrom('provider_icons').where('provider_id', '=', lower(providerId)).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
-    });
+    return this.run(() => icons.deleteProviderIcon(this.db, providerId));
   }
 
   findIconByType(lookup: { schemaType?: string; nodeType?: string }): Promise<StoredIcon | undefined> {
-    return this.run(async () => {
-      const schemaKinds = [PROVIDER_TYPE_KINDS.application_types, PROVIDER_TYPE_KINDS.idp_types, PROVIDER_TYPE_KINDS.hris_types];
-      const row = await this.db
-        .selectFrom('provider_icons as i')
-        .innerJoin('providers as p', 'p.id', 'i.provider_id')
-        .innerJoin('provider_types as t', 't.provider_id', 'p.id')
-        .select(['i.provider_id', 'i.mime_type', 'i.icon_base64'])
-        .where((eb) =>
-          eb.or([
-            ...(lookup.schemaType !== undefined
-              ? [eb.and([eb('t.type_key', '=', lower(lookup.schemaType)), eb('t.kind', 'in', schemaKinds)])]
-              : []),
-            ...(lookup.nodeType !== undefined
-              ? [eb.and([eb('t.type_key', '=', lower(lookup.nodeType)), eb('t.kind', '=', PROVIDER_TYPE_KINDS.resource_types)])]
-              : []),
-          ]),
-        )
-        .orderBy('p.created_at')
-        .orderBy('p.id')
-        .limit(1)
-        .executeTakeFirst();
-      return row && { providerId: row.provider_id, mimeType: row.mime_type as StoredIcon['mimeType'], base64: row.icon_base64 };
-    });
+    return this.run(() => icons.findIconByType(this.db, lookup));
   }
 
   // Data sources
 
   createDataSource(input: NewDataSource): Promise<DataSource> {
-    return this.run(async () => {
-      const row: DataSourceRow = {
-        id: input.id,
-        provider_id: input.providerId,
-        name: input.name,
-        name_key: lower(input.name),
-        status: 'PENDING',
-        created_at: input.now,
-        updated_at: input.now,
-        last_push_at: null,
-        last_push_warnings: 0,
-        incremental_allowed: 0,
-      };
-      await this.db.insertInto('data_sources').values(row).execute();
-      const created = await this.getDataSource(input.providerId, input.id);
-      if (!created) throw new StoreError('internal', 'data source vanished after insert');
-      return created;
-    });
+    return this.run(() => dataSources.createDataSource(this.db, input));
   }
 
   getDataSource(providerId: string, id: string): Promise<DataSource | undefined> {
-    return this.run(async () => {
-      const row = await this.db
-        .selectFrom('data_sources as d')
-        .innerJoin('providers as p', 'p.id', 'd.provider_id')
-        .selectAll('d')
-        .select('p.custom_template')
-        .where('d.id', '=', lower(id))
-        .where('d.provider_id', '=', lower(providerId))
-        .executeTakeFirst();
-      return row && toDataSource(row, row.custom_template);
-    });
+    return this.run(() => dataSources.getDataSource(this.db, providerId, id));
   }
 
   listDataSources(providerId: string, request: ListRequest): Promise<Page<DataSource>> {
-    return this.run(async () => {
-      const provider = await this.db
-        .selectFrom('providers')
-        .select('custom_template')
-        .where('id', '=', lower(providerId))
-        .executeTakeFirst();
-      if (!provider) return { items: [] };
-      const page = await this.pageOf<DataSourceRow>('data_sources', DATA_SOURCE_FIELDS, request, {
-        column: 'provider_id',
-        value: lower(providerId),
-      });
-      return { items: page.rows.map((r) => toDataSource(r, provider.custom_template)), nextAfter: page.nextAfter };
-    });
+    return this.run(() => dataSources.listDataSources(this.db, providerId, request));
   }
 
   deleteDataSource(providerId: string, id: string): Promise<boolean> {
-    return this.run(async () => {
-      const result = await this.db
-        .deleteFrom('data_sources')
-        .where('id', '=', lower(id))
-        .where('provider_id', '=', lower(providerId))
-        .executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
-    });
+    return this.run(() => dataSources.deleteDataSource(this.db, this.caps, providerId, id));
   }
 
   setDataSourceStatus(id: string, status: DataSourceStatus, now: string): Promise<void> {
+    return this.run(() => dataSources.setDataSourceStatus(this.db, id, status, now));
+  }
+
+  // Pushes
+
+  commitPush(commit: PushCommit): Promise<void> {
+    return this.run(() => commitPush(this.pushWriter, commit));
+  }
+
+  recordFailedPush(record: NewPushRecord, now: string): Promise<void> {
+    return this.run(() => recordFailedPush(this.pushWriter, record, now));
+  }
+
+  listPushes(dataSourceId: string, request: { pageSize: number; after?: KeysetValue[] }): Promise<Page<PushRecord>> {
+    return this.run(() => listPushRecords(this.db, dataSourceId, request));
+  }
+
+  getDataSourceState(dataSourceId: string): Promise<Uint8Array | undefined> {
     return this.run(async () => {
-      await this.db.updateTable('data_sources').set({ status, updated_at: now }).where('id', '=', id).execute();
+      const row = await this.db
+        .selectFrom('data_source_states as s')
+        .innerJoin('data_sources as d', 'd.seq', 's.ds')
+        .select('s.payload')
+        .where('d.id', '=', lower(dataSourceId))
+        .executeTakeFirst();
+      return row?.payload;
     });
+  }
+
+  listEffectivePermissions(dataSourceId: string, query: EffectivePermissionQuery): Promise<Page<EffectivePermission>> {
+    return this.run(() => listEffectivePermissions(this.db, dataSourceId, query));
   }
 
   // API keys
 
   createApiKey(record: ApiKeyRecord): Promise<void> {
-    return this.run(async () => {
-      await this.db
-        .insertInto('api_keys')
-        .values({
-          id: record.id,
-          name: record.name,
-          role: record.role,
-          key_hash: record.keyHash,
-          prefix: record.prefix,
-          created_at: record.createdAt,
-          last_used_at: record.lastUsedAt,
-          revoked_at: record.revokedAt,
-        })
-        .execute();
-    });
+    return this.run(() => apiKeys.createApiKey(this.db, record));
   }
 
   getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
-    return this.run(async () => {
-      const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toApiKeyRecord(row);
-    });
+    return this.run(() => apiKeys.getApiKey(this.db, id));
   }
 
   listApiKeys(): Promise<ApiKeyRecord[]> {
-    return this.run(async () => {
-      const rows = await this.db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
-      return rows.map(toApiKeyRecord);
-    });
+    return this.run(() => apiKeys.listApiKeys(this.db));
   }
 
   revokeApiKey(id: string, now: string): Promise<boolean> {
-    return this.run(async () => {
-      const exists = await this.db.selectFrom('api_keys').select('id').where('id', '=', id).executeTakeFirst();
-      if (!exists) return false;
-      await this.db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
-      return true;
-    });
+    return this.run(() => apiKeys.revokeApiKey(this.db, id, now));
   }
 
   touchApiKey(id: string, now: string): Promise<void> {
-    return this.run(async () => {
-      await this.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();
-    });
-  }
-
-  // Paging
-
-  /** One keyset page of a table, optionally scoped to rows whose `scope.column` equals a value. */
-  private async pageOf<Row>(
-    table: 'providers' | 'data_sources',
-    fields: ListFields,
-    request: ListRequest,
-    scope?: { column: string; value: string },
-  ): Promise<{ rows: Row[]; nextAfter?: (string | number)[] }> {
-    const order = keysetOrder(request, 'id');
-    if (!afterMatchesOrder(order, request.after)) {
-      throw new StoreError('invalid_cursor', 'page token does not match the sort order');
-    }
-    let query = this.db.selectFrom(table).selectAll();
-    if (scope) query = query.where(sql.ref(scope.column), '=', scope.value);
-    if (request.filter) {
-      const filter = request.filter;
-      query = query.where((eb) => filterCondition(eb, filter, fields));
-    }
-    if (request.after) query = query.where(afterCondition(order, request.after, fields));
-    for (const term of orderByTerms(order, fields)) query = query.orderBy(term);
-    const rows = (await query.limit(request.pageSize + 1).execute()) as Row[];
-    if (rows.length <= request.pageSize) return { rows };
-    const page = rows.slice(0, request.pageSize);
-    const last = page[page.length - 1] as Record<string, string | number>;
-    return { rows: page, nextAfter: order.map((t) => last[fields[t.field]!.column]!) };
+    return this.run(() => apiKeys.touchApiKey(this.db, id, now));
   }
 }

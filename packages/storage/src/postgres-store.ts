@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import { postgresBulkInserter } from './bulk-insert.js';
 import { POSTGRES_CAPABILITIES } from './capabilities.js';
 import type { Database } from './database.js';
 import { KyselyStore } from './kysely-store.js';
@@ -29,12 +30,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-    await migrateToLatest(db as Kysely<unknown>, POSTGRES_CAPABILITIES);
+    await migrateToLatest(db as Kysely<unknown>, POSTGRES_CAPABILITIES, schema);
   } catch (error) {
     await db.destroy();
     throw translatePostgresError(error);
   }
-  return new KyselyStore(db, POSTGRES_CAPABILITIES, translatePostgresError);
+  return new KyselyStore({ db, caps: POSTGRES_CAPABILITIES, translateError: translatePostgresError, inserter: postgresBulkInserter() });
 }
 
 export function translatePostgresError(error: unknown): StoreError {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { sqliteBulkInserter } from './bulk-insert.js';
 import { SQLITE_CAPABILITIES } from './capabilities.js';
 import type { Database } from './database.js';
 import { KyselyStore } from './kysely-store.js';
@@ -20,6 +21,9 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // A multi-row INSERT inside a transaction keeps a statement journal (to undo just that
+  // statement on error); in a temporary file, the default, it makes bulk writes ~1.7x slower.
+  database.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   try {
     await migrateToLatest(db as Kysely<unknown>, SQLITE_CAPABILITIES);
@@ -27,7 +31,7 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(db, SQLITE_CAPABILITIES, translateSqliteError);
+  return new KyselyStore({ db, caps: SQLITE_CAPABILITIES, translateError: translateSqliteError, inserter: sqliteBulkInserter(database) });
 }
 
 export function translateSqliteError(error: unknown): StoreError {

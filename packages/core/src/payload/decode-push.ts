@@ -43,7 +43,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * `base64` line breaks tolerated, inflated size capped), then UTF-8 and JSON. Each failure is
  * its own clear error on `json_data`.
  */
-export function decodePush(jsonData: unknown, compressionType: unknown): Checked<DecodedPush> {
+export function decodePush(jsonData: unknown, compressionType: unknown, maxInflatedBytes = MAX_INFLATED_BYTES): Checked<DecodedPush> {
   const fail = (code: string, message: string): Checked<DecodedPush> => ({ ok: false, issues: [issue('json_data', code, message)] });
   const compression = readCompression(compressionType);
   if (!compression.ok) return compression;
@@ -64,11 +64,11 @@ export function decodePush(jsonData: unknown, compressionType: unknown): Checked
     gzipped = Buffer.from(compact, 'base64');
     let inflated: Buffer;
     try {
-      inflated = gunzipSync(gzipped, { maxOutputLength: MAX_INFLATED_BYTES });
+      inflated = gunzipSync(gzipped, { maxOutputLength: maxInflatedBytes });
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
-        return fail('too_large', `json_data inflates to more than ${MAX_INFLATED_BYTES / 1024 / 1024} MiB`);
+        return fail('too_large', `json_data inflates to more than ${maxInflatedBytes} bytes, the limit of this server`);
       }
       return fail('invalid_gzip', `json_data is not valid gzip data once base64-decoded (${(error as Error).message})`);
     }

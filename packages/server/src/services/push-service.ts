@@ -43,6 +43,7 @@ export class PushService {
     private readonly store: Store,
     private readonly providers: ProviderService,
     private readonly dataSources: DataSourceService,
+    private readonly maxInflatedBytes?: number,
   ) {}
 
   async push(input: PushInput): Promise<PushResponse> {
@@ -78,7 +79,7 @@ export class PushService {
     };
 
     try {
-      const decoded = decodePush(input.body.json_data, input.body.compression_type);
+      const decoded = decodePush(input.body.json_data, input.body.compression_type, this.maxInflatedBytes);
       if (!decoded.ok) return await reject(ApiError.fromIssues(decoded.issues, 'INVALID_JSON_DATA'));
       record.compression = decoded.value.compression;
       record.incremental = decoded.value.payload.incremental_change === true;

@@ -17,7 +17,7 @@ export interface Services {
   readBack: ReadBackService;
 }
 
-export function createServices(store: Store): Services {
+export function createServices(store: Store, options: { maxInflatedBytes?: number } = {}): Services {
   const providers = new ProviderService(store);
   const dataSources = new DataSourceService(store, providers);
   return {
@@ -26,7 +26,7 @@ export function createServices(store: Store): Services {
     providers,
     dataSources,
     icons: new IconService(store, providers),
-    pushes: new PushService(store, providers, dataSources),
+    pushes: new PushService(store, providers, dataSources, options.maxInflatedBytes),
     readBack: new ReadBackService(store, dataSources),
   };
 }

@@ -13,9 +13,9 @@ export interface TestApp {
 }
 
 /** A server on a fresh in-memory SQLite store, with one key of each role. */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(options: { maxInflatedBytes?: number } = {}): Promise<TestApp> {
   const store = await openSqliteStore(':memory:');
-  const app = await buildApp({ store });
+  const app = await buildApp({ store, ...options });
   const apiKeys = new ApiKeyService(store);
   const keys = {
     admin: (await apiKeys.create({ name: 'admin', role: 'admin' })).key,

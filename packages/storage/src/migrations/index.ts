@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { DialectCapabilities } from '../capabilities.js';
 import { foundationMigration } from './0001-foundation.js';
+import { graphMigration } from './0002-graph.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -9,5 +10,6 @@ import { foundationMigration } from './0001-foundation.js';
 export function allMigrations(caps: DialectCapabilities): Record<string, Migration> {
   return {
     '0001-foundation': foundationMigration(caps),
+    '0002-graph': graphMigration(caps),
   };
 }

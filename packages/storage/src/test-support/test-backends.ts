@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES, type DialectCapabilities } from '../capabilities.js';
+import { allMigrations } from '../migrations/index.js';
 import { openPostgresStore } from '../postgres-store.js';
 import { openSqliteStore } from '../sqlite-store.js';
 import type { KyselyStore } from '../kysely-store.js';
@@ -9,6 +13,11 @@ export interface TestDatabase {
   store: KyselyStore;
   /** Opens a second store on the same database (to check that migrations re-run cleanly). */
   reopen(): Promise<KyselyStore>;
+  /**
+   * Runs raw SQL on a connection of its own, for assertions the Store has no method for (what
+   * rows a data source left behind). Parameters are written `?` on both engines.
+   */
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   dispose(): Promise<void>;
 }
 
@@ -16,7 +25,26 @@ export interface TestBackend {
   name: 'sqlite' | 'postgres';
   /** Why this backend cannot run here; the suite is then reported as skipped with this reason. */
   skipReason?: string;
-  create(): Promise<TestDatabase>;
+  create(options?: CreateOptions): Promise<TestDatabase>;
+}
+
+export interface CreateOptions {
+  /**
+   * Builds the database at an older schema first (only these migrations), lets `seed` write to
+   * it, and only then opens the store, which migrates the rest: an upgrade of existing data.
+   */
+  startAt?: { migrations: string[]; seed(db: Kysely<unknown>): Promise<void> };
+}
+
+async function migrateOnly(db: Kysely<unknown>, caps: DialectCapabilities, names: string[], schema?: string): Promise<void> {
+  const all = allMigrations(caps);
+  const subset = Object.fromEntries(names.map((name) => [name, all[name]!]));
+  const { error } = await new Migrator({
+    db,
+    provider: { getMigrations: async () => subset },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  }).migrateToLatest();
+  if (error) throw error;
 }
 
 /**
@@ -28,22 +56,35 @@ export function testBackends(): TestBackend[] {
   return [
     {
       name: 'sqlite',
-      async create() {
+      async create(options = {}) {
         const { mkdtempSync, rmSync } = await import('node:fs');
         const { tmpdir } = await import('node:os');
         const { join } = await import('node:path');
         const dir = mkdtempSync(join(tmpdir(), 'accessgraph-test-'));
         const file = join(dir, 'test.db');
+        if (options.startAt) {
+          const database = new SqliteDatabase(file);
+          database.pragma('foreign_keys = ON');
+          const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database }) });
+          await migrateOnly(old, SQLITE_CAPABILITIES, options.startAt.migrations);
+          await options.startAt.seed(old);
+          await old.destroy();
+        }
         const store = await openSqliteStore(file);
         const opened = [store];
+        const raw = new SqliteDatabase(file, { readonly: true });
         return {
           store,
+          async query<Row>(text: string, params: unknown[] = []) {
+            return raw.prepare(text).all(...params) as Row[];
+          },
           async reopen() {
             const again = await openSqliteStore(file);
             opened.push(again);
             return again;
           },
           async dispose() {
+            raw.close();
             for (const s of opened) await s.close();
             rmSync(dir, { recursive: true, force: true });
           },
@@ -53,19 +94,35 @@ export function testBackends(): TestBackend[] {
     {
       name: 'postgres',
       ...(pgUrl ? {} : { skipReason: 'TEST_PG_URL is not set; .ci/run sets it to the local PostgreSQL' }),
-      async create() {
+      async create(options = {}) {
         const url = pgUrl!;
         const schema = `t_${randomBytes(6).toString('hex')}`;
+        if (options.startAt) {
+          const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema}` });
+          const old = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+          await sql`create schema ${sql.id(schema)}`.execute(old);
+          await migrateOnly(old, POSTGRES_CAPABILITIES, options.startAt.migrations, schema);
+          await options.startAt.seed(old);
+          await old.destroy();
+        }
         const store = await openPostgresStore(url, { schema, maxConnections: 4 });
         const opened = [store];
+        const raw = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+        await raw.connect();
         return {
           store,
+          async query<Row>(text: string, params: unknown[] = []) {
+            let n = 0;
+            const result = await raw.query(text.replace(/\?/g, () => `$${++n}`), params);
+            return result.rows as Row[];
+          },
           async reopen() {
             const again = await openPostgresStore(url, { schema, maxConnections: 2 });
             opened.push(again);
             return again;
           },
           async dispose() {
+            await raw.end();
             for (const s of opened) await s.close();
             const client = new pg.Client({ connectionString: url });
             await client.connect();

@@ -1,0 +1,135 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from './database.js';
+
+/** Node kinds that can hold access: the rows of an effective-permission listing. */
+export const PRINCIPAL_KINDS = ['local_user', 'local_group', 'access_cred', 'idp_identity'] as const;
+
+/** One (principal, target) pair with access: node keys for ordering, node ids for the details. */
+export interface AccessPair {
+  principalKey: string;
+  targetKey: string;
+  principal: number;
+  target: number;
+}
+
+export interface PairSearch {
+  ds: number;
+  /** lookup_key (lower-cased local key) of the principal / target, when filtered. */
+  principal?: string;
+  target?: string;
+  /** Only pairs strictly after (principal key, target key). */
+  after?: [string, string];
+  limit: number;
+}
+
+/** Largest number of principals one round of the unfiltered walk expands. */
+const MAX_PRINCIPALS_PER_ROUND = 4_096;
+
+/**
+ * The first `limit` pairs after `after`, ordered by (principal key, target key).
+ *
+ * A filtered search is one query: few principals or few targets bound the work. An unfiltered
+ * one must not expand every principal of the data source and sort the product to return one page,
+ * so it walks principals in key order, a range at a time: the range starts at one principal (one
+ * may reach tens of thousands of targets) and grows with the observed pairs per principal, so
+ * sparse data sources (most users holding nothing) take a few rounds, not thousands.
+ */
+export async function findAccessPairs(db: Kysely<Database>, search: PairSearch): Promise<AccessPair[]> {
+  if (search.principal !== undefined || search.target !== undefined) {
+    return queryPairs(db, search, search.principal === undefined ? 'target' : 'principal', {});
+  }
+  const found: AccessPair[] = [];
+  let from = search.after ? { key: search.after[0], inclusive: true } : undefined;
+  let principals = 1;
+  let scanned = 0;
+  for (;;) {
+    const upTo = await nthPrincipalKey(db, search.ds, from, principals);
+    const rows = await queryPairs(db, { ...search, limit: search.limit - found.length }, 'principal', { from, upTo });
+    found.push(...rows);
+    scanned += principals;
+    if (found.length >= search.limit || upTo === undefined) return found;
+    const wanted = search.limit - found.length;
+    const estimate = found.length === 0 ? principals * 4 : Math.ceil((wanted * scanned) / found.length);
+    principals = Math.max(1, Math.min(principals * 4, estimate, MAX_PRINCIPALS_PER_ROUND));
+    from = { key: upTo, inclusive: false };
+  }
+}
+
+interface KeyRange {
+  from?: { key: string; inclusive: boolean };
+  /** Inclusive upper bound; none for the rest. */
+  upTo?: string;
+}
+
+/** The key of the n-th principal from `from`, or undefined when fewer than n remain. */
+async function nthPrincipalKey(
+  db: Kysely<Database>,
+  ds: number,
+  from: KeyRange['from'],
+  n: number,
+): Promise<string | undefined> {
+  let query = db
+    .selectFrom('graph_nodes')
+    .select('node_key')
+    .where('ds', '=', ds)
+    .where('kind', 'in', PRINCIPAL_KINDS);
+  if (from) query = query.where('node_key', from.inclusive ? '>=' : '>', from.key);
+  const row = await query.orderBy('node_key').limit(1).offset(n - 1).executeTakeFirst();
+  return row?.node_key;
+}
+
+/**
+ * The pairs query. The join order is written out with CROSS JOIN because SQLite takes that as
+ * the order to use (PostgreSQL plans it freely): from the principals when principals bound the
+ * search, through reach -> grants -> ancestry, or from the targets the other way round. A grant
+ * on scope S reaches S itself when `self`, and S's descendants when `descendants`; a typed grant
+ * reaches only targets of one of its resource types.
+ */
+async function queryPairs(
+  db: Kysely<Database>,
+  search: PairSearch,
+  drive: 'principal' | 'target',
+  range: KeyRange,
+): Promise<AccessPair[]> {
+  const { ds } = search;
+  const conditions: RawBuilder<unknown>[] = [
+    sql`pn.ds = ${ds}`,
+    sql`pn.kind in (${sql.join(PRINCIPAL_KINDS.map((k) => sql`${k}`))})`,
+    sql`r.ds = ${ds}`,
+    sql`r.principal = pn.id`,
+    sql`g.ds = ${ds}`,
+    sql`g.holder = r.holder`,
+    sql`a.ds = ${ds}`,
+    sql`a.ancestor = g.scope`,
+    sql`(case when a.depth = 0 then g.self else g.descendants end) = 1`,
+    sql`tn.ds = ${ds}`,
+    sql`tn.id = a.node`,
+    sql`(g.typed = 0 or exists (select 1 from graph_grant_types gt
+          where gt.ds = ${ds} and gt.grant_id = g.id and gt.type_key = tn.resource_type_key))`,
+  ];
+  if (search.principal !== undefined) conditions.push(sql`pn.lookup_key = ${search.principal}`);
+  if (search.target !== undefined) conditions.push(sql`tn.lookup_key = ${search.target}`);
+  if (range.from) conditions.push(sql`pn.node_key ${sql.raw(range.from.inclusive ? '>=' : '>')} ${range.from.key}`);
+  if (range.upTo !== undefined) conditions.push(sql`pn.node_key <= ${range.upTo}`);
+  if (search.after) {
+    const [principalKey, targetKey] = search.after;
+    conditions.push(sql`(pn.node_key > ${principalKey} or (pn.node_key = ${principalKey} and tn.node_key > ${targetKey}))`);
+  }
+  const joins =
+    drive === 'principal'
+      ? sql`graph_nodes pn cross join graph_reach r cross join graph_grants g cross join graph_ancestry a cross join graph_nodes tn`
+      : sql`graph_nodes tn cross join graph_ancestry a cross join graph_grants g cross join graph_reach r cross join graph_nodes pn`;
+  const result = await sql<{ principal_key: string; target_key: string; principal: number; target: number }>`
+    select pn.node_key as principal_key, tn.node_key as target_key, pn.id as principal, tn.id as target
+    from ${joins}
+    where ${sql.join(conditions, sql` and `)}
+    group by pn.node_key, tn.node_key, pn.id, tn.id
+    order by pn.node_key, tn.node_key
+    limit ${search.limit}`.execute(db);
+  return result.rows.map((r) => ({
+    principalKey: r.principal_key,
+    targetKey: r.target_key,
+    principal: Number(r.principal),
+    target: Number(r.target),
+  }));
+}

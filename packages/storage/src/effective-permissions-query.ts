@@ -1,0 +1,136 @@
+import { sql, type Kysely } from 'kysely';
+import type { EffectivePermission, EntityRef, GrantPath } from '@accessgraph/contract';
+import type { Database } from './database.js';
+import { findAccessPairs, type AccessPair } from './effective-pairs.js';
+import { findGrantPaths, inChunks, type PathRow } from './grant-paths.js';
+import { StoreError } from './store-error.js';
+import type { EffectivePermissionQuery, Page } from './store.js';
+
+interface NodeInfo {
+  key: string;
+  ref: EntityRef;
+  /** A permission's canonical types (its `permission_type` property). */
+  canonicalTypes: string[];
+}
+
+/**
+ * A page of a data source's effective permissions, expanded in SQL from the stored reach,
+ * grants and ancestry (design: "What to materialise"). First the page's (principal, target)
+ * pairs, pageSize + 1 of them to know whether more follow; then the grants behind exactly those
+ * pairs, so a page never splits a pair's paths; then the nodes they name.
+ */
+export async function listEffectivePermissions(
+  db: Kysely<Database>,
+  dataSourceId: string,
+  query: EffectivePermissionQuery,
+): Promise<Page<EffectivePermission>> {
+  const after = query.after;
+  if (after !== undefined && (after.length !== 2 || after.some((v) => typeof v !== 'string'))) {
+    throw new StoreError('invalid_cursor', 'page token does not match the effective permission order');
+  }
+  const source = await db.selectFrom('data_sources').select('seq').where('id', '=', dataSourceId.toLowerCase()).executeTakeFirst();
+  if (!source) return { items: [] };
+  const ds = source.seq;
+  const pairs = await findAccessPairs(db, {
+    ds,
+    principal: query.principal?.toLowerCase(),
+    target: query.target?.toLowerCase(),
+    after: after as [string, string] | undefined,
+    limit: query.pageSize + 1,
+  });
+  const page = pairs.slice(0, query.pageSize);
+  if (page.length === 0) return { items: [] };
+  const paths = await findGrantPaths(db, ds, page);
+  const ids = new Set<number>();
+  for (const p of page) ids.add(p.principal).add(p.target);
+  for (const p of paths) {
+    ids.add(p.permission).add(p.holder).add(p.scope);
+    if (p.role !== null) ids.add(p.role);
+  }
+  const nodes = await nodeInfo(db, ds, [...ids]);
+  const items = assemble(page, paths, nodes);
+  if (pairs.length <= query.pageSize) return { items };
+  const last = page[page.length - 1]!;
+  return { items, nextAfter: [last.principalKey, last.targetKey] };
+}
+
+async function nodeInfo(db: Kysely<Database>, ds: number, ids: number[]): Promise<Map<number, NodeInfo>> {
+  const rows = await inChunks(ids, (slice) =>
+    db
+      .selectFrom('graph_nodes as n')
+      .leftJoin('graph_nodes as app', (join) => join.onRef('app.ds', '=', 'n.ds').onRef('app.id', '=', 'n.app_id'))
+      .select(['n.id', 'n.kind', 'n.node_key', 'n.local_key', 'n.name', 'n.node_type', 'app.name as app_name'])
+      // Only permissions' properties are needed (their canonical types); resources' can be large.
+      .select(sql<string | null>`case when n.kind = 'permission' then n.properties end`.as('properties'))
+      .where('n.ds', '=', ds)
+      .where('n.id', 'in', slice)
+      .execute(),
+  );
+  return new Map(
+    rows.map((row) => [
+      Number(row.id),
+      {
+        key: row.node_key,
+        ref: { type: row.kind, node_type: row.node_type, key: row.local_key, name: row.name, application: row.app_name ?? null },
+        canonicalTypes: row.properties === null ? [] : permissionTypes(row.properties),
+      },
+    ]),
+  );
+}
+
+function permissionTypes(properties: string): string[] {
+  const value = (JSON.parse(properties) as { permission_type?: unknown }).permission_type;
+  return Array.isArray(value) ? value.filter((t): t is string => typeof t === 'string') : [];
+}
+
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Names as a reader expects them (`every` before `Owner`), still a total order. */
+const byText = (a: string, b: string) => byCodeUnits(a.toLowerCase(), b.toLowerCase()) || byCodeUnits(a, b);
+
+function assemble(page: AccessPair[], paths: PathRow[], nodes: Map<number, NodeInfo>): EffectivePermission[] {
+  const node = (id: number) => {
+    const info = nodes.get(id);
+    if (!info) throw new StoreError('internal', `graph row names node ${id}, which does not exist`);
+    return info;
+  };
+  // Each row gets its own objects: a caller editing one row must not change another.
+  const refOf = (info: NodeInfo | null): EntityRef | null => (info ? { ...info.ref } : null);
+  const byPair = new Map<string, PathRow[]>();
+  for (const p of paths) {
+    const key = `${p.principal}:${p.target}`;
+    (byPair.get(key) ?? byPair.set(key, []).get(key)!).push(p);
+  }
+  return page.map((pair) => {
+    const sorted = (byPair.get(`${pair.principal}:${pair.target}`) ?? [])
+      .map((p) => {
+        const permission = node(p.permission);
+        const through = p.holder === p.principal ? null : node(p.holder);
+        const role = p.role === null ? null : node(p.role);
+        const inherited = p.scope === p.target ? null : node(p.scope);
+        const sortKey = [permission.ref.name, permission.key, through?.key ?? '', role?.key ?? '', inherited?.key ?? ''];
+        const path: GrantPath = {
+          permission: permission.ref.name,
+          canonical_types: [...permission.canonicalTypes],
+          through: refOf(through),
+          role: refOf(role),
+          inherited_from: refOf(inherited),
+        };
+        return { sortKey, path };
+      })
+      .sort((a, b) => {
+        for (let i = 0; i < a.sortKey.length; i++) {
+          const order = byText(a.sortKey[i]!, b.sortKey[i]!);
+          if (order !== 0) return order;
+        }
+        return 0;
+      })
+      .map((p) => p.path);
+    return {
+      principal: refOf(node(pair.principal))!,
+      target: refOf(node(pair.target))!,
+      permissions: [...new Set(sorted.map((p) => p.permission))].sort(byText),
+      canonical_types: [...new Set(sorted.flatMap((p) => p.canonical_types))].sort(byText),
+      paths: sorted,
+    };
+  });
+}

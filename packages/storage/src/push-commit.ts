@@ -1,0 +1,89 @@
+import { sql, type Kysely } from 'kysely';
+import type { BulkInserter } from './bulk-insert.js';
+import type { DialectCapabilities } from './capabilities.js';
+import type { Database } from './database.js';
+import { replaceGraph } from './graph-writer.js';
+import { refreshProviderTypes } from './provider-types.js';
+import { insertPushRecord } from './push-history.js';
+import { StoreError } from './store-error.js';
+import type { NewPushRecord, PushCommit } from './store.js';
+import { inWriteTransaction, lockDataSource } from './write-transaction.js';
+
+/** What the push writers need from the store. */
+export interface PushWriterContext {
+  db: Kysely<Database>;
+  caps: DialectCapabilities;
+  inserter: BulkInserter;
+}
+
+/**
+ * Makes an accepted push the data source's state in one transaction (see Store.commitPush):
+ * if any step throws, the rollback leaves graph, payload, status and history as they were.
+ */
+export async function commitPush(context: PushWriterContext, commit: PushCommit): Promise<void> {
+  const { caps, inserter } = context;
+  await inWriteTransaction(context.db, caps, async (conn) => {
+    const target = await conn
+      .selectFrom('data_sources')
+      .select(['seq', 'provider_id'])
+      .where('id', '=', commit.dataSourceId.toLowerCase())
+      .where('provider_id', '=', commit.providerId.toLowerCase())
+      .executeTakeFirst();
+    // The data source was deleted while its push was being processed: nothing to commit to.
+    if (!target) throw new StoreError('internal', `data source ${commit.dataSourceId} no longer exists`);
+    const ds = target.seq;
+    await lockDataSource(conn, caps, ds);
+
+    await replaceGraph(conn, inserter, ds, commit.graph);
+    // One row per data source: the new payload overwrites the old, nothing keeps earlier copies.
+    const payload = Buffer.from(commit.state.buffer, commit.state.byteOffset, commit.state.byteLength);
+    await conn
+      .insertInto('data_source_states')
+      .values({ ds, payload, pushed_at: commit.now })
+      .onConflict((oc) => oc.column('ds').doUpdateSet({ payload, pushed_at: commit.now }))
+      .execute();
+    await insertPushRecord(conn, ds, commit.record);
+    await conn
+      .updateTable('data_sources')
+      .set({
+        status: 'SUCCESS',
+        last_push_at: commit.now,
+        last_push_warnings: commit.record.warnings.length,
+        incremental_allowed: 1,
+        updated_at: commit.now,
+      })
+      .where('seq', '=', ds)
+      .execute();
+    await refreshProviderTypes(conn, caps, target.provider_id, ds);
+    if (caps.refreshStatistics) await refreshStatistics(conn, caps.refreshStatistics);
+  });
+}
+
+/** Best effort: stale statistics only cost speed, so a failure here must not fail the push. */
+async function refreshStatistics(conn: Kysely<Database>, statement: string): Promise<void> {
+  try {
+    await sql.raw(statement).execute(conn);
+  } catch {
+    // Planner statistics stay as they were; the next push tries again.
+  }
+}
+
+/**
+ * Records a push that changed nothing. A FAILED push (the server's fault) marks the data source
+ * FAILED; a REJECTED one (the payload's fault) leaves its status alone. A record for a data
+ * source that no longer exists has nowhere to go and is dropped.
+ */
+export async function recordFailedPush(context: PushWriterContext, record: NewPushRecord, now: string): Promise<void> {
+  await inWriteTransaction(context.db, context.caps, async (conn) => {
+    const target = await conn
+      .selectFrom('data_sources')
+      .select('seq')
+      .where('id', '=', record.data_source_id.toLowerCase())
+      .executeTakeFirst();
+    if (!target) return;
+    await insertPushRecord(conn, target.seq, record);
+    if (record.outcome === 'FAILED') {
+      await conn.updateTable('data_sources').set({ status: 'FAILED', updated_at: now }).where('seq', '=', target.seq).execute();
+    }
+  });
+}
