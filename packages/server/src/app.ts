@@ -62,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(providerRoutes, { services });
   await app.register(dataSourceRoutes, { services });
   await app.register(iconRoutes, { services });
-  await app.register(pushRoutes, { services });
+  await app.register(pushRoutes, { services, bodyLimit });
   await app.register(apiKeyRoutes, { services });
   return app;
 }

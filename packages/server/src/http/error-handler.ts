@@ -10,7 +10,7 @@ import { schemaViolations, type SchemaError } from './ajv-errors.js';
  */
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error, bodyLimit);
+    const apiError = toApiError(error, request.routeOptions.bodyLimit ?? bodyLimit);
     if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: apiError.code, reason: apiError.reason, detail: apiError.message }, 'request refused');
     return send(apiError, request, reply);

@@ -187,3 +187,64 @@ describe('push history', () => {
     ]);
   });
 });
+
+describe('push body limit', () => {
+  it('takes push bodies up to twice the general limit, for JSON-escaped payloads, and answers 413 beyond', async () => {
+    const { openSqliteStore } = await import('@accessgraph/storage');
+    const { buildApp } = await import('../app.js');
+    const { ApiKeyService } = await import('../services/api-key-service.js');
+    const store = await openSqliteStore(':memory:');
+    const app = await buildApp({ store, bodyLimit: 4096 });
+    const key = (await new ApiKeyService(store).create({ name: 'w', role: 'writer' })).key;
+    const auth = { authorization: `Bearer ${key}` };
+    const provider = (await app.inject({ method: 'POST', url: '/api/v1/providers/custom', headers: auth, payload: { name: 'P', custom_template: 'application' } })).json().value;
+    const ds = (await app.inject({ method: 'POST', url: `/api/v1/providers/custom/${provider.id}/datasources`, headers: auth, payload: { name: 'D' } })).json().value;
+    const url = `/api/v1/providers/custom/${provider.id}/datasources/${ds.id}:push`;
+    const payload = (size: number) => ({ json_data: JSON.stringify({ applications: [{ name: 'A', application_type: 'a', description: 'x'.repeat(10) }], pad: 'y'.repeat(size) }) });
+    // 6 KiB: over the general 4 KiB limit, under the push limit: it reaches validation (unknown key "pad").
+    const within = await app.inject({ method: 'POST', url, headers: auth, payload: payload(6000) });
+    expectError(within, { status: 400, code: 'InvalidArgument', reason: 'INVALID_PAYLOAD', field: 'pad' });
+    const over = await app.inject({ method: 'POST', url, headers: auth, payload: payload(9000) });
+    const body = expectError(over, { status: 413, code: 'ResourceExhausted', reason: 'BODY_TOO_LARGE' });
+    expect(body.message).toContain('8 KiB');
+    await app.close();
+    await store.close();
+  });
+});
+
+describe('a push the server fails to store', () => {
+  it('answers 500 without details, records FAILED, sets the status FAILED, and keeps the previous graph', async () => {
+    const { openSqliteStore } = await import('@accessgraph/storage');
+    const { buildApp } = await import('../app.js');
+    const { ApiKeyService } = await import('../services/api-key-service.js');
+    const { storeWith } = await import('../test-support/failing-store.js');
+    const store = await openSqliteStore(':memory:');
+    let failing = false;
+    const flaky = storeWith(store, {
+      commitPush: (commit: unknown) => {
+        if (failing) return Promise.reject(new Error('disk on fire'));
+        return store.commitPush(commit as never);
+      },
+    });
+    const app = await buildApp({ store: flaky });
+    const key = (await new ApiKeyService(store).create({ name: 'w', role: 'writer' })).key;
+    const call = (o: Record<string, unknown>) => app.inject({ ...o, headers: { authorization: `Bearer ${key}` } } as never);
+    const provider = (await call({ method: 'POST', url: '/api/v1/providers/custom', payload: { name: 'P', custom_template: 'application' } })).json().value;
+    const ds = (await call({ method: 'POST', url: `/api/v1/providers/custom/${provider.id}/datasources`, payload: { name: 'D' } })).json().value;
+    const base = `/api/v1/providers/custom/${provider.id}/datasources/${ds.id}`;
+    const json_data = JSON.stringify(payloadFixture('seed-app-roles.json'));
+    expect((await call({ method: 'POST', url: `${base}:push`, payload: { json_data } })).statusCode).toBe(200);
+    const rows = (await call({ url: `${base}/effective_permissions` })).json().values;
+
+    failing = true;
+    const res = await call({ method: 'POST', url: `${base}:push`, payload: { json_data: JSON.stringify(payloadFixture('app-ledger.json')) } });
+    const body = expectError(res, { status: 500, code: 'Internal', reason: 'INTERNAL' });
+    expect(JSON.stringify(body)).not.toContain('disk on fire');
+    expect((await call({ url: base })).json().value.status).toBe('FAILED');
+    expect((await call({ url: `${base}/effective_permissions` })).json().values).toEqual(rows);
+    const history = (await call({ url: `${base}/pushes` })).json().values as PushRecord[];
+    expect(history.map((p) => p.outcome)).toEqual(['FAILED', 'SUCCESS']);
+    await app.close();
+    await store.close();
+  });
+});

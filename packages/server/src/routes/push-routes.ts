@@ -14,11 +14,19 @@ import { PATHS } from './paths.js';
 
 const tags = ['Pushes'];
 
-export const pushRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+/**
+ * A push may carry a json_data of up to 100 MB (the OAA limit, which oaaclient checks on the
+ * string itself); sent uncompressed, JSON escaping of that string inflates the request body, so
+ * push bodies may be twice the limit of other routes.
+ */
+export const PUSH_BODY_FACTOR = 2;
+
+export const pushRoutes: FastifyPluginAsyncTypebox<{ services: Services; bodyLimit: number }> = async (app, { services, bodyLimit }) => {
   app.post(
     PATHS.dataSourceVerb('push'),
     {
       config: { access: 'writer' },
+      bodyLimit: PUSH_BODY_FACTOR * bodyLimit,
       schema: {
         tags,
         summary: 'Push a payload: it becomes the data source\'s state if valid; an invalid one changes nothing',
