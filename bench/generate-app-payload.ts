@@ -6,12 +6,19 @@ export interface AppPayloadShape {
   groups: number;
   roles: number;
   permissions: number;
+  /** Permissions each role lists (default 2); every fourth role also includes the one before it. */
+  permissionsPerRole?: number;
   /** Top-level resources; each gets `subResources` children, nested `resourceDepth` levels deep. */
   resources: number;
   subResources: number;
   resourceDepth: number;
   /** Role assignments and direct permissions per user, on resources picked at random. */
   assignmentsPerUser: number;
+  /**
+   * Resources listed by each of those assignments (default 1), as oaaclient gathers every
+   * resource an identity holds a role or permission on into one entry.
+   */
+  resourcesPerAssignment?: number;
   /** Groups each user belongs to. */
   groupsPerUser: number;
   seed: number;
@@ -53,6 +60,7 @@ export function generateAppPayload(shape: AppPayloadShape): ApplicationPayload {
   const rnd = random(shape.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
   const pad = (n: number) => String(n).padStart(7, '0');
+  const pad2 = (n: number) => String(n).padStart(2, '0');
 
   const permissions = Array.from({ length: shape.permissions }, (_, i) => ({
     name: `perm_${i}`,
@@ -63,7 +71,7 @@ export function generateAppPayload(shape: AppPayloadShape): ApplicationPayload {
   const roles: OaaLocalRole[] = Array.from({ length: shape.roles }, (_, i) => ({
     name: `role_${i}`,
     id: `r${i}`,
-    permissions: [pick(permissions).name, pick(permissions).name],
+    permissions: Array.from({ length: shape.permissionsPerRole ?? 2 }, () => pick(permissions).name),
     ...(i > 0 && i % 4 === 0 ? { roles: [`r${i - 1}`] } : {}),
   }));
   // A tree of groups: group i (i > 0) is a member of group floor((i - 1) / 4).
@@ -80,6 +88,9 @@ export function generateAppPayload(shape: AppPayloadShape): ApplicationPayload {
     groups: Array.from({ length: shape.groupsPerUser }, () => `g${Math.floor(rnd() * shape.groups)}`),
     is_active: rnd() > 0.05,
     created_at: '2024-01-02T03:04:05Z',
+    last_login_at: `2025-${pad2(1 + (i % 12))}-${pad2(1 + (i % 28))}T${pad2(i % 24)}:${pad2(i % 60)}:00Z`,
+    password_last_changed_at: `2024-${pad2(1 + (i % 12))}-${pad2(1 + (i % 28))}T00:00:00Z`,
+    user_type: i % 40 === 39 ? 'service_account' : 'human',
   }));
 
   const paths: string[] = [];
@@ -93,12 +104,14 @@ export function generateAppPayload(shape: AppPayloadShape): ApplicationPayload {
       name: `resource ${key}`,
       id: key,
       resource_type: depth === 1 ? 'repository' : 'folder',
+      description: `${depth === 1 ? 'Repository' : 'Folder'} ${path}`,
       ...(children.length > 0 ? { sub_resources: children } : {}),
     };
   };
   const resources = Array.from({ length: shape.resources }, (_, i) => makeResource(`res${i}`, 1, `res${i}`));
 
   const appName = 'Generated App';
+  const pickPaths = () => Array.from({ length: shape.resourcesPerAssignment ?? 1 }, () => pick(paths));
   const bindings: OaaIdentityToPermission[] = users.map((user, i) => ({
     identity: user.id!,
     identity_type: 'local_user' as const,
@@ -106,15 +119,16 @@ export function generateAppPayload(shape: AppPayloadShape): ApplicationPayload {
       application: appName,
       role: pick(roles).id!,
       apply_to_application: false,
-      resources: [pick(paths)],
+      resources: pickPaths(),
     })),
     application_permissions: Array.from({ length: Math.floor(shape.assignmentsPerUser / 2) }, (_, j) => ({
       application: appName,
       permission: pick(permissions).name,
-      ...(i % 50 === 0 && j === 0 ? { apply_to_application: true } : { resources: [pick(paths)] }),
+      ...(i % 50 === 0 && j === 0 ? { apply_to_application: true } : { resources: pickPaths() }),
     })),
   }));
-  for (const group of groups.slice(0, Math.min(groups.length, 50))) {
+  // Some groups hold roles of their own: 50, or a tenth of them in larger payloads.
+  for (const group of groups.slice(0, Math.min(groups.length, Math.max(50, Math.round(groups.length / 10))))) {
     bindings.push({
       identity: group.id!,
       identity_type: 'local_group',

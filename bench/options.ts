@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { parseSize, type PayloadSize } from './workload.js';
+
+export type EngineName = 'sqlite' | 'postgres';
+
+export interface BenchOptions {
+  sizes: PayloadSize[];
+  /** Measurements per engine and size; undefined: 3 below 50 MB, 1 from 50 MB up. */
+  repeat: number | undefined;
+  engines: EngineName[];
+  /** A PostgreSQL database to connect to while creating and dropping the benchmark's own databases. */
+  postgresUrl: string;
+}
+
+export const DEFAULT_SIZES = '10mb';
+
+export const USAGE = `npm run bench [-- --sizes 10mb,100mb --repeat 3 --engines sqlite,postgres --pg-url postgres://...]
+  --sizes    BENCH_SIZES    payload sizes (nominal; 100mb = the issue's 50k users, 5k groups, 100k resources, 1M assignments); default ${DEFAULT_SIZES}
+  --repeat   BENCH_REPEAT   measurements per engine and size (medians are quoted); default 3 below 50mb, 1 from 50mb
+  --engines  BENCH_ENGINES  sqlite, postgres or both; default both (PostgreSQL is skipped, with the reason, when unreachable)
+  --pg-url   BENCH_PG_URL   PostgreSQL to create the benchmark databases from; default TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test`;
+
+/** Options from the command line, else the environment, else the defaults. */
+export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string' },
+      repeat: { type: 'string' },
+      engines: { type: 'string' },
+      'pg-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const list = (text: string) => text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const sizes = list(values.sizes ?? env.BENCH_SIZES ?? DEFAULT_SIZES).map(parseSize);
+  const repeatText = values.repeat ?? env.BENCH_REPEAT;
+  const repeat = repeatText === undefined || repeatText === '' ? undefined : Number(repeatText);
+  if (repeat !== undefined && !(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`repeat "${repeatText}" must be a whole number from 1`);
+  const engines = list(values.engines ?? env.BENCH_ENGINES ?? 'sqlite,postgres');
+  for (const engine of engines) if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`engine "${engine}" is not sqlite or postgres`);
+  return {
+    sizes,
+    repeat,
+    engines: engines as EngineName[],
+    postgresUrl: values['pg-url'] ?? env.BENCH_PG_URL ?? env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  };
+}
+
+/** Repetitions for a size: as asked, else 3 for small payloads and 1 for large ones. */
+export function repetitionsFor(options: BenchOptions, size: PayloadSize): number {
+  return options.repeat ?? (size.bytes >= 50_000_000 ? 1 : 3);
+}
