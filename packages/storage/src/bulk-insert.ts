@@ -1,33 +1,26 @@
+import { once } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from './database.js';
-
-/** A column of a bulk-written table, with the SQL type PostgreSQL needs to cast its array. */
-export type BulkColumn = readonly [name: string, type: 'integer' | 'text'];
-
-/** `count` rows of a table; `fill(i, out, at)` writes row i's values, in column order, from out[at]. */
-export interface BulkRows {
-  table: string;
-  columns: readonly BulkColumn[];
-  count: number;
-  fill(i: number, out: unknown[], at: number): void;
-  /** Skip rows whose key already exists (or repeats within the rows) instead of failing. */
-  ignoreDuplicates?: boolean;
-}
+import type { BulkRows } from './graph-rows.js';
 
 /**
- * Inserts many rows on the connection of the caller's open transaction. The one hot path where
- * the engines get different code (conventions: "Storage"), kept side by side here:
+ * Writes many rows of one data source `ds` into a table on the connection of the caller's open
+ * transaction. The hot path where the engines get different code (conventions: "Storage"), kept
+ * side by side in this file:
  * - SQLite runs in-process, so the cost is the JS <-> C crossings and statement parsing: a
- *   prepared multi-row INSERT, cached and re-run on the raw better-sqlite3 handle (the same
- *   connection Kysely holds for the transaction), moves rows at close to the engine's speed.
- * - PostgreSQL is a round trip away and caps a statement at 65,535 parameters: each column of a
- *   chunk goes as one array parameter and INSERT ... SELECT FROM UNNEST(...) turns them back into
- *   rows, so a chunk of tens of thousands of rows costs one round trip and one tiny plan.
- *   (COPY through pg-copy-streams would be faster still; it needs a dependency and a raw client.)
+ *   prepared multi-row INSERT re-run on the raw better-sqlite3 handle (the same connection Kysely
+ *   holds for the transaction) moves rows at close to the engine's speed. `ds` is written into the
+ *   statement rather than bound, one value fewer to cross per row.
+ * - PostgreSQL loads a push's graph with COPY into fresh tables (`copyRows`, below). What it
+ *   inserts into live tables is small (tags, declared types): each column of a chunk goes as one
+ *   array parameter, and INSERT ... SELECT FROM UNNEST turns them back into rows, one round trip
+ *   per chunk under the 65,535-parameter cap.
  */
 export interface BulkInserter {
-  insert(conn: Kysely<Database>, rows: BulkRows): Promise<void>;
+  insert(conn: Kysely<Database>, ds: number, rows: BulkRows): Promise<void>;
 }
 
 /** SQLite allows 32,766 parameters per statement; past ~100 rows larger statements gain nothing. */
@@ -35,41 +28,30 @@ const SQLITE_MAX_PARAMS = 32_766;
 const SQLITE_ROWS_PER_STATEMENT = 128;
 
 export function sqliteBulkInserter(raw: SqliteDatabase.Database): BulkInserter {
-  const statements = new Map<string, SqliteDatabase.Statement>();
-  const prepared = (rows: BulkRows, rowCount: number) => {
-    const text = insertText(rows, rowCount);
-    let statement = statements.get(text);
-    if (!statement) {
-      statement = raw.prepare(text);
-      // Only full-size batches are worth keeping; the last, shorter one is prepared once.
-      if (rowCount === batchSize(rows)) statements.set(text, statement);
-    }
-    return statement;
-  };
   return {
-    async insert(_conn, rows) {
+    async insert(_conn, ds, rows) {
+      if (rows.count === 0) return;
       const width = rows.columns.length;
-      const batch = batchSize(rows);
+      const batch = Math.max(1, Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMS / width)));
+      const full = raw.prepare(sqliteInsertText(ds, rows, batch));
       let params: unknown[] = new Array(batch * width);
       for (let start = 0; start < rows.count; start += batch) {
         const n = Math.min(batch, rows.count - start);
+        // Only the last, shorter batch needs a statement of its own.
+        const statement = n === batch ? full : raw.prepare(sqliteInsertText(ds, rows, n));
         if (n < batch) params = new Array(n * width);
         for (let j = 0; j < n; j++) rows.fill(start + j, params, j * width);
-        prepared(rows, n).run(params);
+        statement.run(params);
       }
     },
   };
 }
 
-function batchSize(rows: BulkRows): number {
-  return Math.max(1, Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMS / rows.columns.length)));
-}
-
-function insertText(rows: BulkRows, rowCount: number): string {
-  const tuple = `(${rows.columns.map(() => '?').join(',')})`;
+function sqliteInsertText(ds: number, rows: BulkRows, rowCount: number): string {
+  const tuple = `(${Number(ds)},${rows.columns.map(() => '?').join(',')})`;
   const columns = rows.columns.map(([name]) => `"${name}"`).join(',');
   const values = new Array<string>(rowCount).fill(tuple).join(',');
-  return `insert into "${rows.table}" (${columns}) values ${values}${rows.ignoreDuplicates ? ' on conflict do nothing' : ''}`;
+  return `insert into "${rows.table}" ("ds",${columns}) values ${values}${rows.ignoreDuplicates ? ' on conflict do nothing' : ''}`;
 }
 
 /** Rows per UNNEST statement: large enough to amortise the round trip, small enough to stream. */
@@ -77,7 +59,7 @@ const POSTGRES_ROWS_PER_STATEMENT = 20_000;
 
 export function postgresBulkInserter(): BulkInserter {
   return {
-    async insert(conn, rows) {
+    async insert(conn, ds, rows) {
       const width = rows.columns.length;
       const row: unknown[] = new Array(width);
       for (let start = 0; start < rows.count; start += POSTGRES_ROWS_PER_STATEMENT) {
@@ -90,8 +72,61 @@ export function postgresBulkInserter(): BulkInserter {
         const columns = sql.join(rows.columns.map(([name]) => sql.ref(name)));
         const unnest = sql.join(rows.columns.map(([, type], c) => sql`${arrays[c]}::${sql.raw(type)}[]`));
         const conflict = rows.ignoreDuplicates ? sql` on conflict do nothing` : sql``;
-        await sql`insert into ${sql.table(rows.table)} (${columns}) select * from unnest(${unnest})${conflict}`.execute(conn);
+        await sql`insert into ${sql.table(rows.table)} (ds, ${columns}) select ${ds}::integer, * from unnest(${unnest})${conflict}`.execute(conn);
       }
     },
   };
+}
+
+/** Characters of a COPY chunk handed to the socket at a time. */
+const COPY_CHUNK = 1 << 18;
+
+/**
+ * Streams `rows` into `table` with COPY ... FROM STDIN in text format, on `client` (in the
+ * caller's transaction). `options` are COPY options, e.g. `freeze` for a table the transaction
+ * created, whose rows then need no later hint-bit writes or freezing by VACUUM. Each chunk is
+ * encoded while the server parses the previous one; backpressure keeps at most a few chunks in
+ * memory. COPY has no ON CONFLICT: `rows.ignoreDuplicates` must be irrelevant to `table`.
+ */
+export async function copyRows(client: pg.ClientBase, table: string, ds: number, rows: BulkRows, options = ''): Promise<void> {
+  const columns = ['ds', ...rows.columns.map(([name]) => name)].map((name) => `"${name}"`).join(',');
+  const stream = client.query(copyFrom(`copy "${table}" (${columns}) from stdin${options ? ` with (${options})` : ''}`));
+  const finished = once(stream, 'finish');
+  finished.catch(() => {}); // awaited below; until then an early error must not count as unhandled
+  // An error ends the COPY early; remember it so the loop stops and the caller sees it.
+  let failure: unknown;
+  stream.on('error', (error: unknown) => (failure ??= error));
+  const width = rows.columns.length;
+  const row: unknown[] = new Array(width);
+  const text = rows.columns.map(([, type]) => type === 'text');
+  const prefix = `${Number(ds)}`;
+  let chunk = '';
+  for (let i = 0; i < rows.count && failure === undefined; i++) {
+    rows.fill(i, row, 0);
+    let line = prefix;
+    for (let c = 0; c < width; c++) {
+      const value = row[c];
+      line += value === null || value === undefined ? '\t\\N' : text[c] ? `\t${copyText(value as string)}` : `\t${+(value as number)}`;
+    }
+    chunk += `${line}\n`;
+    if (chunk.length >= COPY_CHUNK) {
+      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), finished]);
+      chunk = '';
+    }
+  }
+  if (failure === undefined) stream.end(chunk);
+  try {
+    await finished;
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure !== undefined) throw failure;
+}
+
+const COPY_SPECIALS = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A text value in COPY's text format: backslash escapes for the four special characters. */
+function copyText(value: string): string {
+  return COPY_SPECIALS.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value;
 }

@@ -30,12 +30,23 @@ export interface DialectCapabilities {
   readonly advisoryLocks: boolean;
   /**
    * Statement that refreshes the query planner's statistics after a push rewrote a data source's
-   * graph, or '' when the engine does it by itself (PostgreSQL's autovacuum analyzes changed
-   * tables). SQLite keeps none unless asked: without them it guesses that `ds = ?` picks a few
-   * rows and walks a whole data source in index order to skip a sort (seconds, not milliseconds).
+   * graph, or '' when nothing is needed (on PostgreSQL the graph writer analyzes each new
+   * partition before it is attached). SQLite keeps none unless asked: without them it guesses
+   * that `ds = ?` picks a few rows and walks a whole data source in index order to skip a sort
+   * (seconds, not milliseconds).
    * PRAGMA optimize analyzes only tables whose size changed a lot, within a bounded effort.
    */
   readonly refreshStatistics: string;
+  /**
+   * How the tables holding derived graphs (nodes, edges, reach, ancestry, grants, grant types,
+   * identity references) are laid out; see `graph-writer.ts` for why each engine gets its own.
+   * - `shared-clustered` (SQLite): every data source in the same tables; the big ones are
+   *   WITHOUT ROWID, stored in their primary key's b-tree, so a row costs one b-tree fewer to
+   *   write and to delete, and a data source's rows form one key range.
+   * - `partition-per-data-source` (PostgreSQL): each table is partitioned by LIST (ds), so a push
+   *   loads a fresh table with COPY, indexes it once, and swaps it in for the old partition.
+   */
+  readonly graphLayout: 'shared-clustered' | 'partition-per-data-source';
 }
 
 export const SQLITE_CAPABILITIES: DialectCapabilities = {
@@ -46,6 +57,7 @@ export const SQLITE_CAPABILITIES: DialectCapabilities = {
   beginWrite: 'begin immediate',
   advisoryLocks: false,
   refreshStatistics: 'pragma optimize',
+  graphLayout: 'shared-clustered',
 };
 
 export const POSTGRES_CAPABILITIES: DialectCapabilities = {
@@ -56,4 +68,5 @@ export const POSTGRES_CAPABILITIES: DialectCapabilities = {
   beginWrite: 'begin',
   advisoryLocks: true,
   refreshStatistics: '',
+  graphLayout: 'partition-per-data-source',
 };

@@ -2,12 +2,12 @@ import type { Kysely } from 'kysely';
 import type { DataSource, DataSourceStatus } from '@accessgraph/contract';
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database, DataSourceRow } from './database.js';
+import type { GraphStorage } from './graph-writer.js';
 import { keysetPage, lower, upper, type ListFields } from './keyset-list.js';
 import { refreshProviderTypes } from './provider-types.js';
 import { toDataSource } from './row-mappers.js';
 import { StoreError } from './store-error.js';
 import type { ListRequest, NewDataSource, Page } from './store.js';
-import { inWriteTransaction } from './write-transaction.js';
 
 const DATA_SOURCE_FIELDS: ListFields = {
   id: { column: 'id', normalise: lower },
@@ -59,31 +59,41 @@ export async function listDataSources(db: Kysely<Database>, providerId: string, 
 }
 
 /**
- * Deletes a data source. Its graph, payload and history go with it through ON DELETE CASCADE;
- * the types its pushes declared leave the provider's list unless another data source declares
- * them too.
+ * Deletes a data source with everything it contributed, in one transaction: its payload, history
+ * and declared types through ON DELETE CASCADE, its graph explicitly (the graph tables carry no
+ * foreign keys, see migration 0002). The types it declared leave the provider's list unless
+ * another data source declares them too. Deleting the row first means a push to it that is still
+ * running fails at its own UPDATE of the row rather than leave a graph behind (see commitPush), and
+ * keeps the locks in the order pushes take them: row, provider, graph tables.
  */
-export async function deleteDataSource(
-  db: Kysely<Database>,
-  caps: DialectCapabilities,
-  providerId: string,
-  id: string,
-): Promise<boolean> {
-  return inWriteTransaction(db, caps, async (conn) => {
-    const declared = await conn
-      .selectFrom('data_sources as d')
-      .innerJoin('data_source_types as t', 't.ds', 'd.seq')
-      .select('t.ds')
-      .where('d.id', '=', lower(id))
-      .where('d.provider_id', '=', lower(providerId))
-      .limit(1)
-      .executeTakeFirst();
-    const result = await conn
-      .deleteFrom('data_sources')
+export async function deleteDataSource(graphs: GraphStorage, caps: DialectCapabilities, providerId: string, id: string): Promise<boolean> {
+  return graphs.transaction(async (tx) => {
+    const conn = tx.conn;
+    const target = await conn
+      .selectFrom('data_sources')
+      .select('seq')
       .where('id', '=', lower(id))
       .where('provider_id', '=', lower(providerId))
       .executeTakeFirst();
+    if (!target) return false;
+    const declared = await conn.selectFrom('data_source_types').select('ds').where('ds', '=', target.seq).limit(1).executeTakeFirst();
+    const result = await conn.deleteFrom('data_sources').where('seq', '=', target.seq).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) return false;
     if (declared) await refreshProviderTypes(conn, caps, lower(providerId));
+    await tx.remove([target.seq]);
+    return true;
+  });
+}
+
+/**
+ * Deletes a provider with its data sources, icon, declared types and everything the data sources
+ * contributed (see deleteDataSource), in one transaction.
+ */
+export async function deleteProvider(graphs: GraphStorage, providerId: string): Promise<boolean> {
+  return graphs.transaction(async (tx) => {
+    const removed = await tx.conn.deleteFrom('data_sources').where('provider_id', '=', lower(providerId)).returning('seq').execute();
+    const result = await tx.conn.deleteFrom('providers').where('id', '=', lower(providerId)).executeTakeFirst();
+    await tx.remove(removed.map((r) => r.seq));
     return Number(result.numDeletedRows) > 0;
   });
 }

@@ -22,6 +22,9 @@ export interface PairSearch {
   limit: number;
 }
 
+/** A graph table as a table reference, not raw text, so that the reader's plugin can map it (GraphStorage.reader). */
+const t = (table: keyof Database) => sql.table(table);
+
 /** Largest number of principals one round of the unfiltered walk expands. */
 const MAX_PRINCIPALS_PER_ROUND = 4_096;
 
@@ -81,9 +84,10 @@ async function nthPrincipalKey(
 /**
  * The pairs query. The join order is written out with CROSS JOIN because SQLite takes that as
  * the order to use (PostgreSQL plans it freely): from the principals when principals bound the
- * search, through reach -> grants -> ancestry, or from the targets the other way round. A grant
- * on scope S reaches S itself when `self`, and S's descendants when `descendants`; a typed grant
- * reaches only targets of one of its resource types.
+ * search, through reach -> grants -> ancestry, or from the targets the other way round, reading
+ * grants by scope and reach by holder (tables of their own on SQLite, the indexed tables on
+ * PostgreSQL: migration 0002). A grant on scope S reaches S itself when `self`, and S's
+ * descendants when `descendants`; a typed grant reaches only targets of one of its resource types.
  */
 async function queryPairs(
   db: Kysely<Database>,
@@ -104,7 +108,7 @@ async function queryPairs(
     sql`(case when a.depth = 0 then g.self else g.descendants end) = 1`,
     sql`tn.ds = ${ds}`,
     sql`tn.id = a.node`,
-    sql`(g.typed = 0 or exists (select 1 from graph_grant_types gt
+    sql`(g.typed = 0 or exists (select 1 from ${t('graph_grant_types')} gt
           where gt.ds = ${ds} and gt.grant_id = g.id and gt.type_key = tn.resource_type_key))`,
   ];
   if (search.principal !== undefined) conditions.push(sql`pn.lookup_key = ${search.principal}`);
@@ -117,8 +121,8 @@ async function queryPairs(
   }
   const joins =
     drive === 'principal'
-      ? sql`graph_nodes pn cross join graph_reach r cross join graph_grants g cross join graph_ancestry a cross join graph_nodes tn`
-      : sql`graph_nodes tn cross join graph_ancestry a cross join graph_grants g cross join graph_reach r cross join graph_nodes pn`;
+      ? sql`${t('graph_nodes')} pn cross join ${t('graph_reach')} r cross join ${t('graph_grants')} g cross join ${t('graph_ancestry')} a cross join ${t('graph_nodes')} tn`
+      : sql`${t('graph_nodes')} tn cross join ${t('graph_ancestry')} a cross join ${t('graph_grants_by_scope')} g cross join ${t('graph_reach_by_holder')} r cross join ${t('graph_nodes')} pn`;
   const result = await sql<{ principal_key: string; target_key: string; principal: number; target: number }>`
     select pn.node_key as principal_key, tn.node_key as target_key, pn.id as principal, tn.id as target
     from ${joins}

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { EffectivePermission, EntityRef, GrantPath } from '@accessgraph/contract';
 import type { Database } from './database.js';
+import type { GraphStorage } from './graph-writer.js';
 import { findAccessPairs, type AccessPair } from './effective-pairs.js';
 import { findGrantPaths, inChunks, type PathRow } from './grant-paths.js';
 import { StoreError } from './store-error.js';
@@ -20,7 +21,8 @@ interface NodeInfo {
  * pairs, so a page never splits a pair's paths; then the nodes they name.
  */
 export async function listEffectivePermissions(
-  db: Kysely<Database>,
+  store: Kysely<Database>,
+  graphs: GraphStorage,
   dataSourceId: string,
   query: EffectivePermissionQuery,
 ): Promise<Page<EffectivePermission>> {
@@ -28,9 +30,16 @@ export async function listEffectivePermissions(
   if (after !== undefined && (after.length !== 2 || after.some((v) => typeof v !== 'string'))) {
     throw new StoreError('invalid_cursor', 'page token does not match the effective permission order');
   }
-  const source = await db.selectFrom('data_sources').select('seq').where('id', '=', dataSourceId.toLowerCase()).executeTakeFirst();
-  if (!source) return { items: [] };
+  const source = await store
+    .selectFrom('data_sources as d')
+    .leftJoin('data_source_states as s', 's.ds', 'd.seq')
+    .select(['d.seq', 's.ds as pushed'])
+    .where('d.id', '=', dataSourceId.toLowerCase())
+    .executeTakeFirst();
+  // No push yet: no graph (and on PostgreSQL, no partitions to read).
+  if (!source || source.pushed === null) return { items: [] };
   const ds = source.seq;
+  const db = graphs.reader(store, ds);
   const pairs = await findAccessPairs(db, {
     ds,
     principal: query.principal?.toLowerCase(),

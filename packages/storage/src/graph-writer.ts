@@ -1,178 +1,222 @@
-import { sql, type Kysely } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import type SqliteDatabase from 'better-sqlite3';
+import type pg from 'pg';
 import type { DerivedGraph } from '@accessgraph/core';
-import type { BulkColumn, BulkInserter, BulkRows } from './bulk-insert.js';
+import { copyRows, postgresBulkInserter, sqliteBulkInserter, type BulkInserter } from './bulk-insert.js';
+import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
-import { PROVIDER_TYPE_KINDS } from './row-mappers.js';
-
-/** Every table holding a data source's derived graph, cleared before the new one is written. */
-const DERIVED_TABLES = [
-  'graph_nodes',
-  'graph_edges',
-  'graph_reach',
-  'graph_ancestry',
-  'graph_grants',
-  'graph_grant_types',
-  'graph_identity_refs',
-  'data_source_types',
-] as const;
-
-const I = 'integer';
-const T = 'text';
-const cols = (...columns: BulkColumn[]) => columns;
-
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-const bit = (value: boolean) => (value ? 1 : 0);
+import { DISPLAY_COLUMNS, GRAPH_TABLES, graphTableRows, SECOND_KEY_TABLES, secondKeyRows, tagRows, typeRows } from './graph-rows.js';
+import {
+  attachPartitions,
+  createPartitionTable,
+  dropPartitions,
+  lockGraphTables,
+  partitionName,
+  partitionReader,
+  readPartitionDefinitions,
+  type PartitionDefinition,
+} from './postgres-partitions.js';
+import { inWriteTransaction } from './write-transaction.js';
 
 /**
- * Replaces data source `ds`'s derived graph with `graph`, inside the caller's transaction.
- * Tags are additive across pushes (spec §9): a node whose key survives keeps the tags it had and
- * gains the new ones; tags of nodes that are gone are dropped.
+ * Where a push's derived graph goes, and how a deleted data source's graph leaves. The one write
+ * path where the engines get different strategies (conventions: "Storage"), side by side here,
+ * because the graph is large (a 100 MB payload derives ~3M rows) and the fastest way to replace
+ * it differs:
+ *
+ * - SQLite: all data sources share the graph tables (SQLite has no partitions, and a table per
+ *   data source would change the schema, and so re-prepare every statement of every connection, on
+ *   every push). The push deletes the old rows and inserts the new ones in its one transaction; in
+ *   WAL mode readers keep their snapshot meanwhile. Big tables are WITHOUT ROWID, clustered on
+ *   their main key, so `ds = ?` is one key range and a row costs one b-tree fewer to write and to
+ *   delete; rows arrive in key order (appends, not random inserts); and the page cache is raised
+ *   for the transaction so the indexes being written stay in memory instead of spilling to the WAL.
+ *
+ * - PostgreSQL: each graph table is partitioned by LIST (ds). The push builds its data source's
+ *   new partitions aside, as plain tables the transaction creates (invisible to everyone else):
+ *   COPY FREEZE into a table without indexes (no WAL-logged index maintenance, no dead tuples,
+ *   rows already frozen), one index build per index, ANALYZE, and a CHECK (ds = N) constraint that
+ *   lets ATTACH skip its validation scan. Only then, last in the transaction, it locks the parent
+ *   tables, drops the old partitions and attaches the new ones (their indexes match the parents'
+ *   and are adopted without a rebuild) - milliseconds under ACCESS EXCLUSIVE. The old graph goes
+ *   with its dropped files: no dead tuples, no growth, nothing for VACUUM. Nothing takes a lock on
+ *   a parent table before that swap (the new tables are declared from the catalog, not with LIKE,
+ *   which would hold a lock on the parent for the whole load), so readers and other pushes
+ *   proceed during the load. Everything happens in one transaction: a push that fails or whose
+ *   process is killed rolls back, new tables and all, and leaves nothing to clean up.
  */
-export async function replaceGraph(conn: Kysely<Database>, inserter: BulkInserter, ds: number, graph: DerivedGraph): Promise<void> {
-  for (const table of DERIVED_TABLES) await conn.deleteFrom(table).where('ds', '=', ds).execute();
-  for (const rows of graphRows(ds, graph)) if (rows.count > 0) await inserter.insert(conn, rows);
-  await sql`
-    delete from graph_tags where ds = ${ds} and not exists (
-      select 1 from graph_nodes n where n.ds = graph_tags.ds and n.node_key = graph_tags.node_key)`.execute(conn);
-  const tags = graph.nodes.flatMap((n) => n.tags.map((t) => [n.key, t.key, t.value ?? ''] as const));
-  await inserter.insert(conn, {
-    table: 'graph_tags',
-    columns: cols(['ds', I], ['node_key', T], ['tag_key', T], ['tag_value', T]),
-    count: tags.length,
-    ignoreDuplicates: true,
-    fill(i, out, at) {
-      const [nodeKey, key, value] = tags[i]!;
-      out[at] = ds;
-      out[at + 1] = nodeKey;
-      out[at + 2] = key;
-      out[at + 3] = value;
-    },
-  });
+export interface GraphStorage {
+  /** Runs `work` in one write transaction on one connection: committed if it returns, rolled back if it throws. */
+  transaction<T>(work: (tx: GraphTransaction) => Promise<T>): Promise<T>;
+  /**
+   * `db` set to read data source `ds`'s graph (which must exist: it has been pushed). On
+   * PostgreSQL, graph tables name the data source's partitions (see `partitionReader`).
+   */
+  reader(db: Kysely<Database>, ds: number): Kysely<Database>;
 }
 
-/** The graph as table rows; each `fill` writes straight into the inserter's parameter buffer. */
-function graphRows(ds: number, graph: DerivedGraph): BulkRows[] {
-  const { nodes, edges, reach, ancestry, grants, identityRefs } = graph;
-  const grantTypes = grants.flatMap((g, id) => [...new Set((g.types ?? []).map((t) => t.toLowerCase()))].map((type) => [id, type] as const));
-  const types = Object.entries(PROVIDER_TYPE_KINDS).flatMap(([field, kind]) =>
-    [...new Map(graph.types[field as keyof DerivedGraph['types']].map((t) => [t.toLowerCase(), t]))].map(
-      ([typeKey, typeName]) => [kind, typeName, typeKey] as const,
-    ),
-  );
-  return [
-    {
-      table: 'graph_nodes',
-      columns: cols(
-        ['ds', I], ['id', I], ['kind', T], ['node_key', T], ['local_key', T], ['lookup_key', T], ['name', T],
-        ['node_type', T], ['app_id', I], ['parent_id', I], ['resource_type', T], ['resource_type_key', T], ['properties', T],
-      ),
-      count: nodes.length,
-      fill(i, out, at) {
-        const n = nodes[i]!;
-        out[at] = ds;
-        out[at + 1] = n.id;
-        out[at + 2] = n.kind;
-        out[at + 3] = n.key;
-        out[at + 4] = n.localKey;
-        out[at + 5] = n.localKey.toLowerCase();
-        out[at + 6] = n.name;
-        out[at + 7] = n.nodeType;
-        out[at + 8] = n.appId;
-        out[at + 9] = n.parentId;
-        out[at + 10] = n.resourceType;
-        out[at + 11] = n.resourceType?.toLowerCase() ?? null;
-        out[at + 12] = JSON.stringify(n.properties);
-      },
+export interface GraphTransaction {
+  /** The transaction's connection, for the other writes of the same transaction. */
+  readonly conn: Kysely<Database>;
+  /**
+   * Writes data source `ds`'s new graph (and merges its tags: spec §9, a node whose key survives
+   * keeps the tags it had and gains the new ones; tags of nodes that are gone are dropped).
+   */
+  stage(ds: number, graph: DerivedGraph): Promise<void>;
+  /** Makes the staged graph current. Call it last: on PostgreSQL it locks every graph table until commit. */
+  publish(): Promise<void>;
+  /**
+   * Removes the graphs of data sources being deleted in this transaction (and on PostgreSQL the
+   * partitions of any data source that no longer exists).
+   */
+  remove(ds: readonly number[]): Promise<void>;
+}
+
+/** What holds a data source's graph on SQLite: the graph tables and the second keys' tables. */
+const SQLITE_GRAPH_TABLES = [...GRAPH_TABLES, ...SECOND_KEY_TABLES];
+
+/**
+ * SQLite's page cache during a push, in KiB (the default is 2 MB), so that deleting a large data
+ * source's rows and writing the new ones do not spill pages to the WAL mid-transaction. Pages are
+ * allocated only as they are touched, and freed after the push. Measured on a million grants: a
+ * replacing commit 10% faster than with 64 MB, for ~80 MB more at peak.
+ */
+const SQLITE_PUSH_CACHE_KIB = 256 * 1024;
+
+export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Database, caps: DialectCapabilities): GraphStorage {
+  const inserter = sqliteBulkInserter(raw);
+  return {
+    reader: (db) => db,
+    async transaction(work) {
+      let previousCache: number | undefined;
+      try {
+        return await inWriteTransaction(db, caps, (conn) =>
+          work({
+            conn,
+            async stage(ds, graph) {
+              previousCache ??= raw.pragma('cache_size', { simple: true }) as number;
+              raw.pragma(`cache_size = ${-SQLITE_PUSH_CACHE_KIB}`);
+              // Clustered tables: each delete walks one key range.
+              for (const table of SQLITE_GRAPH_TABLES) raw.prepare(`delete from "${table}" where ds = ?`).run(ds);
+              for (const rows of [...graphTableRows(graph), ...secondKeyRows(graph)]) await inserter.insert(conn, ds, rows);
+              await replaceSmallTables(conn, inserter, ds, graph, 'graph_nodes');
+            },
+            async publish() {},
+            async remove(dsList) {
+              for (const ds of dsList) {
+                for (const table of [...SQLITE_GRAPH_TABLES, 'graph_tags']) raw.prepare(`delete from "${table}" where ds = ?`).run(ds);
+              }
+            },
+          }),
+        );
+      } finally {
+        // Back to the usual size after the commit (which needs the dirty pages in memory, or it
+        // spills them to the WAL twice); SQLite frees the pages beyond it.
+        if (previousCache !== undefined) raw.pragma(`cache_size = ${previousCache}`);
+      }
     },
-    {
-      table: 'graph_edges',
-      columns: cols(['ds', I], ['kind', T], ['from_id', I], ['to_id', I], ['properties', T]),
-      count: edges.length,
-      fill(i, out, at) {
-        const e = edges[i]!;
-        out[at] = ds;
-        out[at + 1] = e.kind;
-        out[at + 2] = e.from;
-        out[at + 3] = e.to;
-        out[at + 4] = json(e.properties);
-      },
+  };
+}
+
+/** Memory for each index build of a push (the server default, 64 MB, makes large sorts spill to disk). */
+const POSTGRES_INDEX_BUILD_MEMORY = '256MB';
+
+export function postgresGraphStorage(pool: pg.Pool): GraphStorage {
+  const inserter = postgresBulkInserter();
+  return {
+    reader: (db, ds) => db.withPlugin(partitionReader(ds, GRAPH_TABLES)),
+    async transaction(work) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        const conn = singleClientKysely(client);
+        await client.query('begin');
+        try {
+          const result = await work(new PartitionSwap(conn, client, inserter));
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          try {
+            await client.query('rollback');
+          } catch (rollbackError) {
+            // The connection is unusable (e.g. lost mid-COPY); the pool must not hand it out again.
+            broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+          }
+          throw error;
+        }
+      } finally {
+        client.release(broken);
+      }
     },
-    {
-      table: 'graph_reach',
-      columns: cols(['ds', I], ['principal', I], ['holder', I], ['depth', I]),
-      count: reach.length,
-      fill(i, out, at) {
-        const r = reach[i]!;
-        out[at] = ds;
-        out[at + 1] = r.principal;
-        out[at + 2] = r.holder;
-        out[at + 3] = r.depth;
-      },
-    },
-    {
-      table: 'graph_ancestry',
-      columns: cols(['ds', I], ['node', I], ['ancestor', I], ['depth', I]),
-      count: ancestry.length,
-      fill(i, out, at) {
-        const a = ancestry[i]!;
-        out[at] = ds;
-        out[at + 1] = a.node;
-        out[at + 2] = a.ancestor;
-        out[at + 3] = a.depth;
-      },
-    },
-    {
-      // A grant's id is its index in the derivation's list; grant types refer to it.
-      table: 'graph_grants',
-      columns: cols(
-        ['ds', I], ['id', I], ['holder', I], ['permission', I], ['scope', I], ['self', I], ['descendants', I], ['role', I], ['typed', I],
-      ),
-      count: grants.length,
-      fill(i, out, at) {
-        const g = grants[i]!;
-        out[at] = ds;
-        out[at + 1] = i;
-        out[at + 2] = g.holder;
-        out[at + 3] = g.permission;
-        out[at + 4] = g.scope;
-        out[at + 5] = bit(g.self);
-        out[at + 6] = bit(g.descendants);
-        out[at + 7] = g.role;
-        out[at + 8] = bit(g.types !== null);
-      },
-    },
-    {
-      table: 'graph_grant_types',
-      columns: cols(['ds', I], ['grant_id', I], ['type_key', T]),
-      count: grantTypes.length,
-      fill(i, out, at) {
-        out[at] = ds;
-        out[at + 1] = grantTypes[i]![0];
-        out[at + 2] = grantTypes[i]![1];
-      },
-    },
-    {
-      table: 'graph_identity_refs',
-      columns: cols(['ds', I], ['node', I], ['identity', T], ['source', T]),
-      count: identityRefs.length,
-      fill(i, out, at) {
-        const r = identityRefs[i]!;
-        out[at] = ds;
-        out[at + 1] = r.node;
-        out[at + 2] = r.identity;
-        out[at + 3] = r.source;
-      },
-    },
-    {
-      table: 'data_source_types',
-      columns: cols(['ds', I], ['kind', T], ['type_name', T], ['type_key', T]),
-      count: types.length,
-      fill(i, out, at) {
-        out[at] = ds;
-        out[at + 1] = types[i]![0];
-        out[at + 2] = types[i]![1];
-        out[at + 3] = types[i]![2];
-      },
-    },
-  ];
+  };
+}
+
+/** The PostgreSQL transaction: stages partitions, swaps them in on publish. */
+class PartitionSwap implements GraphTransaction {
+  private staged?: { ds: number; partitions: Array<{ parent: string; table: string }> };
+
+  constructor(
+    readonly conn: Kysely<Database>,
+    private readonly client: pg.PoolClient,
+    private readonly inserter: BulkInserter,
+  ) {}
+
+  async stage(ds: number, graph: DerivedGraph): Promise<void> {
+    const definitions = await readPartitionDefinitions(this.conn, GRAPH_TABLES);
+    // The new tables live beside the current partitions until the swap renames them; their
+    // indexes keep their names, so those need a suffix of their own.
+    const suffix = randomBytes(4).toString('hex');
+    await sql`select set_config('maintenance_work_mem', ${POSTGRES_INDEX_BUILD_MEMORY}, true)`.execute(this.conn);
+    const partitions: Array<{ parent: string; table: string }> = [];
+    for (const rows of graphTableRows(graph)) {
+      const definition = definitions.get(rows.table) as PartitionDefinition;
+      const table = `${partitionName(rows.table, ds)}__new`;
+      await createPartitionTable(this.conn, definition, table, ds);
+      await copyRows(this.client, table, ds, rows, 'freeze');
+      await definition.buildIndexes(this.conn, table, `${partitionName(rows.table, ds)}_${suffix}`);
+      // The planner needs statistics from the first query on; autovacuum would take a minute.
+      const planned = ['ds', ...rows.columns.map(([name]) => name).filter((name) => !DISPLAY_COLUMNS.has(name))];
+      await sql`analyze ${sql.table(table)} (${sql.join(planned.map((name) => sql.ref(name)))})`.execute(this.conn);
+      partitions.push({ parent: rows.table, table });
+    }
+    this.staged = { ds, partitions };
+    const nodes = partitions.find((p) => p.parent === 'graph_nodes')!.table;
+    await replaceSmallTables(this.conn, this.inserter, ds, graph, nodes);
+  }
+
+  async publish(): Promise<void> {
+    if (!this.staged) return;
+    await lockGraphTables(this.conn, GRAPH_TABLES);
+    await dropPartitions(this.conn, GRAPH_TABLES, { ds: [this.staged.ds] });
+    await attachPartitions(this.conn, this.staged.ds, this.staged.partitions);
+  }
+
+  async remove(ds: readonly number[]): Promise<void> {
+    if (ds.length > 0) await this.conn.deleteFrom('graph_tags').where('ds', 'in', ds).execute();
+    await dropPartitions(this.conn, GRAPH_TABLES, { ds, orphans: true, lock: true });
+  }
+}
+
+/**
+ * Tags and declared types: live tables shared by every data source on both engines, small enough
+ * to update in place. `nodes` is the table holding the data source's new nodes.
+ */
+async function replaceSmallTables(conn: Kysely<Database>, inserter: BulkInserter, ds: number, graph: DerivedGraph, nodes: string): Promise<void> {
+  await sql`
+    delete from graph_tags where ds = ${ds} and not exists (
+      select 1 from ${sql.table(nodes)} n where n.ds = graph_tags.ds and n.node_key = graph_tags.node_key)`.execute(conn);
+  await inserter.insert(conn, ds, tagRows(graph));
+  await conn.deleteFrom('data_source_types').where('ds', '=', ds).execute();
+  await inserter.insert(conn, ds, typeRows(graph));
+}
+
+/**
+ * A Kysely instance whose only connection is `client`, so Kysely queries and the raw client's
+ * COPY streams share one transaction. It never closes the client: the caller releases it.
+ */
+function singleClientKysely(client: pg.PoolClient): Kysely<Database> {
+  const connection: PostgresPoolClient = { query: client.query.bind(client) as PostgresPoolClient['query'], release() {} };
+  const pool: PostgresPool = { connect: async () => connection, end: async () => {} };
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

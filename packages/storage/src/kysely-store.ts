@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DataSource, DataSourceStatus, EffectivePermission, Provider, ProviderTypes, PushRecord } from '@accessgraph/contract';
 import type { KeysetValue } from '@accessgraph/core';
-import type { BulkInserter } from './bulk-insert.js';
 import type { Database, ProviderRow } from './database.js';
 import type { DialectCapabilities } from './capabilities.js';
 import { keysetPage, lower, upper, type ListFields } from './keyset-list.js';
@@ -10,6 +9,7 @@ import * as dataSources from './data-sources.js';
 import { listEffectivePermissions } from './effective-permissions-query.js';
 import * as icons from './provider-icons.js';
 import { writeProviderTypes } from './provider-types.js';
+import type { GraphStorage } from './graph-writer.js';
 import { commitPush, recordFailedPush, type PushWriterContext } from './push-commit.js';
 import { listPushRecords } from './push-history.js';
 import { groupProviderTypes, toProvider } from './row-mappers.js';
@@ -44,14 +44,14 @@ export interface KyselyStoreOptions {
   caps: DialectCapabilities;
   /** Translates a driver error into a StoreError at the boundary. */
   translateError: (error: unknown) => StoreError;
-  /** The engine's way of writing a derived graph fast. */
-  inserter: BulkInserter;
+  /** The engine's way of replacing and removing derived graphs (see graph-writer.ts). */
+  graphs: GraphStorage;
   onClose?: () => Promise<void>;
 }
 
 /**
  * The Store on any SQL engine Kysely speaks. Engine differences come in through
- * `DialectCapabilities`, the bulk inserter and `translateError`; the queries here are portable.
+ * `DialectCapabilities`, the graph storage and `translateError`; the queries here are portable.
  * Push writes, push history and effective permissions live in their own modules.
  */
 export class KyselyStore implements Store {
@@ -60,6 +60,7 @@ export class KyselyStore implements Store {
   private readonly caps: DialectCapabilities;
   private readonly translateError: (error: unknown) => StoreError;
   private readonly pushWriter: PushWriterContext;
+  private readonly graphs: GraphStorage;
   private readonly onClose: () => Promise<void>;
 
   constructor(options: KyselyStoreOptions) {
@@ -67,7 +68,8 @@ export class KyselyStore implements Store {
     this.caps = options.caps;
     this.engine = options.caps.engine;
     this.translateError = options.translateError;
-    this.pushWriter = { db: options.db, caps: options.caps, inserter: options.inserter };
+    this.graphs = options.graphs;
+    this.pushWriter = { db: options.db, caps: options.caps, graphs: options.graphs };
     this.onClose = options.onClose ?? (async () => {});
   }
 
@@ -142,11 +144,7 @@ export class KyselyStore implements Store {
   }
 
   deleteProvider(id: string): Promise<boolean> {
-    // Data sources, icons and declared types go with it through ON DELETE CASCADE.
-    return this.run(async () => {
-      const result = await this.db.deleteFrom('providers').where('id', '=', lower(id)).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
-    });
+    return this.run(() => dataSources.deleteProvider(this.graphs, id));
   }
 
   setProviderTypes(id: string, types: ProviderTypes): Promise<void> {
@@ -203,7 +201,7 @@ export class KyselyStore implements Store {
   }
 
   deleteDataSource(providerId: string, id: string): Promise<boolean> {
-    return this.run(() => dataSources.deleteDataSource(this.db, this.caps, providerId, id));
+    return this.run(() => dataSources.deleteDataSource(this.graphs, this.caps, providerId, id));
   }
 
   setDataSourceStatus(id: string, status: DataSourceStatus, now: string): Promise<void> {
@@ -237,7 +235,7 @@ export class KyselyStore implements Store {
   }
 
   listEffectivePermissions(dataSourceId: string, query: EffectivePermissionQuery): Promise<Page<EffectivePermission>> {
-    return this.run(() => listEffectivePermissions(this.db, dataSourceId, query));
+    return this.run(() => listEffectivePermissions(this.db, this.graphs, dataSourceId, query));
   }
 
   // API keys

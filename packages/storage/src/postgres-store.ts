@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { postgresBulkInserter } from './bulk-insert.js';
 import { POSTGRES_CAPABILITIES } from './capabilities.js';
 import type { Database } from './database.js';
+import { postgresGraphStorage } from './graph-writer.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
 import { StoreError } from './store-error.js';
@@ -35,7 +35,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await db.destroy();
     throw translatePostgresError(error);
   }
-  return new KyselyStore({ db, caps: POSTGRES_CAPABILITIES, translateError: translatePostgresError, inserter: postgresBulkInserter() });
+  const graphs = postgresGraphStorage(pool);
+  try {
+    // Partitions of data sources that no longer exist (none, unless something went very wrong).
+    await graphs.transaction((tx) => tx.remove([]));
+  } catch (error) {
+    await db.destroy();
+    throw translatePostgresError(error);
+  }
+  return new KyselyStore({ db, caps: POSTGRES_CAPABILITIES, translateError: translatePostgresError, graphs });
 }
 
 export function translatePostgresError(error: unknown): StoreError {

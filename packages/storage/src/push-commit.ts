@@ -1,8 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { BulkInserter } from './bulk-insert.js';
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
-import { replaceGraph } from './graph-writer.js';
+import type { GraphStorage } from './graph-writer.js';
 import { refreshProviderTypes } from './provider-types.js';
 import { insertPushRecord } from './push-history.js';
 import { StoreError } from './store-error.js';
@@ -13,37 +12,43 @@ import { inWriteTransaction, lockDataSource } from './write-transaction.js';
 export interface PushWriterContext {
   db: Kysely<Database>;
   caps: DialectCapabilities;
-  inserter: BulkInserter;
+  graphs: GraphStorage;
 }
 
 /**
  * Makes an accepted push the data source's state in one transaction (see Store.commitPush):
  * if any step throws, the rollback leaves graph, payload, status and history as they were.
+ *
+ * Order matters on PostgreSQL, where transactions run side by side: the data source's advisory
+ * lock first (pushes to it queue there), then the long graph load (no lock that another data
+ * source's reader or writer waits for), then the data source's row (from its UPDATE on, a
+ * concurrent deletion waits for this commit; if the deletion came first, the UPDATE finds no row
+ * and the push fails instead of leaving a graph behind), then the provider's lock (declared
+ * types), and last the swap, the only step that blocks readers, for milliseconds.
  */
 export async function commitPush(context: PushWriterContext, commit: PushCommit): Promise<void> {
-  const { caps, inserter } = context;
-  await inWriteTransaction(context.db, caps, async (conn) => {
-    const target = await conn
-      .selectFrom('data_sources')
-      .select(['seq', 'provider_id'])
-      .where('id', '=', commit.dataSourceId.toLowerCase())
-      .where('provider_id', '=', commit.providerId.toLowerCase())
-      .executeTakeFirst();
+  const { caps, graphs } = context;
+  await graphs.transaction(async (tx) => {
+    const conn = tx.conn;
+    const find = () =>
+      conn
+        .selectFrom('data_sources')
+        .select(['seq', 'provider_id'])
+        .where('id', '=', commit.dataSourceId.toLowerCase())
+        .where('provider_id', '=', commit.providerId.toLowerCase())
+        .executeTakeFirst();
+    let target = await find();
+    if (target && caps.advisoryLocks) {
+      await lockDataSource(conn, caps, target.seq);
+      // The previous holder of the lock may have been its deletion.
+      target = await find();
+    }
     // The data source was deleted while its push was being processed: nothing to commit to.
-    if (!target) throw new StoreError('internal', `data source ${commit.dataSourceId} no longer exists`);
+    if (!target) throw gone(commit.dataSourceId);
     const ds = target.seq;
-    await lockDataSource(conn, caps, ds);
 
-    await replaceGraph(conn, inserter, ds, commit.graph);
-    // One row per data source: the new payload overwrites the old, nothing keeps earlier copies.
-    const payload = Buffer.from(commit.state.buffer, commit.state.byteOffset, commit.state.byteLength);
-    await conn
-      .insertInto('data_source_states')
-      .values({ ds, payload, pushed_at: commit.now })
-      .onConflict((oc) => oc.column('ds').doUpdateSet({ payload, pushed_at: commit.now }))
-      .execute();
-    await insertPushRecord(conn, ds, commit.record);
-    await conn
+    await tx.stage(ds, commit.graph);
+    const updated = await conn
       .updateTable('data_sources')
       .set({
         status: 'SUCCESS',
@@ -53,10 +58,24 @@ export async function commitPush(context: PushWriterContext, commit: PushCommit)
         updated_at: commit.now,
       })
       .where('seq', '=', ds)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw gone(commit.dataSourceId);
+    // One row per data source: the new payload overwrites the old, nothing keeps earlier copies.
+    const payload = Buffer.from(commit.state.buffer, commit.state.byteOffset, commit.state.byteLength);
+    await conn
+      .insertInto('data_source_states')
+      .values({ ds, payload, pushed_at: commit.now })
+      .onConflict((oc) => oc.column('ds').doUpdateSet({ payload, pushed_at: commit.now }))
       .execute();
+    await insertPushRecord(conn, ds, commit.record);
     await refreshProviderTypes(conn, caps, target.provider_id, ds);
+    await tx.publish();
     if (caps.refreshStatistics) await refreshStatistics(conn, caps.refreshStatistics);
   });
+}
+
+function gone(dataSourceId: string): StoreError {
+  return new StoreError('internal', `data source ${dataSourceId} no longer exists`);
 }
 
 /** Best effort: stale statistics only cost speed, so a failure here must not fail the push. */

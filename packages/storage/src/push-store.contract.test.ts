@@ -20,6 +20,8 @@ const DS_TABLES = [
   'graph_ancestry',
   'graph_grants',
   'graph_grant_types',
+  'graph_grants_by_scope',
+  'graph_reach_by_holder',
   'graph_identity_refs',
   'graph_tags',
   'data_source_types',

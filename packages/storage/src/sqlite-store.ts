@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { sqliteBulkInserter } from './bulk-insert.js';
 import { SQLITE_CAPABILITIES } from './capabilities.js';
 import type { Database } from './database.js';
+import { sqliteGraphStorage } from './graph-writer.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
 import { StoreError } from './store-error.js';
@@ -31,7 +31,12 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
     await db.destroy();
     throw error;
   }
-  return new KyselyStore({ db, caps: SQLITE_CAPABILITIES, translateError: translateSqliteError, inserter: sqliteBulkInserter(database) });
+  return new KyselyStore({
+    db,
+    caps: SQLITE_CAPABILITIES,
+    translateError: translateSqliteError,
+    graphs: sqliteGraphStorage(db, database, SQLITE_CAPABILITIES),
+  });
 }
 
 export function translateSqliteError(error: unknown): StoreError {
