@@ -1,5 +1,5 @@
 import { createAdminKey } from './accessgraph-cli.js';
-import { createDataSource, createProvider } from './api-client.js';
+import { createDataSource, createProvider, type BenchDataSource } from './api-client.js';
 import { decodeFloorMs } from './decode-floor.js';
 import type { Engine } from './engine.js';
 import type { FloorLoad } from './floor-tables.js';
@@ -38,8 +38,8 @@ export async function measureOnce(engine: Engine, encoded: EncodedPayload, log: 
     const key = await createAdminKey(run.dataDir, run.env);
     const server = await startServer(run.dataDir, run.env);
     const pushes = {} as Record<PushKind, PushMeasurement>;
-    let dataSources;
-    let emptyDatabaseBytes;
+    let dataSources: BenchDataSource[] = [];
+    let emptyDatabaseBytes = 0;
     try {
       const providerId = await createProvider(server.url, key);
       dataSources = [await createDataSource(server.url, key, providerId, 'Bench plain'), await createDataSource(server.url, key, providerId, 'Bench gzip')];
