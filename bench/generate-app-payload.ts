@@ -38,7 +38,7 @@ export const SMALL_SHAPE: AppPayloadShape = {
 };
 
 /** Deterministic pseudo-random numbers (mulberry32), so a shape always yields the same payload. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

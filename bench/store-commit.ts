@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { DerivedGraph, GraphEdge, GraphNode, GrantRow } from '@accessgraph/core';
 import { openPostgresStore, openSqliteStore, type KyselyStore, type PushCommit } from '@accessgraph/storage';
+import { random } from './generate-app-payload.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,18 +34,6 @@ const { values: args } = parseArgs({
 const RUNS = Number(args.runs);
 const REPLACES = Number(args.replaces);
 const GRANTS = Number(args.grants);
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A synthetic derivation with the proportions of a large application payload, scaled by `grants`. */
 function syntheticGraph(grantCount: number): DerivedGraph {
