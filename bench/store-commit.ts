@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { DerivedGraph, GraphEdge, GraphNode, GrantRow } from '@accessgraph/core';
+import { AncestryTable, EdgeTable, GrantTable, ReachTable, tableRows, type DerivedGraph, type GraphEdge, type GraphNode, type GrantRow, type ReachRow } from '@accessgraph/core';
 import { openPostgresStore, openSqliteStore, type KyselyStore, type PushCommit } from '@accessgraph/storage';
 import { random } from './generate-app-payload.js';
 
@@ -112,7 +112,7 @@ function syntheticGraph(grantCount: number): DerivedGraph {
   for (let i = 0; i < topResources; i++) addResource(`res${i}`, null, 1);
 
   // Each user in one group, groups in a flat list: reach = self + group.
-  const reach: DerivedGraph['reach'] = [];
+  const reach: ReachRow[] = [];
   for (const u of userIds) {
     const g = groupIds[Math.floor(rnd() * groupIds.length)]!;
     edges.push({ kind: 'member_of', from: u, to: g });
@@ -148,10 +148,10 @@ function syntheticGraph(grantCount: number): DerivedGraph {
   const identityRefs = userIds.map((u, i) => ({ node: u, identity: `user${i}@example.com`, source: 'identities' as const }));
   return {
     nodes,
-    edges,
-    reach,
-    ancestry,
-    grants,
+    edges: EdgeTable.from(edges),
+    reach: ReachTable.from(reach),
+    ancestry: AncestryTable.from(ancestry),
+    grants: GrantTable.from(grants),
     identityRefs,
     types: { application_types: ['generated'], resource_types: ['repository', 'folder'], idp_types: [], hris_types: [] },
     counts: { nodes: nodes.length, grants: grants.length },
@@ -273,7 +273,7 @@ async function benchEngine(name: string, open: () => Promise<Bench>, graph: Deri
 }
 
 const graph = syntheticGraph(GRANTS);
-const grantTypes = graph.grants.reduce((n, g) => n + (g.types?.length ?? 0), 0);
+const grantTypes = tableRows(graph.grants).reduce((n, g) => n + (g.types?.length ?? 0), 0);
 console.log(
   `graph: ${graph.nodes.length} nodes, ${graph.edges.length} edges, ${graph.reach.length} reach, ${graph.ancestry.length} ancestry, ` +
     `${graph.grants.length} grants (${grantTypes} grant types), ${graph.identityRefs.length} identity refs`,

@@ -1,4 +1,4 @@
-import type { DerivedGraph } from '@accessgraph/core';
+import { sortedOrder, type DerivedGraph } from '@accessgraph/core';
 import { PROVIDER_TYPE_KINDS } from './row-mappers.js';
 
 /** A column of a bulk-written table, with the SQL type PostgreSQL needs to cast its array. */
@@ -52,11 +52,11 @@ const bit = (value: boolean) => (value ? 1 : 0);
 export function graphTableRows(graph: DerivedGraph): BulkRows[] {
   const { nodes, edges, reach, ancestry, grants, identityRefs } = graph;
   const size = nodes.length;
-  const edgeOrder = sortedOrder(edges.length, size, (i) => edges[i]!.from);
-  const reachOrder = sortedOrder(reach.length, size, (i) => reach[i]!.holder, (i) => reach[i]!.principal);
-  const ancestryOrder = sortedOrder(ancestry.length, size, (i) => ancestry[i]!.ancestor, (i) => ancestry[i]!.node);
-  // A grant's id is its index in the derivation's list; grant types refer to it.
-  const grantOrder = sortedOrder(grants.length, size, (i) => grants[i]!.holder);
+  const edgeOrder = sortedOrder(edges.length, size, (i) => edges.col.from[i]!);
+  const reachOrder = sortedOrder(reach.length, size, (i) => reach.col.holder[i]!, (i) => reach.col.principal[i]!);
+  const ancestryOrder = sortedOrder(ancestry.length, size, (i) => ancestry.col.ancestor[i]!, (i) => ancestry.col.node[i]!);
+  // A grant's id is its index in the derivation's table; grant types refer to it.
+  const grantOrder = sortedOrder(grants.length, size, (i) => grants.col.holder[i]!);
   const refOrder = sortedOrder(identityRefs.length, size, (i) => identityRefs[i]!.node);
   const grantTypes = grantTypeRows(graph);
   return [
@@ -88,11 +88,11 @@ export function graphTableRows(graph: DerivedGraph): BulkRows[] {
       columns: cols(['kind', T], ['from_id', I], ['to_id', I], ['properties', T]),
       count: edges.length,
       fill(i, out, at) {
-        const e = edges[edgeOrder[i]!]!;
-        out[at] = e.kind;
-        out[at + 1] = e.from;
-        out[at + 2] = e.to;
-        out[at + 3] = json(e.properties);
+        const e = edgeOrder[i]!;
+        out[at] = edges.kind(e);
+        out[at + 1] = edges.col.from[e];
+        out[at + 2] = edges.col.to[e];
+        out[at + 3] = json(edges.properties[e]);
       },
     },
     {
@@ -101,10 +101,10 @@ export function graphTableRows(graph: DerivedGraph): BulkRows[] {
       count: reach.length,
       ignoreDuplicates: true,
       fill(i, out, at) {
-        const r = reach[reachOrder[i]!]!;
-        out[at] = r.principal;
-        out[at + 1] = r.holder;
-        out[at + 2] = r.depth;
+        const r = reachOrder[i]!;
+        out[at] = reach.col.principal[r];
+        out[at + 1] = reach.col.holder[r];
+        out[at + 2] = reach.col.depth[r];
       },
     },
     {
@@ -113,10 +113,10 @@ export function graphTableRows(graph: DerivedGraph): BulkRows[] {
       count: ancestry.length,
       ignoreDuplicates: true,
       fill(i, out, at) {
-        const a = ancestry[ancestryOrder[i]!]!;
-        out[at] = a.node;
-        out[at + 1] = a.ancestor;
-        out[at + 2] = a.depth;
+        const a = ancestryOrder[i]!;
+        out[at] = ancestry.col.node[a];
+        out[at + 1] = ancestry.col.ancestor[a];
+        out[at + 2] = ancestry.col.depth[a];
       },
     },
     {
@@ -125,15 +125,15 @@ export function graphTableRows(graph: DerivedGraph): BulkRows[] {
       count: grants.length,
       fill(i, out, at) {
         const id = grantOrder[i]!;
-        const g = grants[id]!;
+        const role = grants.col.role[id]!;
         out[at] = id;
-        out[at + 1] = g.holder;
-        out[at + 2] = g.permission;
-        out[at + 3] = g.scope;
-        out[at + 4] = bit(g.self);
-        out[at + 5] = bit(g.descendants);
-        out[at + 6] = g.role;
-        out[at + 7] = bit(g.types !== null);
+        out[at + 1] = grants.col.holder[id];
+        out[at + 2] = grants.col.permission[id];
+        out[at + 3] = grants.col.scope[id];
+        out[at + 4] = bit(grants.self(id));
+        out[at + 5] = bit(grants.descendants(id));
+        out[at + 6] = role < 0 ? null : role;
+        out[at + 7] = bit(grants.col.typeSet[id]! >= 0);
       },
     },
     {
@@ -168,8 +168,8 @@ export const SECOND_KEY_TABLES = ['graph_grants_by_scope', 'graph_reach_by_holde
 export function secondKeyRows(graph: DerivedGraph): BulkRows[] {
   const { grants, reach } = graph;
   const size = graph.nodes.length;
-  const grantOrder = sortedOrder(grants.length, size, (i) => grants[i]!.holder, (i) => grants[i]!.scope);
-  const reachOrder = sortedOrder(reach.length, size, (i) => reach[i]!.principal, (i) => reach[i]!.holder);
+  const grantOrder = sortedOrder(grants.length, size, (i) => grants.col.holder[i]!, (i) => grants.col.scope[i]!);
+  const reachOrder = sortedOrder(reach.length, size, (i) => reach.col.principal[i]!, (i) => reach.col.holder[i]!);
   return [
     {
       table: 'graph_grants_by_scope',
@@ -177,13 +177,12 @@ export function secondKeyRows(graph: DerivedGraph): BulkRows[] {
       count: grants.length,
       fill(i, out, at) {
         const id = grantOrder[i]!;
-        const g = grants[id]!;
-        out[at] = g.scope;
-        out[at + 1] = g.holder;
+        out[at] = grants.col.scope[id];
+        out[at + 1] = grants.col.holder[id];
         out[at + 2] = id;
-        out[at + 3] = bit(g.self);
-        out[at + 4] = bit(g.descendants);
-        out[at + 5] = bit(g.types !== null);
+        out[at + 3] = bit(grants.self(id));
+        out[at + 4] = bit(grants.descendants(id));
+        out[at + 5] = bit(grants.col.typeSet[id]! >= 0);
       },
     },
     {
@@ -192,9 +191,9 @@ export function secondKeyRows(graph: DerivedGraph): BulkRows[] {
       count: reach.length,
       ignoreDuplicates: true,
       fill(i, out, at) {
-        const r = reach[reachOrder[i]!]!;
-        out[at] = r.holder;
-        out[at + 1] = r.principal;
+        const r = reachOrder[i]!;
+        out[at] = reach.col.holder[r];
+        out[at + 1] = reach.col.principal[r];
       },
     },
   ];
@@ -202,16 +201,19 @@ export function secondKeyRows(graph: DerivedGraph): BulkRows[] {
 
 /** Each typed grant's distinct lower-cased types, sorted, as two parallel columns in grant id order. */
 function grantTypeRows(graph: DerivedGraph): { count: number; grant: Int32Array; type: string[] } {
+  const { grants } = graph;
+  // Each distinct filter once, not once per grant.
+  const keysOf = grants.typeSets.map((types) => [...new Set(types.map((t) => t.toLowerCase()))].sort());
   const grant: number[] = [];
   const type: string[] = [];
-  graph.grants.forEach((g, id) => {
-    if (g.types === null) return;
-    const keys = g.types.length === 1 ? [g.types[0]!.toLowerCase()] : [...new Set(g.types.map((t) => t.toLowerCase()))].sort();
-    for (const key of keys) {
+  for (let id = 0; id < grants.length; id++) {
+    const set = grants.col.typeSet[id]!;
+    if (set < 0) continue;
+    for (const key of keysOf[set]!) {
       grant.push(id);
       type.push(key);
     }
-  });
+  }
   return { count: type.length, grant: Int32Array.from(grant), type };
 }
 
@@ -252,57 +254,4 @@ export function typeRows(graph: DerivedGraph): BulkRows {
       out[at + 2] = types[i]![2];
     },
   };
-}
-
-/**
- * The permutation of 0..count-1 that sorts rows by keys[last], then ..., then keys[0] (LSD radix
- * order, stable, so equal rows keep the derivation's order), each key an integer in 0..size-1
- * (a node id). Counting sorts: linear, and a few milliseconds for a million rows. Rows already in
- * order (the common case: derivations emit most tables grouped by their first key) cost one pass.
- */
-export function sortedOrder(count: number, size: number, ...keys: Array<(i: number) => number>): Uint32Array {
-  const values: Int32Array[] = [];
-  for (const key of keys) {
-    const column = new Int32Array(count);
-    for (let i = 0; i < count; i++) {
-      const k = key(i);
-      // Not a node id (a broken derivation): keep the given order; the write reports the rest.
-      if (!(k >= 0 && k < size && Number.isInteger(k))) return identity(count);
-      column[i] = k;
-    }
-    values.push(column);
-  }
-  let order: Uint32Array = identity(count);
-  if (isSorted(count, values)) return order;
-  let next: Uint32Array = new Uint32Array(count);
-  const counts = new Uint32Array(size + 1);
-  for (const column of values) {
-    counts.fill(0);
-    for (let i = 0; i < count; i++) counts[column[i]! + 1]!++;
-    for (let k = 1; k <= size; k++) counts[k]! += counts[k - 1]!;
-    for (let i = 0; i < count; i++) {
-      const row = order[i]!;
-      next[counts[column[row]!]!++] = row;
-    }
-    [order, next] = [next, order];
-  }
-  return order;
-}
-
-function identity(count: number): Uint32Array {
-  const order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
-  return order;
-}
-
-function isSorted(count: number, values: Int32Array[]): boolean {
-  for (let i = 1; i < count; i++) {
-    for (let k = values.length - 1; k >= 0; k--) {
-      const a = values[k]![i - 1]!;
-      const b = values[k]![i]!;
-      if (a < b) break;
-      if (a > b) return false;
-    }
-  }
-  return true;
 }

@@ -353,8 +353,9 @@ for (const backend of testBackends()) {
       await commit(demoGraph((f, ids) => f.tag(ids.alice, 'keep', 'me')), { state: 'good' });
       const before = await snapshot();
       const failures: Array<[string, DerivedGraph, Partial<PushRecord>]> = [
-        // A grant without a permission breaks NOT NULL after nodes, edges, reach and ancestry are written.
-        ['grant violating NOT NULL', demoGraph((f, ids) => f.grant(ids.alice, null as unknown as number, ids.app)), {}],
+        // An identity reference without its identity breaks NOT NULL after nodes, edges, reach,
+        // ancestry and grants are written (identity references are the last graph table).
+        ['identity reference violating NOT NULL', demoGraph((f, ids) => f.identity(ids.alice, null as unknown as string)), {}],
         // Two nodes with one key break the unique key while nodes are written.
         ['duplicate node key', duplicateKeyGraph(), {}],
         // The push record comes last: a duplicate id fails after graph, tags and state are written.

@@ -1,4 +1,6 @@
-import type { DerivedGraph, GraphEdge, GraphNode, GrantRow, IdentityRef, NodeKind } from '../graph/derived-graph.js';
+import type { DerivedGraph, GraphEdge, GraphNode, IdentityRef, NodeKind } from '../graph/derived-graph.js';
+import { AncestryTable, EdgeTable, GrantTable, type ReachTable } from '../graph/graph-tables.js';
+import { sortedOrder } from '../graph/sorted-order.js';
 import { closure } from '../graph/closure.js';
 import type { AppEntity, ApplicationModel, Binding, Entity, PermissionEntity, ResourceEntity } from './model.js';
 
@@ -20,28 +22,18 @@ export function deriveApplicationGraph(model: ApplicationModel): DerivedGraph {
     return id;
   };
 
-  const apps = model.applications.map((app) => addApplication(builder, app, model.permissions));
-  const grants = new GrantSet();
-  const holdsRole: Array<[number, number]> = [];
+  const apps = new Map(model.applications.map((app) => [app, addApplication(builder, app, model.permissions)]));
+  const grants = new GrantList();
+  /** (principal, role) pairs, flat. */
+  const holdsRole: number[] = [];
   for (const binding of model.bindings) {
-    const app = apps.find((a) => a.entity === binding.app)!;
+    const app = apps.get(binding.app)!;
     const holder = binding.identityType === 'idp' ? idpNode(binding.identity) : app.principal(binding);
     if (binding.identityType === 'idp') builder.identityRefs.push({ node: holder, identity: binding.identity, source: 'idp_binding' });
     addBinding(builder, app, binding, holder, model.permissions, grants, holdsRole);
   }
-
-  // Reach: every principal receives the grants of itself, its groups (transitively), the
-  // credentials it holds, and the roles it or those hold when roles carry grants of their own.
-  const rolesWithGrants = new Set(grants.rows.filter((g) => builder.nodes[g.holder]!.kind === 'local_role').map((g) => g.holder));
-  const out = new Map<number, number[]>();
-  const link = (from: number, to: number) => (out.get(from) ?? out.set(from, []).get(from)!).push(to);
-  for (const edge of builder.edges) if (edge.kind === 'member_of' || edge.kind === 'holds_cred') link(edge.from, edge.to);
-  if (rolesWithGrants.size > 0) {
-    for (const [principal, role] of holdsRole) link(principal, role);
-    for (const edge of builder.edges) if (edge.kind === 'includes_role') link(edge.from, edge.to);
-  }
-  const principals = builder.nodes.filter((n) => PRINCIPAL_KINDS.has(n.kind) || rolesWithGrants.has(n.id)).map((n) => n.id);
-  const reach = closure(principals, (id) => out.get(id) ?? []).map(([principal, holder, depth]) => ({ principal, holder, depth }));
+  const grantRows = grants.distinct(builder.nodes.length);
+  const reach = reachOf(builder, grantRows, holdsRole);
 
   const resourceTypes = new Set<string>();
   for (const app of model.applications) for (const r of app.resources.values()) resourceTypes.add(r.resourceType);
@@ -50,7 +42,7 @@ export function deriveApplicationGraph(model: ApplicationModel): DerivedGraph {
     edges: builder.edges,
     reach,
     ancestry: builder.ancestry,
-    grants: grants.rows,
+    grants: grantRows,
     identityRefs: builder.identityRefs,
     types: {
       application_types: [...new Set(model.applications.map((a) => a.type))],
@@ -67,12 +59,38 @@ export function deriveApplicationGraph(model: ApplicationModel): DerivedGraph {
       resources: sum(model.applications, (a) => a.resources.size),
       permissions: model.permissions.size,
       bindings: model.bindings.length,
-      grants: grants.rows.length,
+      grants: grantRows.length,
     },
   };
 }
 
 const PRINCIPAL_KINDS = new Set<NodeKind>(['local_user', 'local_group', 'access_cred', 'idp_identity']);
+
+/**
+ * Reach: every principal receives the grants of itself, its groups (transitively), the
+ * credentials it holds, and the roles it or those hold when roles carry grants of their own.
+ * Only holders that hold a grant become rows: a group that grants nothing would add a row for
+ * each of its members, transitively, and answer no question about access (membership itself is
+ * in the edges). In a payload where one group in ten holds a role, that is most of the closure.
+ */
+function reachOf(builder: GraphBuilder, grants: GrantTable, holdsRole: readonly number[]): ReachTable {
+  const size = builder.nodes.length;
+  const holdsGrants = new Uint8Array(size);
+  for (let i = 0; i < grants.length; i++) holdsGrants[grants.col.holder[i]!] = 1;
+  const rolesHoldGrants = builder.nodes.some((n) => n.kind === 'local_role' && holdsGrants[n.id] === 1);
+  const out: number[][] = new Array<number[]>(size);
+  const link = (from: number, to: number) => (out[from] ??= []).push(to);
+  const { edges } = builder;
+  const follows = (i: number, kinds: readonly GraphEdge['kind'][]) => kinds.includes(edges.kind(i));
+  for (let i = 0; i < edges.length; i++) if (follows(i, ['member_of', 'holds_cred'])) link(edges.col.from[i]!, edges.col.to[i]!);
+  if (rolesHoldGrants) {
+    for (let i = 0; i < holdsRole.length; i += 2) link(holdsRole[i]!, holdsRole[i + 1]!);
+    for (let i = 0; i < edges.length; i++) if (follows(i, ['includes_role'])) link(edges.col.from[i]!, edges.col.to[i]!);
+  }
+  const principals: number[] = [];
+  for (const n of builder.nodes) if (PRINCIPAL_KINDS.has(n.kind) || (n.kind === 'local_role' && holdsGrants[n.id] === 1)) principals.push(n.id);
+  return closure(principals, out, size, (holder) => holdsGrants[holder] === 1);
+}
 
 function sum<T>(items: T[], count: (item: T) => number): number {
   return items.reduce((total, item) => total + count(item), 0);
@@ -80,8 +98,8 @@ function sum<T>(items: T[], count: (item: T) => number): number {
 
 class GraphBuilder {
   readonly nodes: GraphNode[] = [];
-  readonly edges: GraphEdge[] = [];
-  readonly ancestry: { node: number; ancestor: number; depth: number }[] = [];
+  readonly edges = new EdgeTable();
+  readonly ancestry = new AncestryTable();
   readonly identityRefs: IdentityRef[] = [];
 
   node(spec: Omit<GraphNode, 'id' | 'appId' | 'parentId' | 'resourceType' | 'properties' | 'tags'> & Partial<GraphNode>): number {
@@ -91,7 +109,7 @@ class GraphBuilder {
   }
 
   edge(kind: GraphEdge['kind'], from: number, to: number, properties?: Record<string, unknown>): void {
-    this.edges.push(properties ? { kind, from, to, properties } : { kind, from, to });
+    this.edges.add(kind, from, to, properties);
   }
 }
 
@@ -103,21 +121,25 @@ interface AppNodes {
   groups: Map<string, number>;
   roles: Map<string, number>;
   creds: Map<string, number>;
-  resources: Map<string, number>;
+  /** Resource node ids by dot path key, with the entity. */
+  resources: Map<string, { id: number; entity: ResourceEntity }>;
   permissions: Map<string, number>;
   principal(binding: Binding): number;
+  /** A role's permissions, nested roles included; worked out once per role, not per binding. */
+  rolePermissions(roleKey: string): PermissionEntity[];
 }
 
 function addApplication(b: GraphBuilder, app: AppEntity, permissions: Map<string, PermissionEntity>): AppNodes {
   const prefix = `app:${app.key}`;
   const type = `OAA.${app.type}`;
   const appId = b.node({ kind: 'application', key: prefix, localKey: app.localKey, name: app.name, nodeType: `${type}.Application`, properties: app.properties, tags: app.tags });
-  b.ancestry.push({ node: appId, ancestor: appId, depth: 0 });
+  b.ancestry.add(appId, appId, 0);
   const entityNode = (kind: NodeKind, segment: string, nodeType: string, entity: Entity) => {
     const id = b.node({ kind, key: `${prefix}/${segment}:${entity.key}`, localKey: entity.localKey, name: entity.name, nodeType, appId, properties: entity.properties, tags: entity.tags });
     b.edge('contains', appId, id);
     return id;
   };
+  const rolePermissionCache = new Map<string, PermissionEntity[]>();
   const nodes: AppNodes = {
     entity: app,
     id: appId,
@@ -130,6 +152,11 @@ function addApplication(b: GraphBuilder, app: AppEntity, permissions: Map<string
     principal(binding) {
       const map = { local_user: this.users, local_group: this.groups, local_role: this.roles, local_access_creds: this.creds, idp: undefined }[binding.identityType];
       return map!.get(binding.identity)!;
+    },
+    rolePermissions(roleKey) {
+      let result = rolePermissionCache.get(roleKey);
+      if (result === undefined) rolePermissionCache.set(roleKey, (result = rolePermissions(app, roleKey, permissions)));
+      return result;
     },
   };
   for (const permission of permissions.values()) {
@@ -167,7 +194,7 @@ function addApplication(b: GraphBuilder, app: AppEntity, permissions: Map<string
 function addResources(b: GraphBuilder, app: AppEntity, nodes: AppNodes, prefix: string, type: string): void {
   // The map is filled parents first (a parent is read before its sub_resources).
   for (const resource of app.resources.values()) {
-    const parent = resource.parentPath === null ? null : nodes.resources.get(resource.parentPath)!;
+    const parent = resource.parentPath === null ? null : nodes.resources.get(resource.parentPath)!.id;
     const id = b.node({
       kind: 'resource',
       key: `${prefix}/resource:${resource.pathKey}`,
@@ -180,26 +207,43 @@ function addResources(b: GraphBuilder, app: AppEntity, nodes: AppNodes, prefix: 
       properties: resource.properties,
       tags: resource.tags,
     });
-    nodes.resources.set(resource.pathKey, id);
+    nodes.resources.set(resource.pathKey, { id, entity: resource });
     b.edge('contains', parent ?? nodes.id, id);
-    b.ancestry.push({ node: id, ancestor: id, depth: 0 });
+    b.ancestry.add(id, id, 0);
     let depth = 1;
-    for (let up: number | null = parent; up !== null; up = b.nodes[up]!.parentId) b.ancestry.push({ node: id, ancestor: up, depth: depth++ });
-    b.ancestry.push({ node: id, ancestor: nodes.id, depth });
+    for (let up: number | null = parent; up !== null; up = b.nodes[up]!.parentId) b.ancestry.add(id, up, depth++);
+    b.ancestry.add(id, nodes.id, depth);
   }
 }
 
-/** Grants, de-duplicated: the same grant reached twice (e.g. two identical bindings) counts once. */
-class GrantSet {
-  readonly rows: GrantRow[] = [];
-  private readonly seen = new Set<string>();
+/**
+ * Grants as the bindings produce them, then de-duplicated: the same grant reached twice (e.g.
+ * two identical bindings, or a role listed twice) counts once. A grant is fixed by (holder,
+ * scope, permission, role): whether it applies to the scope and its descendants, and its type
+ * filter, follow from the permission, the scope and whether it comes through a role. So the
+ * rows are put in that order by counting sorts on node ids (linear, no key strings for a million
+ * grants) and a row equal to the one before it is dropped. The result is ordered by holder,
+ * which is also the order storage writes grants in.
+ */
+class GrantList {
+  private readonly table = new GrantTable();
 
-  add(row: GrantRow): void {
-    if (!row.self && !row.descendants) return;
-    const key = `${row.holder}|${row.permission}|${row.scope}|${+row.self}|${+row.descendants}|${row.types?.join(',') ?? ''}|${row.role ?? ''}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.rows.push(row);
+  add(holder: number, permission: number, scope: number, self: boolean, descendants: boolean, types: readonly string[] | null, role: number | null): void {
+    if (self || descendants) this.table.add(holder, permission, scope, self, descendants, types, role);
+  }
+
+  distinct(nodeCount: number): GrantTable {
+    const c = this.table.col;
+    // role + 1 so that a direct grant (role -1) sorts first as 0.
+    const order = sortedOrder(this.table.length, nodeCount + 1, (i) => c.role[i]! + 1, (i) => c.permission[i]!, (i) => c.scope[i]!, (i) => c.holder[i]!);
+    const result = new GrantTable();
+    let last = -1;
+    for (const i of order) {
+      if (last >= 0 && c.holder[last] === c.holder[i] && c.scope[last] === c.scope[i] && c.permission[last] === c.permission[i] && c.role[last] === c.role[i]) continue;
+      result.copyRow(this.table, i);
+      last = i;
+    }
+    return result;
   }
 }
 
@@ -209,31 +253,36 @@ function addBinding(
   binding: Binding,
   holder: number,
   permissions: Map<string, PermissionEntity>,
-  grants: GrantSet,
-  holdsRole: Array<[number, number]>,
+  grants: GrantList,
+  holdsRole: number[],
 ): void {
-  const scopes: Array<{ id: number; resource: ResourceEntity | null }> = [
-    ...(binding.applyToApplication ? [{ id: app.id, resource: null }] : []),
-    ...binding.resources.map((path) => ({ id: app.resources.get(path)!, resource: app.entity.resources.get(path)! })),
-  ];
-  const scopeProperties = {
-    apply_to_application: binding.applyToApplication,
-    resources: binding.resources.map((path) => app.entity.resources.get(path)!.localPath),
-  };
+  const scopeIds: number[] = [];
+  const scopeResources: Array<ResourceEntity | null> = [];
+  if (binding.applyToApplication) {
+    scopeIds.push(app.id);
+    scopeResources.push(null);
+  }
+  const localPaths: string[] = [];
+  for (const path of binding.resources) {
+    const { id, entity } = app.resources.get(path)!;
+    scopeIds.push(id);
+    scopeResources.push(entity);
+    localPaths.push(entity.localPath);
+  }
   if (binding.grant.kind === 'permission') {
     const permission = permissions.get(binding.grant.permission)!;
     const permissionId = app.permissions.get(permission.key)!;
-    b.edge('has_permission', holder, permissionId, scopeProperties);
+    b.edge('has_permission', holder, permissionId, { apply_to_application: binding.applyToApplication, resources: localPaths });
     // A direct grant ignores resource_types (spec §5.8).
-    for (const scope of scopes) grants.add({ holder, permission: permissionId, scope: scope.id, self: true, descendants: permission.inherit, types: null, role: null });
+    for (const scope of scopeIds) grants.add(holder, permissionId, scope, true, permission.inherit, null, null);
     return;
   }
   const roleId = app.roles.get(binding.grant.role)!;
-  b.edge('has_role', holder, roleId, { ...scopeProperties, ...binding.grant.properties });
-  holdsRole.push([holder, roleId]);
-  for (const permission of rolePermissions(app.entity, binding.grant.role, permissions)) {
+  b.edge('has_role', holder, roleId, { apply_to_application: binding.applyToApplication, resources: localPaths, ...binding.grant.properties });
+  holdsRole.push(holder, roleId);
+  for (const permission of app.rolePermissions(binding.grant.role)) {
     const permissionId = app.permissions.get(permission.key)!;
-    for (const scope of scopes) grants.add(roleGrant(holder, roleId, permissionId, permission, scope));
+    for (let s = 0; s < scopeIds.length; s++) addRoleGrant(grants, holder, roleId, permissionId, permission, scopeIds[s]!, scopeResources[s]!);
   }
 }
 
@@ -242,11 +291,11 @@ function addBinding(
  * scope every such resource of the application (not the application node), at resource scope
  * the resource itself if its type matches and, when inheritable, matching descendants.
  */
-function roleGrant(holder: number, role: number, permissionId: number, permission: PermissionEntity, scope: { id: number; resource: ResourceEntity | null }): GrantRow {
-  const base = { holder, permission: permissionId, scope: scope.id, role };
-  if (permission.resourceTypes.length === 0) return { ...base, self: true, descendants: permission.inherit, types: null };
-  if (scope.resource === null) return { ...base, self: false, descendants: true, types: permission.resourceTypes };
-  return { ...base, self: permission.resourceTypes.includes(scope.resource.typeKey), descendants: permission.inherit, types: permission.resourceTypes };
+function addRoleGrant(grants: GrantList, holder: number, role: number, permission: number, entity: PermissionEntity, scope: number, resource: ResourceEntity | null): void {
+  const types = entity.resourceTypes;
+  if (types.length === 0) grants.add(holder, permission, scope, true, entity.inherit, null, role);
+  else if (resource === null) grants.add(holder, permission, scope, false, true, types, role);
+  else grants.add(holder, permission, scope, types.includes(resource.typeKey), entity.inherit, types, role);
 }
 
 /** A role's permissions: its own and those of every role nested in it, transitively. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ApplicationPayload } from '@accessgraph/contract';
 import { expandEffectiveAccess } from '../graph/effective-access.js';
+import { tableRows } from '../graph/graph-tables.js';
 import { IssueCollector } from '../payload/issues.js';
 import { deriveApplicationGraph } from './derive-application.js';
 import { readApplicationPayload } from './read-application.js';
@@ -100,5 +101,28 @@ describe('golden effective permissions', () => {
       ['ops@corp.example', 'idp_binding'],
     ]);
     expect(graph.types).toEqual({ application_types: ['ledger'], resource_types: ['book', 'page'], idp_types: [], hris_types: [] });
+  });
+});
+
+describe('derived grants and reach', () => {
+  it('count a grant reached twice once, and keep reach to holders that hold grants', () => {
+    const payload = fixture('seed-app-simple.json');
+    // bob's operator-on-the-app grant, listed a second time.
+    const bob = payload.identity_to_permissions!.find((entry) => entry.identity === '0000000001')!;
+    bob.application_permissions = [...bob.application_permissions!, { ...bob.application_permissions![0]! }];
+    const { graph } = derive(payload);
+    const grants = tableRows(graph.grants).map((g) => [graph.nodes[g.holder]!.localKey, graph.nodes[g.permission]!.name, graph.nodes[g.scope]!.localKey]);
+    expect(grants.sort()).toEqual([
+      ['0000000001', 'manager', '0001'],
+      ['0000000001', 'operator', 'Sample App'],
+      ['admins', 'admin', 'Sample App'],
+    ]);
+    // jane (0000000002) holds nothing herself: she reaches admins only; bob reaches himself.
+    const reach = tableRows(graph.reach).map((r) => [graph.nodes[r.principal]!.localKey, graph.nodes[r.holder]!.localKey, r.depth]);
+    expect(reach.sort()).toEqual([
+      ['0000000001', '0000000001', 0],
+      ['0000000002', 'admins', 1],
+      ['admins', 'admins', 0],
+    ]);
   });
 });

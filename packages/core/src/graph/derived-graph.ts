@@ -1,20 +1,22 @@
 import type { OaaTag } from '@accessgraph/contract';
+import type { AncestryTable, EdgeTable, GrantTable, ReachTable } from './graph-tables.js';
 
 /**
  * What a push derives for one data source: its subgraph and the linear pieces from which every
  * effective permission is expanded at query time (see the design's "What to materialise").
  * Node ids are small integers local to one derivation; `key` is the stable identity of a node
- * across pushes (lower-cased, e.g. `app:sample app/user:0000000001`).
+ * across pushes (lower-cased, e.g. `app:sample app/user:0000000001`). Edges, reach, ancestry and
+ * grants are columnar tables (`graph-tables.ts`); their row shapes below are what `row(i)` gives.
  */
 export interface DerivedGraph {
   nodes: GraphNode[];
-  edges: GraphEdge[];
+  edges: EdgeTable;
   /** principal -> every holder whose grants it receives (itself at depth 0, its groups, roles it holds, creds). */
-  reach: ReachRow[];
+  reach: ReachTable;
   /** node -> every ancestor (itself at depth 0, parent resources, the application). */
-  ancestry: AncestryRow[];
+  ancestry: AncestryTable;
   /** Grants after role expansion, with `resource_types` turned into a type filter. */
-  grants: GrantRow[];
+  grants: GrantTable;
   /** Identity strings that must resolve to IdP identities of other data sources. */
   identityRefs: IdentityRef[];
   /** The types pushes declared, for the provider (and its icon lookup). */

@@ -1,4 +1,5 @@
-import type { DerivedGraph } from './derived-graph.js';
+import type { DerivedGraph, GrantRow } from './derived-graph.js';
+import { tableRows } from './graph-tables.js';
 
 /** One principal's permissions on one target, by node local keys (application name, dot path). */
 export interface EffectiveAccess {
@@ -15,14 +16,14 @@ export interface EffectiveAccess {
  */
 export function expandEffectiveAccess(graph: DerivedGraph): EffectiveAccess[] {
   const descendants = new Map<number, Array<{ node: number; depth: number }>>();
-  for (const row of graph.ancestry) {
+  for (const row of tableRows(graph.ancestry)) {
     (descendants.get(row.ancestor) ?? descendants.set(row.ancestor, []).get(row.ancestor)!).push({ node: row.node, depth: row.depth });
   }
-  const grantsByHolder = new Map<number, DerivedGraph['grants']>();
-  for (const grant of graph.grants) (grantsByHolder.get(grant.holder) ?? grantsByHolder.set(grant.holder, []).get(grant.holder)!).push(grant);
+  const grantsByHolder = new Map<number, GrantRow[]>();
+  for (const grant of tableRows(graph.grants)) (grantsByHolder.get(grant.holder) ?? grantsByHolder.set(grant.holder, []).get(grant.holder)!).push(grant);
 
   const pairs = new Map<string, { principal: number; target: number; permissions: Set<number> }>();
-  for (const { principal, holder } of graph.reach) {
+  for (const { principal, holder } of tableRows(graph.reach)) {
     const principalKind = graph.nodes[principal]!.kind;
     if (principalKind === 'local_role') continue;
     for (const grant of grantsByHolder.get(holder) ?? []) {

@@ -1,3 +1,5 @@
 export * from './derived-graph.js';
 export * from './closure.js';
 export * from './effective-access.js';
+export * from './sorted-order.js';
+export * from './graph-tables.js';

@@ -1,5 +1,5 @@
 import type { OaaTag } from '@accessgraph/contract';
-import type { DerivedGraph, GraphEdge, GraphNode, GrantRow, IdentityRef, NodeKind } from '@accessgraph/core';
+import { AncestryTable, EdgeTable, GrantTable, ReachTable, type DerivedGraph, type GraphEdge, type GraphNode, type GrantRow, type IdentityRef, type NodeKind } from '@accessgraph/core';
 
 const SEGMENT: Partial<Record<NodeKind, string>> = {
   local_user: 'user',
@@ -152,10 +152,10 @@ export class GraphFixture {
       });
     return {
       nodes: this.nodes,
-      edges: this.edges,
-      reach,
-      ancestry,
-      grants: this.grants,
+      edges: EdgeTable.from(this.edges),
+      reach: ReachTable.from(reach),
+      ancestry: AncestryTable.from(ancestry),
+      grants: GrantTable.from(this.grants),
       identityRefs: this.identityRefs,
       types: { application_types: [...this.appTypes], resource_types: [...this.resourceTypes], idp_types: [], hris_types: [] },
       counts: { nodes: this.nodes.length, grants: this.grants.length },
