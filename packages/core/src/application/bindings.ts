@@ -1,7 +1,7 @@
 import type { ApplicationPayload, OaaIdentityToPermission } from '@accessgraph/contract';
 import { readCustomProperties } from '../payload/custom-properties.js';
 import { at, type IssueCollector } from '../payload/issues.js';
-import { checkString } from '../payload/strings.js';
+import { checkField } from '../payload/strings.js';
 import type { AppTypeDefinitions } from './definitions.js';
 import { referenceKeys } from './keyed-collection.js';
 import type { AppEntity, Binding, IdentityType, PermissionEntity } from './model.js';
@@ -22,77 +22,89 @@ interface BindingContext {
   issues: IssueCollector;
 }
 
+/** The context, and the application name last looked up with what it named. */
+interface Reader extends BindingContext {
+  lastName: string | undefined;
+  lastApp: AppEntity | undefined;
+}
+
 /**
  * Resolves `identity_to_permissions`: each application permission and role assignment becomes a
  * Binding whose application, permission or role, resources and local identity are known to
  * exist (errors otherwise). An item that grants nothing (no application, no resources) is a warning.
+ *
+ * A payload holds hundreds of thousands of these items, so this is written with plain loops,
+ * no per-item arrays or closures, and JSON paths other than the binding's own built only to
+ * report a problem.
  */
 export function readBindings(payload: ApplicationPayload, context: BindingContext): Binding[] {
   const bindings: Binding[] = [];
-  payload.identity_to_permissions?.forEach((entry, i) => {
+  const reader: Reader = { ...context, lastName: undefined, lastApp: undefined };
+  const entries = payload.identity_to_permissions ?? [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     const path = at('identity_to_permissions', i);
-    if (entry.operation != null) rejectOperation(path, context.issues);
-    checkString(entry.identity, at(path, 'identity'), context.issues);
+    if (entry.operation != null) rejectOperation(path, reader.issues);
+    checkField(entry.identity, path, 'identity', reader.issues);
     const identityType: IdentityType = entry.identity_type ?? 'idp';
-    const items = [
-      ...(entry.application_permissions ?? []).map((item, j) => ({ item, path: at(at(path, 'application_permissions'), j), role: false })),
-      ...(entry.role_assignments ?? []).map((item, j) => ({ item, path: at(at(path, 'role_assignments'), j), role: true })),
-    ];
-    if (items.length === 0) {
-      context.issues.warn(path, 'grants_nothing', `identity "${entry.identity}" has no application_permissions or role_assignments`);
+    const state: EntryState = {
+      entry,
+      path,
+      identityType,
+      identity: identityType === 'idp' ? entry.identity : entry.identity.toLowerCase(),
+      reported: undefined,
+    };
+    const permissions = entry.application_permissions ?? [];
+    const roles = entry.role_assignments ?? [];
+    if (permissions.length === 0 && roles.length === 0) {
+      reader.issues.warn(path, 'grants_nothing', `identity "${entry.identity}" has no application_permissions or role_assignments`);
     }
-    const reported = new Set<string>();
-    for (const { item, path: itemPath } of items) {
-      const binding = readBinding({ entry, path, identityType, reported }, item, itemPath, context);
-      if (binding) bindings.push(binding);
-    }
-  });
+    readItems(state, permissions, 'application_permissions', reader, bindings);
+    readItems(state, roles, 'role_assignments', reader, bindings);
+  }
   return bindings;
 }
 
 type BindingItem = NonNullable<OaaIdentityToPermission['application_permissions']>[number] | NonNullable<OaaIdentityToPermission['role_assignments']>[number];
 
-interface EntryContext {
+interface EntryState {
   entry: OaaIdentityToPermission;
   path: string;
   identityType: IdentityType;
-  /** Applications in which this entry's unknown identity was already reported. */
-  reported: Set<string>;
+  /** The binding's identity: a local identity's lower-cased key, or the IdP identity as written. */
+  identity: string;
+  /** Applications in which this entry's unknown identity was already reported (made on the first). */
+  reported: Set<string> | undefined;
 }
 
-function readBinding(
-  { entry, path: entryPath, identityType, reported }: EntryContext,
-  item: BindingItem,
-  path: string,
-  { apps, permissions, definitions, issues }: BindingContext,
-): Binding | undefined {
+function readItems(state: EntryState, items: readonly BindingItem[], field: string, reader: Reader, bindings: Binding[]): void {
+  if (items.length === 0) return;
+  // `identity_to_permissions[i].field[` once per list: each item's path then takes two joins.
+  const prefix = `${at(state.path, field)}[`;
+  for (let j = 0; j < items.length; j++) {
+    const binding = readBinding(state, items[j]!, `${prefix}${j}]`, reader);
+    if (binding) bindings.push(binding);
+  }
+}
+
+function readBinding(state: EntryState, item: BindingItem, path: string, reader: Reader): Binding | undefined {
+  const { permissions, issues } = reader;
   if (item.operation != null) rejectOperation(path, issues);
-  const app = apps.get(item.application.toLowerCase());
+  const app = findApp(item.application, reader);
   if (!app) {
     issues.error(at(path, 'application'), 'unknown_application', `application "${item.application}" is not in applications`);
     return undefined;
   }
-  let ok = true;
-  let identity = entry.identity;
-  if (identityType !== 'idp') {
-    const { field, what } = LOCAL_COLLECTION[identityType];
-    identity = entry.identity.toLowerCase();
-    if (!app[field].has(identity)) {
-      if (!reported.has(app.key)) {
-        reported.add(app.key);
-        issues.error(at(entryPath, 'identity'), 'unknown_identity', `${what} "${entry.identity}" is not defined in application "${app.name}"`);
-      }
-      ok = false;
-    }
-  }
+  const { identityType, identity } = state;
+  let ok = identityType === 'idp' || knownIdentity(state, app, issues);
   const resources = referenceKeys(item.resources);
-  resources.forEach((resource) => {
+  for (const resource of resources) {
     if (!app.resources.has(resource)) {
-      const index = (item.resources ?? []).findIndex((r) => r.toLowerCase() === resource);
+      const index = item.resources!.findIndex((r) => r.toLowerCase() === resource);
       issues.error(at(at(path, 'resources'), index), 'unknown_resource', `resource "${resource}" is not in application "${app.name}" (sub-resources are named by their dot path, e.g. parent.child)`);
       ok = false;
     }
-  });
+  }
   const applyToApplication = item.apply_to_application === true;
   if (!applyToApplication && resources.length === 0) {
     issues.warn(path, 'grants_nothing', `grants nothing: apply_to_application is not true and no resources are listed`);
@@ -100,16 +112,13 @@ function readBinding(
   if ('role' in item) {
     const role = item.role.toLowerCase();
     if (!app.roles.has(role)) {
-      issues.error(at(path, 'role'), 'unknown_role', `Can't connect identity to role as role not found for application (application: ${app.name}, role: ${item.role}, identity: ${entry.identity})`);
+      issues.error(at(path, 'role'), 'unknown_role', `Can't connect identity to role as role not found for application (application: ${app.name}, role: ${item.role}, identity: ${state.entry.identity})`);
       ok = false;
     }
-    const properties = readCustomProperties(
-      item.custom_properties,
-      definitions.get(app.type.toLowerCase())?.roleAssignment,
-      at(path, 'custom_properties'),
-      'role assignments',
-      issues,
-    );
+    // Most assignments have no custom properties: skip looking up the definitions then.
+    const properties = item.custom_properties
+      ? readCustomProperties(item.custom_properties, reader.definitions.get(app.type.toLowerCase())?.roleAssignment, path, 'role assignments', issues)
+      : {};
     return ok ? { path, identityType, identity, app, grant: { kind: 'role', role, properties }, applyToApplication, resources } : undefined;
   }
   const permission = permissions.get(item.permission.toLowerCase());
@@ -122,4 +131,28 @@ function readBinding(
     return undefined;
   }
   return ok ? { path, identityType, identity, app, grant: { kind: 'permission', permission: permission.key }, applyToApplication, resources } : undefined;
+}
+
+/**
+ * The application an item names. Items nearly always name the application the previous one did:
+ * comparing with that name spares lower-casing (a new string) and a map lookup per item.
+ */
+function findApp(name: string, reader: Reader): AppEntity | undefined {
+  if (name !== reader.lastName) {
+    reader.lastName = name;
+    reader.lastApp = reader.apps.get(name.toLowerCase());
+  }
+  return reader.lastApp;
+}
+
+/** Whether the entry's local identity exists in `app`; reported once per entry and application. */
+function knownIdentity(state: EntryState, app: AppEntity, issues: IssueCollector): boolean {
+  const { field, what } = LOCAL_COLLECTION[state.identityType as Exclude<IdentityType, 'idp'>];
+  if (app[field].has(state.identity)) return true;
+  state.reported ??= new Set();
+  if (!state.reported.has(app.key)) {
+    state.reported.add(app.key);
+    issues.error(at(state.path, 'identity'), 'unknown_identity', `${what} "${state.entry.identity}" is not defined in application "${app.name}"`);
+  }
+  return false;
 }

@@ -1,7 +1,7 @@
 import type { ApplicationPayload, PropertyType } from '@accessgraph/contract';
 import { readDefinitions } from '../payload/custom-properties.js';
 import { at, type IssueCollector } from '../payload/issues.js';
-import { checkString } from '../payload/strings.js';
+import { checkField } from '../payload/strings.js';
 
 /** The custom properties declared for one application type, by entity kind. */
 export interface AppTypeDefinitions {
@@ -21,7 +21,7 @@ export function readApplicationDefinitions(payload: ApplicationPayload, issues: 
   const path = 'custom_property_definition.applications';
   payload.custom_property_definition?.applications?.forEach((entry, i) => {
     const entryPath = at(path, i);
-    checkString(entry.application_type, at(entryPath, 'application_type'), issues);
+    checkField(entry.application_type, entryPath, 'application_type', issues);
     const typeKey = entry.application_type.toLowerCase();
     if (byType.has(typeKey)) {
       issues.error(at(entryPath, 'application_type'), 'duplicate_definition', `application_type "${entry.application_type}" is defined twice`);

@@ -1,5 +1,5 @@
 import { at, type IssueCollector } from '../payload/issues.js';
-import { checkString } from '../payload/strings.js';
+import { checkField } from '../payload/strings.js';
 
 export interface KeyedItem {
   name: string;
@@ -15,15 +15,25 @@ export interface Keyed<T> {
   localKey: string;
 }
 
-/** The id an item carries: `id`, or its alias `unique_id`; both present and different is an error. */
-export function itemId(item: KeyedItem, path: string, issues: IssueCollector): string | undefined {
+/**
+ * The id an item carries: `id`, or its alias `unique_id`; both present and different is an error
+ * (reported at `path[index].unique_id`, built only then).
+ */
+export function itemId(item: KeyedItem, path: string, index: number, issues: IssueCollector, aliases = true): string | undefined {
   const id = item.id ?? undefined;
-  const uniqueId = item.unique_id ?? undefined;
+  const uniqueId = aliases ? (item.unique_id ?? undefined) : undefined;
   if (id !== undefined && uniqueId !== undefined && id !== uniqueId) {
-    issues.error(at(path, 'unique_id'), 'id_conflict', `id "${id}" and unique_id "${uniqueId}" differ; unique_id is an alias of id`);
+    issues.error(at(at(path, index), 'unique_id'), 'id_conflict', `id "${id}" and unique_id "${uniqueId}" differ; unique_id is an alias of id`);
   }
   const chosen = id ?? uniqueId;
   return chosen === '' ? undefined : chosen;
+}
+
+export interface KeyOptions {
+  /** Resources apply the all-or-none rule per resource_type instead (spec §15.9). */
+  idsAllOrNone?: boolean;
+  /** Access credentials are keyed by `id` alone: they have no `unique_id` alias. */
+  uniqueIdAlias?: boolean;
 }
 
 /**
@@ -36,14 +46,20 @@ export function keyCollection<T extends KeyedItem>(
   path: string,
   what: string,
   issues: IssueCollector,
-  /** Resources apply the all-or-none rule per resource_type instead (spec §15.9). */
-  options: { idsAllOrNone: boolean } = { idsAllOrNone: true },
+  { idsAllOrNone = true, uniqueIdAlias = true }: KeyOptions = {},
 ): Keyed<T>[] {
   if (!items || items.length === 0) return [];
-  const ids = items.map((item, i) => itemId(item, at(path, i), issues));
-  const withId = ids.findIndex((id) => id !== undefined);
-  const withoutId = ids.findIndex((id) => id === undefined);
-  if (options.idsAllOrNone && withId !== -1 && withoutId !== -1) {
+  // Plain loops: this runs for every user and resource of a payload.
+  const ids: (string | undefined)[] = new Array(items.length);
+  let withId = -1;
+  let withoutId = -1;
+  for (let i = 0; i < items.length; i++) {
+    const id = itemId(items[i]!, path, i, issues, uniqueIdAlias);
+    ids[i] = id;
+    if (id !== undefined && withId === -1) withId = i;
+    if (id === undefined && withoutId === -1) withoutId = i;
+  }
+  if (idsAllOrNone && withId !== -1 && withoutId !== -1) {
     issues.error(
       at(path, withoutId),
       'mixed_ids',
@@ -52,20 +68,22 @@ export function keyCollection<T extends KeyedItem>(
   }
   const seen = new Map<string, number>();
   const keyed: Keyed<T>[] = [];
-  items.forEach((item, index) => {
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index]!;
     const itemPath = at(path, index);
-    checkString(item.name, at(itemPath, 'name'), issues);
-    const localKey = ids[index] ?? item.name;
-    if (ids[index] !== undefined) checkString(localKey, at(itemPath, item.id != null && item.id !== '' ? 'id' : 'unique_id'), issues);
+    checkField(item.name, itemPath, 'name', issues);
+    const id = ids[index];
+    const localKey = id ?? item.name;
+    if (id !== undefined) checkField(localKey, itemPath, item.id != null && item.id !== '' ? 'id' : 'unique_id', issues);
     const key = localKey.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
       issues.error(itemPath, 'duplicate_key', `${what} "${localKey}" is defined twice (also at ${at(path, first)}; keys ignore case)`);
-      return;
+      continue;
     }
     seen.set(key, index);
     keyed.push({ item, index, path: itemPath, key, localKey });
-  });
+  }
   return keyed;
 }
 
@@ -75,17 +93,50 @@ export interface Reference {
   index: number;
 }
 
+/**
+ * Lists up to this long are deduplicated by scanning what was kept so far: most hold one to
+ * three references, and a scan beats allocating a Set for each of a million lists.
+ */
+const SCAN_LIMIT = 16;
+
 /** Lower-cases a list of references, dropping repeats (oaaclient itself emits some). */
 export function referenceKeys(values: readonly string[] | null | undefined): string[] {
-  return [...new Set((values ?? []).map((v) => v.toLowerCase()))];
+  return distinct(values, true);
+}
+
+/** The list without repeats, in first-seen order. */
+export function distinctValues(values: readonly string[] | null | undefined): string[] {
+  return distinct(values, false);
+}
+
+function distinct(values: readonly string[] | null | undefined, lowerCase: boolean): string[] {
+  const result: string[] = [];
+  if (!values) return result;
+  const seen = values.length > SCAN_LIMIT ? new Set<string>() : undefined;
+  for (const value of values) {
+    const key = lowerCase ? value.toLowerCase() : value;
+    if (seen ? seen.has(key) : result.includes(key)) continue;
+    seen?.add(key);
+    result.push(key);
+  }
+  return result;
 }
 
 /** Like referenceKeys, keeping the index of each reference's first occurrence for error paths. */
 export function references(values: readonly string[] | null | undefined): Reference[] {
-  const seen = new Map<string, Reference>();
-  (values ?? []).forEach((value, index) => {
-    const key = value.toLowerCase();
-    if (!seen.has(key)) seen.set(key, { key, index });
-  });
-  return [...seen.values()];
+  const result: Reference[] = [];
+  if (!values) return result;
+  const seen = values.length > SCAN_LIMIT ? new Set<string>() : undefined;
+  for (let index = 0; index < values.length; index++) {
+    const key = values[index]!.toLowerCase();
+    if (seen ? seen.has(key) : hasKey(result, key)) continue;
+    seen?.add(key);
+    result.push({ key, index });
+  }
+  return result;
+}
+
+function hasKey(references: readonly Reference[], key: string): boolean {
+  for (const reference of references) if (reference.key === key) return true;
+  return false;
 }

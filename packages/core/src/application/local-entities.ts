@@ -1,14 +1,18 @@
-import type { OaaAccessCred, OaaApplication, OaaTag, PropertyType } from '@accessgraph/contract';
+import type { OaaApplication, OaaTag, PropertyType } from '@accessgraph/contract';
 import { readCustomProperties } from '../payload/custom-properties.js';
 import { at, type IssueCollector } from '../payload/issues.js';
-import { checkString, checkStrings, checkTimestamp } from '../payload/strings.js';
+import { checkField, checkStrings, checkTimestamp } from '../payload/strings.js';
 import { readTags } from '../payload/tags.js';
 import type { AppTypeDefinitions } from './definitions.js';
-import { keyCollection, references } from './keyed-collection.js';
+import { distinctValues, keyCollection, references } from './keyed-collection.js';
 import type { Entity, GroupEntity, RoleEntity, UserEntity } from './model.js';
 import { rejectOperation } from './permissions.js';
 
-/** Fields every entity shares: tags, custom properties, operation, dynamic properties. */
+/**
+ * Fields every entity shares: tags, custom properties, operation, dynamic properties. Owners and
+ * custom properties are added to `properties` (which may already hold built-in fields), filling
+ * one map per entity rather than spreading several.
+ */
 export function readCommon(
   item: {
     tags?: OaaTag[] | null;
@@ -21,27 +25,25 @@ export function readCommon(
   definitions: ReadonlyMap<string, PropertyType> | undefined,
   what: string,
   issues: IssueCollector,
+  properties: Record<string, unknown> = {},
 ): Pick<Entity, 'properties' | 'tags'> {
   if (item.operation != null) rejectOperation(path, issues);
   if (item.dynamic_properties !== undefined && item.dynamic_properties !== null) {
     issues.warn(at(path, 'dynamic_properties'), 'deprecated', 'dynamic_properties is deprecated and ignored; use custom_properties');
   }
   // Owners are kept as given; resolving them to IdP identities is a cross-source link.
-  const owners = (item.owners ?? []).map((o, i) => {
-    checkString(o.external_id, at(at(at(path, 'owners'), i), 'external_id'), issues);
-    checkString(o.owner_type, at(at(at(path, 'owners'), i), 'owner_type'), issues);
-    return { external_id: o.external_id, owner_type: o.owner_type, primary: o.primary === true };
-  });
-  return {
-    properties: {
-      ...(owners.length > 0 ? { owners } : {}),
-      ...readCustomProperties(item.custom_properties, definitions, at(path, 'custom_properties'), what, issues),
-    },
-    tags: readTags(item.tags, at(path, 'tags'), issues),
-  };
+  if (item.owners && item.owners.length > 0) {
+    properties.owners = item.owners.map((o, i) => {
+      checkField(o.external_id, at(at(path, 'owners'), i), 'external_id', issues);
+      checkField(o.owner_type, at(at(path, 'owners'), i), 'owner_type', issues);
+      return { external_id: o.external_id, owner_type: o.owner_type, primary: o.primary === true };
+    });
+  }
+  readCustomProperties(item.custom_properties, definitions, path, what, issues, properties);
+  return { properties, tags: readTags(item.tags, path, issues) };
 }
 
-/** Copies the set built-in fields into the property map (null means not set). */
+/** Copies the set built-in fields into a new property map (null means not set). */
 export function builtIns(source: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const field of fields) if (source[field] !== undefined && source[field] !== null) result[field] = source[field];
@@ -55,37 +57,43 @@ export function readUsers(app: OaaApplication, path: string, defs: AppTypeDefini
   const users = new Map<string, UserEntity>();
   const usersPath = at(path, 'local_users');
   for (const { item, path: itemPath, key, localKey } of keyCollection(app.local_users, usersPath, 'local user', issues)) {
-    checkStrings(item.identities, at(itemPath, 'identities'), issues);
-    checkString(item.email, at(itemPath, 'email'), issues);
-    checkString(item.user_type, at(itemPath, 'user_type'), issues);
-    for (const field of USER_TIMESTAMPS) checkTimestamp(item[field], at(itemPath, field), issues);
+    checkStrings(item.identities, itemPath, 'identities', issues);
+    checkField(item.email, itemPath, 'email', issues);
+    checkField(item.user_type, itemPath, 'user_type', issues);
+    for (const field of USER_TIMESTAMPS) checkTimestamp(item[field], itemPath, field, issues);
+    const { properties, tags } = readCommon(item, itemPath, defs?.localUser, 'local users', issues, builtIns(item, USER_FIELDS));
     users.set(key, {
       key,
       localKey,
       name: item.name,
       path: itemPath,
-      ...withBuiltIns(readCommon(item, itemPath, defs?.localUser, 'local users', issues), builtIns(item, USER_FIELDS)),
+      tags,
+      properties,
       groups: references(item.groups),
       creds: references(item.access_creds),
-      identities: [...new Set(item.identities ?? [])],
+      identities: distinctValues(item.identities),
     });
   }
   return users;
 }
 
+const GROUP_FIELDS = ['created_at'] as const;
+
 export function readGroups(app: OaaApplication, path: string, defs: AppTypeDefinitions | undefined, issues: IssueCollector) {
   const groups = new Map<string, GroupEntity>();
   for (const { item, path: itemPath, key, localKey } of keyCollection(app.local_groups, at(path, 'local_groups'), 'local group', issues)) {
-    checkStrings(item.identities, at(itemPath, 'identities'), issues);
-    checkTimestamp(item.created_at, at(itemPath, 'created_at'), issues);
+    checkStrings(item.identities, itemPath, 'identities', issues);
+    checkTimestamp(item.created_at, itemPath, 'created_at', issues);
+    const { properties, tags } = readCommon(item, itemPath, defs?.localGroup, 'local groups', issues, builtIns(item, GROUP_FIELDS));
     groups.set(key, {
       key,
       localKey,
       name: item.name,
       path: itemPath,
-      ...withBuiltIns(readCommon(item, itemPath, defs?.localGroup, 'local groups', issues), builtIns(item, ['created_at'])),
+      tags,
+      properties,
       parents: references(item.groups),
-      identities: [...new Set(item.identities ?? [])],
+      identities: distinctValues(item.identities),
     });
   }
   return groups;
@@ -94,12 +102,14 @@ export function readGroups(app: OaaApplication, path: string, defs: AppTypeDefin
 export function readRoles(app: OaaApplication, path: string, defs: AppTypeDefinitions | undefined, issues: IssueCollector) {
   const roles = new Map<string, RoleEntity>();
   for (const { item, path: itemPath, key, localKey } of keyCollection(app.local_roles, at(path, 'local_roles'), 'local role', issues)) {
+    const { properties, tags } = readCommon(item, itemPath, defs?.localRole, 'local roles', issues);
     roles.set(key, {
       key,
       localKey,
       name: item.name,
       path: itemPath,
-      ...readCommon(item, itemPath, defs?.localRole, 'local roles', issues),
+      properties,
+      tags,
       permissions: references(item.permissions),
       roles: references(item.roles),
     });
@@ -108,24 +118,16 @@ export function readRoles(app: OaaApplication, path: string, defs: AppTypeDefini
 }
 
 const CRED_FIELDS = ['is_active', 'created_at', 'expires_at', 'last_used_at', 'can_expire'] as const;
+const CRED_TIMESTAMPS = ['created_at', 'expires_at', 'last_used_at'] as const;
 
 export function readCreds(app: OaaApplication, path: string, defs: AppTypeDefinitions | undefined, issues: IssueCollector) {
   const creds = new Map<string, Entity>();
   // Access credentials are always keyed by their (required) id.
-  const items = (app.local_access_creds ?? []).map((cred: OaaAccessCred) => ({ ...cred, unique_id: null }));
-  for (const { item, path: itemPath, key, localKey } of keyCollection(items, at(path, 'local_access_creds'), 'access credential', issues)) {
-    for (const field of ['created_at', 'expires_at', 'last_used_at'] as const) checkTimestamp(item[field], at(itemPath, field), issues);
-    creds.set(key, {
-      key,
-      localKey,
-      name: item.name,
-      path: itemPath,
-      ...withBuiltIns(readCommon(item, itemPath, defs?.accessCred, 'access credentials', issues), builtIns(item, CRED_FIELDS)),
-    });
+  const keyed = keyCollection(app.local_access_creds, at(path, 'local_access_creds'), 'access credential', issues, { uniqueIdAlias: false });
+  for (const { item, path: itemPath, key, localKey } of keyed) {
+    for (const field of CRED_TIMESTAMPS) checkTimestamp(item[field], itemPath, field, issues);
+    const { properties, tags } = readCommon(item, itemPath, defs?.accessCred, 'access credentials', issues, builtIns(item, CRED_FIELDS));
+    creds.set(key, { key, localKey, name: item.name, path: itemPath, tags, properties });
   }
   return creds;
-}
-
-function withBuiltIns(common: Pick<Entity, 'properties' | 'tags'>, builtIn: Record<string, unknown>): Pick<Entity, 'properties' | 'tags'> {
-  return { tags: common.tags, properties: { ...builtIn, ...common.properties } };
 }

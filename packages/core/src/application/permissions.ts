@@ -1,6 +1,6 @@
 import type { ApplicationPayload } from '@accessgraph/contract';
 import { at, type IssueCollector } from '../payload/issues.js';
-import { checkString, checkStrings } from '../payload/strings.js';
+import { checkField, checkStrings } from '../payload/strings.js';
 import type { PermissionEntity } from './model.js';
 
 /** Reads the payload-wide permission definitions, keyed by lower-cased name. */
@@ -9,8 +9,8 @@ export function readPermissions(payload: ApplicationPayload, issues: IssueCollec
   payload.permissions?.forEach((permission, i) => {
     const path = at('permissions', i);
     if (permission.operation != null) rejectOperation(path, issues);
-    checkString(permission.name, at(path, 'name'), issues);
-    checkStrings(permission.resource_types, at(path, 'resource_types'), issues);
+    checkField(permission.name, path, 'name', issues);
+    checkStrings(permission.resource_types, path, 'resource_types', issues);
     const key = permission.name.toLowerCase();
     if (permissions.has(key)) {
       issues.error(at(path, 'name'), 'duplicate_key', `permission "${permission.name}" is defined twice (names ignore case)`);

@@ -1,7 +1,7 @@
 import type { ApplicationPayload } from '@accessgraph/contract';
 import { readCustomProperties } from '../payload/custom-properties.js';
 import { at, type IssueCollector } from '../payload/issues.js';
-import { checkString } from '../payload/strings.js';
+import { checkField } from '../payload/strings.js';
 import { readTags } from '../payload/tags.js';
 import { readBindings } from './bindings.js';
 import { readApplicationDefinitions } from './definitions.js';
@@ -10,6 +10,8 @@ import type { AppEntity, ApplicationModel } from './model.js';
 import { readPermissions, rejectOperation } from './permissions.js';
 import { checkReferences } from './references.js';
 import { readResources } from './resources.js';
+
+const APP_FIELDS = ['application_type', 'description', 'okta_app_id'] as const;
 
 /**
  * Checks the meaning of a full Custom Application payload whose shape the schema has accepted,
@@ -28,10 +30,10 @@ export function readApplicationPayload(payload: ApplicationPayload, issues: Issu
   }
   payload.applications?.forEach((app, i) => {
     const path = at('applications', i);
-    checkString(app.name, at(path, 'name'), issues);
-    checkString(app.application_type, at(path, 'application_type'), issues);
-    checkString(app.description, at(path, 'description'), issues);
-    checkString(app.okta_app_id, at(path, 'okta_app_id'), issues);
+    checkField(app.name, path, 'name', issues);
+    checkField(app.application_type, path, 'application_type', issues);
+    checkField(app.description, path, 'description', issues);
+    checkField(app.okta_app_id, path, 'okta_app_id', issues);
     if (app.operation != null) rejectOperation(path, issues);
     if (app.dynamic_properties != null) {
       issues.warn(at(path, 'dynamic_properties'), 'deprecated', 'dynamic_properties is deprecated and ignored; use custom_properties');
@@ -48,11 +50,8 @@ export function readApplicationPayload(payload: ApplicationPayload, issues: Issu
       name: app.name,
       path,
       type: app.application_type,
-      properties: {
-        ...builtIns(app, ['application_type', 'description', 'okta_app_id']),
-        ...readCustomProperties(app.custom_properties, defs?.application, at(path, 'custom_properties'), 'applications', issues),
-      },
-      tags: readTags(app.tags, at(path, 'tags'), issues),
+      properties: readCustomProperties(app.custom_properties, defs?.application, path, 'applications', issues, builtIns(app, APP_FIELDS)),
+      tags: readTags(app.tags, path, issues),
       users: readUsers(app, path, defs, issues),
       groups: readGroups(app, path, defs, issues),
       roles: readRoles(app, path, defs, issues),

@@ -1,6 +1,6 @@
 import type { OaaResource } from '@accessgraph/contract';
 import { at, type IssueCollector } from '../payload/issues.js';
-import { checkString } from '../payload/strings.js';
+import { checkField } from '../payload/strings.js';
 import type { AppTypeDefinitions } from './definitions.js';
 import { keyCollection } from './keyed-collection.js';
 import { builtIns, readCommon } from './local-entities.js';
@@ -33,43 +33,50 @@ export function readResources(
       return;
     }
     for (const { item, path: itemPath, key, localKey } of keyCollection(items, path, 'resource', issues, { idsAllOrNone: false })) {
-      checkString(item.resource_type, at(itemPath, 'resource_type'), issues);
-      checkString(item.description, at(itemPath, 'description'), issues);
+      checkField(item.resource_type, itemPath, 'resource_type', issues);
+      checkField(item.description, itemPath, 'description', issues);
       const typeKey = item.resource_type.toLowerCase();
       trackIdUse(idUse, typeKey, item, itemPath, issues);
-      const connections = (item.connections ?? []).map((c, i) => {
-        checkString(c.id, at(at(at(itemPath, 'connections'), i), 'id'), issues);
-        checkString(c.node_type, at(at(at(itemPath, 'connections'), i), 'node_type'), issues);
-        if (!KNOWN_CONNECTION_TYPES.has(c.node_type.toLowerCase())) {
-          issues.warn(at(at(itemPath, 'connections'), i), 'unknown_node_type', `connection node_type "${c.node_type}" is not one OAA documents; it is kept as given`);
-        }
-        return { id: c.id, node_type: c.node_type };
-      });
-      const common = readCommon(item, itemPath, defs?.resources.get(typeKey), `resources of type "${item.resource_type}"`, issues);
+      // One property map filled in place: built-ins, connections, then owners and custom properties.
+      const properties = builtIns(item, RESOURCE_FIELDS);
+      if (item.connections && item.connections.length > 0) properties.connections = readConnections(item.connections, itemPath, issues);
+      const common = readCommon(item, itemPath, defs?.resources.get(typeKey), `resources of type "${item.resource_type}"`, issues, properties);
       const resource: ResourceEntity = {
         key,
         localKey,
         name: item.name,
         path: itemPath,
-        pathKey: parent ? `${parent.pathKey}.${key}` : key,
+        // join() makes a flat string where a template would nest concatenations: every binding
+        // looks its resources up by this key, and comparing against a nested one is slower.
+        pathKey: parent ? [parent.pathKey, key].join('.') : key,
         localPath: parent ? `${parent.localPath}.${localKey}` : localKey,
         parentPath: parent?.pathKey ?? null,
         resourceType: item.resource_type,
         typeKey,
         tags: common.tags,
-        properties: {
-          ...builtIns(item, ['description', 'resource_type']),
-          ...(connections.length > 0 ? { connections } : {}),
-          ...common.properties,
-        },
+        properties,
       };
       result.set(resource.pathKey, resource);
-      visit(item.sub_resources, at(itemPath, 'sub_resources'), resource, depth + 1);
+      // Most resources are leaves: no sub_resources path to build.
+      if (item.sub_resources && item.sub_resources.length > 0) visit(item.sub_resources, at(itemPath, 'sub_resources'), resource, depth + 1);
     }
   };
 
   visit(resources, at(appPath, 'resources'), null, 1);
   return result;
+}
+
+const RESOURCE_FIELDS = ['description', 'resource_type'] as const;
+
+function readConnections(connections: NonNullable<OaaResource['connections']>, path: string, issues: IssueCollector) {
+  return connections.map((c, i) => {
+    checkField(c.id, at(at(path, 'connections'), i), 'id', issues);
+    checkField(c.node_type, at(at(path, 'connections'), i), 'node_type', issues);
+    if (!KNOWN_CONNECTION_TYPES.has(c.node_type.toLowerCase())) {
+      issues.warn(at(at(path, 'connections'), i), 'unknown_node_type', `connection node_type "${c.node_type}" is not one OAA documents; it is kept as given`);
+    }
+    return { id: c.id, node_type: c.node_type };
+  });
 }
 
 /** A resource_type's resources must all have an id, or none may. */

@@ -28,8 +28,10 @@ export function readDefinitions(
 }
 
 /**
- * Checks an entity's custom property values against its definitions and returns them keyed as
- * the graph stores them (`customprop_<lower-cased name>`). `null` means not set.
+ * Checks the `custom_properties` of the entity at `path` against their definitions and adds
+ * them to `result` keyed as the graph stores them (`customprop_<lower-cased name>`), so callers
+ * fill one property map instead of spreading several. `null` means not set. Property paths are
+ * built only to report a problem.
  */
 export function readCustomProperties(
   values: Record<string, unknown> | null | undefined,
@@ -37,24 +39,29 @@ export function readCustomProperties(
   path: string,
   what: string,
   issues: IssueCollector,
+  result: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(values ?? {})) {
+  if (!values) return result;
+  for (const name of Object.keys(values)) {
+    const value = values[name];
     if (value === null) continue;
-    const propertyPath = at(path, name);
     const type = definitions?.get(name.toLowerCase());
     if (!type) {
-      issues.error(propertyPath, 'undefined_property', `custom property "${name}" is not defined for ${what} in custom_property_definition`);
+      issues.error(propertyPath(path, name), 'undefined_property', `custom property "${name}" is not defined for ${what} in custom_property_definition`);
       continue;
     }
     const problem = valueProblem(value, type);
     if (problem) {
-      issues.error(propertyPath, 'property_type', `custom property "${name}" is ${type}: ${problem}`);
+      issues.error(propertyPath(path, name), 'property_type', `custom property "${name}" is ${type}: ${problem}`);
       continue;
     }
     result[`customprop_${name.toLowerCase()}`] = value;
   }
   return result;
+}
+
+function propertyPath(entityPath: string, name: string): string {
+  return at(at(entityPath, 'custom_properties'), name);
 }
 
 function valueProblem(value: unknown, type: PropertyType): string | undefined {
