@@ -9,7 +9,10 @@ import {
   deriveApplicationGraph,
   readApplicationPayload,
   unmatchedIdentityWarnings,
+  type Compression,
   type DecodedPush,
+  type DerivedGraph,
+  type PayloadWarning,
 } from '@accessgraph/core';
 import type { Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
@@ -79,28 +82,16 @@ export class PushService {
     };
 
     try {
-      const decoded = decodePush(input.body.json_data, input.body.compression_type, this.maxInflatedBytes);
-      if (!decoded.ok) return await reject(ApiError.fromIssues(decoded.issues, 'INVALID_JSON_DATA'));
-      record.compression = decoded.value.compression;
-      record.incremental = decoded.value.payload.incremental_change === true;
-      const state = storedState(decoded.value, input.body.json_data as string);
-      clock.lap('decode');
-
-      if (template !== 'application') {
-        return await reject(
-          new ApiError('FailedPrecondition', 'TEMPLATE_NOT_SUPPORTED', `pushes to ${template} providers are not supported by this server version yet`),
-        );
-      }
-      const shape = payloadShapeViolations('application', decoded.value.payload) ?? [];
-      if (shape.length > 0) return await reject(ApiError.invalid(shape, 'INVALID_PAYLOAD'));
-      const issues = new IssueCollector();
-      const model = readApplicationPayload(decoded.value.payload as never, issues);
-      if (issues.hasErrors) return await reject(payloadError(issues));
-      clock.lap('validate');
-
-      const graph = deriveApplicationGraph(model);
+      // The payload, its decoded text and the validated model are needed only until the graph
+      // is derived: `accept` keeps them in its own frame, so they are garbage before the store
+      // phase (a 100 MB payload is most of a gigabyte of heap as objects).
+      const accepted = accept(input.body, template, this.maxInflatedBytes, clock);
+      record.compression = accepted.compression ?? record.compression;
+      record.incremental = accepted.incremental ?? record.incremental;
+      if (!accepted.ok) return await reject(accepted.error);
+      const { graph, state } = accepted;
       // No identity provider data sources are linked yet, so every identity is unmatched.
-      const warnings: PushWarning[] = [...issues.warnings, ...unmatchedIdentityWarnings(graph.identityRefs, () => false)].map(toWarning);
+      const warnings: PushWarning[] = [...accepted.warnings, ...unmatchedIdentityWarnings(graph.identityRefs, () => false)].map(toWarning);
       record.counts = graph.counts;
       record.warnings = warnings;
       clock.lap('derive');
@@ -132,6 +123,40 @@ export class PushService {
       log.error({ err: error, push_id: record.id }, 'could not record a failed push');
     }
   }
+}
+
+/** What the push record learns from the body, also when the payload is then refused. */
+interface Envelope {
+  compression: Compression;
+  incremental: boolean;
+}
+
+type Accepted = ({ ok: true; graph: DerivedGraph; state: Promise<Uint8Array>; warnings: PayloadWarning[] } | { ok: false; error: ApiError }) & Partial<Envelope>;
+
+/** Decode, shape, meaning and derivation of one push body: the graph to store, or why not. */
+function accept(body: PushRequest, template: string, maxInflatedBytes: number | undefined, clock: PhaseClock): Accepted {
+  const decoded = decodePush(body.json_data, body.compression_type, maxInflatedBytes);
+  if (!decoded.ok) return { ok: false, error: ApiError.fromIssues(decoded.issues, 'INVALID_JSON_DATA') };
+  const { payload } = decoded.value;
+  const envelope: Envelope = { compression: decoded.value.compression, incremental: payload.incremental_change === true };
+  const state = storedState(decoded.value, body.json_data as string);
+  clock.lap('decode');
+
+  if (template !== 'application') {
+    return {
+      ...envelope,
+      ok: false,
+      error: new ApiError('FailedPrecondition', 'TEMPLATE_NOT_SUPPORTED', `pushes to ${template} providers are not supported by this server version yet`),
+    };
+  }
+  const shape = payloadShapeViolations('application', payload) ?? [];
+  if (shape.length > 0) return { ...envelope, ok: false, error: ApiError.invalid(shape, 'INVALID_PAYLOAD') };
+  const issues = new IssueCollector();
+  const model = readApplicationPayload(payload as never, issues);
+  if (issues.hasErrors) return { ...envelope, ok: false, error: payloadError(issues) };
+  clock.lap('validate');
+  const graph = deriveApplicationGraph(model);
+  return { ...envelope, ok: true, graph, state, warnings: issues.warnings };
 }
 
 function checkEnvelopeIds(body: PushRequest, providerId: string, dataSourceId: string): void {
@@ -167,6 +192,8 @@ function payloadError(issues: IssueCollector): ApiError {
 function toWarning(warning: { path: string; code: string; message: string }): PushWarning {
   return warning.path ? { message: warning.message, path: warning.path, code: warning.code } : { message: warning.message, code: warning.code };
 }
+
+type PhaseClock = ReturnType<typeof phaseClock>;
 
 function phaseClock() {
   let last = performance.now();
