@@ -64,6 +64,11 @@ export function deriveApplicationGraph(model: ApplicationModel): DerivedGraph {
   };
 }
 
+function hasAny(properties: Record<string, unknown>): boolean {
+  for (const _ in properties) return true;
+  return false;
+}
+
 const PRINCIPAL_KINDS = new Set<NodeKind>(['local_user', 'local_group', 'access_cred', 'idp_identity']);
 
 /**
@@ -247,6 +252,12 @@ class GrantList {
   }
 }
 
+/**
+ * Adds one binding: its edge (holder -> permission or role) and its grants. What the binding
+ * applies to (the application, resources) is not repeated on the edge: it is the scope of each of
+ * its grants, and as edge properties it was a JSON document per binding (a third of what a large
+ * push wrote). A role assignment's own custom properties stay on its edge.
+ */
 function addBinding(
   b: GraphBuilder,
   app: AppNodes,
@@ -262,23 +273,21 @@ function addBinding(
     scopeIds.push(app.id);
     scopeResources.push(null);
   }
-  const localPaths: string[] = [];
   for (const path of binding.resources) {
     const { id, entity } = app.resources.get(path)!;
     scopeIds.push(id);
     scopeResources.push(entity);
-    localPaths.push(entity.localPath);
   }
   if (binding.grant.kind === 'permission') {
     const permission = permissions.get(binding.grant.permission)!;
     const permissionId = app.permissions.get(permission.key)!;
-    b.edge('has_permission', holder, permissionId, { apply_to_application: binding.applyToApplication, resources: localPaths });
+    b.edge('has_permission', holder, permissionId);
     // A direct grant ignores resource_types (spec §5.8).
     for (const scope of scopeIds) grants.add(holder, permissionId, scope, true, permission.inherit, null, null);
     return;
   }
   const roleId = app.roles.get(binding.grant.role)!;
-  b.edge('has_role', holder, roleId, { apply_to_application: binding.applyToApplication, resources: localPaths, ...binding.grant.properties });
+  b.edge('has_role', holder, roleId, hasAny(binding.grant.properties) ? binding.grant.properties : undefined);
   holdsRole.push(holder, roleId);
   for (const permission of app.rolePermissions(binding.grant.role)) {
     const permissionId = app.permissions.get(permission.key)!;

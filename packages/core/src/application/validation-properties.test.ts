@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationPayload, OaaApplicationPropertyDefinitions } from '@accessgraph/contract';
+import { tableRows } from '../graph/graph-tables.js';
 import { deriveApplicationGraph } from './derive-application.js';
 import { check, expectOnlyError, expectValid } from './test-support/check.js';
 import { appOf, subResources, validPayload } from './test-support/payloads.js';
@@ -77,6 +78,20 @@ describe('custom property values', () => {
     expect(model.applications[0]!.users.get('u1')!.properties).toMatchObject({ customprop_testprop: 'v' });
     const node = deriveApplicationGraph(model).nodes.find((n) => n.key === 'app:shop/user:u1');
     expect(node?.properties).toMatchObject({ customprop_testprop: 'v' });
+  });
+
+  it('a role assignment keeps its custom properties on its has_role edge; its scope is in its grants', () => {
+    const graph = deriveApplicationGraph(expectValid(validPayload()).model);
+    const id = (key: string) => graph.nodes.findIndex((n) => n.key === key);
+    const [ann, clerk, ops, boss] = [id('app:shop/user:u1'), id('app:shop/role:r1'), id('idp:ops@corp.example'), id('app:shop/role:r2')];
+    const edges = tableRows(graph.edges).filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
+    expect(edges).toEqual([
+      { kind: 'has_permission', from: ann, to: id('app:shop/permission:view') },
+      { kind: 'has_role', from: ann, to: clerk, properties: { customprop_approved: true } },
+      { kind: 'has_role', from: ops, to: boss },
+    ]);
+    const clerkScopes = tableRows(graph.grants).filter((g) => g.holder === ann && g.role === clerk).map((g) => graph.nodes[g.scope]!.localKey);
+    expect(clerkScopes.sort()).toEqual(['s1', 's1.box']);
   });
 
   it('application, group, role, credential and resource properties are stored under customprop_ names', () => {
