@@ -65,7 +65,7 @@ export function readBindings(payload: ApplicationPayload, context: BindingContex
   return bindings;
 }
 
-type BindingItem = NonNullable<OaaIdentityToPermission['application_permissions']>[number] | NonNullable<OaaIdentityToPermission['role_assignments']>[number];
+type BindingItem = PermissionItem | RoleItem;
 
 interface EntryState {
   entry: OaaIdentityToPermission;
@@ -77,17 +77,31 @@ interface EntryState {
   reported: Set<string> | undefined;
 }
 
+type PermissionItem = NonNullable<OaaIdentityToPermission['application_permissions']>[number];
+type RoleItem = NonNullable<OaaIdentityToPermission['role_assignments']>[number];
+
 function readItems(state: EntryState, items: readonly BindingItem[], field: string, reader: Reader, bindings: Binding[]): void {
   if (items.length === 0) return;
-  // `identity_to_permissions[i].field[` once per list: each item's path then takes two joins.
+  // `identity_to_permissions[i].field[` once per list: each item's path is then one join.
   const prefix = `${at(state.path, field)}[`;
+  const role = field === 'role_assignments';
   for (let j = 0; j < items.length; j++) {
-    const binding = readBinding(state, items[j]!, `${prefix}${j}]`, reader);
+    const binding = readBinding(state, items[j]!, prefix + indexSuffix(j), role, reader);
     if (binding) bindings.push(binding);
   }
 }
 
-function readBinding(state: EntryState, item: BindingItem, path: string, reader: Reader): Binding | undefined {
+/** `3]` and the like, made once for the indexes most lists stay below. */
+const INDEX_SUFFIXES: string[] = [];
+const CACHED_SUFFIXES = 1024;
+
+function indexSuffix(index: number): string {
+  if (index >= CACHED_SUFFIXES) return `${index}]`;
+  return (INDEX_SUFFIXES[index] ??= `${index}]`);
+}
+
+/** `role` says which list the item is in: the shape check has made role assignments the ones with a role. */
+function readBinding(state: EntryState, item: BindingItem, path: string, role: boolean, reader: Reader): Binding | undefined {
   const { permissions, issues } = reader;
   if (item.operation != null) rejectOperation(path, issues);
   const app = findApp(item.application, reader);
@@ -109,21 +123,23 @@ function readBinding(state: EntryState, item: BindingItem, path: string, reader:
   if (!applyToApplication && resources.length === 0) {
     issues.warn(path, 'grants_nothing', `grants nothing: apply_to_application is not true and no resources are listed`);
   }
-  if ('role' in item) {
-    const role = item.role.toLowerCase();
-    if (!app.roles.has(role)) {
-      issues.error(at(path, 'role'), 'unknown_role', `Can't connect identity to role as role not found for application (application: ${app.name}, role: ${item.role}, identity: ${state.entry.identity})`);
+  if (role) {
+    const assignment = item as RoleItem;
+    const key = assignment.role.toLowerCase();
+    if (!app.roles.has(key)) {
+      issues.error(at(path, 'role'), 'unknown_role', `Can't connect identity to role as role not found for application (application: ${app.name}, role: ${assignment.role}, identity: ${state.entry.identity})`);
       ok = false;
     }
     // Most assignments have no custom properties: skip looking up the definitions then.
-    const properties = item.custom_properties
-      ? readCustomProperties(item.custom_properties, reader.definitions.get(app.type.toLowerCase())?.roleAssignment, path, 'role assignments', issues)
+    const properties = assignment.custom_properties
+      ? readCustomProperties(assignment.custom_properties, reader.definitions.get(app.type.toLowerCase())?.roleAssignment, path, 'role assignments', issues)
       : {};
-    return ok ? { path, identityType, identity, app, grant: { kind: 'role', role, properties }, applyToApplication, resources } : undefined;
+    return ok ? { path, identityType, identity, app, grant: { kind: 'role', role: key, properties }, applyToApplication, resources } : undefined;
   }
-  const permission = permissions.get(item.permission.toLowerCase());
+  const name = (item as PermissionItem).permission;
+  const permission = permissions.get(name.toLowerCase());
   if (!permission) {
-    issues.error(at(path, 'permission'), 'unknown_permission', `permission "${item.permission}" is not defined in permissions`);
+    issues.error(at(path, 'permission'), 'unknown_permission', `permission "${name}" is not defined in permissions`);
     return undefined;
   }
   if (!appliesTo(permission, app)) {

@@ -99,6 +99,9 @@ export interface Reference {
  */
 const SCAN_LIMIT = 16;
 
+// The lists below are made at their final size (`new Array(n)`, cut if repeats were dropped):
+// pushing onto `[]` reserves room for 16 or more items, and a model holds a million of these lists.
+
 /** Lower-cases a list of references, dropping repeats (oaaclient itself emits some). */
 export function referenceKeys(values: readonly string[] | null | undefined): string[] {
   return distinct(values, true);
@@ -110,33 +113,42 @@ export function distinctValues(values: readonly string[] | null | undefined): st
 }
 
 function distinct(values: readonly string[] | null | undefined, lowerCase: boolean): string[] {
-  const result: string[] = [];
-  if (!values) return result;
+  if (!values || values.length === 0) return [];
+  const result = new Array<string>(values.length);
   const seen = values.length > SCAN_LIMIT ? new Set<string>() : undefined;
+  let count = 0;
   for (const value of values) {
     const key = lowerCase ? value.toLowerCase() : value;
-    if (seen ? seen.has(key) : result.includes(key)) continue;
+    if (seen ? seen.has(key) : includes(result, count, key)) continue;
     seen?.add(key);
-    result.push(key);
+    result[count++] = key;
   }
+  result.length = count;
   return result;
+}
+
+function includes(values: readonly string[], count: number, value: string): boolean {
+  for (let i = 0; i < count; i++) if (values[i] === value) return true;
+  return false;
 }
 
 /** Like referenceKeys, keeping the index of each reference's first occurrence for error paths. */
 export function references(values: readonly string[] | null | undefined): Reference[] {
-  const result: Reference[] = [];
-  if (!values) return result;
+  if (!values || values.length === 0) return [];
+  const result = new Array<Reference>(values.length);
   const seen = values.length > SCAN_LIMIT ? new Set<string>() : undefined;
+  let count = 0;
   for (let index = 0; index < values.length; index++) {
     const key = values[index]!.toLowerCase();
-    if (seen ? seen.has(key) : hasKey(result, key)) continue;
+    if (seen ? seen.has(key) : hasKey(result, count, key)) continue;
     seen?.add(key);
-    result.push({ key, index });
+    result[count++] = { key, index };
   }
+  result.length = count;
   return result;
 }
 
-function hasKey(references: readonly Reference[], key: string): boolean {
-  for (const reference of references) if (reference.key === key) return true;
+function hasKey(references: readonly Reference[], count: number, key: string): boolean {
+  for (let i = 0; i < count; i++) if (references[i]!.key === key) return true;
   return false;
 }

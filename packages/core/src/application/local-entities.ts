@@ -11,7 +11,7 @@ import { rejectOperation } from './permissions.js';
 /**
  * Fields every entity shares: tags, custom properties, operation, dynamic properties. Owners and
  * custom properties are added to `properties` (which may already hold built-in fields), filling
- * one map per entity rather than spreading several.
+ * one map per entity rather than spreading several; the tags are returned.
  */
 export function readCommon(
   item: {
@@ -25,8 +25,8 @@ export function readCommon(
   definitions: ReadonlyMap<string, PropertyType> | undefined,
   what: string,
   issues: IssueCollector,
-  properties: Record<string, unknown> = {},
-): Pick<Entity, 'properties' | 'tags'> {
+  properties: Record<string, unknown>,
+): OaaTag[] {
   if (item.operation != null) rejectOperation(path, issues);
   if (item.dynamic_properties !== undefined && item.dynamic_properties !== null) {
     issues.warn(at(path, 'dynamic_properties'), 'deprecated', 'dynamic_properties is deprecated and ignored; use custom_properties');
@@ -40,7 +40,7 @@ export function readCommon(
     });
   }
   readCustomProperties(item.custom_properties, definitions, path, what, issues, properties);
-  return { properties, tags: readTags(item.tags, path, issues) };
+  return readTags(item.tags, path, issues);
 }
 
 /** Copies the set built-in fields into a new property map (null means not set). */
@@ -61,7 +61,8 @@ export function readUsers(app: OaaApplication, path: string, defs: AppTypeDefini
     checkField(item.email, itemPath, 'email', issues);
     checkField(item.user_type, itemPath, 'user_type', issues);
     for (const field of USER_TIMESTAMPS) checkTimestamp(item[field], itemPath, field, issues);
-    const { properties, tags } = readCommon(item, itemPath, defs?.localUser, 'local users', issues, builtIns(item, USER_FIELDS));
+    const properties = builtIns(item, USER_FIELDS);
+    const tags = readCommon(item, itemPath, defs?.localUser, 'local users', issues, properties);
     users.set(key, {
       key,
       localKey,
@@ -84,7 +85,8 @@ export function readGroups(app: OaaApplication, path: string, defs: AppTypeDefin
   for (const { item, path: itemPath, key, localKey } of keyCollection(app.local_groups, at(path, 'local_groups'), 'local group', issues)) {
     checkStrings(item.identities, itemPath, 'identities', issues);
     checkTimestamp(item.created_at, itemPath, 'created_at', issues);
-    const { properties, tags } = readCommon(item, itemPath, defs?.localGroup, 'local groups', issues, builtIns(item, GROUP_FIELDS));
+    const properties = builtIns(item, GROUP_FIELDS);
+    const tags = readCommon(item, itemPath, defs?.localGroup, 'local groups', issues, properties);
     groups.set(key, {
       key,
       localKey,
@@ -102,7 +104,8 @@ export function readGroups(app: OaaApplication, path: string, defs: AppTypeDefin
 export function readRoles(app: OaaApplication, path: string, defs: AppTypeDefinitions | undefined, issues: IssueCollector) {
   const roles = new Map<string, RoleEntity>();
   for (const { item, path: itemPath, key, localKey } of keyCollection(app.local_roles, at(path, 'local_roles'), 'local role', issues)) {
-    const { properties, tags } = readCommon(item, itemPath, defs?.localRole, 'local roles', issues);
+    const properties = {};
+    const tags = readCommon(item, itemPath, defs?.localRole, 'local roles', issues, properties);
     roles.set(key, {
       key,
       localKey,
@@ -126,7 +129,8 @@ export function readCreds(app: OaaApplication, path: string, defs: AppTypeDefini
   const keyed = keyCollection(app.local_access_creds, at(path, 'local_access_creds'), 'access credential', issues, { uniqueIdAlias: false });
   for (const { item, path: itemPath, key, localKey } of keyed) {
     for (const field of CRED_TIMESTAMPS) checkTimestamp(item[field], itemPath, field, issues);
-    const { properties, tags } = readCommon(item, itemPath, defs?.accessCred, 'access credentials', issues, builtIns(item, CRED_FIELDS));
+    const properties = builtIns(item, CRED_FIELDS);
+    const tags = readCommon(item, itemPath, defs?.accessCred, 'access credentials', issues, properties);
     creds.set(key, { key, localKey, name: item.name, path: itemPath, tags, properties });
   }
   return creds;

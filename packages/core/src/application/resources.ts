@@ -40,7 +40,9 @@ export function readResources(
       // One property map filled in place: built-ins, connections, then owners and custom properties.
       const properties = builtIns(item, RESOURCE_FIELDS);
       if (item.connections && item.connections.length > 0) properties.connections = readConnections(item.connections, itemPath, issues);
-      const common = readCommon(item, itemPath, defs?.resources.get(typeKey), `resources of type "${item.resource_type}"`, issues, properties);
+      // The "what" of custom property errors, only spelled out when there are properties to check.
+      const what = item.custom_properties ? `resources of type "${item.resource_type}"` : 'resources';
+      const tags = readCommon(item, itemPath, defs?.resources.get(typeKey), what, issues, properties);
       const resource: ResourceEntity = {
         key,
         localKey,
@@ -53,7 +55,7 @@ export function readResources(
         parentPath: parent?.pathKey ?? null,
         resourceType: item.resource_type,
         typeKey,
-        tags: common.tags,
+        tags,
         properties,
       };
       result.set(resource.pathKey, resource);
