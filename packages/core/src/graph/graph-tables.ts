@@ -16,6 +16,7 @@ class Columns<K extends string> {
   readonly col: Record<K, Int32Array>;
 
   constructor(private readonly names: readonly K[], capacity = 64) {
+    capacity = Math.max(1, capacity);
     this.col = Object.fromEntries(names.map((name) => [name, new Int32Array(capacity)])) as Record<K, Int32Array>;
   }
 
@@ -35,8 +36,9 @@ class Columns<K extends string> {
 
 /** principal -> holder whose grants it receives, with the depth of the membership chain. */
 export class ReachTable extends Columns<'principal' | 'holder' | 'depth'> {
-  constructor() {
-    super(['principal', 'holder', 'depth']);
+  /** `capacity`: rows to make room for at once (it grows beyond as needed). */
+  constructor(capacity?: number) {
+    super(['principal', 'holder', 'depth'], capacity);
   }
 
   add(principal: number, holder: number, depth: number): void {
@@ -59,8 +61,9 @@ export class ReachTable extends Columns<'principal' | 'holder' | 'depth'> {
 
 /** node -> ancestor (itself at depth 0, parent resources, its application). */
 export class AncestryTable extends Columns<'node' | 'ancestor' | 'depth'> {
-  constructor() {
-    super(['node', 'ancestor', 'depth']);
+  /** `capacity`: rows to make room for at once (it grows beyond as needed). */
+  constructor(capacity?: number) {
+    super(['node', 'ancestor', 'depth'], capacity);
   }
 
   add(node: number, ancestor: number, depth: number): void {
@@ -94,8 +97,9 @@ export class GrantTable extends Columns<'holder' | 'permission' | 'scope' | 'rol
   /** Type filters by array identity first: derivations pass a permission's own array each time. */
   private readonly typeSetIds = new Map<readonly string[] | string, number>();
 
-  constructor() {
-    super(['holder', 'permission', 'scope', 'role', 'flags', 'typeSet']);
+  /** `capacity`: rows to make room for at once (it grows beyond as needed). */
+  constructor(capacity?: number) {
+    super(['holder', 'permission', 'scope', 'role', 'flags', 'typeSet'], capacity);
   }
 
   add(holder: number, permission: number, scope: number, self: boolean, descendants: boolean, types: readonly string[] | null, role: number | null): void {
@@ -172,8 +176,9 @@ export class EdgeTable extends Columns<'kind' | 'from' | 'to'> {
   /** One entry per edge, undefined for most (contains, member_of): kept dense, so it stays a flat array. */
   readonly properties: Array<Record<string, unknown> | undefined> = [];
 
-  constructor() {
-    super(['kind', 'from', 'to']);
+  /** `capacity`: rows to make room for at once (it grows beyond as needed). */
+  constructor(capacity?: number) {
+    super(['kind', 'from', 'to'], capacity);
   }
 
   add(kind: EdgeKind, from: number, to: number, properties?: Record<string, unknown>): void {

@@ -9,6 +9,7 @@ import {
   deriveApplicationGraph,
   readApplicationPayload,
   unmatchedIdentityWarnings,
+  type ApplicationModel,
   type Compression,
   type DecodedPush,
   type DerivedGraph,
@@ -82,9 +83,6 @@ export class PushService {
     };
 
     try {
-      // The payload, its decoded text and the validated model are needed only until the graph
-      // is derived: `accept` keeps them in its own frame, so they are garbage before the store
-      // phase (a 100 MB payload is most of a gigabyte of heap as objects).
       const accepted = accept(input.body, template, this.maxInflatedBytes, clock);
       record.compression = accepted.compression ?? record.compression;
       record.incremental = accepted.incremental ?? record.incremental;
@@ -131,10 +129,25 @@ interface Envelope {
   incremental: boolean;
 }
 
-type Accepted = ({ ok: true; graph: DerivedGraph; state: Promise<Uint8Array>; warnings: PayloadWarning[] } | { ok: false; error: ApiError }) & Partial<Envelope>;
+type Refused = { ok: false; error: ApiError } & Partial<Envelope>;
+type Validated = { ok: true; model: ApplicationModel; state: Promise<Uint8Array>; warnings: PayloadWarning[] } & Envelope;
+type Accepted = ({ ok: true; graph: DerivedGraph; state: Promise<Uint8Array>; warnings: PayloadWarning[] } & Envelope) | Refused;
 
-/** Decode, shape, meaning and derivation of one push body: the graph to store, or why not. */
+/**
+ * Validation and derivation of one push body: the graph to store, or why not. Each step runs in
+ * a frame of its own so that what it no longer needs is garbage before the next one starts: the
+ * parsed payload (most of a gigabyte of objects at 100 MB) before the derivation, whose full
+ * garbage collections would otherwise walk it again and again; the model before the store.
+ */
 function accept(body: PushRequest, template: string, maxInflatedBytes: number | undefined, clock: PhaseClock): Accepted {
+  const validated = validate(body, template, maxInflatedBytes, clock);
+  if (!validated.ok) return validated;
+  const graph = deriveApplicationGraph(validated.model);
+  return { ok: true, graph, state: validated.state, warnings: validated.warnings, compression: validated.compression, incremental: validated.incremental };
+}
+
+/** Decode, shape and meaning: the validated model, or why the payload is refused. */
+function validate(body: PushRequest, template: string, maxInflatedBytes: number | undefined, clock: PhaseClock): Validated | Refused {
   const decoded = decodePush(body.json_data, body.compression_type, maxInflatedBytes);
   if (!decoded.ok) return { ok: false, error: ApiError.fromIssues(decoded.issues, 'INVALID_JSON_DATA') };
   const { payload } = decoded.value;
@@ -155,8 +168,7 @@ function accept(body: PushRequest, template: string, maxInflatedBytes: number | 
   const model = readApplicationPayload(payload as never, issues);
   if (issues.hasErrors) return { ...envelope, ok: false, error: payloadError(issues) };
   clock.lap('validate');
-  const graph = deriveApplicationGraph(model);
-  return { ...envelope, ok: true, graph, state, warnings: issues.warnings };
+  return { ...envelope, ok: true, model, state, warnings: issues.warnings };
 }
 
 function checkEnvelopeIds(body: PushRequest, providerId: string, dataSourceId: string): void {
