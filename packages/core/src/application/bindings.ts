@@ -4,7 +4,7 @@ import { at, type IssueCollector } from '../payload/issues.js';
 import { checkField } from '../payload/strings.js';
 import type { AppTypeDefinitions } from './definitions.js';
 import { referenceKeys } from './keyed-collection.js';
-import type { AppEntity, Binding, IdentityType, PermissionEntity } from './model.js';
+import type { AppEntity, Binding, IdentityType, PermissionEntity, ResourceEntity } from './model.js';
 import { appliesTo, notForApp } from './references.js';
 import { rejectOperation } from './permissions.js';
 
@@ -111,16 +111,20 @@ function readBinding(state: EntryState, item: BindingItem, path: string, role: b
   }
   const { identityType, identity } = state;
   let ok = identityType === 'idp' || knownIdentity(state, app, issues);
-  const resources = referenceKeys(item.resources);
-  for (const resource of resources) {
-    if (!app.resources.has(resource)) {
+  const keys = referenceKeys(item.resources);
+  // Resolved here, where they are checked, so the derivation need not look them up again.
+  const resources: ResourceEntity[] = [];
+  for (const resource of keys) {
+    const entity = app.resources.get(resource);
+    if (entity) resources.push(entity);
+    else {
       const index = item.resources!.findIndex((r) => r.toLowerCase() === resource);
       issues.error(at(at(path, 'resources'), index), 'unknown_resource', `resource "${resource}" is not in application "${app.name}" (sub-resources are named by their dot path, e.g. parent.child)`);
       ok = false;
     }
   }
   const applyToApplication = item.apply_to_application === true;
-  if (!applyToApplication && resources.length === 0) {
+  if (!applyToApplication && keys.length === 0) {
     issues.warn(path, 'grants_nothing', `grants nothing: apply_to_application is not true and no resources are listed`);
   }
   if (role) {

@@ -126,8 +126,10 @@ interface AppNodes {
   groups: Map<string, number>;
   roles: Map<string, number>;
   creds: Map<string, number>;
-  /** Resource node ids by dot path key, with the entity. */
-  resources: Map<string, { id: number; entity: ResourceEntity }>;
+  /** Resource node ids by dot path key. */
+  resources: Map<string, number>;
+  /** Resource node ids by entity: bindings hold their resources resolved, and an object key hashes at no cost. */
+  resourceIds: Map<ResourceEntity, number>;
   permissions: Map<string, number>;
   principal(binding: Binding): number;
   /** A role's permissions, nested roles included; worked out once per role, not per binding. */
@@ -153,6 +155,7 @@ function addApplication(b: GraphBuilder, app: AppEntity, permissions: Map<string
     roles: new Map([...app.roles.values()].map((r) => [r.key, entityNode('local_role', 'role', `${type}.Role`, r)])),
     creds: new Map([...app.creds.values()].map((c) => [c.key, entityNode('access_cred', 'cred', `${type}.AccessCred`, c)])),
     resources: new Map(),
+    resourceIds: new Map(),
     permissions: new Map(),
     principal(binding) {
       const map = { local_user: this.users, local_group: this.groups, local_role: this.roles, local_access_creds: this.creds, idp: undefined }[binding.identityType];
@@ -199,7 +202,7 @@ function addApplication(b: GraphBuilder, app: AppEntity, permissions: Map<string
 function addResources(b: GraphBuilder, app: AppEntity, nodes: AppNodes, prefix: string, type: string): void {
   // The map is filled parents first (a parent is read before its sub_resources).
   for (const resource of app.resources.values()) {
-    const parent = resource.parentPath === null ? null : nodes.resources.get(resource.parentPath)!.id;
+    const parent = resource.parentPath === null ? null : nodes.resources.get(resource.parentPath)!;
     const id = b.node({
       kind: 'resource',
       key: `${prefix}/resource:${resource.pathKey}`,
@@ -212,7 +215,8 @@ function addResources(b: GraphBuilder, app: AppEntity, nodes: AppNodes, prefix: 
       properties: resource.properties,
       tags: resource.tags,
     });
-    nodes.resources.set(resource.pathKey, { id, entity: resource });
+    nodes.resources.set(resource.pathKey, id);
+    nodes.resourceIds.set(resource, id);
     b.edge('contains', parent ?? nodes.id, id);
     b.ancestry.add(id, id, 0);
     let depth = 1;
@@ -281,10 +285,9 @@ function addBinding(
     scopeIds.push(app.id);
     scopeResources.push(null);
   }
-  for (const path of binding.resources) {
-    const { id, entity } = app.resources.get(path)!;
-    scopeIds.push(id);
-    scopeResources.push(entity);
+  for (const resource of binding.resources) {
+    scopeIds.push(app.resourceIds.get(resource)!);
+    scopeResources.push(resource);
   }
   if (binding.grant.kind === 'permission') {
     const permission = permissions.get(binding.grant.permission)!;

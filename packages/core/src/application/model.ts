@@ -84,6 +84,6 @@ export interface Binding {
   app: AppEntity;
   grant: { kind: 'permission'; permission: string } | { kind: 'role'; role: string; properties: Record<string, unknown> };
   applyToApplication: boolean;
-  /** Lower-cased resource dot paths. */
-  resources: string[];
+  /** The resources it applies to, each once (resolved: they exist in `app`). */
+  resources: ResourceEntity[];
 }

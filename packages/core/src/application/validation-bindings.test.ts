@@ -99,7 +99,7 @@ describe('identity_to_permissions: references', () => {
     const payload = validPayload();
     payload.identity_to_permissions![0]!.role_assignments![0]!.resources = ['S1', 's1', 'S2.BOX', 's2.box'];
     const { model } = expectValid(payload);
-    expect(model.bindings[1]!.resources).toEqual(['s1', 's2.box']);
+    expect(model.bindings[1]!.resources.map((r) => r.pathKey)).toEqual(['s1', 's2.box']);
   });
 });
 
