@@ -1,4 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, _, str, type CodeKeywordDefinition, type ValidateFunction } from 'ajv';
 import { ApplicationPayload, type CustomTemplate, type FieldViolation } from '@accessgraph/contract';
 import { schemaViolations, type SchemaError } from '../http/ajv-errors.js';
 
@@ -7,6 +7,27 @@ import { schemaViolations, type SchemaError } from '../http/ajv-errors.js';
  * coercion, unknown keys are errors (`applications[0].bad_property`), every error reported.
  */
 const ajv = new Ajv({ allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false });
+
+/**
+ * Ajv's own minLength counts every string's characters (code points, one loop per string); the
+ * payload schemas only say `minLength: 1` (non-empty), which `.length` answers exactly, so that
+ * is what this one compiles to. Longer limits count code points as Ajv does; errors are Ajv's.
+ */
+const minLength: CodeKeywordDefinition = {
+  keyword: 'minLength',
+  type: 'string',
+  schemaType: 'number',
+  error: {
+    message: ({ schemaCode }) => str`must NOT have fewer than ${schemaCode} characters`,
+    params: ({ schemaCode }) => _`{limit: ${schemaCode}}`,
+  },
+  code(cxt) {
+    const { data, schema } = cxt;
+    cxt.fail(schema <= 1 ? _`${data}.length < ${schema}` : _`[...${data}].length < ${schema}`);
+  },
+};
+ajv.removeKeyword('minLength');
+ajv.addKeyword(minLength);
 
 const validators: Partial<Record<CustomTemplate, ValidateFunction>> = {
   application: ajv.compile(ApplicationPayload),
