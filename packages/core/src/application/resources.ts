@@ -12,6 +12,9 @@ export const MAX_RESOURCE_DEPTH = 64;
 /** Node types OAA documents for resource connections; others are kept, with a warning. */
 const KNOWN_CONNECTION_TYPES = new Set(['snowflakeuser', 'googlecloudserviceaccount', 'awsiamrole', 'azureadenterpriseapplication', 'trinouser']);
 
+/** Resources apply the id all-or-none rule per resource_type (below), not per list of siblings. */
+const PER_TYPE_IDS = { idsAllOrNone: false };
+
 /**
  * Reads an application's resources at every depth into one map keyed by lower-cased dot path
  * (`thing2.cog1`), the way bindings reference them. Keys are unique among the top-level
@@ -32,7 +35,7 @@ export function readResources(
       issues.error(path, 'too_deep', `sub_resources are nested deeper than ${MAX_RESOURCE_DEPTH} levels`);
       return;
     }
-    for (const { item, path: itemPath, key, localKey } of keyCollection(items, path, 'resource', issues, { idsAllOrNone: false })) {
+    for (const { item, path: itemPath, key, localKey } of keyCollection(items, path, 'resource', issues, PER_TYPE_IDS)) {
       checkField(item.resource_type, itemPath, 'resource_type', issues);
       checkField(item.description, itemPath, 'description', issues);
       const typeKey = item.resource_type.toLowerCase();
@@ -89,7 +92,8 @@ function trackIdUse(
   path: string,
   issues: IssueCollector,
 ): void {
-  const use = idUse.get(typeKey) ?? {};
+  let use = idUse.get(typeKey);
+  if (!use) idUse.set(typeKey, (use = {}));
   const hasId = (item.id ?? item.unique_id ?? '') !== '';
   if (hasId) use.withId ??= path;
   else use.withoutId ??= path;
@@ -101,5 +105,4 @@ function trackIdUse(
       `resources of type "${item.resource_type}" must all have an id or none (${use.withId} has one, ${use.withoutId} has none)`,
     );
   }
-  idUse.set(typeKey, use);
 }
