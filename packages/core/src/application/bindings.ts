@@ -113,16 +113,19 @@ function readBinding(state: EntryState, item: BindingItem, path: string, role: b
   let ok = identityType === 'idp' || knownIdentity(state, app, issues);
   const keys = referenceKeys(item.resources);
   // Resolved here, where they are checked, so the derivation need not look them up again.
-  const resources: ResourceEntity[] = [];
+  // Made at its final size (cut if some are unknown): pushing onto [] would reserve 16 or more slots.
+  const resources = new Array<ResourceEntity>(keys.length);
+  let count = 0;
   for (const resource of keys) {
     const entity = app.resources.get(resource);
-    if (entity) resources.push(entity);
+    if (entity) resources[count++] = entity;
     else {
       const index = item.resources!.findIndex((r) => r.toLowerCase() === resource);
       issues.error(at(at(path, 'resources'), index), 'unknown_resource', `resource "${resource}" is not in application "${app.name}" (sub-resources are named by their dot path, e.g. parent.child)`);
       ok = false;
     }
   }
+  resources.length = count;
   const applyToApplication = item.apply_to_application === true;
   if (!applyToApplication && keys.length === 0) {
     issues.warn(path, 'grants_nothing', `grants nothing: apply_to_application is not true and no resources are listed`);
