@@ -59,6 +59,8 @@ export interface ResourceEntity extends Entity {
   parentPath: string | null;
   resourceType: string;
   typeKey: string;
+  /** Its position in the application's `resources` (0, 1, ...): lets a derivation index arrays by resource. */
+  index: number;
 }
 
 export interface PermissionEntity {

@@ -58,6 +58,7 @@ export function readResources(
         parentPath: parent?.pathKey ?? null,
         resourceType: item.resource_type,
         typeKey,
+        index: result.size,
         tags,
         properties,
       };
