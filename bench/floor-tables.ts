@@ -10,6 +10,14 @@ export function isPushTable(name: string): boolean {
   return name.startsWith('graph_') || OTHER_PUSH_TABLES.includes(name);
 }
 
+/**
+ * On SQLite, where data source `seq`'s graph lives in tables of its own (`graph_grants__<seq>`,
+ * made from the empty shared graph tables): those, the shared tags table, and the other push tables.
+ */
+export function isSqlitePushTable(name: string, seq: number): boolean {
+  return name.endsWith(`__${seq}`) || name === 'graph_tags' || OTHER_PUSH_TABLES.includes(name);
+}
+
 export const floorTable = (table: string) => `floor_${table}`;
 
 /**

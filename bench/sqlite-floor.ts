@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import Database from 'better-sqlite3';
-import { floorIndexSql, floorTable, isPushTable, pushRowsQuery, summarize, type FloorLoad, type IndexDefinition, type TableRows } from './floor-tables.js';
+import { floorIndexSql, floorTable, isSqlitePushTable, pushRowsQuery, summarize, type FloorLoad, type IndexDefinition, type TableRows } from './floor-tables.js';
 
 /** SQLite's cap on parameters per statement, and the rows per INSERT past which larger statements gain nothing. */
 const MAX_PARAMS = 32_766;
@@ -30,7 +30,7 @@ export function loadSqliteFloor(file: string, dataSourceId: string): FloorLoad {
     );
     const tables = (db.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{ name: string }>)
       .map((t) => t.name)
-      .filter(isPushTable)
+      .filter((name) => isSqlitePushTable(name, seq))
       .map((table) => readRows(db, table, seq, withoutRowid.has(table)));
     const indexes = tables.flatMap((t) => indexesOf(db, t.table, withoutRowid.has(t.table)));
     try {

@@ -20,7 +20,8 @@ import type { BulkRows } from './graph-rows.js';
  *   per chunk under the 65,535-parameter cap.
  */
 export interface BulkInserter {
-  insert(conn: Kysely<Database>, ds: number, rows: BulkRows): Promise<void>;
+  /** Into `table`, by default the table the rows are of (`rows.table`). */
+  insert(conn: Kysely<Database>, ds: number, rows: BulkRows, table?: string): Promise<void>;
 }
 
 /** SQLite allows 32,766 parameters per statement; past ~100 rows larger statements gain nothing. */
@@ -29,16 +30,16 @@ const SQLITE_ROWS_PER_STATEMENT = 128;
 
 export function sqliteBulkInserter(raw: SqliteDatabase.Database): BulkInserter {
   return {
-    async insert(_conn, ds, rows) {
+    async insert(_conn, ds, rows, table = rows.table) {
       if (rows.count === 0) return;
       const width = rows.columns.length;
       const batch = Math.max(1, Math.min(SQLITE_ROWS_PER_STATEMENT, Math.floor(SQLITE_MAX_PARAMS / width)));
-      const full = raw.prepare(sqliteInsertText(ds, rows, batch));
+      const full = raw.prepare(sqliteInsertText(table, ds, rows, batch));
       let params: unknown[] = new Array(batch * width);
       for (let start = 0; start < rows.count; start += batch) {
         const n = Math.min(batch, rows.count - start);
         // Only the last, shorter batch needs a statement of its own.
-        const statement = n === batch ? full : raw.prepare(sqliteInsertText(ds, rows, n));
+        const statement = n === batch ? full : raw.prepare(sqliteInsertText(table, ds, rows, n));
         if (n < batch) params = new Array(n * width);
         for (let j = 0; j < n; j++) rows.fill(start + j, params, j * width);
         statement.run(params);
@@ -47,11 +48,11 @@ export function sqliteBulkInserter(raw: SqliteDatabase.Database): BulkInserter {
   };
 }
 
-function sqliteInsertText(ds: number, rows: BulkRows, rowCount: number): string {
+function sqliteInsertText(table: string, ds: number, rows: BulkRows, rowCount: number): string {
   const tuple = `(${Number(ds)},${rows.columns.map(() => '?').join(',')})`;
   const columns = rows.columns.map(([name]) => `"${name}"`).join(',');
   const values = new Array<string>(rowCount).fill(tuple).join(',');
-  return `insert into "${rows.table}" ("ds",${columns}) values ${values}${rows.ignoreDuplicates ? ' on conflict do nothing' : ''}`;
+  return `insert into "${table}" ("ds",${columns}) values ${values}${rows.ignoreDuplicates ? ' on conflict do nothing' : ''}`;
 }
 
 /** Rows per UNNEST statement: large enough to amortise the round trip, small enough to stream. */
@@ -59,7 +60,7 @@ const POSTGRES_ROWS_PER_STATEMENT = 20_000;
 
 export function postgresBulkInserter(): BulkInserter {
   return {
-    async insert(conn, ds, rows) {
+    async insert(conn, ds, rows, table = rows.table) {
       const width = rows.columns.length;
       const row: unknown[] = new Array(width);
       for (let start = 0; start < rows.count; start += POSTGRES_ROWS_PER_STATEMENT) {
@@ -72,7 +73,7 @@ export function postgresBulkInserter(): BulkInserter {
         const columns = sql.join(rows.columns.map(([name]) => sql.ref(name)));
         const unnest = sql.join(rows.columns.map(([, type], c) => sql`${arrays[c]}::${sql.raw(type)}[]`));
         const conflict = rows.ignoreDuplicates ? sql` on conflict do nothing` : sql``;
-        await sql`insert into ${sql.table(rows.table)} (ds, ${columns}) select ${ds}::integer, * from unnest(${unnest})${conflict}`.execute(conn);
+        await sql`insert into ${sql.table(table)} (ds, ${columns}) select ${ds}::integer, * from unnest(${unnest})${conflict}`.execute(conn);
       }
     },
   };

@@ -40,9 +40,10 @@ export interface DialectCapabilities {
   /**
    * How the tables holding derived graphs (nodes, edges, reach, ancestry, grants, grant types,
    * identity references) are laid out; see `graph-writer.ts` for why each engine gets its own.
-   * - `shared-clustered` (SQLite): every data source in the same tables; the big ones are
-   *   WITHOUT ROWID, stored in their primary key's b-tree, so a row costs one b-tree fewer to
-   *   write and to delete, and a data source's rows form one key range.
+   * - `shared-clustered` (SQLite): no partitions. Since migration 0003 the graph tables are
+   *   empty templates and each data source's graph is in tables made from them; the big ones are
+   *   WITHOUT ROWID, stored in their primary key's b-tree. (The name is the layout 0002 created,
+   *   which that migration reads; see `sqlite-tables.ts`.)
    * - `partition-per-data-source` (PostgreSQL): each table is partitioned by LIST (ds), so a push
    *   loads a fresh table with COPY, indexes it once, and swaps it in for the old partition.
    */

@@ -85,8 +85,8 @@ async function nthPrincipalKey(
  * The pairs query. The join order is written out with CROSS JOIN because SQLite takes that as
  * the order to use (PostgreSQL plans it freely): from the principals when principals bound the
  * search, through reach -> grants -> ancestry, or from the targets the other way round, reading
- * grants by scope and reach by holder (tables of their own on SQLite, the indexed tables on
- * PostgreSQL: migration 0002). A grant on scope S reaches S itself when `self`, and S's
+ * grants by scope and reach by holder (the data source's grants and reach tables, through their
+ * second index: see `partitionReader`). A grant on scope S reaches S itself when `self`, and S's
  * descendants when `descendants`; a typed grant reaches only targets of one of its resource types.
  */
 async function queryPairs(

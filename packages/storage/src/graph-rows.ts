@@ -159,46 +159,6 @@ export function graphTableRows(graph: DerivedGraph): BulkRows[] {
   ];
 }
 
-/**
- * On SQLite, the second keys of grants (by scope) and reach (by holder) are tables the push fills
- * itself, in their key order (migration 0002, `secondKey`): these are their rows.
- */
-export const SECOND_KEY_TABLES = ['graph_grants_by_scope', 'graph_reach_by_holder'] as const;
-
-export function secondKeyRows(graph: DerivedGraph): BulkRows[] {
-  const { grants, reach } = graph;
-  const size = graph.nodes.length;
-  const grantOrder = sortedOrder(grants.length, size, (i) => grants.col.holder[i]!, (i) => grants.col.scope[i]!);
-  const reachOrder = sortedOrder(reach.length, size, (i) => reach.col.principal[i]!, (i) => reach.col.holder[i]!);
-  return [
-    {
-      table: 'graph_grants_by_scope',
-      columns: cols(['scope', I], ['holder', I], ['id', I], ['self', I], ['descendants', I], ['typed', I]),
-      count: grants.length,
-      fill(i, out, at) {
-        const id = grantOrder[i]!;
-        out[at] = grants.col.scope[id];
-        out[at + 1] = grants.col.holder[id];
-        out[at + 2] = id;
-        out[at + 3] = bit(grants.self(id));
-        out[at + 4] = bit(grants.descendants(id));
-        out[at + 5] = bit(grants.col.typeSet[id]! >= 0);
-      },
-    },
-    {
-      table: 'graph_reach_by_holder',
-      columns: cols(['holder', I], ['principal', I]),
-      count: reach.length,
-      ignoreDuplicates: true,
-      fill(i, out, at) {
-        const r = reachOrder[i]!;
-        out[at] = reach.col.holder[r];
-        out[at + 1] = reach.col.principal[r];
-      },
-    },
-  ];
-}
-
 /** Each typed grant's distinct lower-cased types, sorted, as two parallel columns in grant id order. */
 function grantTypeRows(graph: DerivedGraph): { count: number; grant: Int32Array; type: string[] } {
   const { grants } = graph;

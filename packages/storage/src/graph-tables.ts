@@ -8,9 +8,9 @@ export interface GraphTables {
   graph_reach: { ds: number; principal: number; holder: number; depth: number };
   graph_ancestry: { ds: number; node: number; ancestor: number; depth: number };
   graph_grants: GraphGrantRow;
-  /** Grants keyed by scope (a view on PostgreSQL, a table on SQLite: migration 0002). */
+  /** Grants read by scope: names the data source's grants table, read through its scope index (graph-table-names.ts). */
   graph_grants_by_scope: Omit<GraphGrantRow, 'permission' | 'role'>;
-  /** Reach keyed by holder (a view on PostgreSQL, a table on SQLite: migration 0002). */
+  /** Reach read by holder: names the data source's reach table, read through its holder index. */
   graph_reach_by_holder: { ds: number; holder: number; principal: number };
   graph_grant_types: { ds: number; grant_id: number; type_key: string };
   graph_identity_refs: { ds: number; node: number; identity: string; source: string };

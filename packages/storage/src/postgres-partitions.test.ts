@@ -4,6 +4,7 @@ import type { DerivedGraph } from '@accessgraph/core';
 import type { KyselyStore } from './kysely-store.js';
 import { GRAPH_TABLES } from './graph-rows.js';
 import { demoGraph, duplicateKeyGraph, otherGraph } from './test-support/demo-graph.js';
+import { commitGraph } from './test-support/commit.js';
 import { GraphFixture } from './test-support/graph-fixture.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
 
@@ -30,15 +31,7 @@ describe.skipIf(backend.skipReason !== undefined)(`Partition swap on postgres${b
   });
 
   const newDataSource = async (name: string) => (await store.createDataSource({ id: randomUUID(), providerId, name, now: T0 })).id;
-  const commit = (dataSourceId: string, graph: DerivedGraph) =>
-    store.commitPush({
-      providerId,
-      dataSourceId,
-      graph,
-      state: new Uint8Array([1]),
-      record: { id: randomUUID(), data_source_id: dataSourceId, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
-      now: T0,
-    });
+  const commit = (dataSourceId: string, graph: DerivedGraph) => commitGraph(store, providerId, dataSourceId, graph);
   /** Every table of the schema that is or was meant to be a partition, with its bound if attached. */
   const partitions = () =>
     db.query<{ name: string; bound: string | null }>(

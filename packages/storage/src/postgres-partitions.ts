@@ -1,49 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IdentifierNode, OperationNodeTransformer, sql, type Kysely, type KyselyPlugin, type QueryId, type TableNode } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
+import { partitionName } from './graph-table-names.js';
 
 /**
  * The catalog work behind PostgreSQL's partition swap (see `graph-writer.ts`). Partitions are
  * found by their bound (FOR VALUES IN (ds)), not by name, and declared from the parent's catalog
  * entries, so a later migration that changes a graph table needs no change here.
  */
-
-/** The name of data source `ds`'s partition of graph table `parent` (each push renames its new one to it). */
-export function partitionName(parent: string, ds: number): string {
-  return `${parent}__${Number(ds)}`;
-}
-
-/**
- * Reads data source `ds`'s graph from its partitions directly rather than through the parent
- * tables: the planner then estimates joins from the partitions' own statistics (ANALYZEd by each
- * push). Through a parent it would use the parent's inherited statistics, which only an ANALYZE of
- * the parent gathers (autovacuum never analyzes partitioned tables), and that ANALYZE samples every
- * partition of every data source; without them it takes default guesses, and a page of effective
- * permissions was planned as a scan of every grant (minutes instead of milliseconds).
- * `graph_grants_by_scope` and `graph_reach_by_holder`, views on PostgreSQL, map to their tables.
- */
-export function partitionReader(ds: number, tables: readonly string[]): KyselyPlugin {
-  const names = new Map(tables.map((table) => [table, partitionName(table, ds)]));
-  names.set('graph_grants_by_scope', partitionName('graph_grants', ds));
-  names.set('graph_reach_by_holder', partitionName('graph_reach', ds));
-  const transformer = new PartitionNames(names);
-  return {
-    transformQuery: (args) => transformer.transformNode(args.node, args.queryId),
-    transformResult: async (args) => args.result,
-  };
-}
-
-class PartitionNames extends OperationNodeTransformer {
-  constructor(private readonly names: ReadonlyMap<string, string>) {
-    super();
-  }
-
-  protected override transformTable(node: TableNode, queryId?: QueryId): TableNode {
-    const transformed = super.transformTable(node, queryId);
-    const name = transformed.table.schema ? undefined : this.names.get(transformed.table.identifier.name);
-    return name ? { ...transformed, table: { ...transformed.table, identifier: IdentifierNode.create(name) } } : transformed;
-  }
-}
 
 /** How to declare a new partition of a graph table: its parent's columns and indexes. */
 export interface PartitionDefinition {

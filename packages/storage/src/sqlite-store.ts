@@ -31,12 +31,15 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
     await db.destroy();
     throw error;
   }
-  return new KyselyStore({
-    db,
-    caps: SQLITE_CAPABILITIES,
-    translateError: translateSqliteError,
-    graphs: sqliteGraphStorage(db, database, SQLITE_CAPABILITIES),
-  });
+  const graphs = sqliteGraphStorage(db, database, SQLITE_CAPABILITIES);
+  try {
+    // Tables of data sources that no longer exist: only a bug or a hand-made deletion leaves them.
+    await graphs.transaction((tx) => tx.remove([]));
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return new KyselyStore({ db, caps: SQLITE_CAPABILITIES, translateError: translateSqliteError, graphs });
 }
 
 export function translateSqliteError(error: unknown): StoreError {

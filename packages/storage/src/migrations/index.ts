@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { DialectCapabilities } from '../capabilities.js';
 import { foundationMigration } from './0001-foundation.js';
 import { graphMigration } from './0002-graph.js';
+import { sqliteTablesPerDataSourceMigration } from './0003-sqlite-tables-per-data-source.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -11,5 +12,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
   return {
     '0001-foundation': foundationMigration(caps),
     '0002-graph': graphMigration(caps),
+    '0003-sqlite-tables-per-data-source': sqliteTablesPerDataSourceMigration(caps),
   };
 }

@@ -18,6 +18,8 @@ export interface TestDatabase {
    * rows a data source left behind). Parameters are written `?` on both engines.
    */
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Whether a table of that name exists (a data source's graph tables exist once it is pushed). */
+  tableExists(name: string): Promise<boolean>;
   dispose(): Promise<void>;
 }
 
@@ -72,11 +74,19 @@ export function testBackends(): TestBackend[] {
         }
         const store = await openSqliteStore(file);
         const opened = [store];
-        const raw = new SqliteDatabase(file, { readonly: true });
+        // Read-write, so a test can also change rows behind the store's back (as an operator might).
+        const raw = new SqliteDatabase(file);
+        raw.pragma('busy_timeout = 5000');
         return {
           store,
           async query<Row>(text: string, params: unknown[] = []) {
-            return raw.prepare(text).all(...params) as Row[];
+            const statement = raw.prepare(text);
+            if (statement.reader) return statement.all(...params) as Row[];
+            statement.run(...params);
+            return [];
+          },
+          async tableExists(name: string) {
+            return raw.prepare(`select 1 from sqlite_schema where type = 'table' and name = ?`).get(name) !== undefined;
           },
           async reopen() {
             const again = await openSqliteStore(file);
@@ -115,6 +125,9 @@ export function testBackends(): TestBackend[] {
             let n = 0;
             const result = await raw.query(text.replace(/\?/g, () => `$${++n}`), params);
             return result.rows as Row[];
+          },
+          async tableExists(name: string) {
+            return (await raw.query<{ found: boolean }>('select to_regclass($1) is not null as found', [name])).rows[0]!.found;
           },
           async reopen() {
             const again = await openPostgresStore(url, { schema, maxConnections: 2 });

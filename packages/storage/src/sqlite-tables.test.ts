@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DerivedGraph } from '@accessgraph/core';
+import { GRAPH_TABLES } from './graph-rows.js';
+import type { KyselyStore } from './kysely-store.js';
+import { demoGraph, duplicateKeyGraph, otherGraph } from './test-support/demo-graph.js';
+import { commitGraph } from './test-support/commit.js';
+import { testBackends, type TestDatabase } from './test-support/test-backends.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const backend = testBackends().find((b) => b.name === 'sqlite')!;
+
+/**
+ * What only SQLite's table swap (graph-writer.ts) promises beyond the storage contract: one table
+ * per graph table and data source, the shared graph tables left empty as templates, nothing left
+ * behind by a replaced, failed or deleted graph, and graphs pushed before 0003 moved intact.
+ */
+describe('Tables per data source on sqlite', () => {
+  let db: TestDatabase;
+  let store: KyselyStore;
+  let providerId: string;
+
+  const open = async (options?: Parameters<typeof backend.create>[0]) => {
+    db = await backend.create(options);
+    store = db.store;
+  };
+  afterEach(async () => {
+    await db.dispose();
+  });
+
+  const newDataSource = async (name: string) => (await store.createDataSource({ id: randomUUID(), providerId, name, now: T0 })).id;
+  const commit = (dataSourceId: string, graph: DerivedGraph) => commitGraph(store, providerId, dataSourceId, graph);
+  /** The data source number of every per-data-source graph table, one entry per table. */
+  const tableOwners = async () =>
+    (await db.query<{ name: string }>(`select name from sqlite_schema where type = 'table' and name like 'graph\\_%\\_\\_%' escape '\\' order by name`)).map(
+      (r) => r.name.replace(/^.*__/, ''),
+    );
+  const seqOf = async (id: string) => String((await db.query<{ seq: number }>('select seq from data_sources where id = ?', [id]))[0]!.seq);
+  const templateRows = async () => {
+    let n = 0;
+    for (const table of GRAPH_TABLES) n += Number((await db.query<{ n: number }>(`select count(*) as n from ${table}`))[0]!.n);
+    return n;
+  };
+
+  describe('pushes', () => {
+    beforeEach(async () => {
+      await open();
+      providerId = (await store.createProvider({ id: randomUUID(), name: 'P', customTemplate: 'application', provisioning: false, options: {}, state: 'ENABLED', now: T0 })).id;
+    });
+
+    it('keep exactly one table per graph table and data source, through replacing and failed pushes', async () => {
+      const a = await newDataSource('a');
+      const b = await newDataSource('b');
+      await commit(a, demoGraph());
+      await commit(b, otherGraph('Wiki', 'confluence'));
+      await commit(a, demoGraph((f, ids) => f.tag(ids.alice, 't', 'v')));
+      await expect(commit(a, duplicateKeyGraph())).rejects.toThrow();
+      const owners = await tableOwners();
+      expect(owners).toHaveLength(2 * GRAPH_TABLES.length);
+      expect(new Set(owners)).toEqual(new Set([await seqOf(a), await seqOf(b)]));
+      expect(await templateRows()).toBe(0);
+      // The templates' second way in comes with each table: grants by scope (by holder is the table's key).
+      const indexes = await db.query<{ sql: string }>(`select sql from sqlite_schema where type = 'index' and tbl_name = ?`, [`graph_grants__${await seqOf(a)}`]);
+      expect(indexes.map((i) => i.sql)).toEqual([expect.stringMatching(/\("ds", "scope", "holder", "id", "self", "descendants", "typed"\)$/)]);
+      await store.deleteDataSource(providerId, a);
+      expect(await tableOwners()).toEqual(new Array(GRAPH_TABLES.length).fill(await seqOf(b)));
+    });
+
+    it('drop, when the store opens, the tables of data sources that no longer exist', async () => {
+      const a = await newDataSource('a');
+      const b = await newDataSource('b');
+      await commit(a, demoGraph());
+      await commit(b, demoGraph());
+      const gone = await seqOf(a);
+      // Gone without the store's help (as an operator's manual DELETE would do).
+      await db.query('delete from data_sources where id = ?', [a]);
+      await db.reopen();
+      const owners = await tableOwners();
+      expect(owners).not.toContain(gone);
+      expect(owners).toEqual(new Array(GRAPH_TABLES.length).fill(await seqOf(b)));
+    });
+  });
+
+  it('0003 moves graphs pushed into the shared tables into tables of their data source', async () => {
+    const dsId = randomUUID();
+    providerId = randomUUID();
+    const seed = async (old: Kysely<unknown>) => {
+      await sql`insert into providers (id, name, name_key, custom_template, state, created_at, updated_at)
+                values (${providerId}, 'P', 'p', 'application', 'ENABLED', ${T0}, ${T0})`.execute(old);
+      await sql`insert into data_sources (id, provider_id, name, name_key, status, created_at, updated_at)
+                values (${dsId}, ${providerId}, 'ds', 'ds', 'SUCCESS', ${T0}, ${T0})`.execute(old);
+      const { rows } = await sql<{ seq: number }>`select seq from data_sources where id = ${dsId}`.execute(old);
+      const ds = rows[0]!.seq;
+      // As 0002 stored a push: app 0, user 1 holding permission 2 on the app.
+      const node = (id: number, kind: string, key: string, name: string, type: string) =>
+        sql`insert into graph_nodes (ds, id, kind, node_key, local_key, lookup_key, name, node_type, app_id, properties)
+            values (${ds}, ${id}, ${kind}, ${key}, ${name}, ${name.toLowerCase()}, ${name}, ${type}, ${id === 0 ? null : 0}, '{}')`.execute(old);
+      await node(0, 'application', 'app:old', 'Old', 'OAA.old.Application');
+      await node(1, 'local_user', 'app:old/user:ann', 'ann', 'OAA.old.User');
+      await node(2, 'permission', 'app:old/permission:read', 'read', 'OAA.old.Permission');
+      await sql`update graph_nodes set properties = '{"permission_type":["DataRead"]}' where ds = ${ds} and id = 2`.execute(old);
+      await sql`insert into graph_reach (ds, principal, holder, depth) values (${ds}, 1, 1, 0)`.execute(old);
+      await sql`insert into graph_reach_by_holder (ds, holder, principal) values (${ds}, 1, 1)`.execute(old);
+      await sql`insert into graph_ancestry (ds, node, ancestor, depth) values (${ds}, 0, 0, 0)`.execute(old);
+      await sql`insert into graph_grants (ds, id, holder, permission, scope, self, descendants, role, typed) values (${ds}, 0, 1, 2, 0, 1, 0, null, 0)`.execute(old);
+      await sql`insert into graph_grants_by_scope (ds, scope, holder, id, self, descendants, typed) values (${ds}, 0, 1, 0, 1, 0, 0)`.execute(old);
+      await sql`insert into data_source_states (ds, payload, pushed_at) values (${ds}, ${Buffer.from('{}')}, ${T0})`.execute(old);
+    };
+    await open({ startAt: { migrations: ['0001-foundation', '0002-graph'], seed } });
+    const page = await store.listEffectivePermissions(dsId, { pageSize: 10 });
+    expect(page.items.map((r) => [r.principal.key, r.target.key, r.permissions])).toEqual([['ann', 'Old', ['read']]]);
+    expect(await tableOwners()).toEqual(new Array(GRAPH_TABLES.length).fill(await seqOf(dsId)));
+    expect(await templateRows()).toBe(0);
+    expect(await db.query(`select name from sqlite_schema where name in ('graph_grants_by_scope', 'graph_reach_by_holder')`)).toEqual([]);
+  });
+});

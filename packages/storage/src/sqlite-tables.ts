@@ -1,0 +1,94 @@
+import { sql, type Kysely } from 'kysely';
+import { partitionName } from './graph-table-names.js';
+
+/**
+ * The catalog work behind SQLite's table swap (see `graph-writer.ts`), the counterpart of
+ * `postgres-partitions.ts`. SQLite has no partitions, so the graph tables created by the
+ * migrations serve as templates, and each data source's graph lives in tables made from them,
+ * named like PostgreSQL's partitions (`graph_grants__<seq>`). A table is declared from its
+ * template's own CREATE statements in `sqlite_schema`, so a later migration that changes a graph
+ * table needs no change here.
+ */
+
+/** How to make a data source's table of one graph table. */
+export interface SqliteTableDefinition {
+  template: string;
+  /** Creates `table` with the template's columns and primary key (the key a WITHOUT ROWID table is stored in). */
+  create(conn: Kysely<unknown>, table: string): Promise<void>;
+  /** Builds on `table` every other index of the template, named `${prefix}_<n>`. */
+  buildIndexes(conn: Kysely<unknown>, table: string, prefix: string): Promise<void>;
+}
+
+const CREATE_TABLE = /^CREATE\s+TABLE\s+("[^"]+"|\S+)\s*\(/i;
+const CREATE_INDEX = /^CREATE\s+(UNIQUE\s+)?INDEX\s+(?:"[^"]+"|\S+)\s+ON\s+(?:"[^"]+"|\S+)\s*\(/i;
+
+export async function readSqliteDefinitions(conn: Kysely<unknown>, templates: readonly string[]): Promise<Map<string, SqliteTableDefinition>> {
+  const rows = await sql<{ type: string; tbl_name: string; sql: string }>`
+    select type, tbl_name, sql from sqlite_schema
+     where tbl_name in (${sql.join([...templates])}) and sql is not null
+     order by rowid`.execute(conn);
+  const definitions = new Map<string, SqliteTableDefinition>();
+  for (const template of templates) {
+    const own = rows.rows.filter((r) => r.tbl_name === template);
+    const table = own.find((r) => r.type === 'table');
+    if (!table || !CREATE_TABLE.test(table.sql)) throw new Error(`graph table ${template} does not exist`);
+    const indexes = own.filter((r) => r.type === 'index').map((r) => {
+      const match = CREATE_INDEX.exec(r.sql);
+      if (!match) throw new Error(`index of ${template} not understood: ${r.sql}`);
+      return { unique: match[1] !== undefined, columns: r.sql.slice(match[0].length - 1) };
+    });
+    definitions.set(template, {
+      template,
+      async create(conn, name) {
+        await sql.raw(table.sql.replace(CREATE_TABLE, `create table ${quote(name)} (`)).execute(conn);
+      },
+      async buildIndexes(conn, name, prefix) {
+        for (const [n, index] of indexes.entries()) {
+          await sql.raw(`create ${index.unique ? 'unique ' : ''}index ${quote(`${prefix}_${n}`)} on ${quote(name)} ${index.columns}`).execute(conn);
+        }
+      },
+    });
+  }
+  return definitions;
+}
+
+/** The staging name of data source `ds`'s new table of `template`, until `swapTables` renames it. */
+export function stagedName(template: string, ds: number): string {
+  return `${partitionName(template, ds)}__new`;
+}
+
+/** Drops data source `ds`'s current tables and renames its staged ones to take their place. */
+export async function swapTables(conn: Kysely<unknown>, ds: number, templates: readonly string[]): Promise<void> {
+  for (const template of templates) {
+    await sql.raw(`drop table if exists ${quote(partitionName(template, ds))}`).execute(conn);
+    await sql.raw(`alter table ${quote(stagedName(template, ds))} rename to ${quote(partitionName(template, ds))}`).execute(conn);
+  }
+}
+
+/**
+ * Drops the tables of data sources `ds` and, with `orphans`, of any data source that no longer
+ * exists (only a bug or a hand-made deletion could leave those).
+ */
+export async function dropDataSourceTables(
+  conn: Kysely<unknown>,
+  templates: readonly string[],
+  options: { ds: readonly number[]; orphans?: boolean },
+): Promise<void> {
+  const { rows } = await sql<{ name: string }>`select name from sqlite_schema where type = 'table'`.execute(conn);
+  const existing = options.orphans
+    ? new Set((await sql<{ seq: number }>`select seq from data_sources`.execute(conn)).rows.map((r) => Number(r.seq)))
+    : undefined;
+  const owner = new RegExp(`^(?:${templates.join('|')})__(\\d+)(?:__new)?$`);
+  for (const { name } of rows) {
+    const match = owner.exec(name);
+    if (!match) continue;
+    const ds = Number(match[1]);
+    if (options.ds.includes(ds) || (existing !== undefined && !existing.has(ds))) {
+      await sql.raw(`drop table ${quote(name)}`).execute(conn);
+    }
+  }
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
