@@ -7,7 +7,7 @@ import { copyRows, postgresBulkInserter, sqliteBulkInserter, type BulkInserter }
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import { DISPLAY_COLUMNS, GRAPH_TABLES, graphTableRows, tagRows, typeRows } from './graph-rows.js';
-import { dropDataSourceTables, readSqliteDefinitions, stagedName, swapTables } from './sqlite-tables.js';
+import { dropDataSourceTables, readSqliteDefinitions } from './sqlite-tables.js';
 import {
   attachPartitions,
   createPartitionTable,
@@ -27,14 +27,14 @@ import { inWriteTransaction } from './write-transaction.js';
  *
  * - SQLite: the same idea without partitions (`sqlite-tables.ts`). The graph tables are empty
  *   templates; each data source's graph lives in tables of its own, named like PostgreSQL's
- *   partitions. A push creates new ones from the templates' CREATE statements, inserts the rows
- *   in each table's key order (prepared multi-row INSERTs; the big tables are WITHOUT ROWID, so
- *   their key is their storage and the rows are appends), then builds the other indexes once,
- *   sorting with a helper thread, and samples statistics (ANALYZE with a small analysis_limit).
- *   Last, it drops the data source's old tables and renames the new ones into place. No row is
- *   deleted or updated one by one: a second push costs what the first did, and the freed pages
- *   are reused. It is one transaction: readers keep their WAL snapshot meanwhile, and a failed
- *   or killed push leaves nothing behind. The schema changes with every push; better-sqlite3
+ *   partitions. A push drops the data source's tables (one DROP TABLE each, not a delete of
+ *   every row), creates new ones from the templates' CREATE statements, inserts the rows in each
+ *   table's key order (prepared multi-row INSERTs; the big tables are WITHOUT ROWID, so their
+ *   key is their storage and the rows are appends), then builds the other indexes once, sorting
+ *   with a helper thread, and samples statistics (ANALYZE with a small analysis_limit). A second
+ *   push costs what the first did, and fills the pages the old graph freed. It is one
+ *   transaction: readers keep their WAL snapshot (the old graph) meanwhile, and a failed or
+ *   killed push leaves nothing behind. The schema changes with every push; better-sqlite3
  *   re-prepares a statement the change touched, and Kysely prepares each query anew anyway.
  *
  * - PostgreSQL: each graph table is partitioned by LIST (ds). The push builds its data source's
@@ -99,7 +99,6 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
       try {
         return await inWriteTransaction(db, caps, (conn) => {
           const any = conn as Kysely<unknown>;
-          let staged: number | undefined;
           return work({
             conn,
             async stage(ds, graph) {
@@ -109,21 +108,20 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
               raw.pragma('threads = 2');
               raw.pragma(`analysis_limit = ${SQLITE_ANALYSIS_LIMIT}`);
               const definitions = await readSqliteDefinitions(any, GRAPH_TABLES);
-              const suffix = randomBytes(4).toString('hex');
+              // The old graph goes first: the new one then fills the pages it frees, and the file
+              // does not grow by a copy. Readers keep seeing it (their WAL snapshot) until commit.
+              await dropDataSourceTables(any, GRAPH_TABLES, { ds: [ds] });
               for (const rows of graphTableRows(graph)) {
                 const definition = definitions.get(rows.table)!;
-                const table = stagedName(rows.table, ds);
+                const table = partitionName(rows.table, ds);
                 await definition.create(any, table);
                 await inserter.insert(conn, ds, rows, table);
-                await definition.buildIndexes(any, table, `${partitionName(rows.table, ds)}_${suffix}`);
+                await definition.buildIndexes(any, table, table);
                 await sql`analyze ${sql.table(table)}`.execute(conn);
               }
-              staged = ds;
-              await replaceSmallTables(conn, inserter, ds, graph, stagedName('graph_nodes', ds));
+              await replaceSmallTables(conn, inserter, ds, graph, partitionName('graph_nodes', ds));
             },
-            async publish() {
-              if (staged !== undefined) await swapTables(any, staged, GRAPH_TABLES);
-            },
+            async publish() {},
             async remove(dsList) {
               if (dsList.length > 0) await conn.deleteFrom('graph_tags').where('ds', 'in', dsList).execute();
               await dropDataSourceTables(any, GRAPH_TABLES, { ds: dsList, orphans: true });

@@ -67,6 +67,15 @@ describe('Tables per data source on sqlite', () => {
       expect(await tableOwners()).toEqual(new Array(GRAPH_TABLES.length).fill(await seqOf(b)));
     });
 
+    it('fill, on a second push, the pages the old tables leave: the file does not grow by a copy', async () => {
+      const a = await newDataSource('a');
+      await commit(a, demoGraph());
+      const pages = async () => Number((await db.query<{ page_count: number }>('pragma page_count'))[0]!.page_count);
+      const first = await pages();
+      for (let i = 0; i < 3; i++) await commit(a, demoGraph());
+      expect(await pages()).toBe(first);
+    });
+
     it('drop, when the store opens, the tables of data sources that no longer exist', async () => {
       const a = await newDataSource('a');
       const b = await newDataSource('b');

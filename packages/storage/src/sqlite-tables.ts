@@ -1,8 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { partitionName } from './graph-table-names.js';
 
 /**
- * The catalog work behind SQLite's table swap (see `graph-writer.ts`), the counterpart of
+ * The catalog work behind SQLite's tables per data source (see `graph-writer.ts`), the counterpart of
  * `postgres-partitions.ts`. SQLite has no partitions, so the graph tables created by the
  * migrations serve as templates, and each data source's graph lives in tables made from them,
  * named like PostgreSQL's partitions (`graph_grants__<seq>`). A table is declared from its
@@ -52,19 +51,6 @@ export async function readSqliteDefinitions(conn: Kysely<unknown>, templates: re
   return definitions;
 }
 
-/** The staging name of data source `ds`'s new table of `template`, until `swapTables` renames it. */
-export function stagedName(template: string, ds: number): string {
-  return `${partitionName(template, ds)}__new`;
-}
-
-/** Drops data source `ds`'s current tables and renames its staged ones to take their place. */
-export async function swapTables(conn: Kysely<unknown>, ds: number, templates: readonly string[]): Promise<void> {
-  for (const template of templates) {
-    await sql.raw(`drop table if exists ${quote(partitionName(template, ds))}`).execute(conn);
-    await sql.raw(`alter table ${quote(stagedName(template, ds))} rename to ${quote(partitionName(template, ds))}`).execute(conn);
-  }
-}
-
 /**
  * Drops the tables of data sources `ds` and, with `orphans`, of any data source that no longer
  * exists (only a bug or a hand-made deletion could leave those).
@@ -78,7 +64,7 @@ export async function dropDataSourceTables(
   const existing = options.orphans
     ? new Set((await sql<{ seq: number }>`select seq from data_sources`.execute(conn)).rows.map((r) => Number(r.seq)))
     : undefined;
-  const owner = new RegExp(`^(?:${templates.join('|')})__(\\d+)(?:__new)?$`);
+  const owner = new RegExp(`^(?:${templates.join('|')})__(\\d+)$`);
   for (const { name } of rows) {
     const match = owner.exec(name);
     if (!match) continue;
