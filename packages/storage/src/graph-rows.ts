@@ -7,7 +7,7 @@ export type BulkColumn = readonly [name: string, type: 'integer' | 'text'];
 /**
  * `count` rows of one data source's part of a table, without the `ds` column (every graph table
  * starts with it; the writers add it). `fill(i, out, at)` writes the i-th row's values, in column
- * order, into out[at...]: rows go straight from the derivation's objects into the writer's
+ * order, into out[at...]: rows go straight from the derivation's columns into the writer's
  * buffer, so a million grants never become a million row objects.
  */
 export interface BulkRows {
