@@ -4,7 +4,9 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { SQLITE_CAPABILITIES } from './capabilities.js';
 import type { Database } from './database.js';
+import { GRAPH_TABLES } from './graph-rows.js';
 import { sqliteGraphStorage } from './graph-writer.js';
+import { dataSourceTables } from './sqlite-tables.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
 import { StoreError } from './store-error.js';
@@ -34,7 +36,11 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
   const graphs = sqliteGraphStorage(db, database, SQLITE_CAPABILITIES);
   try {
     // Tables of data sources that no longer exist: only a bug or a hand-made deletion leaves them.
-    await graphs.transaction((tx) => tx.remove([]));
+    // Looked for first without the write lock, which a running server's push may hold for a while
+    // (`accessgraph keys` opens the store too).
+    if ((await dataSourceTables(db as Kysely<unknown>, GRAPH_TABLES, { ds: [], orphans: true })).length > 0) {
+      await graphs.transaction((tx) => tx.remove([]));
+    }
   } catch (error) {
     await db.destroy();
     throw error;

@@ -76,6 +76,19 @@ describe('Tables per data source on sqlite', () => {
       expect(await pages()).toBe(first);
     });
 
+    it('let the store open while another process holds the write lock, when there is nothing to drop', async () => {
+      await commit(await newDataSource('a'), demoGraph());
+      // As a long push in a running server would: `accessgraph keys` must still open the store.
+      await db.query('begin immediate');
+      try {
+        const started = Date.now();
+        await db.reopen();
+        expect(Date.now() - started).toBeLessThan(2000);
+      } finally {
+        await db.query('rollback');
+      }
+    });
+
     it('drop, when the store opens, the tables of data sources that no longer exist', async () => {
       const a = await newDataSource('a');
       const b = await newDataSource('b');

@@ -60,19 +60,24 @@ export async function dropDataSourceTables(
   templates: readonly string[],
   options: { ds: readonly number[]; orphans?: boolean },
 ): Promise<void> {
+  for (const name of await dataSourceTables(conn, templates, options)) await sql.raw(`drop table ${quote(name)}`).execute(conn);
+}
+
+/** The tables `dropDataSourceTables` would drop, found without writing anything. */
+export async function dataSourceTables(
+  conn: Kysely<unknown>,
+  templates: readonly string[],
+  options: { ds: readonly number[]; orphans?: boolean },
+): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`select name from sqlite_schema where type = 'table'`.execute(conn);
   const existing = options.orphans
     ? new Set((await sql<{ seq: number }>`select seq from data_sources`.execute(conn)).rows.map((r) => Number(r.seq)))
     : undefined;
   const owner = new RegExp(`^(?:${templates.join('|')})__(\\d+)$`);
-  for (const { name } of rows) {
-    const match = owner.exec(name);
-    if (!match) continue;
-    const ds = Number(match[1]);
-    if (options.ds.includes(ds) || (existing !== undefined && !existing.has(ds))) {
-      await sql.raw(`drop table ${quote(name)}`).execute(conn);
-    }
-  }
+  return rows
+    .map(({ name }) => ({ name, match: owner.exec(name) }))
+    .filter(({ match }) => match !== null && (options.ds.includes(Number(match[1])) || (existing !== undefined && !existing.has(Number(match[1])))))
+    .map(({ name }) => name);
 }
 
 function quote(identifier: string): string {
