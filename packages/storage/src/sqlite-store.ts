@@ -21,6 +21,10 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
   // WAL lets reads proceed during a write; NORMAL sync is durable at checkpoints and much faster.
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
+  // A push is one transaction, so the WAL grows to its size (about 200 MB for a 100 MB payload);
+  // without a limit the file keeps that size for good once checkpointed. With it, SQLite cuts the
+  // WAL back to 64 MB each time it starts over.
+  database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   // A multi-row INSERT inside a transaction keeps a statement journal (to undo just that
