@@ -234,8 +234,13 @@ export class KyselyStore implements Store {
     });
   }
 
+  /**
+   * In one transaction: a page takes several queries, and a push or a deletion of the data source
+   * must not come between them (on SQLite, where each push drops and re-creates the data source's
+   * tables, the next query would find them gone or replaced).
+   */
   listEffectivePermissions(dataSourceId: string, query: EffectivePermissionQuery): Promise<Page<EffectivePermission>> {
-    return this.run(() => listEffectivePermissions(this.db, this.graphs, dataSourceId, query));
+    return this.run(() => this.db.transaction().execute((trx) => listEffectivePermissions(trx, this.graphs, dataSourceId, query)));
   }
 
   // API keys

@@ -89,6 +89,21 @@ describe('Tables per data source on sqlite', () => {
       }
     });
 
+    it('answer a read that a deletion of its data source interrupts as of before or after it, never with an error', async () => {
+      for (let round = 0; round < 5; round++) {
+        const a = await newDataSource(`a${round}`);
+        await commit(a, demoGraph());
+        const before = (await store.listEffectivePermissions(a, { pageSize: 100 })).items;
+        expect(before.length).toBeGreaterThan(0);
+        // Without a transaction around the read, its first query runs, the deletion takes the
+        // connection and drops the tables, and the read's next query finds none.
+        const read = store.listEffectivePermissions(a, { pageSize: 100 });
+        const deletion = store.deleteDataSource(providerId, a);
+        const [page] = await Promise.all([read, deletion]);
+        expect([before, []]).toContainEqual(page.items);
+      }
+    });
+
     it('drop, when the store opens, the tables of data sources that no longer exist', async () => {
       const a = await newDataSource('a');
       const b = await newDataSource('b');
