@@ -86,12 +86,11 @@ function reachOf(builder: GraphBuilder, grants: GrantTable, holdsRole: readonly 
   const out: number[][] = new Array<number[]>(size);
   const link = (from: number, to: number) => (out[from] ??= []).push(to);
   const { edges } = builder;
-  const follows = (i: number, kinds: readonly GraphEdge['kind'][]) => kinds.includes(edges.kind(i));
-  for (let i = 0; i < edges.length; i++) if (follows(i, ['member_of', 'holds_cred'])) link(edges.col.from[i]!, edges.col.to[i]!);
-  if (rolesHoldGrants) {
-    for (let i = 0; i < holdsRole.length; i += 2) link(holdsRole[i]!, holdsRole[i + 1]!);
-    for (let i = 0; i < edges.length; i++) if (follows(i, ['includes_role'])) link(edges.col.from[i]!, edges.col.to[i]!);
+  for (let i = 0; i < edges.length; i++) {
+    const kind = edges.kind(i);
+    if (kind === 'member_of' || kind === 'holds_cred' || (rolesHoldGrants && kind === 'includes_role')) link(edges.col.from[i]!, edges.col.to[i]!);
   }
+  if (rolesHoldGrants) for (let i = 0; i < holdsRole.length; i += 2) link(holdsRole[i]!, holdsRole[i + 1]!);
   const principals: number[] = [];
   for (const n of builder.nodes) if (PRINCIPAL_KINDS.has(n.kind) || (n.kind === 'local_role' && holdsGrants[n.id] === 1)) principals.push(n.id);
   return closure(principals, out, size, (holder) => holdsGrants[holder] === 1);
