@@ -7,6 +7,7 @@ import { copyRows, postgresBulkInserter, sqliteBulkInserter, type BulkInserter }
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import { DISPLAY_COLUMNS, GRAPH_TABLES, graphTableRows, tagRows, typeRows } from './graph-rows.js';
+import type { Checkpointer } from './sqlite-checkpointer.js';
 import { dropDataSourceTables, readSqliteDefinitions } from './sqlite-tables.js';
 import {
   attachPartitions,
@@ -90,20 +91,29 @@ const SQLITE_PUSH_CACHE_KIB = 256 * 1024;
  */
 const SQLITE_ANALYSIS_LIMIT = 1000;
 
-export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Database, caps: DialectCapabilities): GraphStorage {
+/**
+ * `checkpointer` (for a database file) copies a push's pages from the WAL into the file after
+ * the push, off the event loop; without it, the push's COMMIT does (see `sqlite-checkpointer.ts`).
+ */
+export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Database, caps: DialectCapabilities, checkpointer?: Checkpointer): GraphStorage {
   const inserter = sqliteBulkInserter(raw);
   return {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, GRAPH_TABLES)),
     async transaction(work) {
-      let previous: { cache: number; threads: number } | undefined;
+      let previous: { cache: number; threads: number; autoCheckpoint: number } | undefined;
       try {
         return await inWriteTransaction(db, caps, (conn) => {
           const any = conn as Kysely<unknown>;
           return work({
             conn,
             async stage(ds, graph) {
-              previous ??= { cache: raw.pragma('cache_size', { simple: true }) as number, threads: raw.pragma('threads', { simple: true }) as number };
+              previous ??= {
+                cache: raw.pragma('cache_size', { simple: true }) as number,
+                threads: raw.pragma('threads', { simple: true }) as number,
+                autoCheckpoint: raw.pragma('wal_autocheckpoint', { simple: true }) as number,
+              };
               raw.pragma(`cache_size = ${-SQLITE_PUSH_CACHE_KIB}`);
+              if (checkpointer) raw.pragma('wal_autocheckpoint = 0');
               // Index builds sort with a helper thread (the server's other work waits for the push anyway).
               raw.pragma('threads = 2');
               raw.pragma(`analysis_limit = ${SQLITE_ANALYSIS_LIMIT}`);
@@ -134,6 +144,8 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
         if (previous !== undefined) {
           raw.pragma(`cache_size = ${previous.cache}`);
           raw.pragma(`threads = ${previous.threads}`);
+          raw.pragma(`wal_autocheckpoint = ${previous.autoCheckpoint}`);
+          checkpointer?.request();
         }
       }
     },

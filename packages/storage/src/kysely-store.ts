@@ -46,6 +46,7 @@ export interface KyselyStoreOptions {
   translateError: (error: unknown) => StoreError;
   /** The engine's way of replacing and removing derived graphs (see graph-writer.ts). */
   graphs: GraphStorage;
+  /** Runs as the store closes, before its database connection does. */
   onClose?: () => Promise<void>;
 }
 
@@ -87,8 +88,8 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
     await this.onClose();
+    await this.db.destroy();
   }
 
   // Providers

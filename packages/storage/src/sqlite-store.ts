@@ -6,6 +6,7 @@ import { SQLITE_CAPABILITIES } from './capabilities.js';
 import type { Database } from './database.js';
 import { GRAPH_TABLES } from './graph-rows.js';
 import { sqliteGraphStorage } from './graph-writer.js';
+import { sqliteCheckpointer } from './sqlite-checkpointer.js';
 import { dataSourceTables } from './sqlite-tables.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
@@ -37,7 +38,9 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
     await db.destroy();
     throw error;
   }
-  const graphs = sqliteGraphStorage(db, database, SQLITE_CAPABILITIES);
+  // An in-memory database has no write-ahead log to checkpoint.
+  const checkpointer = file === ':memory:' ? undefined : sqliteCheckpointer(file);
+  const graphs = sqliteGraphStorage(db, database, SQLITE_CAPABILITIES, checkpointer);
   try {
     // Tables of data sources that no longer exist: only a bug or a hand-made deletion leaves them.
     // Looked for first without the write lock, which a running server's push may hold for a while
@@ -49,7 +52,7 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
     await db.destroy();
     throw error;
   }
-  return new KyselyStore({ db, caps: SQLITE_CAPABILITIES, translateError: translateSqliteError, graphs });
+  return new KyselyStore({ db, caps: SQLITE_CAPABILITIES, translateError: translateSqliteError, graphs, onClose: async () => checkpointer?.close() });
 }
 
 export function translateSqliteError(error: unknown): StoreError {
