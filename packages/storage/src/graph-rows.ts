@@ -32,6 +32,17 @@ export const GRAPH_TABLES = [
 export type GraphTable = (typeof GRAPH_TABLES)[number];
 
 /**
+ * The second ways into grants (by scope) and reach (by holder), for queries driven by their
+ * targets. On PostgreSQL they are indexes of graph_grants and graph_reach (queries name them
+ * through views); on SQLite, tables of their own that the push writes in their key order (see
+ * `secondKeyRows` and migration 0004).
+ */
+export const SECOND_KEYS = { graph_grants_by_scope: 'graph_grants', graph_reach_by_holder: 'graph_reach' } as const;
+
+/** The tables that hold a data source's graph on SQLite: the graph tables and the second keys. */
+export const SQLITE_GRAPH_TABLES = [...GRAPH_TABLES, ...(Object.keys(SECOND_KEYS) as Array<keyof typeof SECOND_KEYS>)] as const;
+
+/**
  * Columns that queries only return, never filter, join or sort on. PostgreSQL gathers no planner
  * statistics for them after a push (ANALYZE of a large JSON column costs more than all the rest).
  */
@@ -154,6 +165,46 @@ export function graphTableRows(graph: DerivedGraph): BulkRows[] {
         out[at] = r.node;
         out[at + 1] = r.identity;
         out[at + 2] = r.source;
+      },
+    },
+  ];
+}
+
+/**
+ * The rows of SQLite's second-key tables (SECOND_KEYS), each in its key order: a push appends
+ * them to a b-tree of their own, which costs half of what CREATE INDEX takes to read back and
+ * sort the same rows (measured at 100 MB: 0.7 s instead of 1.4 s for grants by scope).
+ */
+export function secondKeyRows(graph: DerivedGraph): BulkRows[] {
+  const { nodes, reach, grants } = graph;
+  const size = nodes.length;
+  // By scope, then holder; equal pairs keep their id order, the key's last column.
+  const scopeOrder = sortedOrder(grants.length, size, (i) => grants.col.holder[i]!, (i) => grants.col.scope[i]!);
+  const holderOrder = sortedOrder(reach.length, size, (i) => reach.col.principal[i]!, (i) => reach.col.holder[i]!);
+  return [
+    {
+      table: 'graph_grants_by_scope',
+      columns: cols(['scope', I], ['holder', I], ['id', I], ['self', I], ['descendants', I], ['typed', I]),
+      count: grants.length,
+      fill(i, out, at) {
+        const id = scopeOrder[i]!;
+        out[at] = grants.col.scope[id];
+        out[at + 1] = grants.col.holder[id];
+        out[at + 2] = id;
+        out[at + 3] = bit(grants.self(id));
+        out[at + 4] = bit(grants.descendants(id));
+        out[at + 5] = bit(grants.col.typeSet[id]! >= 0);
+      },
+    },
+    {
+      table: 'graph_reach_by_holder',
+      columns: cols(['holder', I], ['principal', I]),
+      count: reach.length,
+      ignoreDuplicates: true,
+      fill(i, out, at) {
+        const r = holderOrder[i]!;
+        out[at] = reach.col.holder[r];
+        out[at + 1] = reach.col.principal[r];
       },
     },
   ];

@@ -20,13 +20,13 @@ export function partitionName(parent: string, ds: number): string {
  * the parent gathers (autovacuum never analyzes partitioned tables), and that ANALYZE samples every
  * partition of every data source; without them it takes default guesses, and a page of effective
  * permissions was planned as a scan of every grant (minutes instead of milliseconds).
- * `graph_grants_by_scope` and `graph_reach_by_holder` (the tables read through their second
- * index) map to those tables.
+ * `aliases` name tables that queries use but the engine reads from another table (on PostgreSQL
+ * the second keys, `graph_grants_by_scope` and `graph_reach_by_holder`, are indexes of the
+ * grants and reach tables).
  */
-export function partitionReader(ds: number, tables: readonly string[]): KyselyPlugin {
+export function partitionReader(ds: number, tables: readonly string[], aliases: Readonly<Record<string, string>> = {}): KyselyPlugin {
   const names = new Map(tables.map((table) => [table, partitionName(table, ds)]));
-  names.set('graph_grants_by_scope', partitionName('graph_grants', ds));
-  names.set('graph_reach_by_holder', partitionName('graph_reach', ds));
+  for (const [alias, table] of Object.entries(aliases)) names.set(alias, partitionName(table, ds));
   const transformer = new PartitionNames(names);
   return {
     transformQuery: (args) => transformer.transformNode(args.node, args.queryId),

@@ -8,9 +8,9 @@ export interface GraphTables {
   graph_reach: { ds: number; principal: number; holder: number; depth: number };
   graph_ancestry: { ds: number; node: number; ancestor: number; depth: number };
   graph_grants: GraphGrantRow;
-  /** Grants read by scope: names the data source's grants table, read through its scope index (graph-table-names.ts). */
+  /** Grants read by scope (SECOND_KEYS): on SQLite a table of its own, on PostgreSQL the grants read through their scope index. */
   graph_grants_by_scope: Omit<GraphGrantRow, 'permission' | 'role'>;
-  /** Reach read by holder: names the data source's reach table, read through its holder index. */
+  /** Reach read by holder (SECOND_KEYS), the same way. */
   graph_reach_by_holder: { ds: number; holder: number; principal: number };
   graph_grant_types: { ds: number; grant_id: number; type_key: string };
   graph_identity_refs: { ds: number; node: number; identity: string; source: string };

@@ -6,7 +6,7 @@ import type { DerivedGraph } from '@accessgraph/core';
 import { copyRows, postgresBulkInserter, sqliteBulkInserter, type BulkInserter } from './bulk-insert.js';
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
-import { DISPLAY_COLUMNS, GRAPH_TABLES, graphTableRows, tagRows, typeRows } from './graph-rows.js';
+import { DISPLAY_COLUMNS, GRAPH_TABLES, SECOND_KEYS, SQLITE_GRAPH_TABLES, graphTableRows, secondKeyRows, tagRows, typeRows } from './graph-rows.js';
 import type { Checkpointer } from './sqlite-checkpointer.js';
 import { dropDataSourceTables, readSqliteDefinitions } from './sqlite-tables.js';
 import {
@@ -98,7 +98,7 @@ const SQLITE_ANALYSIS_LIMIT = 1000;
 export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Database, caps: DialectCapabilities, checkpointer?: Checkpointer): GraphStorage {
   const inserter = sqliteBulkInserter(raw);
   return {
-    reader: (db, ds) => db.withPlugin(partitionReader(ds, GRAPH_TABLES)),
+    reader: (db, ds) => db.withPlugin(partitionReader(ds, SQLITE_GRAPH_TABLES)),
     async transaction(work) {
       let previous: { cache: number; threads: number; autoCheckpoint: number } | undefined;
       try {
@@ -117,11 +117,11 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
               // Index builds sort with a helper thread (the server's other work waits for the push anyway).
               raw.pragma('threads = 2');
               raw.pragma(`analysis_limit = ${SQLITE_ANALYSIS_LIMIT}`);
-              const definitions = await readSqliteDefinitions(any, GRAPH_TABLES);
+              const definitions = await readSqliteDefinitions(any, SQLITE_GRAPH_TABLES);
               // The old graph goes first: the new one then fills the pages it frees, and the file
               // does not grow by a copy. Readers keep seeing it (their WAL snapshot) until commit.
-              await dropDataSourceTables(any, GRAPH_TABLES, { ds: [ds] });
-              for (const rows of graphTableRows(graph)) {
+              await dropDataSourceTables(any, SQLITE_GRAPH_TABLES, { ds: [ds] });
+              for (const rows of [...graphTableRows(graph), ...secondKeyRows(graph)]) {
                 const definition = definitions.get(rows.table)!;
                 const table = partitionName(rows.table, ds);
                 await definition.create(any, table);
@@ -134,7 +134,7 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
             async publish() {},
             async remove(dsList) {
               if (dsList.length > 0) await conn.deleteFrom('graph_tags').where('ds', 'in', dsList).execute();
-              await dropDataSourceTables(any, GRAPH_TABLES, { ds: dsList, orphans: true });
+              await dropDataSourceTables(any, SQLITE_GRAPH_TABLES, { ds: dsList, orphans: true });
             },
           });
         });
@@ -158,7 +158,7 @@ const POSTGRES_INDEX_BUILD_MEMORY = '256MB';
 export function postgresGraphStorage(pool: pg.Pool): GraphStorage {
   const inserter = postgresBulkInserter();
   return {
-    reader: (db, ds) => db.withPlugin(partitionReader(ds, GRAPH_TABLES)),
+    reader: (db, ds) => db.withPlugin(partitionReader(ds, GRAPH_TABLES, SECOND_KEYS)),
     async transaction(work) {
       const client = await pool.connect();
       let broken: Error | undefined;

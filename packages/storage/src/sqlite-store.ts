@@ -4,7 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { SQLITE_CAPABILITIES } from './capabilities.js';
 import type { Database } from './database.js';
-import { GRAPH_TABLES } from './graph-rows.js';
+import { SQLITE_GRAPH_TABLES } from './graph-rows.js';
 import { sqliteGraphStorage } from './graph-writer.js';
 import { sqliteCheckpointer } from './sqlite-checkpointer.js';
 import { dataSourceTables } from './sqlite-tables.js';
@@ -45,7 +45,7 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
     // Tables of data sources that no longer exist: only a bug or a hand-made deletion leaves them.
     // Looked for first without the write lock, which a running server's push may hold for a while
     // (`accessgraph keys` opens the store too).
-    if ((await dataSourceTables(db as Kysely<unknown>, GRAPH_TABLES, { ds: [], orphans: true })).length > 0) {
+    if ((await dataSourceTables(db as Kysely<unknown>, SQLITE_GRAPH_TABLES, { ds: [], orphans: true })).length > 0) {
       await graphs.transaction((tx) => tx.remove([]));
     }
   } catch (error) {

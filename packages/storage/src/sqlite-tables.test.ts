@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DerivedGraph } from '@accessgraph/core';
-import { GRAPH_TABLES } from './graph-rows.js';
+import { SQLITE_GRAPH_TABLES } from './graph-rows.js';
 import type { KyselyStore } from './kysely-store.js';
 import { demoGraph, duplicateKeyGraph, otherGraph } from './test-support/demo-graph.js';
 import { commitGraph } from './test-support/commit.js';
@@ -39,7 +39,7 @@ describe('Tables per data source on sqlite', () => {
   const seqOf = async (id: string) => String((await db.query<{ seq: number }>('select seq from data_sources where id = ?', [id]))[0]!.seq);
   const templateRows = async () => {
     let n = 0;
-    for (const table of GRAPH_TABLES) n += Number((await db.query<{ n: number }>(`select count(*) as n from ${table}`))[0]!.n);
+    for (const table of SQLITE_GRAPH_TABLES) n += Number((await db.query<{ n: number }>(`select count(*) as n from ${table}`))[0]!.n);
     return n;
   };
 
@@ -57,14 +57,18 @@ describe('Tables per data source on sqlite', () => {
       await commit(a, demoGraph((f, ids) => f.tag(ids.alice, 't', 'v')));
       await expect(commit(a, duplicateKeyGraph())).rejects.toThrow();
       const owners = await tableOwners();
-      expect(owners).toHaveLength(2 * GRAPH_TABLES.length);
+      expect(owners).toHaveLength(2 * SQLITE_GRAPH_TABLES.length);
       expect(new Set(owners)).toEqual(new Set([await seqOf(a), await seqOf(b)]));
       expect(await templateRows()).toBe(0);
-      // The templates' second way in comes with each table: grants by scope (by holder is the table's key).
-      const indexes = await db.query<{ sql: string }>(`select sql from sqlite_schema where type = 'index' and tbl_name = ?`, [`graph_grants__${await seqOf(a)}`]);
-      expect(indexes.map((i) => i.sql)).toEqual([expect.stringMatching(/\("ds", "scope", "holder", "id", "self", "descendants", "typed"\)$/)]);
+      // The second ways in are tables of their own holding the same rows: grants by scope, reach by holder.
+      const seq = await seqOf(a);
+      const grantsByScope = `select ds, scope, holder, id, self, descendants, typed from graph_grants__${seq} order by scope, holder, id`;
+      expect(await db.query(`select * from graph_grants_by_scope__${seq}`)).toEqual(await db.query(grantsByScope));
+      const reachByHolder = `select distinct ds, holder, principal from graph_reach__${seq} order by holder, principal`;
+      expect(await db.query(`select * from graph_reach_by_holder__${seq}`)).toEqual(await db.query(reachByHolder));
+      expect((await db.query(`select count(*) as n from graph_grants_by_scope__${seq}`))[0]).not.toEqual({ n: 0 });
       await store.deleteDataSource(providerId, a);
-      expect(await tableOwners()).toEqual(new Array(GRAPH_TABLES.length).fill(await seqOf(b)));
+      expect(await tableOwners()).toEqual(new Array(SQLITE_GRAPH_TABLES.length).fill(await seqOf(b)));
     });
 
     it('fill, on a second push, the pages the old tables leave: the file does not grow by a copy', async () => {
@@ -115,11 +119,11 @@ describe('Tables per data source on sqlite', () => {
       await db.reopen();
       const owners = await tableOwners();
       expect(owners).not.toContain(gone);
-      expect(owners).toEqual(new Array(GRAPH_TABLES.length).fill(await seqOf(b)));
+      expect(owners).toEqual(new Array(SQLITE_GRAPH_TABLES.length).fill(await seqOf(b)));
     });
   });
 
-  it('0003 moves graphs pushed into the shared tables into tables of their data source', async () => {
+  it('0003 and 0004 move graphs pushed into the shared tables into tables of their data source, second keys included', async () => {
     const dsId = randomUUID();
     providerId = randomUUID();
     const seed = async (old: Kysely<unknown>) => {
@@ -147,8 +151,17 @@ describe('Tables per data source on sqlite', () => {
     await open({ startAt: { migrations: ['0001-foundation', '0002-graph'], seed } });
     const page = await store.listEffectivePermissions(dsId, { pageSize: 10 });
     expect(page.items.map((r) => [r.principal.key, r.target.key, r.permissions])).toEqual([['ann', 'Old', ['read']]]);
-    expect(await tableOwners()).toEqual(new Array(GRAPH_TABLES.length).fill(await seqOf(dsId)));
+    // Read from the target's side: through the second-key tables 0004 made.
+    const byTarget = await store.listEffectivePermissions(dsId, { pageSize: 10, target: 'old' });
+    expect(byTarget.items.map((r) => [r.principal.key, r.target.key, r.permissions])).toEqual([['ann', 'Old', ['read']]]);
+    const seq = await seqOf(dsId);
+    expect(await tableOwners()).toEqual(new Array(SQLITE_GRAPH_TABLES.length).fill(seq));
     expect(await templateRows()).toBe(0);
-    expect(await db.query(`select name from sqlite_schema where name in ('graph_grants_by_scope', 'graph_reach_by_holder')`)).toEqual([]);
+    expect(await db.query(`select ds, scope, holder, id, self, descendants, typed from graph_grants_by_scope__${seq}`)).toEqual([
+      { ds: Number(seq), scope: 0, holder: 1, id: 0, self: 1, descendants: 0, typed: 0 },
+    ]);
+    expect(await db.query(`select ds, holder, principal from graph_reach_by_holder__${seq}`)).toEqual([{ ds: Number(seq), holder: 1, principal: 1 }]);
+    // The indexes 0003 built for those keys are gone, from the templates and the data source's tables.
+    expect(await db.query(`select name from sqlite_schema where type = 'index' and sql is not null and tbl_name in ('graph_grants', 'graph_reach', 'graph_grants__${seq}', 'graph_reach__${seq}')`)).toEqual([]);
   });
 });
