@@ -10,15 +10,20 @@ export interface BenchOptions {
   engines: EngineName[];
   /** A PostgreSQL database to connect to while creating and dropping the benchmark's own databases. */
   postgresUrl: string;
+  /** Milliseconds between one push's read and the next push (see USAGE). */
+  pauseMs: number;
 }
 
 export const DEFAULT_SIZES = '10mb';
+export const DEFAULT_PAUSE_SECONDS = 5;
 
 export const USAGE = `npm run bench [-- --sizes 10mb,100mb --repeat 3 --engines sqlite,postgres --pg-url postgres://...]
   --sizes    BENCH_SIZES    payload sizes (nominal; 100mb = the issue's 50k users, 5k groups, 100k resources, 1M assignments); default ${DEFAULT_SIZES}
   --repeat   BENCH_REPEAT   measurements per engine and size (medians are quoted); default 3 below 50mb, 1 from 50mb
   --engines  BENCH_ENGINES  sqlite, postgres or both; default both (PostgreSQL is skipped, with the reason, when unreachable)
-  --pg-url   BENCH_PG_URL   PostgreSQL to create the benchmark databases from; default TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test`;
+  --pg-url   BENCH_PG_URL   PostgreSQL to create the benchmark databases from; default TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test
+  --pause    BENCH_PAUSE    seconds between pushes, for the previous push's background work (SQLite's checkpoint,
+                            PostgreSQL's writes of dirty pages) to end, as it has by a connector's next daily run; default ${DEFAULT_PAUSE_SECONDS}`;
 
 /** Options from the command line, else the environment, else the defaults. */
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -29,6 +34,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       repeat: { type: 'string' },
       engines: { type: 'string' },
       'pg-url': { type: 'string' },
+      pause: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -43,11 +49,15 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
   if (repeat !== undefined && !(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`repeat "${repeatText}" must be a whole number from 1`);
   const engines = list(values.engines ?? env.BENCH_ENGINES ?? 'sqlite,postgres');
   for (const engine of engines) if (engine !== 'sqlite' && engine !== 'postgres') throw new Error(`engine "${engine}" is not sqlite or postgres`);
+  const pauseText = values.pause ?? env.BENCH_PAUSE ?? String(DEFAULT_PAUSE_SECONDS);
+  const pause = Number(pauseText);
+  if (!(pauseText.trim() !== '' && Number.isFinite(pause) && pause >= 0)) throw new Error(`pause "${pauseText}" must be a number of seconds from 0`);
   return {
     sizes,
     repeat,
     engines: engines as EngineName[],
     postgresUrl: values['pg-url'] ?? env.BENCH_PG_URL ?? env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    pauseMs: pause * 1000,
   };
 }
 

@@ -71,7 +71,7 @@ async function main(): Promise<number> {
       for (let i = 1; i <= runs; i++) {
         log(`  ${label}, run ${i} of ${runs}`);
         try {
-          reps.push(await measureOnce(engine, encoded, (line) => log(line)));
+          reps.push(await measureOnce(engine, encoded, options.pauseMs, (line) => log(line)));
         } catch (error) {
           failures += 1;
           log(`  ${label}, run ${i} FAILED: ${(error as Error).stack ?? String(error)}`);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DerivedGraph } from '@accessgraph/core';
 import type { KyselyStore } from './kysely-store.js';
@@ -109,5 +110,67 @@ describe.skipIf(backend.skipReason !== undefined)(`Partition swap on postgres${b
     await commit(b, otherGraph('Wiki', 'confluence')).then(() => finished.push('small'));
     await slow;
     expect(finished).toEqual(['small', 'big']);
+  });
+
+  /** Every index on a graph table or partition, by table, as its column list. */
+  const graphIndexes = async () =>
+    (
+      await db.query<{ table: string; columns: string }>(
+        `select c.relname as table, regexp_replace(pg_get_indexdef(i.indexrelid), '^.* USING btree ', '') as columns
+           from pg_index i join pg_class c on c.oid = i.indrelid
+          where c.relnamespace = current_schema()::regnamespace and c.relname like 'graph\\_%' and c.relname <> 'graph_tags'
+          order by 1, 2`,
+      )
+    ).map((r) => `${r.table} ${r.columns}`);
+
+  it('0005: no graph index starts with ds, on the tables or their partitions; graphs pushed before are re-indexed and read the same', async () => {
+    await commit(await newDataSource('a'), demoGraph());
+    const now = await graphIndexes();
+    expect(now).toHaveLength(2 * 12);
+    expect(now.filter((index) => / \(ds\b/.test(index))).toEqual([]);
+
+    // A graph pushed at 0004, when the indexes led with ds.
+    const dsId = randomUUID();
+    const owner = randomUUID();
+    const seed = async (old: Kysely<unknown>) => {
+      await sql`insert into providers (id, name, name_key, custom_template, state, created_at, updated_at)
+                values (${owner}, 'P', 'p', 'application', 'ENABLED', ${T0}, ${T0})`.execute(old);
+      await sql`insert into data_sources (id, provider_id, name, name_key, status, created_at, updated_at)
+                values (${dsId}, ${owner}, 'ds', 'ds', 'SUCCESS', ${T0}, ${T0})`.execute(old);
+      const ds = Number((await sql<{ seq: number }>`select seq from data_sources where id = ${dsId}`.execute(old)).rows[0]!.seq);
+      for (const table of GRAPH_TABLES) {
+        await sql.raw(`create table ${table}__${ds} partition of ${table} for values in (${ds})`).execute(old);
+      }
+      const node = (id: number, kind: string, key: string, name: string, type: string, properties = '{}') =>
+        sql`insert into graph_nodes (ds, id, kind, node_key, local_key, lookup_key, name, node_type, app_id, properties)
+            values (${ds}, ${id}, ${kind}, ${key}, ${name}, ${name.toLowerCase()}, ${name}, ${type}, ${id === 0 ? null : 0}, ${properties})`.execute(old);
+      await node(0, 'application', 'app:old', 'Old', 'OAA.old.Application');
+      await node(1, 'local_user', 'app:old/user:ann', 'ann', 'OAA.old.User');
+      await node(2, 'permission', 'app:old/permission:read', 'read', 'OAA.old.Permission', '{"permission_type":["DataRead"]}');
+      await sql`insert into graph_reach (ds, principal, holder, depth) values (${ds}, 1, 1, 0)`.execute(old);
+      await sql`insert into graph_ancestry (ds, node, ancestor, depth) values (${ds}, 0, 0, 0)`.execute(old);
+      await sql`insert into graph_grants (ds, id, holder, permission, scope, self, descendants, role, typed) values (${ds}, 0, 1, 2, 0, 1, 0, null, 0)`.execute(old);
+      await sql`insert into data_source_states (ds, payload, pushed_at) values (${ds}, ${Buffer.from('{}')}, ${T0})`.execute(old);
+    };
+    const upgraded = await backend.create({
+      startAt: { migrations: ['0001-foundation', '0002-graph', '0003-sqlite-tables-per-data-source', '0004-sqlite-second-key-tables'], seed },
+    });
+    try {
+      const expected = [['ann', 'Old', ['read']]];
+      const rows = async (query: { target?: string; principal?: string }) =>
+        (await upgraded.store.listEffectivePermissions(dsId, { pageSize: 10, ...query })).items.map((r) => [r.principal.key, r.target.key, r.permissions]);
+      expect(await rows({})).toEqual(expected);
+      expect(await rows({ target: 'old' })).toEqual(expected);
+      expect(await rows({ principal: 'ANN' })).toEqual(expected);
+      const indexes = await upgraded.query<{ columns: string }>(
+        `select regexp_replace(pg_get_indexdef(i.indexrelid), '^.* USING btree ', '') as columns
+           from pg_index i join pg_class c on c.oid = i.indrelid
+          where c.relnamespace = current_schema()::regnamespace and c.relname like 'graph\\_%\\_\\_%'`,
+      );
+      expect(indexes.length).toBeGreaterThanOrEqual(12);
+      expect(indexes.filter((i) => /^\(ds\b/.test(i.columns))).toEqual([]);
+    } finally {
+      await upgraded.dispose();
+    }
   });
 });

@@ -28,7 +28,9 @@ describe('sqlite checkpointer', () => {
     file = join(dir, 'test.db');
     raw = new SqliteDatabase(file);
     raw.pragma('journal_mode = WAL');
-    closers.push(() => raw.close());
+    closers.push(() => {
+      raw.close();
+    });
   });
   afterEach(async () => {
     for (const close of closers.splice(0).reverse()) await close();

@@ -4,6 +4,7 @@ import { foundationMigration } from './0001-foundation.js';
 import { graphMigration } from './0002-graph.js';
 import { sqliteTablesPerDataSourceMigration } from './0003-sqlite-tables-per-data-source.js';
 import { sqliteSecondKeyTablesMigration } from './0004-sqlite-second-key-tables.js';
+import { postgresIndexesWithoutLeadingDsMigration } from './0005-postgres-indexes-without-leading-ds.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -15,5 +16,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
     '0002-graph': graphMigration(caps),
     '0003-sqlite-tables-per-data-source': sqliteTablesPerDataSourceMigration(caps),
     '0004-sqlite-second-key-tables': sqliteSecondKeyTablesMigration(caps),
+    '0005-postgres-indexes-without-leading-ds': postgresIndexesWithoutLeadingDsMigration(caps),
   };
 }
