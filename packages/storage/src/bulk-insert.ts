@@ -79,19 +79,31 @@ export function postgresBulkInserter(): BulkInserter {
   };
 }
 
-/** Characters of a COPY chunk handed to the socket at a time. */
+/** Bytes of a COPY chunk handed to the socket at a time. */
 const COPY_CHUNK = 1 << 18;
 
+/** Binary COPY's fixed header: signature, flags (none) and header extension length (0). */
+const COPY_BINARY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+/** A field count of -1 ends the data. */
+const COPY_BINARY_TRAILER = Buffer.from([0xff, 0xff]);
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
 /**
- * Streams `rows` into `table` with COPY ... FROM STDIN in text format, on `client` (in the
+ * Streams `rows` into `table` with COPY ... FROM STDIN in binary format, on `client` (in the
  * caller's transaction). `options` are COPY options, e.g. `freeze` for a table the transaction
- * created, whose rows then need no later hint-bit writes or freezing by VACUUM. Each chunk is
- * encoded while the server parses the previous one; backpressure keeps at most a few chunks in
- * memory. COPY has no ON CONFLICT: `rows.ignoreDuplicates` must be irrelevant to `table`.
+ * created, whose rows then need no later hint-bit writes or freezing by VACUUM. Binary rather than
+ * text: integers go in as 4 bytes written with a DataView instead of digits concatenated into
+ * strings and parsed back by the server; measured on 1.1M grants, building the data took a fifth
+ * of the time and the COPY a quarter less. (Hand-written: pg-copy-streams moves the bytes, and no
+ * maintained library encodes rows in COPY's binary format.) The columns are `integer` (int4)
+ * or `text`, as BulkRows declares them. Each chunk is encoded while the server parses the
+ * previous one; backpressure keeps at most a few chunks in memory. COPY has no ON CONFLICT:
+ * `rows.ignoreDuplicates` must be irrelevant to `table`.
  */
 export async function copyRows(client: pg.ClientBase, table: string, ds: number, rows: BulkRows, options = ''): Promise<void> {
   const columns = ['ds', ...rows.columns.map(([name]) => name)].map((name) => `"${name}"`).join(',');
-  const stream = client.query(copyFrom(`copy "${table}" (${columns}) from stdin${options ? ` with (${options})` : ''}`));
+  const stream = client.query(copyFrom(`copy "${table}" (${columns}) from stdin with (format binary${options ? `, ${options}` : ''})`));
   const finished = once(stream, 'finish');
   finished.catch(() => {}); // awaited below; until then an early error must not count as unhandled
   // An error ends the COPY early; remember it so the loop stops and the caller sees it.
@@ -100,22 +112,50 @@ export async function copyRows(client: pg.ClientBase, table: string, ds: number,
   const width = rows.columns.length;
   const row: unknown[] = new Array(width);
   const text = rows.columns.map(([, type]) => type === 'text');
-  const prefix = `${Number(ds)}`;
-  let chunk = '';
+  const dsValue = int32(ds, 'ds');
+  let chunk = Buffer.allocUnsafe(COPY_CHUNK);
+  let view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  let at = 0;
+  const send = async (bytes: Buffer) => {
+    if (!stream.write(bytes)) await Promise.race([once(stream, 'drain'), finished]);
+  };
+  await send(COPY_BINARY_HEADER);
   for (let i = 0; i < rows.count && failure === undefined; i++) {
     rows.fill(i, row, 0);
-    let line = prefix;
+    // At most: field count, then per field a length and 4 bytes, or up to 3 bytes per UTF-16 unit.
+    let need = 2 + 8 * (width + 1);
+    for (let c = 0; c < width; c++) if (text[c] && typeof row[c] === 'string') need += 3 * (row[c] as string).length;
+    if (at + need > chunk.length) {
+      // The chunk is the stream's now: the next one is a new buffer.
+      if (at > 0) await send(chunk.subarray(0, at));
+      chunk = Buffer.allocUnsafe(Math.max(COPY_CHUNK, need));
+      view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      at = 0;
+    }
+    view.setInt16(at, width + 1);
+    view.setInt32(at + 2, 4);
+    view.setInt32(at + 6, dsValue);
+    at += 10;
     for (let c = 0; c < width; c++) {
       const value = row[c];
-      line += value === null || value === undefined ? '\t\\N' : text[c] ? `\t${copyText(value as string)}` : `\t${+(value as number)}`;
-    }
-    chunk += `${line}\n`;
-    if (chunk.length >= COPY_CHUNK) {
-      if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), finished]);
-      chunk = '';
+      if (value === null || value === undefined) {
+        view.setInt32(at, -1);
+        at += 4;
+      } else if (text[c]) {
+        const length = chunk.write(value as string, at + 4, 'utf8');
+        view.setInt32(at, length);
+        at += 4 + length;
+      } else {
+        view.setInt32(at, 4);
+        view.setInt32(at + 4, int32(value, rows.columns[c]![0]));
+        at += 8;
+      }
     }
   }
-  if (failure === undefined) stream.end(chunk);
+  if (failure === undefined) {
+    if (at > 0) await send(chunk.subarray(0, at));
+    stream.end(COPY_BINARY_TRAILER);
+  }
   try {
     await finished;
   } catch (error) {
@@ -124,10 +164,9 @@ export async function copyRows(client: pg.ClientBase, table: string, ds: number,
   if (failure !== undefined) throw failure;
 }
 
-const COPY_SPECIALS = /[\\\t\n\r]/;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** A text value in COPY's text format: backslash escapes for the four special characters. */
-function copyText(value: string): string {
-  return COPY_SPECIALS.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value;
+/** `value` as an int4 field: a DataView would wrap or truncate anything else without a word. */
+function int32(value: unknown, column: string): number {
+  const n = +(value as number);
+  if (!Number.isInteger(n) || n < INT32_MIN || n > INT32_MAX) throw new Error(`column ${column}: ${String(value)} is not a 32-bit integer`);
+  return n;
 }

@@ -138,6 +138,17 @@ for (const backend of testBackends()) {
       ]);
     });
 
+    it('stores text with tabs, newlines, backslashes, quotes and characters beyond the BMP exactly as derived', async () => {
+      const odd = 'tab\there, line\nbreak\r\nback\\slash "quoted" 😀 é \\N';
+      await commit(
+        demoGraph((f, ids) => {
+          f.grant(f.entity(ids.app, 'local_user', odd), f.permission(ids.app, `perm ${odd}`, ['NonData']), ids.app);
+        }),
+      );
+      const rows = await all({ principal: odd });
+      expect(rows.map((r) => [r.principal.key, r.principal.name, r.permissions])).toEqual([[odd, odd.charAt(0).toUpperCase() + odd.slice(1), [`perm ${odd}`]]]);
+    });
+
     it('sorts permission names as a reader would, whatever their case', async () => {
       await commit(
         demoGraph((f, ids) => {
