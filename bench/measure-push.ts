@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type BenchDataSource } from './api-client.js';
 import type { EngineRun } from './engine.js';
 import { readPeakRss, resetPeakRss } from './process-memory.js';
@@ -16,7 +17,7 @@ export interface PushMeasurement {
   httpMs: number;
   /** The server's peak RSS during the push (reset just before it). */
   peakRssBytes: number;
-  /** The database's size on disk after the push (SQLite: file plus write-ahead log). */
+  /** The database's size on disk once the push has settled (SQLite: file plus write-ahead log). */
   databaseBytes: number;
   /** Of which the write-ahead log (SQLite; 0 on PostgreSQL). */
   walBytes: number;
@@ -35,20 +36,31 @@ export const READ_TIMEOUT_MS = 120_000;
  * Sends one push body and measures it. `logIndex` is how many pushes the server accepted before
  * this one (its "push accepted" line is the next). Fails unless the push answers 200; a data
  * source that does not then answer a page of effective permissions with rows is reported in
- * `readError`.
+ * `readError`. After the read it waits `settleMs` for the push's background work (SQLite's
+ * checkpoint on the server's worker thread, PostgreSQL's writes of dirty pages) before it
+ * measures the database, and before the next push starts: a connector's next daily run finds
+ * that work done, and it is not charged to the next push.
  */
-export async function measurePush(server: ServerProcess, run: EngineRun, key: string, ds: BenchDataSource, body: Buffer, logIndex: number): Promise<PushMeasurement> {
+export async function measurePush(
+  server: ServerProcess,
+  run: EngineRun,
+  key: string,
+  ds: BenchDataSource,
+  body: Buffer,
+  logIndex: number,
+  settleMs: number,
+): Promise<PushMeasurement> {
   resetPeakRss(server.pid);
   const res = await request(`${server.url}${ds.path}:push`, { key, body, timeoutMs: 30 * 60_000 });
   const peakRssBytes = readPeakRss(server.pid);
   if (res.status !== 200) throw new Error(`the push answered ${res.status}: ${res.text.slice(0, 1_000)}`);
   const log = await server.pushLog(logIndex);
   if (log.data_source_id !== ds.dataSourceId) throw new Error(`"push accepted" #${logIndex + 1} is for data source ${log.data_source_id}, not ${ds.dataSourceId}`);
-  const size = await run.databaseSize();
-
   const read = await readBack(`${server.url}${ds.path}/effective_permissions?page_size=100`, key);
   // The server goes on with a read the benchmark gave up on: stop it before the next push.
   if (read.error) await run.cancelQueries();
+  await sleep(settleMs);
+  const size = await run.databaseSize();
 
   const phases = Object.fromEntries(PHASES.map((p) => [p, log.phases_ms[p] ?? 0])) as Record<Phase, number>;
   const phaseSum = PHASES.reduce((sum, p) => sum + phases[p], 0);

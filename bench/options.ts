@@ -10,7 +10,7 @@ export interface BenchOptions {
   engines: EngineName[];
   /** A PostgreSQL database to connect to while creating and dropping the benchmark's own databases. */
   postgresUrl: string;
-  /** Milliseconds between one push's read and the next push (see USAGE). */
+  /** Milliseconds after each push's read before the database is measured and the next push starts (see USAGE). */
   pauseMs: number;
 }
 
@@ -22,8 +22,9 @@ export const USAGE = `npm run bench [-- --sizes 10mb,100mb --repeat 3 --engines 
   --repeat   BENCH_REPEAT   measurements per engine and size (medians are quoted); default 3 below 50mb, 1 from 50mb
   --engines  BENCH_ENGINES  sqlite, postgres or both; default both (PostgreSQL is skipped, with the reason, when unreachable)
   --pg-url   BENCH_PG_URL   PostgreSQL to create the benchmark databases from; default TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test
-  --pause    BENCH_PAUSE    seconds between pushes, for the previous push's background work (SQLite's checkpoint,
-                            PostgreSQL's writes of dirty pages) to end, as it has by a connector's next daily run; default ${DEFAULT_PAUSE_SECONDS}`;
+  --pause    BENCH_PAUSE    seconds after each push for its background work (SQLite's checkpoint, PostgreSQL's writes
+                            of dirty pages) to end, as it has by a connector's next daily run, before the database
+                            is measured and the next push starts; default ${DEFAULT_PAUSE_SECONDS}`;
 
 /** Options from the command line, else the environment, else the defaults. */
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {

@@ -6,7 +6,6 @@ import type { FloorLoad } from './floor-tables.js';
 import { measurePush, type PushMeasurement } from './measure-push.js';
 import { pushBody, type Compression, type EncodedPayload } from './request-bodies.js';
 import { startServer } from './server-process.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { count, mb, seconds } from './units.js';
 
 /** The pushes of one measurement, in order: each compression to its own data source, twice. */
@@ -30,10 +29,9 @@ export interface Repetition {
 }
 
 /**
- * One measurement: a fresh store and server, the four pushes `pauseMs` apart (a push's background
- * work - SQLite's checkpoint on the server's worker thread, PostgreSQL's writes of dirty pages -
- * is over by a connector's next run, and must not be charged to the next push), then (server
- * stopped) the floor: the bulk load on the same database, and the decode of the same bodies.
+ * One measurement: a fresh store and server, the four pushes, each followed by `pauseMs` for its
+ * background work to settle (see `measurePush`), then (server stopped) the floor: the bulk load
+ * on the same database, and the decode of the same bodies.
  */
 export async function measureOnce(engine: Engine, encoded: EncodedPayload, pauseMs: number, log: (line: string) => void): Promise<Repetition> {
   const run = await engine.create();
@@ -48,9 +46,8 @@ export async function measureOnce(engine: Engine, encoded: EncodedPayload, pause
       dataSources = [await createDataSource(server.url, key, providerId, 'Bench plain'), await createDataSource(server.url, key, providerId, 'Bench gzip')];
       emptyDatabaseBytes = (await run.databaseSize()).bytes;
       for (const [n, push] of PUSHES.entries()) {
-        if (n > 0) await sleep(pauseMs);
         const ds = dataSources[push.dataSource]!;
-        const measured = await measurePush(server, run, key, ds, pushBody(encoded, push.compression, ds.providerId, ds.dataSourceId), n);
+        const measured = await measurePush(server, run, key, ds, pushBody(encoded, push.compression, ds.providerId, ds.dataSourceId), n, pauseMs);
         const read = measured.readError ? `read FAILED after ${seconds(measured.readMs)}: ${measured.readError}` : `read ${seconds(measured.readMs)}`;
         log(`    ${push.kind.padEnd(13)} ${seconds(measured.e2eMs)}, peak RSS ${mb(measured.peakRssBytes)}, database ${mb(measured.databaseBytes)}, ${read}`);
         pushes[push.kind] = measured;
