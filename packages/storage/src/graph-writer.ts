@@ -1,22 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
 import type pg from 'pg';
 import type { DerivedGraph } from '@accessgraph/core';
-import { copyRows, postgresBulkInserter, sqliteBulkInserter, type BulkInserter } from './bulk-insert.js';
+import { postgresBulkInserter, sqliteBulkInserter, type BulkInserter } from './bulk-insert.js';
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
-import { DISPLAY_COLUMNS, GRAPH_TABLES, SECOND_KEYS, SQLITE_GRAPH_TABLES, graphTableRows, secondKeyRows, tagRows, typeRows } from './graph-rows.js';
+import { GRAPH_TABLES, SECOND_KEYS, SQLITE_GRAPH_TABLES, graphTableRows, secondKeyRows, tagRows, typeRows } from './graph-rows.js';
 import type { Checkpointer } from './sqlite-checkpointer.js';
 import { dropDataSourceTables, readSqliteDefinitions } from './sqlite-tables.js';
-import {
-  attachPartitions,
-  createPartitionTable,
-  dropPartitions,
-  lockGraphTables,
-  readPartitionDefinitions,
-  type PartitionDefinition,
-} from './postgres-partitions.js';
+import { attachPartitions, dropPartitions, lockGraphTables, readPartitionDefinitions, type PartitionDefinition } from './postgres-partitions.js';
+import { buildInParallel, buildStagedTable, dropStagedTables, singleClientKysely, stagingName, type StagingJob } from './postgres-staging.js';
 import { partitionName, partitionReader } from './graph-table-names.js';
 import { inWriteTransaction } from './write-transaction.js';
 
@@ -48,8 +42,12 @@ import { inWriteTransaction } from './write-transaction.js';
  *   with its dropped files: no dead tuples, no growth, nothing for VACUUM. Nothing takes a lock on
  *   a parent table before that swap (the new tables are declared from the catalog, not with LIKE,
  *   which would hold a lock on the parent for the whole load), so readers and other pushes
- *   proceed during the load. Everything happens in one transaction: a push that fails or whose
- *   process is killed rolls back, new tables and all, and leaves nothing to clean up.
+ *   proceed during the load. A small graph's tables are built in the push's transaction; a large
+ *   one's over two more connections at once, each table committed on its own, so the database
+ *   server's work uses both cores (`postgres-staging.ts`). The swap, the payload, the status and
+ *   the history are one transaction: a push that fails rolls back and drops the tables it built;
+ *   one whose process is killed leaves the old graph, and perhaps built tables no query reads,
+ *   which the data source's next push or its deletion drops.
  */
 export interface GraphStorage {
   /** Runs `work` in one write transaction on one connection: committed if it returns, rolled back if it throws. */
@@ -152,8 +150,9 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
   };
 }
 
-/** Memory for each index build of a push (the server default, 64 MB, makes large sorts spill to disk). */
-const POSTGRES_INDEX_BUILD_MEMORY = '256MB';
+/** Graphs of more rows than this are built over STAGING_CONNECTIONS connections (see `postgres-staging.ts`). */
+const PARALLEL_STAGING_ROWS = 200_000;
+const STAGING_CONNECTIONS = 2;
 
 export function postgresGraphStorage(pool: pg.Pool): GraphStorage {
   const inserter = postgresBulkInserter();
@@ -164,14 +163,17 @@ export function postgresGraphStorage(pool: pg.Pool): GraphStorage {
       let broken: Error | undefined;
       try {
         const conn = singleClientKysely(client);
+        const swap = new PartitionSwap(conn, client, inserter, pool.options);
         await client.query('begin');
         try {
-          const result = await work(new PartitionSwap(conn, client, inserter));
+          const result = await work(swap);
           await client.query('commit');
           return result;
         } catch (error) {
           try {
             await client.query('rollback');
+            // Tables built and committed on the other connections, which no partition became.
+            if (swap.stagedDataSource !== undefined) await dropStagedTables(conn, { ds: [swap.stagedDataSource] });
           } catch (rollbackError) {
             // The connection is unusable (e.g. lost mid-COPY); the pool must not hand it out again.
             broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
@@ -193,29 +195,35 @@ class PartitionSwap implements GraphTransaction {
     readonly conn: Kysely<Database>,
     private readonly client: pg.PoolClient,
     private readonly inserter: BulkInserter,
+    private readonly config: pg.ClientConfig,
   ) {}
+
+  /** The data source whose new tables are being built, if any: the transaction drops them if it fails. */
+  get stagedDataSource(): number | undefined {
+    return this.staged?.ds;
+  }
 
   async stage(ds: number, graph: DerivedGraph): Promise<void> {
     const definitions = await readPartitionDefinitions(this.conn, GRAPH_TABLES);
+    // Left by a push of this data source that was killed while it built them (this transaction
+    // holds the data source's lock: no other push is building them now).
+    await dropStagedTables(this.conn, { ds: [ds] });
     // The new tables live beside the current partitions until the swap renames them; their
-    // indexes keep their names, so those need a suffix of their own.
+    // indexes keep their names, so those need the suffix too.
     const suffix = randomBytes(4).toString('hex');
-    await sql`select set_config('maintenance_work_mem', ${POSTGRES_INDEX_BUILD_MEMORY}, true)`.execute(this.conn);
-    const partitions: Array<{ parent: string; table: string }> = [];
-    for (const rows of graphTableRows(graph)) {
-      const definition = definitions.get(rows.table) as PartitionDefinition;
-      const table = `${partitionName(rows.table, ds)}__new`;
-      await createPartitionTable(this.conn, definition, table, ds);
-      await copyRows(this.client, table, ds, rows, 'freeze');
-      await definition.buildIndexes(this.conn, table, `${partitionName(rows.table, ds)}_${suffix}`);
-      // The planner needs statistics from the first query on; autovacuum would take a minute.
-      const planned = ['ds', ...rows.columns.map(([name]) => name).filter((name) => !DISPLAY_COLUMNS.has(name))];
-      await sql`analyze ${sql.table(table)} (${sql.join(planned.map((name) => sql.ref(name)))})`.execute(this.conn);
-      partitions.push({ parent: rows.table, table });
+    const jobs: StagingJob[] = graphTableRows(graph).map((rows) => ({
+      rows,
+      definition: definitions.get(rows.table) as PartitionDefinition,
+      table: stagingName(rows.table, ds, suffix),
+      indexPrefix: `${partitionName(rows.table, ds)}_${suffix}`,
+    }));
+    this.staged = { ds, partitions: jobs.map((job) => ({ parent: job.definition.parent, table: job.table })) };
+    if (jobs.reduce((n, job) => n + job.rows.count, 0) > PARALLEL_STAGING_ROWS) {
+      await buildInParallel(this.config, jobs, ds, STAGING_CONNECTIONS);
+    } else {
+      for (const job of jobs) await buildStagedTable(this.conn, this.client, job, ds);
     }
-    this.staged = { ds, partitions };
-    const nodes = partitions.find((p) => p.parent === 'graph_nodes')!.table;
-    await replaceSmallTables(this.conn, this.inserter, ds, graph, nodes);
+    await replaceSmallTables(this.conn, this.inserter, ds, graph, stagingName('graph_nodes', ds, suffix));
   }
 
   async publish(): Promise<void> {
@@ -228,6 +236,7 @@ class PartitionSwap implements GraphTransaction {
   async remove(ds: readonly number[]): Promise<void> {
     if (ds.length > 0) await this.conn.deleteFrom('graph_tags').where('ds', 'in', ds).execute();
     await dropPartitions(this.conn, GRAPH_TABLES, { ds, orphans: true, lock: true });
+    await dropStagedTables(this.conn, { ds, orphans: true });
   }
 }
 
@@ -242,14 +251,4 @@ async function replaceSmallTables(conn: Kysely<Database>, inserter: BulkInserter
   await inserter.insert(conn, ds, tagRows(graph));
   await conn.deleteFrom('data_source_types').where('ds', '=', ds).execute();
   await inserter.insert(conn, ds, typeRows(graph));
-}
-
-/**
- * A Kysely instance whose only connection is `client`, so Kysely queries and the raw client's
- * COPY streams share one transaction. It never closes the client: the caller releases it.
- */
-function singleClientKysely(client: pg.PoolClient): Kysely<Database> {
-  const connection: PostgresPoolClient = { query: client.query.bind(client) as PostgresPoolClient['query'], release() {} };
-  const pool: PostgresPool = { connect: async () => connection, end: async () => {} };
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -94,7 +94,8 @@ describe.skipIf(backend.skipReason !== undefined)(`Partition swap on postgres${b
     expect(bob.items.map((r) => r.target.key)).toContain('Demo');
   });
 
-  it('does not hold up a push to another data source during its own load', async () => {
+  /** 2,000 users with 150 grants each: large enough to be built over two connections. */
+  const bigGraph = () => {
     const big = new GraphFixture();
     const app = big.application('Big');
     const permissions = Array.from({ length: 10 }, (_, i) => big.permission(app, `p${i}`, ['DataRead']));
@@ -103,9 +104,48 @@ describe.skipIf(backend.skipReason !== undefined)(`Partition swap on postgres${b
       const user = big.entity(app, 'local_user', `u${u}`);
       for (let k = 0; k < 150; k++) big.grant(user, permissions[k % 10]!, resources[(u + k) % 200]!);
     }
+    return big.build();
+  };
+  /** Tables being built, or left by a push that did not finish. */
+  const stagingTables = async () =>
+    (await db.query<{ name: string }>(`select relname as name from pg_class where relnamespace = current_schema()::regnamespace and relname like '%\\_\\_new\\_%' order by 1`)).map(
+      (r) => r.name,
+    );
+
+  it('builds a large graph over other connections, and a failure there leaves the old graph and no table behind', async () => {
+    const a = await newDataSource('a');
+    await commit(a, demoGraph());
+    const before = await store.listEffectivePermissions(a, { pageSize: 100 });
+    const broken = bigGraph();
+    // Two nodes with one key: the unique index build fails on one of the building connections.
+    broken.nodes.push({ ...broken.nodes[1]!, id: broken.nodes.length });
+    await expect(commit(a, broken)).rejects.toThrow();
+    expect(await stagingTables()).toEqual([]);
+    expect(await store.listEffectivePermissions(a, { pageSize: 100 })).toEqual(before);
+    await commit(a, bigGraph());
+    expect(await stagingTables()).toEqual([]);
+    expect((await store.listEffectivePermissions(a, { pageSize: 10, principal: 'u1' })).items).toHaveLength(10);
+  });
+
+  it('drops the tables a killed push left at the next push of its data source, and at its deletion', async () => {
+    const [a, b] = [await newDataSource('a'), await newDataSource('b')];
+    await commit(a, demoGraph());
+    await commit(b, demoGraph());
+    // As a push killed after its building connections committed would leave them.
+    for (const ds of [await seqOf(a), await seqOf(b)]) {
+      await db.query(`create table graph_nodes__${ds}__new_0badcafe (x integer)`);
+      await db.query(`create table graph_grants__${ds}__new_0badcafe (x integer)`);
+    }
+    await commit(a, demoGraph());
+    expect(await stagingTables()).toEqual([`graph_grants__${await seqOf(b)}__new_0badcafe`, `graph_nodes__${await seqOf(b)}__new_0badcafe`]);
+    await store.deleteDataSource(providerId, b);
+    expect(await stagingTables()).toEqual([]);
+  });
+
+  it('does not hold up a push to another data source during its own load', async () => {
     const [a, b] = [await newDataSource('a'), await newDataSource('b')];
     const finished: string[] = [];
-    const slow = commit(a, big.build()).then(() => finished.push('big'));
+    const slow = commit(a, bigGraph()).then(() => finished.push('big'));
     await new Promise((resolve) => setTimeout(resolve, 150));
     await commit(b, otherGraph('Wiki', 'confluence')).then(() => finished.push('small'));
     await slow;
