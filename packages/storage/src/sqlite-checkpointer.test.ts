@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +87,36 @@ describe('sqlite checkpointer', () => {
     const outcome = await c.idle();
     expect(outcome?.ok).toBe(false);
     expect(raw.prepare('select 1 as one').get()).toEqual({ one: 1 });
+  });
+
+  it('closes while a checkpoint runs: the checkpoint finishes, and the process ends normally', () => {
+    raw.close();
+    // In a process of its own: whether it outlives the worker is the point. The build is what runs.
+    const module = new URL('../dist/sqlite-checkpointer.js', import.meta.url).href;
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const script = `
+      import { createRequire } from 'node:module';
+      import { sqliteCheckpointer } from ${JSON.stringify(module)};
+      const Database = createRequire(import.meta.url)(${JSON.stringify(driver)});
+      const db = new Database(${JSON.stringify(file)});
+      db.pragma('wal_autocheckpoint = 0');
+      db.exec('create table if not exists t (x text)');
+      const write = () => db.transaction(() => { for (let i = 0; i < 20000; i++) db.prepare('insert into t values (?)').run('x'.repeat(1000)); })();
+      const c = sqliteCheckpointer(${JSON.stringify(file)});
+      write();
+      c.request();
+      await c.idle();
+      // Idle a while, as a server between pushes; then closed while its next checkpoint runs.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      write();
+      c.request();
+      await c.close();
+      db.close();
+      console.log('closed');`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(output.trim()).toBe('closed');
+    raw = new SqliteDatabase(file);
+    expect(size()).toBeGreaterThan(40_000_000);
   });
 
   describe('with a push', () => {

@@ -69,14 +69,16 @@ export function sqliteCheckpointer(file: string, onOutcome: (outcome: Checkpoint
   const start = (): Worker => {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const created = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file } });
-    // Idle, it must not keep the process alive.
-    created.unref();
     created.on('message', (outcome: CheckpointOutcome) => {
       last = outcome;
       onOutcome(outcome);
       running = false;
       if (pending) run();
-      else settle();
+      else {
+        // Idle, it must not keep the process alive.
+        created.unref();
+        settle();
+      }
     });
     created.on('error', (error) => {
       last = { ok: false, error: error.message };
@@ -92,6 +94,8 @@ export function sqliteCheckpointer(file: string, onOutcome: (outcome: Checkpoint
     pending = false;
     running = true;
     worker ??= start();
+    // While it checkpoints, the process waits for it (a second or so) rather than exit under it.
+    worker.ref();
     worker.postMessage('checkpoint');
   };
 
@@ -110,6 +114,8 @@ export function sqliteCheckpointer(file: string, onOutcome: (outcome: Checkpoint
       worker = undefined;
       if (!current) return;
       const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
+      // Referenced, or the process could run out of work and exit before the worker has closed.
+      current.ref();
       current.postMessage('close');
       await exited;
     },
