@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DerivedGraph } from '@accessgraph/core';
 import type { KyselyStore } from './kysely-store.js';
 import { GRAPH_TABLES } from './graph-rows.js';
-import { demoGraph, duplicateKeyGraph, otherGraph } from './test-support/demo-graph.js';
-import { commitGraph } from './test-support/commit.js';
+import { demoGraph, otherGraph } from './test-support/demo-graph.js';
+import { commitGraph, replacedAndFailedPushes } from './test-support/commit.js';
 import { GraphFixture } from './test-support/graph-fixture.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
 
@@ -43,12 +43,7 @@ describe.skipIf(backend.skipReason !== undefined)(`Partition swap on postgres${b
   const seqOf = async (id: string) => Number((await db.query<{ seq: number }>('select seq from data_sources where id = ?', [id]))[0]!.seq);
 
   it('keeps exactly one partition per graph table and data source, through replacing and failed pushes', async () => {
-    const a = await newDataSource('a');
-    const b = await newDataSource('b');
-    await commit(a, demoGraph());
-    await commit(b, otherGraph('Wiki', 'confluence'));
-    await commit(a, demoGraph((f, ids) => f.tag(ids.alice, 't', 'v')));
-    await expect(commit(a, duplicateKeyGraph())).rejects.toThrow();
+    const { a, b } = await replacedAndFailedPushes(newDataSource, commit);
     const found = await partitions();
     expect(found).toHaveLength(2 * GRAPH_TABLES.length);
     const bounds = found.map((p) => p.bound).sort();

@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DerivedGraph } from '@accessgraph/core';
 import { SQLITE_GRAPH_TABLES } from './graph-rows.js';
 import type { KyselyStore } from './kysely-store.js';
-import { demoGraph, duplicateKeyGraph, otherGraph } from './test-support/demo-graph.js';
-import { commitGraph } from './test-support/commit.js';
+import { demoGraph } from './test-support/demo-graph.js';
+import { commitGraph, replacedAndFailedPushes } from './test-support/commit.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -50,12 +50,7 @@ describe('Tables per data source on sqlite', () => {
     });
 
     it('keep exactly one table per graph table and data source, through replacing and failed pushes', async () => {
-      const a = await newDataSource('a');
-      const b = await newDataSource('b');
-      await commit(a, demoGraph());
-      await commit(b, otherGraph('Wiki', 'confluence'));
-      await commit(a, demoGraph((f, ids) => f.tag(ids.alice, 't', 'v')));
-      await expect(commit(a, duplicateKeyGraph())).rejects.toThrow();
+      const { a, b } = await replacedAndFailedPushes(newDataSource, commit);
       const owners = await tableOwners();
       expect(owners).toHaveLength(2 * SQLITE_GRAPH_TABLES.length);
       expect(new Set(owners)).toEqual(new Set([await seqOf(a), await seqOf(b)]));
