@@ -31,7 +31,7 @@ export const ERROR_REASONS = {
   MALFORMED_BODY: 'The request body is not a JSON object.',
   INVALID_JSON_DATA: 'json_data could not be decoded: check compression_type, base64, gzip and JSON.',
   INVALID_PAYLOAD: "The payload breaks a rule of its provider's template; every problem is listed in field_violations.",
-  TEMPLATE_NOT_SUPPORTED: 'Pushes of this template are not supported by this server version.',
+  TEMPLATE_MISMATCH: "The payload belongs to another template than its provider's (e.g. an identity provider payload pushed to an application provider).",
   BODY_TOO_LARGE: 'The request body is larger than the server accepts.',
   NOT_FOUND: 'Requested resource was not found.',
   UNAUTHENTICATED: 'The request has no valid API key.',

@@ -12,4 +12,6 @@ export * from './health.js';
 export * from './nullable.js';
 export * from './oaa/common.js';
 export * from './oaa/application-payload.js';
+export * from './oaa/idp-payload.js';
+export * from './oaa/hris-payload.js';
 export * from './push.js';

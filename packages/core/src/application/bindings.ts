@@ -6,7 +6,7 @@ import type { AppTypeDefinitions } from './definitions.js';
 import { referenceKeys } from './keyed-collection.js';
 import type { AppEntity, Binding, IdentityType, PermissionEntity, ResourceEntity } from './model.js';
 import { appliesTo, notForApp } from './references.js';
-import { rejectOperation } from './permissions.js';
+import { rejectOperation } from '../payload/entity-common.js';
 
 const LOCAL_COLLECTION: Record<Exclude<IdentityType, 'idp'>, { field: 'users' | 'groups' | 'roles' | 'creds'; what: string }> = {
   local_user: { field: 'users', what: 'local user' },

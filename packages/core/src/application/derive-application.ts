@@ -1,5 +1,6 @@
-import type { DerivedGraph, GraphEdge, GraphNode, IdentityRef, NodeKind } from '../graph/derived-graph.js';
-import { AncestryTable, EdgeTable, GrantTable, type ReachTable } from '../graph/graph-tables.js';
+import type { DerivedGraph, NodeKind } from '../graph/derived-graph.js';
+import { GraphBuilder } from '../graph/graph-builder.js';
+import { GrantTable, type ReachTable } from '../graph/graph-tables.js';
 import { sortedOrder } from '../graph/sorted-order.js';
 import { closure } from '../graph/closure.js';
 import type { AppEntity, ApplicationModel, Binding, Entity, PermissionEntity, ResourceEntity } from './model.js';
@@ -37,19 +38,10 @@ export function deriveApplicationGraph(model: ApplicationModel): DerivedGraph {
 
   const resourceTypes = new Set<string>();
   for (const app of model.applications) for (const r of app.resources.values()) resourceTypes.add(r.resourceType);
-  return {
-    nodes: builder.nodes,
-    edges: builder.edges,
+  return builder.finish({
     reach,
-    ancestry: builder.ancestry,
     grants: grantRows,
-    identityRefs: builder.identityRefs,
-    types: {
-      application_types: [...new Set(model.applications.map((a) => a.type))],
-      resource_types: [...resourceTypes],
-      idp_types: [],
-      hris_types: [],
-    },
+    types: { application_types: [...new Set(model.applications.map((a) => a.type))], resource_types: [...resourceTypes] },
     counts: {
       applications: model.applications.length,
       local_users: sum(model.applications, (a) => a.users.size),
@@ -61,7 +53,7 @@ export function deriveApplicationGraph(model: ApplicationModel): DerivedGraph {
       bindings: model.bindings.length,
       grants: grantRows.length,
     },
-  };
+  });
 }
 
 function hasAny(properties: Record<string, unknown>): boolean {
@@ -98,23 +90,6 @@ function reachOf(builder: GraphBuilder, grants: GrantTable, holdsRole: readonly 
 
 function sum<T>(items: T[], count: (item: T) => number): number {
   return items.reduce((total, item) => total + count(item), 0);
-}
-
-class GraphBuilder {
-  readonly nodes: GraphNode[] = [];
-  readonly edges = new EdgeTable();
-  readonly ancestry = new AncestryTable();
-  readonly identityRefs: IdentityRef[] = [];
-
-  node(spec: Omit<GraphNode, 'id' | 'appId' | 'parentId' | 'resourceType' | 'properties' | 'tags'> & Partial<GraphNode>): number {
-    const id = this.nodes.length;
-    this.nodes.push({ appId: null, parentId: null, resourceType: null, properties: {}, tags: [], ...spec, id });
-    return id;
-  }
-
-  edge(kind: GraphEdge['kind'], from: number, to: number, properties?: Record<string, unknown>): void {
-    this.edges.add(kind, from, to, properties);
-  }
 }
 
 /** Node ids of one application's entities. */

@@ -1,54 +1,10 @@
-import type { OaaApplication, OaaTag, PropertyType } from '@accessgraph/contract';
-import { readCustomProperties } from '../payload/custom-properties.js';
-import { at, type IssueCollector } from '../payload/issues.js';
+import type { OaaApplication } from '@accessgraph/contract';
+import { builtIns, readCommon } from '../payload/entity-common.js';
+import { type IssueCollector, at } from '../payload/issues.js';
 import { checkField, checkStrings, checkTimestamp } from '../payload/strings.js';
-import { readTags } from '../payload/tags.js';
 import type { AppTypeDefinitions } from './definitions.js';
 import { distinctValues, keyCollection, references } from './keyed-collection.js';
 import type { Entity, GroupEntity, RoleEntity, UserEntity } from './model.js';
-import { rejectOperation } from './permissions.js';
-
-/**
- * Fields every entity shares: tags, custom properties, operation, dynamic properties. Owners and
- * custom properties are added to `properties` (which may already hold built-in fields), filling
- * one map per entity rather than spreading several; the tags are returned.
- */
-export function readCommon(
-  item: {
-    tags?: OaaTag[] | null;
-    owners?: { external_id: string; owner_type: string; primary?: boolean | null }[] | null;
-    custom_properties?: Record<string, unknown> | null;
-    operation?: string | null;
-    dynamic_properties?: unknown;
-  },
-  path: string,
-  definitions: ReadonlyMap<string, PropertyType> | undefined,
-  what: string,
-  issues: IssueCollector,
-  properties: Record<string, unknown>,
-): OaaTag[] {
-  if (item.operation != null) rejectOperation(path, issues);
-  if (item.dynamic_properties !== undefined && item.dynamic_properties !== null) {
-    issues.warn(at(path, 'dynamic_properties'), 'deprecated', 'dynamic_properties is deprecated and ignored; use custom_properties');
-  }
-  // Owners are kept as given; resolving them to IdP identities is a cross-source link.
-  if (item.owners && item.owners.length > 0) {
-    properties.owners = item.owners.map((o, i) => {
-      checkField(o.external_id, at(at(path, 'owners'), i), 'external_id', issues);
-      checkField(o.owner_type, at(at(path, 'owners'), i), 'owner_type', issues);
-      return { external_id: o.external_id, owner_type: o.owner_type, primary: o.primary === true };
-    });
-  }
-  readCustomProperties(item.custom_properties, definitions, path, what, issues, properties);
-  return readTags(item.tags, path, issues);
-}
-
-/** Copies the set built-in fields into a new property map (null means not set). */
-export function builtIns(source: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const field of fields) if (source[field] !== undefined && source[field] !== null) result[field] = source[field];
-  return result;
-}
 
 const USER_FIELDS = ['email', 'is_active', 'created_at', 'last_login_at', 'deactivated_at', 'password_last_changed_at', 'user_type'] as const;
 const USER_TIMESTAMPS = ['created_at', 'last_login_at', 'deactivated_at', 'password_last_changed_at'] as const;

@@ -1,6 +1,7 @@
 import type { ApplicationPayload } from '@accessgraph/contract';
 import { at, type IssueCollector } from '../payload/issues.js';
 import { checkField, checkStrings } from '../payload/strings.js';
+import { rejectOperation } from '../payload/entity-common.js';
 import type { PermissionEntity } from './model.js';
 
 /** Reads the payload-wide permission definitions, keyed by lower-cased name. */
@@ -31,9 +32,4 @@ export function readPermissions(payload: ApplicationPayload, issues: IssueCollec
     });
   });
   return permissions;
-}
-
-/** `operation` belongs to incremental payloads only. */
-export function rejectOperation(path: string, issues: IssueCollector): void {
-  issues.error(at(path, 'operation'), 'operation_not_incremental', 'operation is only allowed in an incremental payload (incremental_change: true)');
 }

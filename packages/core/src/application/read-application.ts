@@ -1,13 +1,14 @@
 import type { ApplicationPayload } from '@accessgraph/contract';
 import { readCustomProperties } from '../payload/custom-properties.js';
+import { builtIns, rejectOperation } from '../payload/entity-common.js';
 import { at, type IssueCollector } from '../payload/issues.js';
 import { checkField } from '../payload/strings.js';
 import { readTags } from '../payload/tags.js';
 import { readBindings } from './bindings.js';
 import { readApplicationDefinitions } from './definitions.js';
-import { builtIns, readCreds, readGroups, readRoles, readUsers } from './local-entities.js';
+import { readCreds, readGroups, readRoles, readUsers } from './local-entities.js';
 import type { AppEntity, ApplicationModel } from './model.js';
-import { readPermissions, rejectOperation } from './permissions.js';
+import { readPermissions } from './permissions.js';
 import { checkReferences } from './references.js';
 import { readResources } from './resources.js';
 

@@ -1,3 +1,4 @@
+import { findCycles } from '../graph/cycles.js';
 import { at, type IssueCollector } from '../payload/issues.js';
 import type { AppEntity, PermissionEntity } from './model.js';
 
@@ -61,26 +62,10 @@ function missing(path: string, what: string, key: string, app: AppEntity, issues
 
 /** Group nesting and role nesting must not loop; each cycle is reported once, at one member. */
 function reportCycles(app: AppEntity, kind: 'groups' | 'roles', issues: IssueCollector): void {
+  const entities = kind === 'groups' ? app.groups : app.roles;
   const next = (key: string): string[] =>
     (kind === 'groups' ? (app.groups.get(key)?.parents ?? []) : (app.roles.get(key)?.roles ?? [])).map((r) => r.key);
-  const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (key: string): void => {
-    state.set(key, 'visiting');
-    stack.push(key);
-    for (const target of next(key)) {
-      if (target === key) continue; // reported as a self-reference
-      const seen = state.get(target);
-      if (seen === 'visiting') {
-        const cycle = [...stack.slice(stack.indexOf(target)), target];
-        const entity = kind === 'groups' ? app.groups.get(target)! : app.roles.get(target)!;
-        issues.error(entity.path, 'cycle', `local ${kind === 'groups' ? 'group nesting' : 'role nesting'} loops: ${cycle.join(' -> ')}`);
-      } else if (seen === undefined && (kind === 'groups' ? app.groups.has(target) : app.roles.has(target))) {
-        visit(target);
-      }
-    }
-    stack.pop();
-    state.set(key, 'done');
-  };
-  for (const key of kind === 'groups' ? app.groups.keys() : app.roles.keys()) if (!state.has(key)) visit(key);
+  for (const cycle of findCycles(entities.keys(), next, (key) => entities.has(key))) {
+    issues.error(entities.get(cycle[0]!)!.path, 'cycle', `local ${kind === 'groups' ? 'group nesting' : 'role nesting'} loops: ${cycle.join(' -> ')}`);
+  }
 }

@@ -3,7 +3,7 @@ import { at, type IssueCollector } from '../payload/issues.js';
 import { checkField } from '../payload/strings.js';
 import type { AppTypeDefinitions } from './definitions.js';
 import { keyCollection } from './keyed-collection.js';
-import { builtIns, readCommon } from './local-entities.js';
+import { builtIns, readCommon } from '../payload/entity-common.js';
 import type { ResourceEntity } from './model.js';
 
 /** Deepest sub-resource nesting accepted; real systems stay far below, and it bounds recursion. */

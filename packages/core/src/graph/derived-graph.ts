@@ -34,6 +34,15 @@ export const NODE_KINDS = [
   'permission',
   'resource',
   'idp_identity',
+  'idp_domain',
+  'idp_user',
+  'idp_group',
+  'idp_app',
+  'hris_system',
+  'hris_employee',
+  'hris_group',
+  /** Something another system holds (an AWS role a user may assume, an entity a user owns), by node type and id. */
+  'external',
 ] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 
@@ -47,7 +56,7 @@ export interface GraphNode {
   name: string;
   /** Veza-style node type, e.g. `OAA.sample.User`, `OAA.sample.thing.Resource`. */
   nodeType: string;
-  /** The application node the entity belongs to (null for applications, permissions, IdP identities). */
+  /** The application node the entity belongs to (null outside application data sources, and for applications and IdP identities). */
   appId: number | null;
   /** Parent resource of a sub-resource. */
   parentId: number | null;
@@ -67,6 +76,9 @@ export const EDGE_KINDS = [
   'holds_cred',
   'connects_to',
   'owns',
+  'manages',
+  'assigned_app',
+  'can_assume',
 ] as const;
 export type EdgeKind = (typeof EDGE_KINDS)[number];
 

@@ -3,3 +3,5 @@ export * from './closure.js';
 export * from './effective-access.js';
 export * from './sorted-order.js';
 export * from './graph-tables.js';
+export * from './graph-builder.js';
+export * from './cycles.js';

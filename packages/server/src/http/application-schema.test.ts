@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { ApplicationPayload, CANONICAL_PERMISSIONS } from '@accessgraph/contract';
 import { appOf, validPayload } from '../../../core/src/application/test-support/payloads.js';
+import { REMOVE, withChanges } from '../test-support/json-changes.js';
 import { schemaViolations, type SchemaError } from './ajv-errors.js';
 
 /**
@@ -30,24 +31,9 @@ function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`../../../../test/fixtures/${name}`, import.meta.url), 'utf8'));
 }
 
-/** Marks a key to delete in `changed`. */
-const REMOVE = Symbol('remove');
-
-/**
- * A fresh valid payload with each `[dotPath, value]` applied: `['applications.0.name', 5]` sets a
- * value (of any JSON type, which the static type would refuse), `[path, REMOVE]` deletes a key.
- */
+/** A fresh valid payload with each `[dotPath, value]` applied (see `withChanges`). */
 function changed(...changes: Array<[string, unknown]>): unknown {
-  const payload: unknown = validPayload();
-  for (const [path, value] of changes) {
-    const keys = path.split('.');
-    const last = keys.pop()!;
-    let node = payload as Record<string, unknown>;
-    for (const key of keys) node = node[key] as Record<string, unknown>;
-    if (value === REMOVE) delete node[last];
-    else node[last] = value;
-  }
-  return payload;
+  return withChanges(validPayload(), ...changes);
 }
 
 const unknownField = (name: string) => `unknown field "${name}" is not allowed`;

@@ -160,9 +160,21 @@ describe('rejected pushes change nothing', () => {
     expectError(await push(t, url, {}, {}, t.keys.reader), { status: 403, code: 'PermissionDenied', reason: 'PERMISSION_DENIED' });
   });
 
-  it('says clearly that IdP and HRIS payloads are not accepted yet', async () => {
-    const { url } = await pushTarget(t, 'identity_provider');
-    expectError(await push(t, url, payloadFixture('seed-idp-simple.json')), { status: 400, code: 'FailedPrecondition', reason: 'TEMPLATE_NOT_SUPPORTED' });
+  it('refuses a payload of another template than its provider\'s, naming both and what gave it away', async () => {
+    const cases = [
+      { template: 'application', fixture: 'seed-idp-simple.json', found: ['Custom Identity Provider', '"idp_type"', '"domains"', '"users"'] },
+      { template: 'application', fixture: 'seed-hris-titlecase.json', found: ['HRIS payload', '"system"', '"employees"'] },
+      { template: 'identity_provider', fixture: 'seed-app-simple.json', found: ['Custom Application payload', '"applications"'] },
+      { template: 'hris', fixture: 'seed-idp-simple.json', found: ['Custom Identity Provider payload'] },
+    ] as const;
+    for (const { template, fixture, found } of cases) {
+      const { url, provider, dataSource } = await pushTarget(t, template);
+      const res = await push(t, url, payloadFixture(fixture));
+      const { message } = expectError(res, { status: 400, code: 'InvalidArgument', reason: 'TEMPLATE_MISMATCH' });
+      for (const text of [...found, `custom_template "${template}"`]) expect(message).toContain(text);
+      const stored = await t.call({ url: dataSourceUrl(provider.id, dataSource.id), key: t.keys.reader });
+      expect((stored.json() as { value: { status: string } }).value.status).not.toBe('SUCCESS');
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { Ajv, _, str, type CodeKeywordDefinition, type ValidateFunction } from 'ajv';
-import { ApplicationPayload, type CustomTemplate, type FieldViolation } from '@accessgraph/contract';
+import { ApplicationPayload, HrisPayload, IdpPayload, type CustomTemplate, type FieldViolation } from '@accessgraph/contract';
 import { schemaViolations, type SchemaError } from '../http/ajv-errors.js';
 
 /**
@@ -29,17 +29,18 @@ const minLength: CodeKeywordDefinition = {
 ajv.removeKeyword('minLength');
 ajv.addKeyword(minLength);
 
-const validators: Partial<Record<CustomTemplate, ValidateFunction>> = {
+const validators: Record<CustomTemplate, ValidateFunction> = {
   application: ajv.compile(ApplicationPayload),
+  identity_provider: ajv.compile(IdpPayload),
+  hris: ajv.compile(HrisPayload),
 };
 
 /** Most schema errors reported for one payload; a broken generator can produce millions. */
 const MAX_VIOLATIONS = 1000;
 
-/** undefined when the template has no payload schema yet; else the violations (empty if valid). */
-export function payloadShapeViolations(template: CustomTemplate, payload: unknown): FieldViolation[] | undefined {
+/** The payload's violations of its template's schema (empty if it has none). */
+export function payloadShapeViolations(template: CustomTemplate, payload: unknown): FieldViolation[] {
   const validate = validators[template];
-  if (!validate) return undefined;
   if (validate(payload)) return [];
   return schemaViolations((validate.errors ?? []) as SchemaError[], 'body').slice(0, MAX_VIOLATIONS);
 }

@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip, constants as zlibConstants } from 'node:zlib';
 import type { FastifyBaseLogger } from 'fastify';
-import type { FieldViolation, PushRecord, PushRequest, PushResponse, PushWarning } from '@accessgraph/contract';
+import type { CustomTemplate, FieldViolation, PushRecord, PushRequest, PushResponse, PushWarning } from '@accessgraph/contract';
 import {
   IssueCollector,
+  PAYLOAD_TEMPLATES,
   decodePush,
-  deriveApplicationGraph,
-  readApplicationPayload,
+  templateMismatch,
   unmatchedIdentityWarnings,
-  type ApplicationModel,
   type Compression,
   type DecodedPush,
   type DerivedGraph,
@@ -57,7 +56,7 @@ export class PushService {
     return this.mutex.run(dataSource.id, () => this.process(input, provider.id, dataSource.id, provider.custom_template));
   }
 
-  private async process(input: PushInput, providerId: string, dataSourceId: string, template: string): Promise<PushResponse> {
+  private async process(input: PushInput, providerId: string, dataSourceId: string, template: CustomTemplate): Promise<PushResponse> {
     const started = new Date();
     const clock = phaseClock();
     const record: PushRecord = {
@@ -130,7 +129,7 @@ interface Envelope {
 }
 
 type Refused = { ok: false; error: ApiError } & Partial<Envelope>;
-type Validated = { ok: true; model: ApplicationModel; state: Promise<Uint8Array>; warnings: PayloadWarning[] } & Envelope;
+type Validated = { ok: true; derive: () => DerivedGraph; state: Promise<Uint8Array>; warnings: PayloadWarning[] } & Envelope;
 type Accepted = ({ ok: true; graph: DerivedGraph; state: Promise<Uint8Array>; warnings: PayloadWarning[] } & Envelope) | Refused;
 
 /**
@@ -139,15 +138,15 @@ type Accepted = ({ ok: true; graph: DerivedGraph; state: Promise<Uint8Array>; wa
  * parsed payload (most of a gigabyte of objects at 100 MB) before the derivation, whose full
  * garbage collections would otherwise walk it again and again; the model before the store.
  */
-function accept(body: PushRequest, template: string, maxInflatedBytes: number | undefined, clock: PhaseClock): Accepted {
+function accept(body: PushRequest, template: CustomTemplate, maxInflatedBytes: number | undefined, clock: PhaseClock): Accepted {
   const validated = validate(body, template, maxInflatedBytes, clock);
   if (!validated.ok) return validated;
-  const graph = deriveApplicationGraph(validated.model);
+  const graph = validated.derive();
   return { ok: true, graph, state: validated.state, warnings: validated.warnings, compression: validated.compression, incremental: validated.incremental };
 }
 
 /** Decode, shape and meaning: the validated model, or why the payload is refused. */
-function validate(body: PushRequest, template: string, maxInflatedBytes: number | undefined, clock: PhaseClock): Validated | Refused {
+function validate(body: PushRequest, template: CustomTemplate, maxInflatedBytes: number | undefined, clock: PhaseClock): Validated | Refused {
   const decoded = decodePush(body.json_data, body.compression_type, maxInflatedBytes);
   if (!decoded.ok) return { ok: false, error: ApiError.fromIssues(decoded.issues, 'INVALID_JSON_DATA') };
   const { payload } = decoded.value;
@@ -155,20 +154,18 @@ function validate(body: PushRequest, template: string, maxInflatedBytes: number 
   const state = storedState(decoded.value, body.json_data as string);
   clock.lap('decode');
 
-  if (template !== 'application') {
-    return {
-      ...envelope,
-      ok: false,
-      error: new ApiError('FailedPrecondition', 'TEMPLATE_NOT_SUPPORTED', `pushes to ${template} providers are not supported by this server version yet`),
-    };
-  }
-  const shape = payloadShapeViolations('application', payload) ?? [];
-  if (shape.length > 0) return { ...envelope, ok: false, error: ApiError.invalid(shape, 'INVALID_PAYLOAD') };
+  const mismatch = templateMismatch(payload, template);
+  if (mismatch) return { ...envelope, ok: false, error: ApiError.invalid([{ field: '', description: mismatch }], 'TEMPLATE_MISMATCH') };
+  const reader = PAYLOAD_TEMPLATES[template];
   const issues = new IssueCollector();
-  const model = readApplicationPayload(payload as never, issues);
+  const normalised = reader.normalise(payload, issues);
+  if (issues.hasErrors) return { ...envelope, ok: false, error: payloadError(issues) };
+  const shape = payloadShapeViolations(template, normalised);
+  if (shape.length > 0) return { ...envelope, ok: false, error: ApiError.invalid(shape, 'INVALID_PAYLOAD') };
+  const derive = reader.read(normalised, issues);
   if (issues.hasErrors) return { ...envelope, ok: false, error: payloadError(issues) };
   clock.lap('validate');
-  return { ...envelope, ok: true, model, state, warnings: issues.warnings };
+  return { ...envelope, ok: true, derive, state, warnings: issues.warnings };
 }
 
 function checkEnvelopeIds(body: PushRequest, providerId: string, dataSourceId: string): void {

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { ApplicationPayload } from '@accessgraph/contract';
 import { IssueCollector } from '../../payload/issues.js';
+import { issueLike, type ExpectedIssue } from '../../test-support/template-check.js';
 import { readApplicationPayload } from '../read-application.js';
 
 /** Runs core's semantic validation and returns everything it reported, plus the model. */
@@ -10,16 +11,7 @@ export function check(payload: ApplicationPayload) {
   return { errors: issues.errors, warnings: issues.warnings, model };
 }
 
-export interface ExpectedIssue {
-  path: string;
-  code: string;
-  /** Text the message must contain: the offending value, so a connector author can find it. */
-  names?: string;
-}
-
-function issueLike({ path, code, names }: ExpectedIssue) {
-  return { path, code, message: names === undefined ? expect.any(String) : expect.stringContaining(names) };
-}
+export type { ExpectedIssue };
 
 /** Asserts the payload breaks exactly one rule, once, at `path`. */
 export function expectOnlyError(payload: ApplicationPayload, expected: ExpectedIssue) {

@@ -1,0 +1,54 @@
+import type { DerivedGraph } from '../graph/derived-graph.js';
+import { closure } from '../graph/closure.js';
+import { GraphBuilder } from '../graph/graph-builder.js';
+import type { HrisModel } from './read-hris.js';
+
+/**
+ * Derives an HRIS data source's graph (spec §13): the system, its employees and groups, group
+ * memberships (from `groups`, `department` and `cost_center`, the field kept on the edge),
+ * group parents and managers. References the payload does not define were warned about and are
+ * left out. Reach holds each employee's groups, transitively, for "who is in this department".
+ * No grants: HRIS data grants no access.
+ */
+export function deriveHrisGraph(model: HrisModel): DerivedGraph {
+  const b = new GraphBuilder();
+  const type = `OAA.${model.hrisType}`;
+  const system = b.node({ kind: 'hris_system', key: `system:${model.system.key}`, localKey: model.system.localKey, name: model.system.name, nodeType: `${type}.HRISSystem`, properties: model.system.properties });
+  const groups = new Map<string, number>();
+  for (const group of model.groups.values()) {
+    const id = b.node({ kind: 'hris_group', key: `group:${group.key}`, localKey: group.localKey, name: group.name, nodeType: `${type}.HRISGroup`, properties: group.properties });
+    b.edge('contains', system, id);
+    groups.set(group.key, id);
+  }
+  const employees = new Map<string, number>();
+  for (const employee of model.employees.values()) {
+    const id = b.node({ kind: 'hris_employee', key: `employee:${employee.key}`, localKey: employee.localKey, name: employee.name, nodeType: `${type}.HRISEmployee`, properties: employee.properties });
+    b.edge('contains', system, id);
+    employees.set(employee.key, id);
+  }
+  const memberOf: number[][] = new Array<number[]>(b.nodes.length);
+  const link = (from: number, to: number) => (memberOf[from] ??= []).push(to);
+  for (const group of model.groups.values()) {
+    const parent = group.parent === null ? undefined : groups.get(group.parent);
+    if (parent === undefined) continue;
+    b.edge('member_of', groups.get(group.key)!, parent);
+    link(groups.get(group.key)!, parent);
+  }
+  for (const employee of model.employees.values()) {
+    const id = employees.get(employee.key)!;
+    const seen = new Set<number>();
+    for (const { key, via } of employee.groups) {
+      const group = groups.get(key);
+      if (group === undefined) continue;
+      b.edge('member_of', id, group, { via });
+      if (!seen.has(group)) link(id, group);
+      seen.add(group);
+    }
+    for (const { key } of employee.managers) {
+      const manager = employees.get(key);
+      if (manager !== undefined && manager !== id) b.edge('manages', manager, id);
+    }
+  }
+  const reach = closure([...employees.values(), ...groups.values()], memberOf, b.nodes.length);
+  return b.finish({ reach, types: { hris_types: [model.hrisType] }, counts: { employees: model.employees.size, groups: model.groups.size } });
+}

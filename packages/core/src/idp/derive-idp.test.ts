@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { DerivedGraph } from '../graph/derived-graph.js';
+import { tableRows } from '../graph/graph-tables.js';
+import { checkTemplate } from '../test-support/template-check.js';
+import { validIdpPayload } from './test-support/idp-payloads.js';
+
+/** The identity provider graph of the test payload, worked out by hand from its description. */
+
+function derive(): DerivedGraph {
+  return checkTemplate('identity_provider', validIdpPayload()).graph();
+}
+
+const ROLE1 = 'ext:awsiamrole:arn:aws:iam::1:role/role1';
+const ROLE2 = 'ext:awsiamrole:arn:aws:iam::1:role/role2';
+
+function edgesByKey(graph: DerivedGraph): string[] {
+  return tableRows(graph.edges).map((e) => `${e.kind} ${graph.nodes[e.from]!.key} -> ${graph.nodes[e.to]!.key}`).sort();
+}
+
+describe('identity provider graph', () => {
+  it('has the domain, apps, groups, users and one stub per external entity', () => {
+    const graph = derive();
+    expect(graph.nodes.map((n) => [n.kind, n.key, n.nodeType]).sort()).toEqual(
+      [
+        ['idp_domain', 'domain:corp.example', 'OAA.corp_ldap.IDPDomain'],
+        ['idp_app', 'app:app1', 'OAA.corp_ldap.IDPApp'],
+        ['idp_app', 'app:app2', 'OAA.corp_ldap.IDPApp'],
+        ['idp_group', 'group:staff', 'OAA.corp_ldap.IDPGroup'],
+        ['idp_group', 'group:admins', 'OAA.corp_ldap.IDPGroup'],
+        ['idp_group', 'group:ops', 'OAA.corp_ldap.IDPGroup'],
+        ['idp_user', 'user:u1', 'OAA.corp_ldap.IDPUser'],
+        ['idp_user', 'user:u2', 'OAA.corp_ldap.IDPUser'],
+        ['idp_user', 'user:cy', 'OAA.corp_ldap.IDPUser'],
+        // role1 is named by ann, ops and app1: one node.
+        ['external', ROLE1, 'AwsIamRole'],
+        ['external', ROLE2, 'AwsIamRole'],
+        ['external', 'ext:s3bucket:arn:aws:s3:::reports', 'S3Bucket'],
+        ['external', 'ext:s3bucket:arn:aws:s3:::logs', 'S3Bucket'],
+      ].sort(),
+    );
+  });
+
+  it('has memberships (both reference forms), the manager, assumed roles (both forms), owned entities and app assignments', () => {
+    const graph = derive();
+    const contained = ['app:app1', 'app:app2', 'group:admins', 'group:ops', 'group:staff', 'user:cy', 'user:u1', 'user:u2'];
+    expect(edgesByKey(graph)).toEqual(
+      [
+        ...contained.map((key) => `contains domain:corp.example -> ${key}`),
+        'member_of user:u1 -> group:staff',
+        'member_of user:u2 -> group:admins',
+        'member_of group:admins -> group:staff',
+        'member_of group:ops -> group:admins',
+        'manages user:u2 -> user:u1',
+        `can_assume user:u1 -> ${ROLE1}`,
+        `can_assume group:ops -> ${ROLE1}`,
+        `can_assume group:ops -> ${ROLE2}`,
+        `can_assume app:app1 -> ${ROLE1}`,
+        'owns user:u1 -> ext:s3bucket:arn:aws:s3:::reports',
+        'owns user:cy -> ext:s3bucket:arn:aws:s3:::logs',
+        'assigned_app user:u1 -> app:app1',
+      ].sort(),
+    );
+    const assignment = tableRows(graph.edges).find((e) => e.kind === 'assigned_app')!;
+    expect(assignment.properties).toEqual({ assignment_id: 'as1', name: 'App One access', customprop_approved: true });
+  });
+
+  it("reach holds each user's and group's groups, transitively, with the depth of the chain", () => {
+    const graph = derive();
+    const reach = tableRows(graph.reach).map((r) => `${graph.nodes[r.principal]!.key} ${graph.nodes[r.holder]!.key} ${r.depth}`);
+    expect(reach.sort()).toEqual(
+      [
+        'user:u1 user:u1 0',
+        'user:u1 group:staff 1',
+        'user:u2 user:u2 0',
+        'user:u2 group:admins 1',
+        'user:u2 group:staff 2',
+        'user:cy user:cy 0',
+        'group:staff group:staff 0',
+        'group:admins group:admins 0',
+        'group:admins group:staff 1',
+        'group:ops group:ops 0',
+        'group:ops group:admins 1',
+        'group:ops group:staff 2',
+      ].sort(),
+    );
+  });
+
+  it('keeps built-in and custom properties and tags, grants nothing, and counts the entities', () => {
+    const graph = derive();
+    const ann = graph.nodes.find((n) => n.key === 'user:u1')!;
+    expect(ann.name).toBe('ann');
+    expect(ann.localKey).toBe('u1');
+    expect(ann.properties).toEqual({
+      identity: 'u1',
+      email: 'ann@corp.example',
+      full_name: 'Ann Archer',
+      department: 'Sales',
+      is_active: true,
+      is_guest: false,
+      manager_id: 'u2',
+      source_identity: { identity: 'ann@okta.example', provider_type: 'okta' },
+      customprop_badge: 7,
+      customprop_hired_at: '2020-01-02T03:04:05Z',
+    });
+    expect(ann.tags).toEqual([{ key: 'team', value: 'north' }]);
+    expect(graph.nodes.find((n) => n.key === 'domain:corp.example')!.properties).toEqual({ customprop_region: 'eu' });
+    expect(graph.grants.length).toBe(0);
+    expect(graph.ancestry.length).toBe(0);
+    expect(graph.types.idp_types).toEqual(['corp_ldap']);
+    expect(graph.counts).toEqual({ domains: 1, users: 3, groups: 3, apps: 2, mappings: 1 });
+  });
+});

@@ -1,0 +1,71 @@
+import type { DerivedGraph } from '../graph/derived-graph.js';
+import { closure } from '../graph/closure.js';
+import { GraphBuilder } from '../graph/graph-builder.js';
+import type { ExternalRef, IdpModel, IdpPrincipal } from './model.js';
+
+/** Node type of the AWS IAM roles users, groups and apps may assume (spec §13.1, external stubs). */
+const AWS_ROLE = 'AwsIamRole';
+
+/**
+ * Derives an identity provider data source's graph (spec §13): the domain, users, groups and
+ * apps; memberships, managers, app assignments; stub nodes for the AWS roles principals may
+ * assume and the entities they own, which identity linking resolves against other data sources.
+ * Reach holds each user's and group's groups, transitively: an IdP principal receives every
+ * grant its groups receive in the applications linked to them.
+ */
+export function deriveIdpGraph(model: IdpModel): DerivedGraph {
+  const b = new GraphBuilder();
+  const type = `OAA.${model.idpType}`;
+  const domain = b.node({ kind: 'idp_domain', key: `domain:${model.domain.key}`, localKey: model.domain.localKey, name: model.domain.name, nodeType: `${type}.IDPDomain`, properties: model.domain.properties, tags: model.domain.tags });
+  const contained = (kind: 'idp_user' | 'idp_group' | 'idp_app', segment: string, nodeType: string, entity: { key: string; localKey: string; name: string; properties: Record<string, unknown>; tags: IdpPrincipal['tags'] }) => {
+    const id = b.node({ kind, key: `${segment}:${entity.key}`, localKey: entity.localKey, name: entity.name, nodeType: `${type}.${nodeType}`, properties: entity.properties, tags: entity.tags });
+    b.edge('contains', domain, id);
+    return id;
+  };
+  const apps = new Map([...model.apps.values()].map((a) => [a.key, contained('idp_app', 'app', 'IDPApp', a)]));
+  const groups = new Map([...model.groups.values()].map((g) => [g.key, contained('idp_group', 'group', 'IDPGroup', g)]));
+  const users = new Map([...model.users.values()].map((u) => [u.key, contained('idp_user', 'user', 'IDPUser', u)]));
+
+  const externals = new Map<string, number>();
+  const external = (ref: ExternalRef) => {
+    const key = `ext:${ref.nodeType.toLowerCase()}:${ref.id.toLowerCase()}`;
+    let id = externals.get(key);
+    if (id === undefined) externals.set(key, (id = b.node({ kind: 'external', key, localKey: ref.id, name: ref.id, nodeType: ref.nodeType })));
+    return id;
+  };
+  const principalEdges = (id: number, principal: IdpPrincipal) => {
+    for (const group of principal.groups) b.edge('member_of', id, groups.get(group.key)!);
+    for (const arn of principal.assumedRoles) b.edge('can_assume', id, external({ nodeType: AWS_ROLE, id: arn }));
+    for (const owned of principal.owned) b.edge('owns', id, external(owned));
+    for (const a of principal.appAssignments) {
+      b.edge('assigned_app', id, apps.get(a.app)!, { assignment_id: a.id, name: a.name, ...a.properties });
+    }
+  };
+  for (const group of model.groups.values()) principalEdges(groups.get(group.key)!, group);
+  for (const user of model.users.values()) {
+    const id = users.get(user.key)!;
+    principalEdges(id, user);
+    if (user.manager !== null && users.has(user.manager)) b.edge('manages', users.get(user.manager)!, id);
+  }
+  for (const app of model.apps.values()) {
+    for (const arn of app.assumedRoles) b.edge('can_assume', apps.get(app.key)!, external({ nodeType: AWS_ROLE, id: arn }));
+  }
+
+  const memberOf: number[][] = new Array<number[]>(b.nodes.length);
+  const principals: number[] = [];
+  for (const [entities, ids] of [[model.groups, groups], [model.users, users]] as const) {
+    for (const principal of entities.values()) {
+      const id = ids.get(principal.key)!;
+      principals.push(id);
+      if (principal.groups.length > 0) memberOf[id] = principal.groups.map((g) => groups.get(g.key)!);
+    }
+  }
+  // Only users and groups are walked, and member_of leads only to groups: every row is kept.
+  const reach = closure(principals, memberOf, b.nodes.length);
+
+  return b.finish({
+    reach,
+    types: { idp_types: [model.idpType] },
+    counts: { domains: 1, users: model.users.size, groups: model.groups.size, apps: model.apps.size, mappings: model.mappings.length },
+  });
+}
