@@ -15,3 +15,4 @@ export * from './payload/identity-warnings.js';
 export * from './idp/index.js';
 export * from './hris/index.js';
 export * from './payload-templates.js';
+export * from './linking/index.js';

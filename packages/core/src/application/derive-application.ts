@@ -1,5 +1,6 @@
 import type { DerivedGraph, NodeKind } from '../graph/derived-graph.js';
 import { GraphBuilder } from '../graph/graph-builder.js';
+import { ASK, OFFER } from '../linking/identity-keys.js';
 import { GrantTable, type ReachTable } from '../graph/graph-tables.js';
 import { sortedOrder } from '../graph/sorted-order.js';
 import { closure } from '../graph/closure.js';
@@ -30,7 +31,7 @@ export function deriveApplicationGraph(model: ApplicationModel): DerivedGraph {
   for (const binding of model.bindings) {
     const app = apps.get(binding.app)!;
     const holder = binding.identityType === 'idp' ? idpNode(binding.identity) : app.principal(binding);
-    if (binding.identityType === 'idp') builder.identityRefs.push({ node: holder, identity: binding.identity, source: 'idp_binding' });
+    if (binding.identityType === 'idp') builder.identityRefs.push({ node: holder, identity: binding.identity, source: ASK.idpBinding });
     addBinding(builder, app, binding, holder, model.permissions, grants, holdsRole);
   }
   const grantRows = grants.distinct(builder.nodes.length);
@@ -161,12 +162,14 @@ function addApplication(b: GraphBuilder, app: AppEntity, permissions: Map<string
     const id = nodes.users.get(user.key)!;
     for (const group of user.groups) b.edge('member_of', id, nodes.groups.get(group.key)!);
     for (const cred of user.creds) b.edge('holds_cred', id, nodes.creds.get(cred.key)!);
-    for (const identity of user.identities) b.identityRefs.push({ node: id, identity, source: 'identities' });
+    for (const identity of user.identities) b.identityRefs.push({ node: id, identity, source: ASK.identities });
+    b.identityRefs.push({ node: id, identity: user.localKey, source: OFFER.localUserUniqueId });
+    if (typeof user.properties.email === 'string' && user.properties.email !== '') b.identityRefs.push({ node: id, identity: user.properties.email, source: OFFER.localUserEmail });
   }
   for (const group of app.groups.values()) {
     const id = nodes.groups.get(group.key)!;
     for (const parent of group.parents) b.edge('member_of', id, nodes.groups.get(parent.key)!);
-    for (const identity of group.identities) b.identityRefs.push({ node: id, identity, source: 'identities' });
+    for (const identity of group.identities) b.identityRefs.push({ node: id, identity, source: ASK.identities });
   }
   for (const role of app.roles.values()) {
     const id = nodes.roles.get(role.key)!;

@@ -96,8 +96,14 @@ describe('golden effective permissions', () => {
     expect(byKey.get('app:ledger/user:ann')).toMatchObject({ nodeType: 'OAA.ledger.User', properties: { is_active: true, customprop_seat_count: 2 } });
     expect(byKey.get('app:ledger/resource:book2.page1')).toMatchObject({ nodeType: 'OAA.ledger.page.SubResource', localKey: 'book2.page1' });
     expect(byKey.get('app:ledger/resource:book1')).toMatchObject({ nodeType: 'OAA.ledger.book.Resource', properties: { customprop_closed_at: '2023-12-31T23:59:59Z' } });
+    // What linking asks for (identities, idp bindings) and what it may find local users by (unique ids, emails).
     expect(graph.identityRefs.map((r) => [r.identity, r.source]).sort()).toEqual([
+      ['ann', 'local_user_unique_id'],
       ['ann@corp.example', 'identities'],
+      ['bot', 'local_user_unique_id'],
+      ['kim', 'local_user_unique_id'],
+      ['lee', 'local_user_unique_id'],
+      ['max', 'local_user_unique_id'],
       ['ops@corp.example', 'idp_binding'],
     ]);
     expect(graph.types).toEqual({ application_types: ['ledger'], resource_types: ['book', 'page'], idp_types: [], hris_types: [] });

@@ -17,7 +17,7 @@ export interface DerivedGraph {
   ancestry: AncestryTable;
   /** Grants after role expansion, with `resource_types` turned into a type filter. */
   grants: GrantTable;
-  /** Identity strings that must resolve to IdP identities of other data sources. */
+  /** Identity strings for linking across data sources: what nodes ask for and what they offer (`linking/identity-keys.ts`). */
   identityRefs: IdentityRef[];
   /** The types pushes declared, for the provider (and its icon lookup). */
   types: { application_types: string[]; resource_types: string[]; idp_types: string[]; hris_types: string[] };
@@ -119,6 +119,6 @@ export interface IdentityRef {
   node: number;
   /** The identity string as written (matched case-insensitively). */
   identity: string;
-  /** Where it came from: a local principal's `identities`, or an `idp` binding. */
-  source: 'identities' | 'idp_binding';
+  /** Its kind: one of `ASK` or `OFFER` of `linking/identity-keys.ts`, perhaps with a `/qualifier`. */
+  source: string;
 }

@@ -1,6 +1,7 @@
 import type { DerivedGraph } from '../graph/derived-graph.js';
 import { closure } from '../graph/closure.js';
 import { GraphBuilder } from '../graph/graph-builder.js';
+import { ASK } from '../linking/identity-keys.js';
 import type { HrisModel } from './read-hris.js';
 
 /**
@@ -25,6 +26,10 @@ export function deriveHrisGraph(model: HrisModel): DerivedGraph {
     const id = b.node({ kind: 'hris_employee', key: `employee:${employee.key}`, localKey: employee.localKey, name: employee.name, nodeType: `${type}.HRISEmployee`, properties: employee.properties });
     b.edge('contains', system, id);
     employees.set(employee.key, id);
+    // What the employee is matched to an IdP user by, in the documented order (spec §7.3).
+    if (employee.idpId) b.identityRefs.push({ node: id, identity: employee.idpId, source: ASK.employeeIdpId });
+    if (employee.email) b.identityRefs.push({ node: id, identity: employee.email, source: ASK.employeeEmail });
+    b.identityRefs.push({ node: id, identity: employee.localKey, source: ASK.employeeId });
   }
   const memberOf: number[][] = new Array<number[]>(b.nodes.length);
   const link = (from: number, to: number) => (memberOf[from] ??= []).push(to);

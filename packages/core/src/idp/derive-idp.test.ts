@@ -103,10 +103,58 @@ describe('identity provider graph', () => {
       customprop_hired_at: '2020-01-02T03:04:05Z',
     });
     expect(ann.tags).toEqual([{ key: 'team', value: 'north' }]);
-    expect(graph.nodes.find((n) => n.key === 'domain:corp.example')!.properties).toEqual({ customprop_region: 'eu' });
+    expect(graph.nodes.find((n) => n.key === 'domain:corp.example')!.properties).toEqual({
+      customprop_region: 'eu',
+      identity_mappings: [
+        {
+          destinationType: 'CUSTOM_APPLICATION',
+          destinationAppType: 'shop',
+          matchers: [{ source: 'email', sourceName: null, destination: 'email', destinationName: null }],
+          requireAll: false,
+          transformations: ['IGNORE_DOMAIN'],
+        },
+      ],
+    });
     expect(graph.grants.length).toBe(0);
     expect(graph.ancestry.length).toBe(0);
     expect(graph.types.idp_types).toEqual(['corp_ldap']);
     expect(graph.counts).toEqual({ domains: 1, users: 3, groups: 3, apps: 2, mappings: 1 });
+  });
+});
+
+describe('identity strings for linking', () => {
+  it('offers users by identity, email and name, groups by identity and name; asks for source identities and owned entities', () => {
+    const graph = derive();
+    const refs = graph.identityRefs.map((r) => `${graph.nodes[r.node]!.key} ${r.source} ${r.identity}`);
+    expect(refs.sort()).toEqual(
+      [
+        'user:u1 idp_user_identity u1',
+        'user:u1 idp_user_name ann',
+        'user:u1 idp_user_email ann@corp.example',
+        'user:u1 user_source_identity/okta ann@okta.example',
+        'user:u1 owned/S3Bucket arn:aws:s3:::reports',
+        'user:u2 idp_user_identity u2',
+        'user:u2 idp_user_name bob',
+        'user:u2 idp_user_email bob@corp.example',
+        // cy has no identity: its name is its key, offered once.
+        'user:cy idp_user_identity cy',
+        'user:cy idp_user_email cy@corp.example',
+        'user:cy owned/S3Bucket arn:aws:s3:::logs',
+        'group:staff idp_group_identity staff',
+        'group:admins idp_group_identity admins',
+        'group:ops idp_group_identity ops',
+      ].sort(),
+    );
+  });
+
+  it("offers the user properties its mapping rules compare", () => {
+    const payload = validIdpPayload();
+    payload.identity_mapping_configuration!.mappings![0]!.property_matchers = [
+      { source_property: 'CUSTOM_PROPERTY', custom_source_property: 'Badge', destination_property: 'UNIQUE_ID' },
+      { source_property: 'property', custom_source_property: 'department', destination_property: 'EMAIL' },
+    ];
+    const graph = checkTemplate('identity_provider', payload).graph();
+    const refs = graph.identityRefs.filter((r) => r.source.startsWith('idp_user_property/')).map((r) => `${graph.nodes[r.node]!.key} ${r.source} ${r.identity}`);
+    expect(refs.sort()).toEqual(['user:u1 idp_user_property/customprop_badge 7', 'user:u1 idp_user_property/department Sales']);
   });
 });

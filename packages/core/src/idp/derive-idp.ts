@@ -1,7 +1,8 @@
 import type { DerivedGraph } from '../graph/derived-graph.js';
 import { closure } from '../graph/closure.js';
 import { GraphBuilder } from '../graph/graph-builder.js';
-import type { ExternalRef, IdpModel, IdpPrincipal } from './model.js';
+import { ASK, OFFER, qualified } from '../linking/identity-keys.js';
+import type { ExternalRef, IdentityMapping, IdpModel, IdpPrincipal, MappingProperty } from './model.js';
 
 /** Node type of the AWS IAM roles users, groups and apps may assume (spec §13.1, external stubs). */
 const AWS_ROLE = 'AwsIamRole';
@@ -16,7 +17,9 @@ const AWS_ROLE = 'AwsIamRole';
 export function deriveIdpGraph(model: IdpModel): DerivedGraph {
   const b = new GraphBuilder();
   const type = `OAA.${model.idpType}`;
-  const domain = b.node({ kind: 'idp_domain', key: `domain:${model.domain.key}`, localKey: model.domain.localKey, name: model.domain.name, nodeType: `${type}.IDPDomain`, properties: model.domain.properties, tags: model.domain.tags });
+  // The mapping rules ride on the domain: identity linking reads them from there.
+  const domainProperties = model.mappings.length === 0 ? model.domain.properties : { ...model.domain.properties, identity_mappings: model.mappings.map(storedMapping) };
+  const domain = b.node({ kind: 'idp_domain', key: `domain:${model.domain.key}`, localKey: model.domain.localKey, name: model.domain.name, nodeType: `${type}.IDPDomain`, properties: domainProperties, tags: model.domain.tags });
   const contained = (kind: 'idp_user' | 'idp_group' | 'idp_app', segment: string, nodeType: string, entity: { key: string; localKey: string; name: string; properties: Record<string, unknown>; tags: IdpPrincipal['tags'] }) => {
     const id = b.node({ kind, key: `${segment}:${entity.key}`, localKey: entity.localKey, name: entity.name, nodeType: `${type}.${nodeType}`, properties: entity.properties, tags: entity.tags });
     b.edge('contains', domain, id);
@@ -33,7 +36,21 @@ export function deriveIdpGraph(model: IdpModel): DerivedGraph {
     if (id === undefined) externals.set(key, (id = b.node({ kind: 'external', key, localKey: ref.id, name: ref.id, nodeType: ref.nodeType })));
     return id;
   };
+  const ref = (node: number, identity: string | null | undefined, source: string) => {
+    if (identity) b.identityRefs.push({ node, identity, source });
+  };
+  const mappedProperties = new Set(model.mappings.flatMap((m) => m.matchers.flatMap((x) => (x.sourceName === null ? [] : [propertyKey(x.source, x.sourceName)]))));
   const principalEdges = (id: number, principal: IdpPrincipal) => {
+    const user = b.nodes[id]!.kind === 'idp_user';
+    ref(id, principal.localKey, user ? OFFER.idpUserIdentity : OFFER.idpGroupIdentity);
+    if (principal.name.toLowerCase() !== principal.key) ref(id, principal.name, user ? OFFER.idpUserName : OFFER.idpGroupName);
+    if (principal.sourceIdentity) {
+      ref(id, principal.sourceIdentity.identity, qualified(user ? ASK.userSourceIdentity : ASK.groupSourceIdentity, principal.sourceIdentity.providerType));
+    }
+    for (const owned of principal.owned) ref(id, owned.id, qualified(ASK.owned, owned.nodeType));
+    if (user) {
+      for (const key of mappedProperties) for (const value of propertyValues(principal.properties[key])) ref(id, value, qualified(OFFER.idpUserProperty, key));
+    }
     for (const group of principal.groups) b.edge('member_of', id, groups.get(group.key)!);
     for (const arn of principal.assumedRoles) b.edge('can_assume', id, external({ nodeType: AWS_ROLE, id: arn }));
     for (const owned of principal.owned) b.edge('owns', id, external(owned));
@@ -45,6 +62,7 @@ export function deriveIdpGraph(model: IdpModel): DerivedGraph {
   for (const user of model.users.values()) {
     const id = users.get(user.key)!;
     principalEdges(id, user);
+    ref(id, user.email, OFFER.idpUserEmail);
     if (user.manager !== null && users.has(user.manager)) b.edge('manages', users.get(user.manager)!, id);
   }
   for (const app of model.apps.values()) {
@@ -68,4 +86,22 @@ export function deriveIdpGraph(model: IdpModel): DerivedGraph {
     types: { idp_types: [model.idpType] },
     counts: { domains: 1, users: model.users.size, groups: model.groups.size, apps: model.apps.size, mappings: model.mappings.length },
   });
+}
+
+/** How a mapping rule names the property it compares among a node's properties. */
+export function propertyKey(property: MappingProperty, name: string): string {
+  return property === 'custom_property' ? `customprop_${name}` : name;
+}
+
+/** A property's values as strings to compare: a string, each string of a list, a number or boolean as text. */
+function propertyValues(value: unknown): string[] {
+  if (typeof value === 'string') return value === '' ? [] : [value];
+  if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v !== '');
+  return [];
+}
+
+/** A mapping rule as the domain node keeps it (its payload path is of no use after the push). */
+function storedMapping({ path: _path, ...mapping }: IdentityMapping): Omit<IdentityMapping, 'path'> {
+  return mapping;
 }

@@ -1,4 +1,5 @@
 import type { IdentityRef } from '../graph/derived-graph.js';
+import { ASK } from '../linking/identity-keys.js';
 import type { PayloadWarning } from './issues.js';
 
 /**
@@ -9,6 +10,7 @@ export function unmatchedIdentityWarnings(refs: readonly IdentityRef[], isKnown:
   const seen = new Set<string>();
   const warnings: PayloadWarning[] = [];
   for (const ref of refs) {
+    if (ref.source !== ASK.identities && ref.source !== ASK.idpBinding) continue;
     const key = ref.identity.toLowerCase();
     if (seen.has(key) || isKnown(key)) continue;
     seen.add(key);

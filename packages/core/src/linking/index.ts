@@ -1,0 +1,3 @@
+export * from './identity-keys.js';
+export * from './resolve-links.js';
+export * from './transformations.js';
