@@ -209,6 +209,7 @@ async function timedCommit(store: KyselyStore, providerId: string, dataSourceId:
   const now = new Date(T0 + ++tick * 1000).toISOString();
   const commit: PushCommit = {
     providerId,
+    template: 'application',
     dataSourceId,
     graph,
     state: new Uint8Array(randomBytes(1024)),

@@ -11,7 +11,6 @@ export * from './payload/issues.js';
 export * from './payload/strings.js';
 export * from './application/index.js';
 export * from './payload/decode-push.js';
-export * from './payload/identity-warnings.js';
 export * from './idp/index.js';
 export * from './hris/index.js';
 export * from './payload-templates.js';

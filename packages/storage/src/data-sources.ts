@@ -4,6 +4,7 @@ import type { DialectCapabilities } from './capabilities.js';
 import type { Database, DataSourceRow } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { keysetPage, lower, upper, type ListFields } from './keyset-list.js';
+import { removeIdentityLinks } from './identity-links.js';
 import { refreshProviderTypes } from './provider-types.js';
 import { toDataSource } from './row-mappers.js';
 import { StoreError } from './store-error.js';
@@ -80,6 +81,7 @@ export async function deleteDataSource(graphs: GraphStorage, caps: DialectCapabi
     const result = await conn.deleteFrom('data_sources').where('seq', '=', target.seq).executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) return false;
     if (declared) await refreshProviderTypes(conn, caps, lower(providerId));
+    await removeIdentityLinks(conn, [target.seq]);
     await tx.remove([target.seq]);
     return true;
   });
@@ -93,6 +95,7 @@ export async function deleteProvider(graphs: GraphStorage, providerId: string): 
   return graphs.transaction(async (tx) => {
     const removed = await tx.conn.deleteFrom('data_sources').where('provider_id', '=', lower(providerId)).returning('seq').execute();
     const result = await tx.conn.deleteFrom('providers').where('id', '=', lower(providerId)).executeTakeFirst();
+    await removeIdentityLinks(tx.conn, removed.map((r) => r.seq));
     await tx.remove(removed.map((r) => r.seq));
     return Number(result.numDeletedRows) > 0;
   });

@@ -6,7 +6,7 @@ import type { DerivedGraph } from '@accessgraph/core';
 import { postgresBulkInserter, sqliteBulkInserter, type BulkInserter } from './bulk-insert.js';
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
-import { GRAPH_TABLES, SECOND_KEYS, SQLITE_GRAPH_TABLES, graphTableRows, secondKeyRows, tagRows, typeRows } from './graph-rows.js';
+import { GRAPH_TABLES, SECOND_KEYS, SQLITE_GRAPH_TABLES, graphTableRows, secondKeyRows, tagRows, typeRows, type BulkRows } from './graph-rows.js';
 import type { Checkpointer } from './sqlite-checkpointer.js';
 import { dropDataSourceTables, readSqliteDefinitions } from './sqlite-tables.js';
 import { attachPartitions, dropPartitions, lockGraphTables, readPartitionDefinitions, type PartitionDefinition } from './postgres-partitions.js';
@@ -74,6 +74,8 @@ export interface GraphTransaction {
    * partitions of any data source that no longer exists).
    */
   remove(ds: readonly number[]): Promise<void>;
+  /** Inserts rows of data source `ds` into a live table shared by every data source (not a graph table). */
+  insertRows(ds: number, rows: BulkRows): Promise<void>;
 }
 
 /**
@@ -130,6 +132,7 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
               await replaceSmallTables(conn, inserter, ds, graph, partitionName('graph_nodes', ds));
             },
             async publish() {},
+            insertRows: (ds, rows) => inserter.insert(conn, ds, rows),
             async remove(dsList) {
               if (dsList.length > 0) await conn.deleteFrom('graph_tags').where('ds', 'in', dsList).execute();
               await dropDataSourceTables(any, SQLITE_GRAPH_TABLES, { ds: dsList, orphans: true });
@@ -231,6 +234,10 @@ class PartitionSwap implements GraphTransaction {
     await lockGraphTables(this.conn, GRAPH_TABLES);
     await dropPartitions(this.conn, GRAPH_TABLES, { ds: [this.staged.ds] });
     await attachPartitions(this.conn, this.staged.ds, this.staged.partitions);
+  }
+
+  insertRows(ds: number, rows: BulkRows): Promise<void> {
+    return this.inserter.insert(this.conn, ds, rows);
   }
 
   async remove(ds: readonly number[]): Promise<void> {

@@ -24,6 +24,7 @@ import type {
   Page,
   ProviderChanges,
   PushCommit,
+  PushCommitted,
   Store,
   StoredIcon,
 } from './store.js';
@@ -211,7 +212,7 @@ export class KyselyStore implements Store {
 
   // Pushes
 
-  commitPush(commit: PushCommit): Promise<void> {
+  commitPush(commit: PushCommit): Promise<PushCommitted> {
     return this.run(() => commitPush(this.pushWriter, commit));
   }
 

@@ -2,10 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
+import type { PushWarning } from '@accessgraph/contract';
+import { unlinkedWarnings, type PayloadWarning } from '@accessgraph/core';
+import { relinkDataSource } from './identity-links.js';
 import { refreshProviderTypes } from './provider-types.js';
 import { insertPushRecord } from './push-history.js';
 import { StoreError } from './store-error.js';
-import type { NewPushRecord, PushCommit } from './store.js';
+import type { NewPushRecord, PushCommit, PushCommitted } from './store.js';
 import { inWriteTransaction, lockDataSource } from './write-transaction.js';
 
 /** What the push writers need from the store. */
@@ -26,9 +29,9 @@ export interface PushWriterContext {
  * and the push fails instead of leaving a graph behind), then the provider's lock (declared
  * types), and last the swap, the only step that blocks readers, for milliseconds.
  */
-export async function commitPush(context: PushWriterContext, commit: PushCommit): Promise<void> {
+export async function commitPush(context: PushWriterContext, commit: PushCommit): Promise<PushCommitted> {
   const { caps, graphs } = context;
-  await graphs.transaction(async (tx) => {
+  return graphs.transaction(async (tx) => {
     const conn = tx.conn;
     const find = () =>
       conn
@@ -48,12 +51,15 @@ export async function commitPush(context: PushWriterContext, commit: PushCommit)
     const ds = target.seq;
 
     await tx.stage(ds, commit.graph);
+    const unlinked = await relinkDataSource(tx, graphs, caps, { ds, template: commit.template, graph: commit.graph });
+    const linkWarnings = unlinkedWarnings(commit.graph, unlinked);
+    const record = { ...commit.record, warnings: [...commit.record.warnings, ...linkWarnings.map(toPushWarning)] };
     const updated = await conn
       .updateTable('data_sources')
       .set({
         status: 'SUCCESS',
         last_push_at: commit.now,
-        last_push_warnings: commit.record.warnings.length,
+        last_push_warnings: record.warnings.length,
         incremental_allowed: 1,
         updated_at: commit.now,
       })
@@ -67,11 +73,16 @@ export async function commitPush(context: PushWriterContext, commit: PushCommit)
       .values({ ds, payload, pushed_at: commit.now })
       .onConflict((oc) => oc.column('ds').doUpdateSet({ payload, pushed_at: commit.now }))
       .execute();
-    await insertPushRecord(conn, ds, commit.record);
+    await insertPushRecord(conn, ds, record);
     await refreshProviderTypes(conn, caps, target.provider_id, ds);
     await tx.publish();
     if (caps.refreshStatistics) await refreshStatistics(conn, caps.refreshStatistics);
+    return { linkWarnings: linkWarnings.map(toPushWarning) };
   });
+}
+
+function toPushWarning(warning: PayloadWarning): PushWarning {
+  return warning.path ? { message: warning.message, path: warning.path, code: warning.code } : { message: warning.message, code: warning.code };
 }
 
 function gone(dataSourceId: string): StoreError {

@@ -81,6 +81,7 @@ for (const backend of testBackends()) {
       const rec = record(ds, options.record);
       await store.commitPush({
         providerId: options.provider ?? providerId,
+        template: 'application',
         dataSourceId: ds,
         graph,
         state: bytes(options.state ?? `state-${clock}`),

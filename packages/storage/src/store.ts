@@ -9,7 +9,7 @@ import type {
   ProviderState,
   ProviderTypes,
 } from '@accessgraph/contract';
-import type { EffectivePermission, PushRecord } from '@accessgraph/contract';
+import type { EffectivePermission, PushRecord, PushWarning } from '@accessgraph/contract';
 import type { DerivedGraph, FilterNode, KeysetValue, OrderTerm } from '@accessgraph/core';
 
 /** A request for one page of a list, already parsed and checked by the caller. */
@@ -81,11 +81,22 @@ export type NewPushRecord = PushRecord;
 export interface PushCommit {
   providerId: string;
   dataSourceId: string;
+  /** The provider's template: what the graph's identity strings link to. */
+  template: CustomTemplate;
   graph: DerivedGraph;
   /** The accepted payload (its JSON, gzipped): the data source's source of truth from now on. */
   state: Uint8Array;
   record: NewPushRecord;
   now: string;
+}
+
+/** What committing a push adds to its answer. */
+export interface PushCommitted {
+  /**
+   * Warnings about the data source's identity strings that link to nothing in the other data
+   * sources as they stand (also appended to the push record's warnings).
+   */
+  linkWarnings: PushWarning[];
 }
 
 /** A page request over a data source's effective permissions. */
@@ -140,10 +151,11 @@ export interface Store {
    * Makes an accepted push the data source's state, atomically: replaces its derived graph
    * (tags are additive: a node that still exists keeps the tags it had), stores the payload,
    * records the push, sets status SUCCESS, last push time and warnings count, allows incremental
-   * pushes, and refreshes the provider's declared types. Pushes to one data source are serialized.
+   * pushes, refreshes the provider's declared types, and re-resolves every identity link that
+   * touches the data source. Pushes to one data source are serialized.
    * If it throws, nothing has changed.
    */
-  commitPush(commit: PushCommit): Promise<void>;
+  commitPush(commit: PushCommit): Promise<PushCommitted>;
   /**
    * Records a push that changed nothing: REJECTED (invalid payload; the status stays as it was)
    * or FAILED (the server failed; the status becomes FAILED, the previous graph stays).

@@ -49,6 +49,7 @@ async function rollbackQuietly(conn: Kysely<Database>): Promise<void> {
  */
 const DATA_SOURCE_LOCKS = 0x41_47_50_53; // "AGPS"
 const PROVIDER_LOCKS = 0x41_47_50_50; // "AGPP"
+const LINK_LOCKS = 0x41_47_50_4c; // "AGPL"
 
 /** Serializes writers of one data source until the transaction ends (PostgreSQL only). */
 export async function lockDataSource(conn: Kysely<Database>, caps: DialectCapabilities, seq: number): Promise<void> {
@@ -63,6 +64,15 @@ export async function lockDataSource(conn: Kysely<Database>, caps: DialectCapabi
  */
 export async function lockProvider(conn: Kysely<Database>, caps: DialectCapabilities, providerId: string): Promise<void> {
   if (caps.advisoryLocks) await advisoryLock(conn, PROVIDER_LOCKS, fnv1a32(providerId.toLowerCase()));
+}
+
+/**
+ * Serializes the identity-link phases of pushes until the transaction ends (PostgreSQL only;
+ * SQLite has one writer anyway): see `relinkDataSource`. Taken late in a push, after its graph
+ * is built, and held to its commit.
+ */
+export async function lockIdentityLinks(conn: Kysely<Database>, caps: DialectCapabilities): Promise<void> {
+  if (caps.advisoryLocks) await advisoryLock(conn, LINK_LOCKS, 0);
 }
 
 async function advisoryLock(conn: Kysely<Database>, namespace: number, key: number): Promise<void> {

@@ -1,3 +1,4 @@
 export * from './identity-keys.js';
 export * from './resolve-links.js';
 export * from './transformations.js';
+export * from './unlinked.js';

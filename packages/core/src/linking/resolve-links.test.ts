@@ -58,7 +58,13 @@ function source(ds: number, template: CustomTemplate, payload: unknown): LinkSou
 /** Links as `rule detail: ds/from-key -> ds/to-key`, sorted. */
 function described(links: IdentityLink[], sources: Array<LinkSource & { graph: DerivedGraph }>): string[] {
   const key = (ds: number, node: number) => `${ds}/${sources.find((s) => s.ds === ds)!.graph.nodes[node]!.key}`;
-  return links.map((l) => `${l.rule} ${l.detail}: ${key(l.fromDs, l.fromNode)} -> ${key(l.toDs, l.toNode)}`).sort();
+  const detail = (l: IdentityLink) =>
+    l.rule === 'mapping'
+      ? `mapping ${l.detail.mapping}: ${l.detail.destination}${(l.detail.transformations as string[]).length > 0 ? ` (${(l.detail.transformations as string[]).join(', ')})` : ''}`
+      : l.rule === 'hris'
+        ? String(l.detail.field)
+        : String(l.detail.matched);
+  return links.map((l) => `${l.rule} ${detail(l)}: ${key(l.fromDs, l.fromNode)} -> ${key(l.toDs, l.toNode)}`).sort();
 }
 
 describe('application <-> identity provider', () => {

@@ -33,8 +33,16 @@ export interface IdentityLink {
   toDs: number;
   toNode: number;
   rule: LinkRule;
-  detail: string;
+  detail: LinkDetail;
 }
+
+/**
+ * How a link was made. `value`: the string that referred (an identities entry, an HRIS field's
+ * value, a source identity, an owned entity's id); `matched`: the identity's string it equalled
+ * (`identity`, `email`, `name`); `field`: the HRIS field that matched; `mapping`: the rule's
+ * number (from 1) with its `destination` and `transformations`; `provider_type`, `node_type`.
+ */
+export type LinkDetail = Record<string, string | number | string[]>;
 
 /** A string of a node of a data source, found under one kind. */
 interface Holder {
@@ -75,7 +83,7 @@ export function resolveLinks(pushed: LinkSource, others: readonly LinkSource[]):
     for (const ref of app.refs) {
       if (ref.source !== ASK.identities && ref.source !== ASK.idpBinding) continue;
       for (const { holder, kind } of identityOffers.find(ref.identity)) {
-        links.add({ fromDs: app.ds, fromNode: ref.node, toDs: holder.ds, toNode: holder.node, rule: ref.source, detail: offerDetail(kind) });
+        links.add({ fromDs: app.ds, fromNode: ref.node, toDs: holder.ds, toNode: holder.node, rule: ref.source, detail: { value: ref.identity, matched: offerDetail(kind) } });
       }
     }
   }
@@ -114,6 +122,7 @@ class LinkSet {
 
   add(link: IdentityLink): void {
     const key = `${link.fromDs}:${link.fromNode}:${link.toDs}:${link.toNode}:${link.rule}`;
+    // One link per pair and rule: the first way it was found is the one recorded.
     if (!this.links.has(key)) this.links.set(key, link);
   }
 
@@ -169,7 +178,8 @@ function linkSourceIdentities(asker: LinkSource, target: LinkSource, links: Link
     let index = indexes.get(kind);
     if (!index) indexes.set(kind, (index = new OfferIndex(offers))).get(kind)!.add(target);
     for (const { holder, kind: matched } of index.find(ref.identity)) {
-      links.add({ fromDs: asker.ds, fromNode: ref.node, toDs: holder.ds, toNode: holder.node, rule: 'source_identity', detail: offerDetail(matched) });
+      const detail = { value: ref.identity, matched: offerDetail(matched), provider_type: qualifier ?? 'any' };
+      links.add({ fromDs: asker.ds, fromNode: ref.node, toDs: holder.ds, toNode: holder.node, rule: 'source_identity', detail });
     }
   }
 }
@@ -194,7 +204,9 @@ function linkEmployees(hris: LinkSource, idps: readonly LinkSource[], links: Lin
       const value = values.get(kind);
       const found = value === undefined ? [] : users.find(value);
       if (found.length === 0) continue;
-      for (const { holder } of found) links.add({ fromDs: hris.ds, fromNode: node, toDs: holder.ds, toNode: holder.node, rule: 'hris', detail: field });
+      for (const { holder, kind: matched } of found) {
+        links.add({ fromDs: hris.ds, fromNode: node, toDs: holder.ds, toNode: holder.node, rule: 'hris', detail: { field, value: value!, matched: offerDetail(matched) } });
+      }
       break;
     }
   }
@@ -228,7 +240,7 @@ function linkByMappings(idp: LinkSource, app: LinkSource, links: LinkSet): void 
     });
     const [first, ...rest] = matched;
     const pairs = mapping.requireAll ? [...first!].filter((p) => rest.every((m) => m.has(p))) : [...new Set(matched.flatMap((m) => [...m]))];
-    const detail = `mapping ${index + 1}: ${mapping.destinationType}${mapping.transformations.length > 0 ? ` (${mapping.transformations.join(', ')})` : ''}`;
+    const detail = { mapping: index + 1, destination: mapping.destinationType, transformations: [...mapping.transformations] };
     for (const pair of pairs) {
       const [user, local] = pair.split(':').map(Number) as [number, number];
       links.add({ fromDs: app.ds, fromNode: local, toDs: idp.ds, toNode: user, rule: 'mapping', detail });

@@ -63,13 +63,14 @@ describe('identity provider pushes', () => {
 });
 
 describe('HRIS pushes', () => {
-  it('accepts the BambooHR example with a warning per missing expected field', async () => {
+  it('accepts the BambooHR example with a warning per missing expected field, and per employee no IdP user matches', async () => {
     const { provider, dataSource, url } = await pushTarget(t, 'hris');
     const res = await push(t, url, payloadFixture('seed-hris-bamboo.json'));
     expect(res.statusCode).toBe(200);
-    const { warnings } = res.json<{ warnings: Array<{ message: string; path: string }> }>();
-    expect(warnings).toHaveLength(8);
+    const { warnings } = res.json<{ warnings: Array<{ message: string; path?: string; code: string }> }>();
+    expect(warnings.map((w) => w.code)).toEqual([...Array<string>(8).fill('missing_field'), 'unmatched_employee', 'unmatched_employee']);
     expect(warnings[0]).toMatchObject({ path: 'employees[0].first_name', message: expect.stringContaining('employee "1" has no first_name') });
+    expect(warnings[8]!.message).toBe('employee "1" matches no identity provider user by idp_id, email or id');
     expect(await lastPush(provider.id, dataSource.id)).toMatchObject({ outcome: 'SUCCESS', counts: { employees: 2, groups: 1 } });
     expect(await expectValue<Provider>(await t.call({ url: providerUrl(provider.id) }))).toMatchObject({ hris_types: ['BambooHR'] });
   });

@@ -8,7 +8,6 @@ import {
   PAYLOAD_TEMPLATES,
   decodePush,
   templateMismatch,
-  unmatchedIdentityWarnings,
   type Compression,
   type DecodedPush,
   type DerivedGraph,
@@ -87,15 +86,16 @@ export class PushService {
       record.incremental = accepted.incremental ?? record.incremental;
       if (!accepted.ok) return await reject(accepted.error);
       const { graph, state } = accepted;
-      // No identity provider data sources are linked yet, so every identity is unmatched.
-      const warnings: PushWarning[] = [...accepted.warnings, ...unmatchedIdentityWarnings(graph.identityRefs, () => false)].map(toWarning);
+      // Warnings about the payload itself; the store adds those about identities that link to nothing.
+      const warnings: PushWarning[] = accepted.warnings.map(toWarning);
       record.counts = graph.counts;
       record.warnings = warnings;
       clock.lap('derive');
 
       input.log.debug({ data_source_id: dataSourceId }, 'push: storing');
       record.duration_ms = Date.now() - started.getTime();
-      await this.store.commitPush({ providerId, dataSourceId, graph, state: await state, record, now: new Date().toISOString() });
+      const { linkWarnings } = await this.store.commitPush({ providerId, dataSourceId, template, graph, state: await state, record, now: new Date().toISOString() });
+      warnings.push(...linkWarnings);
       clock.lap('store');
       input.log.info(
         { data_source_id: dataSourceId, push_id: record.id, bytes: record.size_bytes, phases_ms: clock.phases, counts: graph.counts, warnings: warnings.length },

@@ -5,6 +5,7 @@ import { graphMigration } from './0002-graph.js';
 import { sqliteTablesPerDataSourceMigration } from './0003-sqlite-tables-per-data-source.js';
 import { sqliteSecondKeyTablesMigration } from './0004-sqlite-second-key-tables.js';
 import { postgresIndexesWithoutLeadingDsMigration } from './0005-postgres-indexes-without-leading-ds.js';
+import { identityLinksMigration } from './0006-identity-links.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -17,5 +18,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
     '0003-sqlite-tables-per-data-source': sqliteTablesPerDataSourceMigration(caps),
     '0004-sqlite-second-key-tables': sqliteSecondKeyTablesMigration(caps),
     '0005-postgres-indexes-without-leading-ds': postgresIndexesWithoutLeadingDsMigration(caps),
+    '0006-identity-links': identityLinksMigration(caps),
   };
 }

@@ -42,6 +42,7 @@ for (const backend of testBackends()) {
         f.grant(f.entity(app, 'local_user', `user-of-${id}`), f.permission(app, 'read', ['DataRead']), app);
         await store.commitPush({
           providerId,
+          template: 'application',
           dataSourceId: id,
           graph: f.build(),
           state: new Uint8Array([1, 2, 3]),

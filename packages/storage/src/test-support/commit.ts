@@ -6,9 +6,10 @@ import { demoGraph, duplicateKeyGraph, otherGraph } from './demo-graph.js';
 const T0 = '2026-01-01T00:00:00.000Z';
 
 /** Commits `graph` as a successful push to a data source, with a minimal state and record. */
-export function commitGraph(store: KyselyStore, providerId: string, dataSourceId: string, graph: DerivedGraph): Promise<void> {
-  return store.commitPush({
+export async function commitGraph(store: KyselyStore, providerId: string, dataSourceId: string, graph: DerivedGraph): Promise<void> {
+  await store.commitPush({
     providerId,
+    template: 'application',
     dataSourceId,
     graph,
     state: new Uint8Array([1]),

@@ -1,0 +1,250 @@
+import type { Kysely } from 'kysely';
+import type { CustomTemplate } from '@accessgraph/contract';
+import {
+  ASK,
+  OFFER,
+  resolveLinks,
+  splitKind,
+  unlinkedAsks,
+  type DerivedGraph,
+  type IdentityLink,
+  type IdentityRef,
+  type LinkSource,
+} from '@accessgraph/core';
+import type { DialectCapabilities } from './capabilities.js';
+import type { Database } from './database.js';
+import type { BulkRows } from './graph-rows.js';
+import type { GraphStorage, GraphTransaction } from './graph-writer.js';
+import { inChunks } from './grant-paths.js';
+import { lockIdentityLinks } from './write-transaction.js';
+
+/** The data source a push is committing, as linking sees it. */
+export interface PushedSource {
+  ds: number;
+  template: CustomTemplate;
+  graph: DerivedGraph;
+}
+
+/**
+ * Re-resolves every identity link that touches the pushed data source, in the push's
+ * transaction (design: "identity links across data sources"): drops the links it had, resolves
+ * its identity strings against every other data source as it stands and theirs against it
+ * (`resolveLinks`), adds owners and managers, and writes the result. Returns the strings of the
+ * pushed data source that link to nothing, for the push's warnings.
+ *
+ * On PostgreSQL the link phases of concurrent pushes take turns (a transaction-scoped lock): each
+ * reads the other data sources' identity strings after the previous one committed, so two pushes
+ * that link to each other cannot each resolve against the other's old graph.
+ */
+export async function relinkDataSource(tx: GraphTransaction, graphs: GraphStorage, caps: DialectCapabilities, pushed: PushedSource): Promise<IdentityRef[]> {
+  const conn = tx.conn;
+  await lockIdentityLinks(conn, caps);
+  const others = await otherSources(conn, graphs, pushed);
+  const self = sourceOf(pushed);
+  const links = resolveLinks(self, others);
+  links.push(...(await ownerLinks(conn, graphs, pushed, others)), ...managerLinks(pushed));
+  await removeIdentityLinks(conn, [pushed.ds]);
+  const byFrom = new Map<number, IdentityLink[]>();
+  for (const link of links) (byFrom.get(link.fromDs) ?? byFrom.set(link.fromDs, []).get(link.fromDs)!).push(link);
+  for (const [ds, rows] of byFrom) await tx.insertRows(ds, linkRows(rows));
+  return unlinkedAsks(pushed.ds, pushed.graph.identityRefs, links);
+}
+
+/** Removes every link that touches the data sources, in the caller's transaction. */
+export async function removeIdentityLinks(conn: Kysely<Database>, ds: readonly number[]): Promise<void> {
+  if (ds.length === 0) return;
+  await conn.deleteFrom('identity_links').where('ds', 'in', ds).execute();
+  await conn.deleteFrom('identity_links').where('to_ds', 'in', ds).execute();
+}
+
+function sourceOf(pushed: PushedSource): LinkSource {
+  const { graph } = pushed;
+  const domain = graph.nodes.find((n) => n.kind === 'idp_domain');
+  const system = graph.nodes.find((n) => n.kind === 'hris_system');
+  return {
+    ds: pushed.ds,
+    template: pushed.template,
+    types: [...graph.types.application_types, ...graph.types.idp_types, ...graph.types.hris_types],
+    refs: graph.identityRefs,
+    mappings: (domain?.properties.identity_mappings as LinkSource['mappings']) ?? [],
+    idpProviders: (system?.properties.idp_providers as string[] | undefined) ?? [],
+  };
+}
+
+const IDP_KINDS = [
+  OFFER.idpUserIdentity,
+  OFFER.idpUserEmail,
+  OFFER.idpUserName,
+  OFFER.idpGroupIdentity,
+  OFFER.idpGroupName,
+  `${OFFER.idpUserProperty}/`,
+  `${ASK.userSourceIdentity}/`,
+  `${ASK.groupSourceIdentity}/`,
+  `${ASK.owned}/`,
+];
+const APP_KINDS = [ASK.identities, ASK.idpBinding, OFFER.localUserUniqueId, OFFER.localUserEmail];
+const HRIS_KINDS = [ASK.employeeIdpId, ASK.employeeEmail, ASK.employeeId];
+
+/**
+ * Every other data source that has a graph, with the identity strings this push can link to:
+ * identity providers' always (applications and HRIS link to them, they link to each other, and
+ * they own entities anywhere); applications' and HRIS' only when an identity provider is pushed.
+ */
+async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource): Promise<LinkSource[]> {
+  const rows = await conn
+    .selectFrom('data_sources as d')
+    .innerJoin('data_source_states as s', 's.ds', 'd.seq')
+    .innerJoin('providers as p', 'p.id', 'd.provider_id')
+    .select(['d.seq', 'p.custom_template'])
+    .where('d.seq', '<>', pushed.ds)
+    .orderBy('d.seq')
+    .execute();
+  const types = new Map<number, string[]>();
+  if (rows.length > 0) {
+    const declared = await conn.selectFrom('data_source_types').select(['ds', 'type_name']).where('kind', '<>', 'resource_type').execute();
+    for (const t of declared) (types.get(t.ds) ?? types.set(t.ds, []).get(t.ds)!).push(t.type_name);
+  }
+  const sources: LinkSource[] = [];
+  for (const row of rows) {
+    const template = row.custom_template as CustomTemplate;
+    const kinds = template === 'identity_provider' ? IDP_KINDS : pushed.template !== 'identity_provider' ? [] : template === 'hris' ? HRIS_KINDS : APP_KINDS;
+    if (kinds.length === 0) continue;
+    const reader = graphs.reader(conn, row.seq);
+    const source: LinkSource = { ds: row.seq, template, types: types.get(row.seq) ?? [], refs: await readRefs(reader, row.seq, kinds) };
+    if (template === 'identity_provider') source.mappings = await nodeProperty(reader, row.seq, 'idp_domain', 'identity_mappings');
+    if (template === 'hris') source.idpProviders = await nodeProperty(reader, row.seq, 'hris_system', 'idp_providers');
+    if (template === 'application') source.refs = [...source.refs, ...(await localUserProperties(reader, row.seq, pushed))];
+    sources.push(source);
+  }
+  return sources;
+}
+
+/** A data source's identity strings of the given kinds (a kind ending in `/`: every qualified one). */
+async function readRefs(reader: Kysely<Database>, ds: number, kinds: readonly string[]): Promise<IdentityRef[]> {
+  const exact = kinds.filter((k) => !k.endsWith('/'));
+  const prefixes = kinds.filter((k) => k.endsWith('/'));
+  const rows = await reader
+    .selectFrom('graph_identity_refs')
+    .select(['node', 'identity', 'source'])
+    .where('ds', '=', ds)
+    .where((eb) => eb.or([eb('source', 'in', exact), ...prefixes.map((p) => eb('source', 'like', `${p}%`))]))
+    .execute();
+  return rows.map((r) => ({ node: Number(r.node), identity: r.identity, source: r.source }));
+}
+
+/** A property of the data source's one node of `kind` (the IdP's domain, the HRIS system). */
+async function nodeProperty<T>(reader: Kysely<Database>, ds: number, kind: string, property: string): Promise<T | undefined> {
+  const row = await reader.selectFrom('graph_nodes').select('properties').where('ds', '=', ds).where('kind', '=', kind).limit(1).executeTakeFirst();
+  return row ? ((JSON.parse(row.properties) as Record<string, unknown>)[property] as T | undefined) : undefined;
+}
+
+/**
+ * Local users' properties that the pushed identity provider's mapping rules compare by name
+ * (PROPERTY, CUSTOM_PROPERTY destinations): read from the users' nodes only when a rule needs them.
+ */
+async function localUserProperties(reader: Kysely<Database>, ds: number, pushed: PushedSource): Promise<IdentityRef[]> {
+  const names = new Set<string>();
+  for (const mapping of sourceOf(pushed).mappings ?? []) {
+    for (const m of mapping.matchers) if (m.destinationName !== null) names.add(m.destination === 'custom_property' ? `customprop_${m.destinationName}` : m.destinationName);
+  }
+  if (names.size === 0) return [];
+  const rows = await reader.selectFrom('graph_nodes').select(['id', 'properties']).where('ds', '=', ds).where('kind', '=', 'local_user').execute();
+  const refs: IdentityRef[] = [];
+  for (const row of rows) {
+    const properties = JSON.parse(row.properties) as Record<string, unknown>;
+    for (const name of names) {
+      const value = properties[name];
+      const values = Array.isArray(value) ? value : [value];
+      for (const v of values) {
+        if (typeof v === 'string' || typeof v === 'number') refs.push({ node: Number(row.id), identity: String(v), source: `${OFFER.localUserProperty}/${name}` });
+      }
+    }
+  }
+  return refs;
+}
+
+/**
+ * Owners (`entities_owned`) to the nodes they name by node type and id (any case), in any data
+ * source: the pushed identity provider's owned entities wherever they are, and the other
+ * identity providers' owned entities among the pushed data source's nodes. Stub nodes (`external`)
+ * stand for entities no data source holds and are never owned targets.
+ */
+async function ownerLinks(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, others: readonly LinkSource[]): Promise<IdentityLink[]> {
+  const links: IdentityLink[] = [];
+  const inPushed = new Map<string, number[]>();
+  for (const node of pushed.graph.nodes) {
+    if (node.kind === 'external') continue;
+    const key = `${node.nodeType.toLowerCase()}\u0000${node.localKey.toLowerCase()}`;
+    (inPushed.get(key) ?? inPushed.set(key, []).get(key)!).push(node.id);
+  }
+  const owned = (refs: readonly IdentityRef[]) => refs.filter((r) => splitKind(r.source).kind === ASK.owned);
+  const link = (fromDs: number, ref: IdentityRef, toDs: number, toNode: number) => {
+    const nodeType = splitKind(ref.source).qualifier!;
+    links.push({ fromDs, fromNode: ref.node, toDs, toNode, rule: 'owner', detail: { value: ref.identity, node_type: nodeType } });
+  };
+  const ownedKey = (ref: IdentityRef) => `${splitKind(ref.source).qualifier!.toLowerCase()}\u0000${ref.identity.toLowerCase()}`;
+  for (const other of others) for (const ref of owned(other.refs)) for (const node of inPushed.get(ownedKey(ref)) ?? []) link(other.ds, ref, pushed.ds, node);
+
+  const asks = owned(pushed.graph.identityRefs);
+  if (asks.length === 0) return links;
+  for (const ref of asks) for (const node of inPushed.get(ownedKey(ref)) ?? []) link(pushed.ds, ref, pushed.ds, node);
+  const ids = [...new Set(asks.map((r) => r.identity.toLowerCase()))];
+  const wanted = new Set(asks.map(ownedKey));
+  const all = await conn.selectFrom('data_sources as d').innerJoin('data_source_states as s', 's.ds', 'd.seq').select('d.seq').where('d.seq', '<>', pushed.ds).execute();
+  for (const { seq } of all) {
+    const nodes = await inChunks(ids, (slice) =>
+      graphs
+        .reader(conn, seq)
+        .selectFrom('graph_nodes')
+        .select(['id', 'node_type', 'lookup_key'])
+        .where('ds', '=', seq)
+        .where('lookup_key', 'in', slice)
+        .where('kind', '<>', 'external')
+        .execute(),
+    );
+    for (const node of nodes) {
+      const key = `${node.node_type.toLowerCase()}\u0000${node.lookup_key}`;
+      if (!wanted.has(key)) continue;
+      for (const ref of asks) if (ownedKey(ref) === key) link(pushed.ds, ref, seq, Number(node.id));
+    }
+  }
+  return links;
+}
+
+/** A report to its manager, within the data source (an IdP's `manager_id`, an HRIS employee's `managers`). */
+function managerLinks(pushed: PushedSource): IdentityLink[] {
+  const { edges, nodes } = pushed.graph;
+  const links: IdentityLink[] = [];
+  for (let i = 0; i < edges.length; i++) {
+    if (edges.kind(i) !== 'manages') continue;
+    const manager = edges.col.from[i]!;
+    const report = edges.col.to[i]!;
+    const field = nodes[report]!.kind === 'hris_employee' ? 'managers' : 'manager_id';
+    links.push({ fromDs: pushed.ds, fromNode: report, toDs: pushed.ds, toNode: manager, rule: 'manager', detail: { field, value: nodes[manager]!.localKey } });
+  }
+  return links;
+}
+
+function linkRows(links: readonly IdentityLink[]): BulkRows {
+  return {
+    table: 'identity_links',
+    columns: [
+      ['node', 'integer'],
+      ['to_ds', 'integer'],
+      ['to_node', 'integer'],
+      ['rule', 'text'],
+      ['via', 'text'],
+      ['detail', 'text'],
+    ],
+    count: links.length,
+    fill(i, out, at) {
+      const l = links[i]!;
+      out[at] = l.fromNode;
+      out[at + 1] = l.toDs;
+      out[at + 2] = l.toNode;
+      out[at + 3] = l.rule;
+      out[at + 4] = typeof l.detail.value === 'string' && l.rule !== 'hris' && l.rule !== 'manager' ? l.detail.value : '';
+      out[at + 5] = JSON.stringify(l.detail);
+    },
+  };
+}
