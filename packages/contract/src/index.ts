@@ -15,3 +15,4 @@ export * from './oaa/application-payload.js';
 export * from './oaa/idp-payload.js';
 export * from './oaa/hris-payload.js';
 export * from './push.js';
+export * from './identity-links.js';

@@ -6,3 +6,4 @@ export * from './sqlite-store.js';
 export * from './postgres-store.js';
 export * from './open-store.js';
 export { migrateToLatest } from './migrate.js';
+export type { IdentityLinkQuery } from './identity-links-query.js';

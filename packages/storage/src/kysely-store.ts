@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DataSource, DataSourceStatus, EffectivePermission, Provider, ProviderTypes, PushRecord } from '@accessgraph/contract';
+import type { DataSource, DataSourceStatus, EffectivePermission, IdentityLinkRow, Provider, ProviderTypes, PushRecord } from '@accessgraph/contract';
 import type { KeysetValue } from '@accessgraph/core';
 import type { Database, ProviderRow } from './database.js';
 import type { DialectCapabilities } from './capabilities.js';
@@ -7,6 +7,7 @@ import { keysetPage, lower, upper, type ListFields } from './keyset-list.js';
 import * as apiKeys from './api-keys.js';
 import * as dataSources from './data-sources.js';
 import { listEffectivePermissions } from './effective-permissions-query.js';
+import { listIdentityLinks, type IdentityLinkQuery } from './identity-links-query.js';
 import * as icons from './provider-icons.js';
 import { writeProviderTypes } from './provider-types.js';
 import type { GraphStorage } from './graph-writer.js';
@@ -211,6 +212,10 @@ export class KyselyStore implements Store {
   }
 
   // Pushes
+
+  listIdentityLinks(dataSourceId: string, query: IdentityLinkQuery): Promise<Page<IdentityLinkRow>> {
+    return this.run(() => listIdentityLinks(this.db, this.graphs, dataSourceId, query));
+  }
 
   commitPush(commit: PushCommit): Promise<PushCommitted> {
     return this.run(() => commitPush(this.pushWriter, commit));

@@ -9,7 +9,8 @@ import type {
   ProviderState,
   ProviderTypes,
 } from '@accessgraph/contract';
-import type { EffectivePermission, PushRecord, PushWarning } from '@accessgraph/contract';
+import type { EffectivePermission, IdentityLinkRow, PushRecord, PushWarning } from '@accessgraph/contract';
+import type { IdentityLinkQuery } from './identity-links-query.js';
 import type { DerivedGraph, FilterNode, KeysetValue, OrderTerm } from '@accessgraph/core';
 
 /** A request for one page of a list, already parsed and checked by the caller. */
@@ -165,6 +166,11 @@ export interface Store {
   listPushes(dataSourceId: string, request: { pageSize: number; after?: KeysetValue[] }): Promise<Page<PushRecord>>;
   /** The last accepted payload (gzipped JSON), if any. */
   getDataSourceState(dataSourceId: string): Promise<Uint8Array | undefined>;
+  /**
+   * The identity links that touch the data source, both ways, ordered by their two ends and rule;
+   * or, with `unlinked`, its identity strings that link to nothing.
+   */
+  listIdentityLinks(dataSourceId: string, query: IdentityLinkQuery): Promise<Page<IdentityLinkRow>>;
   /** Effective permissions of the data source, one row per (principal, target), ordered by their keys. */
   listEffectivePermissions(dataSourceId: string, query: EffectivePermissionQuery): Promise<Page<EffectivePermission>>;
 

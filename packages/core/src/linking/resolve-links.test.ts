@@ -5,40 +5,14 @@ import { checkTemplate } from '../test-support/template-check.js';
 import { validHrisPayload } from '../hris/test-support/hris-payloads.js';
 import { validIdpPayload } from '../idp/test-support/idp-payloads.js';
 import { resolveLinks, type IdentityLink, type LinkSource } from './resolve-links.js';
+import { shopPayload } from './test-support/shop-payload.js';
 
 /**
  * Golden links, worked out by hand. The identity provider is the core tests' (users u1 ann
  * ann@corp.example, u2 bob bob@corp.example, cy; groups staff, admins, ops; one mapping rule:
- * EMAIL -> EMAIL with IGNORE_DOMAIN to CUSTOM_APPLICATION of type Shop). The application
- * below is of type shop.
+ * EMAIL -> EMAIL with IGNORE_DOMAIN to CUSTOM_APPLICATION of type Shop); the application is
+ * `shopPayload`, of type shop.
  */
-
-function shopPayload(): ApplicationPayload {
-  return {
-    applications: [
-      {
-        name: 'Shop',
-        application_type: 'shop',
-        local_users: [
-          // Linked by its identities entry (the IdP user's email, another case).
-          { name: 'ann-local', identities: ['ANN@corp.example'] },
-          // Linked by the mapping rule only: same mailbox, another domain.
-          { name: 'bob-local', email: 'bob@shop.example' },
-          // Linked to nothing.
-          { name: 'zed', identities: ['zed@nowhere.example'], email: 'zed@shop.example' },
-        ],
-        local_groups: [{ name: 'clerks', identities: ['admins'] }],
-        local_roles: [{ name: 'viewer', permissions: ['view'] }],
-      },
-    ],
-    permissions: [{ name: 'view', permission_type: ['DataRead'] }],
-    identity_to_permissions: [
-      // An idp grant to an IdP group, by its identity; and one to nobody.
-      { identity: 'staff', identity_type: 'idp', role_assignments: [{ application: 'Shop', role: 'viewer', apply_to_application: true }] },
-      { identity: 'ghost@corp.example', identity_type: 'idp', role_assignments: [{ application: 'Shop', role: 'viewer', apply_to_application: true }] },
-    ],
-  };
-}
 
 function source(ds: number, template: CustomTemplate, payload: unknown): LinkSource & { graph: DerivedGraph } {
   const graph = checkTemplate(template, payload).graph();

@@ -3,6 +3,8 @@ import {
   DataSourceParams,
   EffectivePermission,
   EffectivePermissionsQuery,
+  IdentityLinkRow,
+  IdentityLinksQuery,
   PushHistoryQuery,
   PushRecord,
   PushRequest,
@@ -73,5 +75,20 @@ export const pushRoutes: FastifyPluginAsyncTypebox<{ services: Services; bodyLim
       },
     },
     (request) => services.readBack.effectivePermissions(request.params.id, request.params.data_source_id, request.query),
+  );
+
+  app.get(
+    `${PATHS.dataSource}/identity_links`,
+    {
+      config: { access: 'reader' },
+      schema: {
+        tags,
+        summary: 'Identity links that touch the data source, both ways, with the rule that made each; or its identity strings that link to nothing',
+        params: DataSourceParams,
+        querystring: IdentityLinksQuery,
+        response: { 200: ValuesEnvelope(IdentityLinkRow) },
+      },
+    },
+    (request) => services.readBack.identityLinks(request.params.id, request.params.data_source_id, request.query),
   );
 };

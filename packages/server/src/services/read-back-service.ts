@@ -1,9 +1,9 @@
-import type { EffectivePermissionsQuery, PushHistoryQuery } from '@accessgraph/contract';
+import type { EffectivePermissionsQuery, IdentityLinksQuery, PushHistoryQuery } from '@accessgraph/contract';
 import type { Store } from '@accessgraph/storage';
 import type { DataSourceService } from './data-source-service.js';
 import { simplePage, valuesEnvelope } from './list-paging.js';
 
-/** What a data source's pushes left behind: its push history and its effective permissions. */
+/** What a data source's pushes left behind: its push history, its effective permissions and its identity links. */
 export class ReadBackService {
   constructor(
     private readonly store: Store,
@@ -25,5 +25,11 @@ export class ReadBackService {
       ...(query.target ? { target: query.target } : {}),
     });
     return valuesEnvelope(page, question);
+  }
+
+  async identityLinks(providerId: string, dataSourceId: string, query: IdentityLinksQuery) {
+    const dataSource = await this.dataSources.get(providerId, dataSourceId);
+    const question = JSON.stringify(['identity_links', dataSource.id, query.unlinked === true]);
+    return valuesEnvelope(await this.store.listIdentityLinks(dataSource.id, { ...simplePage(question, query), unlinked: query.unlinked === true }), question);
   }
 }

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CustomTemplate, IdentityLinkRow } from '@accessgraph/contract';
+import { IssueCollector, PAYLOAD_TEMPLATES, type DerivedGraph } from '@accessgraph/core';
+import { validHrisPayload } from '../../core/src/hris/test-support/hris-payloads.js';
+import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
+import { shopPayload } from '../../core/src/linking/test-support/shop-payload.js';
+import type { KyselyStore } from './kysely-store.js';
+import { testBackends, type TestDatabase } from './test-support/test-backends.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+
+function derive(template: CustomTemplate, payload: unknown): DerivedGraph {
+  const issues = new IssueCollector();
+  const graph = PAYLOAD_TEMPLATES[template].read(payload, issues)();
+  expect(issues.errors).toEqual([]);
+  return graph;
+}
+
+const brief = (l: IdentityLinkRow) => `${l.rule}: ${l.from.key} -> ${l.to?.key}`;
+const APP_LINKS = ['identities: ann-local -> u1', 'identities: clerks -> admins', 'idp_binding: staff -> staff', 'mapping: bob-local -> u2'].sort();
+
+for (const backend of testBackends()) {
+  const title = backend.skipReason ? `Identity links on ${backend.name} (skipped: ${backend.skipReason})` : `Identity links on ${backend.name}`;
+  describe.skipIf(backend.skipReason !== undefined)(title, () => {
+    let db: TestDatabase;
+    let store: KyselyStore;
+
+    beforeEach(async () => {
+      db = await backend.create();
+      store = db.store;
+    });
+    afterEach(async () => {
+      await db.dispose();
+    });
+
+    async function dataSource(template: CustomTemplate) {
+      const provider = await store.createProvider({ id: randomUUID(), name: `${template} ${randomUUID()}`, customTemplate: template, provisioning: false, options: {}, state: 'ENABLED', now: T0 });
+      const ds = await store.createDataSource({ id: randomUUID(), providerId: provider.id, name: 'prod', now: T0 });
+      return { providerId: provider.id, dataSourceId: ds.id, template };
+    }
+    type Target = Awaited<ReturnType<typeof dataSource>>;
+    function commit(target: Target, payload: unknown) {
+      return store.commitPush({
+        ...target,
+        graph: derive(target.template, payload),
+        state: new Uint8Array([1]),
+        record: { id: randomUUID(), data_source_id: target.dataSourceId, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
+        now: T0,
+      });
+    }
+    async function links(target: Target, unlinked = false): Promise<IdentityLinkRow[]> {
+      const page = await store.listIdentityLinks(target.dataSourceId, { pageSize: 1000, unlinked });
+      expect(page.nextAfter).toBeUndefined();
+      return page.items;
+    }
+
+    it('resolves both ways, reports what links to nothing, and forgets a deleted side', async () => {
+      const app = await dataSource('application');
+      const idp = await dataSource('identity_provider');
+      const hris = await dataSource('hris');
+      const first = await commit(app, shopPayload());
+      // No identity provider yet: ANN@corp.example, zed@nowhere.example, admins, staff, ghost@corp.example.
+      expect(first.linkWarnings.map((w) => w.code)).toEqual(Array<string>(5).fill('unmatched_identity'));
+      await commit(hris, validHrisPayload());
+      const idpCommit = await commit(idp, validIdpPayload());
+      // Its own unlinked strings: ann's okta source identity, the two owned buckets.
+      expect(idpCommit.linkWarnings.map((w) => w.code).sort()).toEqual(['unmatched_owned_entity', 'unmatched_owned_entity', 'unmatched_source_identity']);
+      expect((await links(app)).map(brief).sort()).toEqual(APP_LINKS);
+      expect((await links(hris)).map(brief).sort()).toEqual(['hris: e1 -> u1', 'hris: e2 -> u2', 'manager: e1 -> e2']);
+      expect((await links(app, true)).map((l) => l.via)).toEqual(['zed@nowhere.example', 'ghost@corp.example']);
+
+      expect(await store.deleteDataSource(idp.providerId, idp.dataSourceId)).toBe(true);
+      expect(await links(app)).toEqual([]);
+      expect((await links(hris)).map(brief)).toEqual(['manager: e1 -> e2']);
+    });
+
+    it('pages through links in a stable order, each once', async () => {
+      const app = await dataSource('application');
+      const idp = await dataSource('identity_provider');
+      await commit(app, shopPayload());
+      await commit(idp, validIdpPayload());
+      const seen: string[] = [];
+      let after: Awaited<ReturnType<typeof store.listIdentityLinks>>['nextAfter'];
+      do {
+        const page = await store.listIdentityLinks(idp.dataSourceId, { pageSize: 2, ...(after ? { after } : {}) });
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map(brief));
+        after = page.nextAfter;
+      } while (after);
+      expect(seen.sort()).toEqual([...APP_LINKS, 'manager: u1 -> u2'].sort());
+    });
+
+    it('two data sources that link to each other, pushed at once, end up linked as if pushed one after the other', async () => {
+      const app = await dataSource('application');
+      const idp = await dataSource('identity_provider');
+      for (let round = 0; round < 3; round++) {
+        await Promise.all([commit(app, shopPayload()), commit(idp, validIdpPayload())]);
+        expect((await links(app)).map(brief).sort()).toEqual(APP_LINKS);
+      }
+    });
+  });
+}
