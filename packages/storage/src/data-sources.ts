@@ -104,3 +104,17 @@ export async function deleteProvider(graphs: GraphStorage, providerId: string): 
 export async function setDataSourceStatus(db: Kysely<Database>, id: string, status: DataSourceStatus, now: string): Promise<void> {
   await db.updateTable('data_sources').set({ status, updated_at: now }).where('id', '=', id).execute();
 }
+
+/**
+ * The `seq` of a data source that has been pushed, or undefined when it does not exist or has no
+ * push yet (then it has no graph, and on PostgreSQL no partitions to read).
+ */
+export async function pushedDataSource(db: Kysely<Database>, dataSourceId: string): Promise<number | undefined> {
+  const source = await db
+    .selectFrom('data_sources as d')
+    .leftJoin('data_source_states as s', 's.ds', 'd.seq')
+    .select(['d.seq', 's.ds as pushed'])
+    .where('d.id', '=', dataSourceId.toLowerCase())
+    .executeTakeFirst();
+  return source && source.pushed !== null ? source.seq : undefined;
+}

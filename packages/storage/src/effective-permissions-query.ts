@@ -4,6 +4,7 @@ import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { findAccessPairs, type AccessPair } from './effective-pairs.js';
 import { findGrantPaths, inChunks, type PathRow } from './grant-paths.js';
+import { pushedDataSource } from './data-sources.js';
 import { StoreError } from './store-error.js';
 import type { EffectivePermissionQuery, Page } from './store.js';
 
@@ -30,15 +31,8 @@ export async function listEffectivePermissions(
   if (after !== undefined && (after.length !== 2 || after.some((v) => typeof v !== 'string'))) {
     throw new StoreError('invalid_cursor', 'page token does not match the effective permission order');
   }
-  const source = await store
-    .selectFrom('data_sources as d')
-    .leftJoin('data_source_states as s', 's.ds', 'd.seq')
-    .select(['d.seq', 's.ds as pushed'])
-    .where('d.id', '=', dataSourceId.toLowerCase())
-    .executeTakeFirst();
-  // No push yet: no graph (and on PostgreSQL, no partitions to read).
-  if (!source || source.pushed === null) return { items: [] };
-  const ds = source.seq;
+  const ds = await pushedDataSource(store, dataSourceId);
+  if (ds === undefined) return { items: [] };
   const db = graphs.reader(store, ds);
   const pairs = await findAccessPairs(db, {
     ds,

@@ -2,6 +2,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { IdentityLinkRow, LinkEnd } from '@accessgraph/contract';
 import { ASK, splitKind, unlinkedAsks, type IdentityLink, type IdentityRef, type KeysetValue, type LinkRule } from '@accessgraph/core';
 import type { Database } from './database.js';
+import { pushedDataSource } from './data-sources.js';
 import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 import { StoreError } from './store-error.js';
@@ -23,14 +24,9 @@ type LinkTableRow = Database['identity_links'];
  * of its identity strings that link to nothing, ordered by (node, kind, string).
  */
 export async function listIdentityLinks(db: Kysely<Database>, graphs: GraphStorage, dataSourceId: string, query: IdentityLinkQuery): Promise<Page<IdentityLinkRow>> {
-  const source = await db
-    .selectFrom('data_sources as d')
-    .leftJoin('data_source_states as s', 's.ds', 'd.seq')
-    .select(['d.seq', 's.ds as pushed'])
-    .where('d.id', '=', dataSourceId.toLowerCase())
-    .executeTakeFirst();
-  if (!source || source.pushed === null) return { items: [] };
-  return query.unlinked ? unlinkedPage(db, graphs, source.seq, query) : linkPage(db, graphs, source.seq, query);
+  const ds = await pushedDataSource(db, dataSourceId);
+  if (ds === undefined) return { items: [] };
+  return query.unlinked ? unlinkedPage(db, graphs, ds, query) : linkPage(db, graphs, ds, query);
 }
 
 async function linkPage(db: Kysely<Database>, graphs: GraphStorage, ds: number, query: IdentityLinkQuery): Promise<Page<IdentityLinkRow>> {
