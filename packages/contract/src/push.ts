@@ -59,6 +59,7 @@ export const EntityRef = Type.Object({
   key: Type.String({ description: 'Id or name as pushed; dot path for sub-resources.' }),
   name: Type.String(),
   application: Type.Union([Type.String(), Type.Null()]),
+  data_source_id: Type.Optional(Type.String({ description: 'The data source of an entity of another data source (an IdP user whose access a row shows).' })),
 });
 export type EntityRef = Static<typeof EntityRef>;
 
@@ -66,6 +67,12 @@ export type EntityRef = Static<typeof EntityRef>;
 export const GrantPath = Type.Object({
   permission: Type.String(),
   canonical_types: Type.Array(Type.String()),
+  /**
+   * In a row of an IdP user: the data source's principal linked to the user or to one of its IdP
+   * groups (a local account, a local group, an `idp` binding's identity) that the access comes
+   * through; null in rows of the data source's own principals.
+   */
+  linked: Type.Union([EntityRef, Type.Null()]),
   /** The principal whose grant this is, when not the principal itself (a group, a held role or credential). */
   through: Type.Union([EntityRef, Type.Null()]),
   /** The role that carries the permission, or null for a direct permission. */
@@ -88,7 +95,12 @@ export type EffectivePermission = Static<typeof EffectivePermission>;
 /** Query of `GET .../datasources/{data_source_id}/effective_permissions`. */
 export const EffectivePermissionsQuery = Type.Object(
   {
-    principal: Type.Optional(Type.String({ description: 'Only this principal: local user/group/credential key or IdP identity, any case.' })),
+    principal: Type.Optional(
+      Type.String({
+        description:
+          "Only this principal, any case: a local user, group or credential key or an idp binding's identity; and the IdP users of that identity in every identity provider, through the principals linked to them.",
+      }),
+    ),
     target: Type.Optional(Type.String({ description: 'Only this target: application name or resource key / dot path, any case.' })),
     page_size: Type.Optional(Type.Integer({ minimum: 0, description: 'Rows per page; 0 or absent means 100; at most 1000.' })),
     page_token: Type.Optional(Type.String()),

@@ -17,8 +17,14 @@ export interface PairSearch {
   /** lookup_key (lower-cased local key) of the principal / target, when filtered. */
   principal?: string;
   target?: string;
+  /** Only these principals, by node id (the local principals linked to an IdP identity). */
+  principalIds?: readonly number[];
   /** Only pairs strictly after (principal key, target key). */
   after?: [string, string];
+  /** Only targets whose key comes strictly after this one. */
+  afterTarget?: string;
+  /** Order by (target key, principal key) instead of (principal key, target key). */
+  byTarget?: boolean;
   limit: number;
 }
 
@@ -38,8 +44,8 @@ const MAX_PRINCIPALS_PER_ROUND = 4_096;
  * sparse data sources (most users holding nothing) take a few rounds, not thousands.
  */
 export async function findAccessPairs(db: Kysely<Database>, search: PairSearch): Promise<AccessPair[]> {
-  if (search.principal !== undefined || search.target !== undefined) {
-    return queryPairs(db, search, search.principal === undefined ? 'target' : 'principal', {});
+  if (search.principal !== undefined || search.target !== undefined || search.principalIds !== undefined) {
+    return queryPairs(db, search, search.principal === undefined && search.principalIds === undefined ? 'target' : 'principal', {});
   }
   const found: AccessPair[] = [];
   let from = search.after ? { key: search.after[0], inclusive: true } : undefined;
@@ -112,6 +118,8 @@ async function queryPairs(
           where gt.ds = ${ds} and gt.grant_id = g.id and gt.type_key = tn.resource_type_key))`,
   ];
   if (search.principal !== undefined) conditions.push(sql`pn.lookup_key = ${search.principal}`);
+  if (search.principalIds !== undefined) conditions.push(sql`pn.id in (${sql.join(search.principalIds.map((id) => sql`${id}`))})`);
+  if (search.afterTarget !== undefined) conditions.push(sql`tn.node_key > ${search.afterTarget}`);
   if (search.target !== undefined) conditions.push(sql`tn.lookup_key = ${search.target}`);
   if (range.from) conditions.push(sql`pn.node_key ${sql.raw(range.from.inclusive ? '>=' : '>')} ${range.from.key}`);
   if (range.upTo !== undefined) conditions.push(sql`pn.node_key <= ${range.upTo}`);
@@ -128,7 +136,7 @@ async function queryPairs(
     from ${joins}
     where ${sql.join(conditions, sql` and `)}
     group by pn.node_key, tn.node_key, pn.id, tn.id
-    order by pn.node_key, tn.node_key
+    order by ${search.byTarget ? sql`tn.node_key, pn.node_key` : sql`pn.node_key, tn.node_key`}
     limit ${search.limit}`.execute(db);
   return result.rows.map((r) => ({
     principalKey: r.principal_key,

@@ -2,8 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import type { EffectivePermission, EntityRef, GrantPath } from '@accessgraph/contract';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
-import { findAccessPairs, type AccessPair } from './effective-pairs.js';
+import { findAccessPairs } from './effective-pairs.js';
 import { findGrantPaths, inChunks, type PathRow } from './grant-paths.js';
+import { isPersonKey, personRows, type AccessRow } from './person-access.js';
 import { pushedDataSource } from './data-sources.js';
 import { StoreError } from './store-error.js';
 import type { EffectivePermissionQuery, Page } from './store.js';
@@ -17,9 +18,14 @@ interface NodeInfo {
 
 /**
  * A page of a data source's effective permissions, expanded in SQL from the stored reach,
- * grants and ancestry (design: "What to materialise"). First the page's (principal, target)
- * pairs, pageSize + 1 of them to know whether more follow; then the grants behind exactly those
- * pairs, so a page never splits a pair's paths; then the nodes they name.
+ * grants and ancestry (design: "What to materialise"). First the page's rows — (principal,
+ * target) pairs, pageSize + 1 of them to know whether more follow; then the grants behind
+ * exactly those pairs, so a page never splits a row's paths; then the nodes they name.
+ *
+ * With `principal`, the rows are those of the data source's principals of that key and, after
+ * them, those of the IdP users of that identity in any identity provider: their access to this
+ * data source's targets through every local principal linked to them or to their IdP groups
+ * (`person-access.ts`); each path then names the linked principal.
  */
 export async function listEffectivePermissions(
   store: Kysely<Database>,
@@ -34,25 +40,33 @@ export async function listEffectivePermissions(
   const ds = await pushedDataSource(store, dataSourceId);
   if (ds === undefined) return { items: [] };
   const db = graphs.reader(store, ds);
-  const pairs = await findAccessPairs(db, {
-    ds,
-    principal: query.principal?.toLowerCase(),
-    target: query.target?.toLowerCase(),
-    after: after as [string, string] | undefined,
-    limit: query.pageSize + 1,
-  });
-  const page = pairs.slice(0, query.pageSize);
+  const cursor = after as [string, string] | undefined;
+  const principal = query.principal?.toLowerCase();
+  const target = query.target?.toLowerCase();
+  const limit = query.pageSize + 1;
+  // The data source's own principals come first: a cursor among the people is past all of them.
+  const local = cursor !== undefined && isPersonKey(cursor[0]) ? [] : await findAccessPairs(db, { ds, principal, target, after: cursor, limit });
+  const rows: AccessRow[] = local.map((p) => ({ principalKey: p.principalKey, targetKey: p.targetKey, principal: p.principal, target: p.target, locals: [p.principal] }));
+  if (principal !== undefined && rows.length < limit) {
+    rows.push(...(await personRows(store, graphs, db, ds, { principal, target, after: cursor, limit: limit - rows.length })));
+  }
+  // Both parts come in the database's order, local rows first: never re-sorted here, so a cursor
+  // always agrees with the SQL that continues from it.
+  const page = rows.slice(0, query.pageSize);
   if (page.length === 0) return { items: [] };
-  const paths = await findGrantPaths(db, ds, page);
+  const paths = await findGrantPaths(db, ds, page.flatMap((row) => row.locals.map((local) => ({ principal: local, target: row.target }))));
   const ids = new Set<number>();
-  for (const p of page) ids.add(p.principal).add(p.target);
+  for (const row of page) {
+    ids.add(row.target);
+    for (const local of row.locals) ids.add(local);
+  }
   for (const p of paths) {
     ids.add(p.permission).add(p.holder).add(p.scope);
     if (p.role !== null) ids.add(p.role);
   }
   const nodes = await nodeInfo(db, ds, [...ids]);
   const items = assemble(page, paths, nodes);
-  if (pairs.length <= query.pageSize) return { items };
+  if (rows.length <= query.pageSize) return { items };
   const last = page[page.length - 1]!;
   return { items, nextAfter: [last.principalKey, last.targetKey] };
 }
@@ -90,7 +104,7 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Names as a reader expects them (`every` before `Owner`), still a total order. */
 const byText = (a: string, b: string) => byCodeUnits(a.toLowerCase(), b.toLowerCase()) || byCodeUnits(a, b);
 
-function assemble(page: AccessPair[], paths: PathRow[], nodes: Map<number, NodeInfo>): EffectivePermission[] {
+function assemble(page: AccessRow[], paths: PathRow[], nodes: Map<number, NodeInfo>): EffectivePermission[] {
   const node = (id: number) => {
     const info = nodes.get(id);
     if (!info) throw new StoreError('internal', `graph row names node ${id}, which does not exist`);
@@ -103,17 +117,21 @@ function assemble(page: AccessPair[], paths: PathRow[], nodes: Map<number, NodeI
     const key = `${p.principal}:${p.target}`;
     (byPair.get(key) ?? byPair.set(key, []).get(key)!).push(p);
   }
-  return page.map((pair) => {
-    const sorted = (byPair.get(`${pair.principal}:${pair.target}`) ?? [])
+  return page.map((row) => {
+    const person = row.person !== undefined;
+    const sorted = row.locals
+      .flatMap((local) => byPair.get(`${local}:${row.target}`) ?? [])
       .map((p) => {
         const permission = node(p.permission);
+        const linked = person ? node(p.principal) : null;
         const through = p.holder === p.principal ? null : node(p.holder);
         const role = p.role === null ? null : node(p.role);
-        const inherited = p.scope === p.target ? null : node(p.scope);
-        const sortKey = [permission.ref.name, permission.key, through?.key ?? '', role?.key ?? '', inherited?.key ?? ''];
+        const inherited = p.scope === row.target ? null : node(p.scope);
+        const sortKey = [permission.ref.name, permission.key, linked?.key ?? '', through?.key ?? '', role?.key ?? '', inherited?.key ?? ''];
         const path: GrantPath = {
           permission: permission.ref.name,
           canonical_types: [...permission.canonicalTypes],
+          linked: refOf(linked),
           through: refOf(through),
           role: refOf(role),
           inherited_from: refOf(inherited),
@@ -129,8 +147,8 @@ function assemble(page: AccessPair[], paths: PathRow[], nodes: Map<number, NodeI
       })
       .map((p) => p.path);
     return {
-      principal: refOf(node(pair.principal))!,
-      target: refOf(node(pair.target))!,
+      principal: row.person ? { ...row.person } : refOf(node(row.principal!))!,
+      target: refOf(node(row.target))!,
       permissions: [...new Set(sorted.map((p) => p.permission))].sort(byText),
       canonical_types: [...new Set(sorted.flatMap((p) => p.canonical_types))].sort(byText),
       paths: sorted,

@@ -36,7 +36,7 @@ export const IDS_PER_QUERY = 1_000;
  * may drive it from the targets and expand every holder of every ancestor (seconds instead of
  * milliseconds). Lookups keyed by the page cannot go wrong that way.
  */
-export async function findGrantPaths(db: Kysely<Database>, ds: number, page: AccessPair[]): Promise<PathRow[]> {
+export async function findGrantPaths(db: Kysely<Database>, ds: number, page: ReadonlyArray<Pick<AccessPair, 'principal' | 'target'>>): Promise<PathRow[]> {
   const principals = unique(page.map((p) => p.principal));
   const targets = unique(page.map((p) => p.target));
   const reach = await inChunks(principals, (ids) =>

@@ -91,6 +91,22 @@ for (const backend of testBackends()) {
       expect(seen.sort()).toEqual([...APP_LINKS, 'manager: u1 -> u2'].sort());
     });
 
+    it("answers an IdP user's access to an application through every linked principal, a page at a time", async () => {
+      const app = await dataSource('application');
+      const idp = await dataSource('identity_provider');
+      await commit(app, shopPayload());
+      await commit(idp, validIdpPayload());
+      const rows = [];
+      let after: Awaited<ReturnType<typeof store.listEffectivePermissions>>['nextAfter'];
+      do {
+        const page = await store.listEffectivePermissions(app.dataSourceId, { principal: 'U2', pageSize: 1, ...(after ? { after } : {}) });
+        rows.push(...page.items);
+        after = page.nextAfter;
+      } while (after);
+      expect(rows.map((r) => [r.principal.type, r.principal.key, r.target.key, r.permissions])).toEqual([['idp_user', 'u2', 'Shop', ['edit', 'view']]]);
+      expect(rows[0]!.paths.map((p) => `${p.permission} ${p.linked?.key}`)).toEqual(['edit clerks', 'view bob-local', 'view staff']);
+    });
+
     it('two data sources that link to each other, pushed at once, end up linked as if pushed one after the other', async () => {
       const app = await dataSource('application');
       const idp = await dataSource('identity_provider');

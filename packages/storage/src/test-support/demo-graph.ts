@@ -20,6 +20,7 @@ export const repo = (path: string, sub = false) =>
 export const path = (permission: string, canonical: string[], via: Partial<EffectivePermission['paths'][number]> = {}) => ({
   permission,
   canonical_types: canonical,
+  linked: null,
   through: null,
   role: null,
   inherited_from: null,
