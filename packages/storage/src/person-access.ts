@@ -51,20 +51,21 @@ interface PersonSearch {
  * identity provider (design: "an IdP user's access is the union over itself, its IdP groups, the
  * local principals linked to them"): the user's groups come from its identity provider's reach,
  * the local principals linked to the user or those groups from the identity links, and their
- * access from the data source's own expansion, one row per target, targets in key order. Only
+ * access from the data source's own expansion, one row per target, targets in key order. A user
+ * or group of another identity provider federated to the user or one of its groups
+ * (`source_identity`) passes on what it has, and its own groups' (spec §13.3 rule 5). Only
  * identity providers with a link into `ds` are read beyond one index lookup, so a query costs the
  * same with one identity provider or fifty.
  */
 export async function personRows(conn: Kysely<Database>, graphs: GraphStorage, db: Kysely<Database>, ds: number, search: PersonSearch): Promise<AccessRow[]> {
   const after = search.after !== undefined && isPersonKey(search.after[0]) ? search.after : undefined;
-  const idps = await conn
-    .selectFrom('identity_links')
-    .select('to_ds')
-    .distinct()
-    .where('ds', '=', ds)
-    .where('to_ds', '<>', ds)
-    .orderBy('to_ds')
-    .execute();
+  // The identity providers with links into the data source, and those their principals are federated to.
+  const direct = (await conn.selectFrom('identity_links').select('to_ds').distinct().where('ds', '=', ds).where('to_ds', '<>', ds).execute()).map((r) => Number(r.to_ds));
+  const federated =
+    direct.length === 0
+      ? []
+      : (await conn.selectFrom('identity_links').select('to_ds').distinct().where('ds', 'in', direct).where('rule', '=', 'source_identity').execute()).map((r) => Number(r.to_ds));
+  const idps = [...new Set([...direct, ...federated])].sort((a, b) => a - b).map((seq) => ({ to_ds: seq }));
   const rows: AccessRow[] = [];
   const idpIds = new Map<number, string>();
   if (idps.length > 0) {
@@ -84,25 +85,16 @@ export async function personRows(conn: Kysely<Database>, graphs: GraphStorage, d
     for (const user of users) {
       const key = personKey(idpDs, user.node_key);
       if (after !== undefined && (idpDs === personDs(after[0]) && key < after[0])) continue;
-      const holders = await reader.selectFrom('graph_reach').select('holder').where('ds', '=', idpDs).where('principal', '=', user.id).execute();
-      const locals = await conn
-        .selectFrom('identity_links')
-        .select('node')
-        .distinct()
-        .where('to_ds', '=', idpDs)
-        .where('to_node', 'in', [Number(user.id), ...holders.map((h) => Number(h.holder))])
-        .where('ds', '=', ds)
-        .execute();
+      const locals = await linkedLocals(conn, graphs, ds, idpDs, Number(user.id));
       if (locals.length === 0) continue;
-      const ids = [...new Set(locals.map((l) => Number(l.node)))];
       // Each target has at most one pair per local principal: this many pairs hold the first `limit` targets whole.
       const pairs = await findAccessPairs(db, {
         ds,
-        principalIds: ids,
+        principalIds: locals,
         target: search.target,
         afterTarget: after !== undefined && key === after[0] ? after[1] : undefined,
         byTarget: true,
-        limit: (search.limit - rows.length) * ids.length,
+        limit: (search.limit - rows.length) * locals.length,
       });
       const person: EntityRef = { type: 'idp_user', node_type: user.node_type, key: user.local_key, name: user.name, application: null, data_source_id: idpIds.get(idpDs) ?? '' };
       for (const pair of pairs) {
@@ -115,4 +107,30 @@ export async function personRows(conn: Kysely<Database>, graphs: GraphStorage, d
     }
   }
   return rows;
+}
+
+/**
+ * The principals of data source `ds` linked to IdP user `user` of `idpDs`: to the user or any of
+ * its groups, or to a principal of another identity provider federated to one of those, or to
+ * that principal's groups.
+ */
+async function linkedLocals(conn: Kysely<Database>, graphs: GraphStorage, ds: number, idpDs: number, user: number): Promise<number[]> {
+  const holdersOf = async (idp: number, principal: number) =>
+    (await graphs.reader(conn, idp).selectFrom('graph_reach').select('holder').where('ds', '=', idp).where('principal', '=', principal).execute()).map((h) => Number(h.holder));
+  const holders = [user, ...(await holdersOf(idpDs, user))];
+  const targets: Array<{ idp: number; nodes: number[] }> = [{ idp: idpDs, nodes: holders }];
+  const federated = await conn
+    .selectFrom('identity_links')
+    .select(['ds', 'node'])
+    .where('to_ds', '=', idpDs)
+    .where('to_node', 'in', holders)
+    .where('rule', '=', 'source_identity')
+    .execute();
+  for (const f of federated) targets.push({ idp: Number(f.ds), nodes: [Number(f.node), ...(await holdersOf(Number(f.ds), Number(f.node)))] });
+  const locals = new Set<number>();
+  for (const { idp, nodes } of targets) {
+    const rows = await conn.selectFrom('identity_links').select('node').distinct().where('to_ds', '=', idp).where('to_node', 'in', nodes).where('ds', '=', ds).execute();
+    for (const row of rows) locals.add(Number(row.node));
+  }
+  return [...locals];
 }

@@ -81,6 +81,29 @@ describe('effective permissions of an IdP user on an application', () => {
     expect(pathsOf(bob!)).toEqual([['view', 'bob-local', null, null]]);
   });
 
+  it('a federated identity passes its access on to its source identity (spec §13.3 rule 5)', async () => {
+    const { app } = await pushBoth();
+    const partner = await pushTarget(t, 'identity_provider');
+    // p1 of the partner IdP is federated from corp's u1; the local account zed links to p1.
+    const federated = validIdpPayload();
+    federated.idp_type = 'partner';
+    federated.users = [{ name: 'ann-partner', identity: 'p1', email: 'zed@nowhere.example', source_identity: { identity: 'u1', provider_type: 'custom' } }];
+    federated.groups = [];
+    federated.apps = [];
+    delete federated.identity_mapping_configuration;
+    expect((await push(t, partner.url, federated)).statusCode).toBe(200);
+    const [ann] = await allEffective(t, app.provider.id, app.dataSource.id, '&principal=u1');
+    expect(pathsOf(ann!)).toEqual([
+      // Paths in the order of their linked principals' keys: the local users, then the idp identity.
+      ['view', 'ann-local', null, 'viewer'],
+      ['view', 'zed', null, 'viewer'],
+      ['view', 'staff', null, 'viewer'],
+    ]);
+    // p1 itself has what is linked to it, not what its source has.
+    const [p1] = await allEffective(t, app.provider.id, app.dataSource.id, '&principal=p1');
+    expect(pathsOf(p1!)).toEqual([['view', 'zed', null, 'viewer']]);
+  });
+
   it('page through an IdP user on several applications and identity providers, each row once', async () => {
     const idps = [await pushTarget(t, 'identity_provider'), await pushTarget(t, 'identity_provider')];
     for (const idp of idps) await push(t, idp.url, validIdpPayload());
