@@ -82,7 +82,9 @@ const IDP_KINDS = [
   `${ASK.groupSourceIdentity}/`,
   `${ASK.owned}/`,
 ];
-const APP_KINDS = [ASK.identities, ASK.idpBinding, OFFER.localUserUniqueId, OFFER.localUserEmail];
+const APP_ASKS = [ASK.identities, ASK.idpBinding];
+/** What mapping rules compare local users by: read only for an identity provider that has rules for applications. */
+const APP_OFFERS = [OFFER.localUserUniqueId, OFFER.localUserEmail];
 const HRIS_KINDS = [ASK.employeeIdpId, ASK.employeeEmail, ASK.employeeId];
 
 /**
@@ -104,10 +106,12 @@ async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed
     const declared = await conn.selectFrom('data_source_types').select(['ds', 'type_name']).where('kind', '<>', 'resource_type').execute();
     for (const t of declared) (types.get(t.ds) ?? types.set(t.ds, []).get(t.ds)!).push(t.type_name);
   }
+  const mapsApplications = (sourceOf(pushed).mappings ?? []).some((m) => m.destinationType === 'CUSTOM_APPLICATION' && m.matchers.length > 0);
+  const appKinds = mapsApplications ? [...APP_ASKS, ...APP_OFFERS] : APP_ASKS;
   const sources: LinkSource[] = [];
   for (const row of rows) {
     const template = row.custom_template as CustomTemplate;
-    const kinds = template === 'identity_provider' ? IDP_KINDS : pushed.template !== 'identity_provider' ? [] : template === 'hris' ? HRIS_KINDS : APP_KINDS;
+    const kinds = template === 'identity_provider' ? IDP_KINDS : pushed.template !== 'identity_provider' ? [] : template === 'hris' ? HRIS_KINDS : appKinds;
     if (kinds.length === 0) continue;
     const reader = graphs.reader(conn, row.seq);
     const source: LinkSource = { ds: row.seq, template, types: types.get(row.seq) ?? [], refs: await readRefs(reader, row.seq, kinds) };
