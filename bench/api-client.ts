@@ -46,9 +46,9 @@ export interface BenchDataSource {
   path: string;
 }
 
-/** A Custom Application provider, created once per server. */
-export async function createProvider(baseUrl: string, key: string): Promise<string> {
-  const created = await requestJson<{ value: { id: string } }>(`${baseUrl}/api/v1/providers/custom`, key, { name: 'Bench', custom_template: 'application' });
+/** A provider of the template (a Custom Application by default), created once per server. */
+export async function createProvider(baseUrl: string, key: string, template = 'application', name = 'Bench'): Promise<string> {
+  const created = await requestJson<{ value: { id: string } }>(`${baseUrl}/api/v1/providers/custom`, key, { name, custom_template: template });
   return created.value.id;
 }
 

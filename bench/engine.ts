@@ -38,5 +38,7 @@ export interface EngineRun {
    * and cannot be cancelled from outside.
    */
   cancelQueries(): Promise<void>;
+  /** The number a query of one row and one column answers (e.g. a count), read beside the running server. */
+  scalar(query: string): Promise<number>;
   dispose(): Promise<void>;
 }

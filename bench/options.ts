@@ -3,8 +3,14 @@ import { parseSize, type PayloadSize } from './workload.js';
 
 export type EngineName = 'sqlite' | 'postgres';
 
+export const SUITES = ['ingest', 'identities'] as const;
+export type Suite = (typeof SUITES)[number];
+
 export interface BenchOptions {
+  suites: Suite[];
   sizes: PayloadSize[];
+  /** The identity suite's workload, as a fraction of the issue's (1: 100k IdP users, 1M linked local users). */
+  identityScale: number;
   /** Measurements per engine and size; undefined: 3 below 50 MB, 1 from 50 MB up. */
   repeat: number | undefined;
   engines: EngineName[];
@@ -17,7 +23,11 @@ export interface BenchOptions {
 export const DEFAULT_SIZES = '10mb';
 export const DEFAULT_PAUSE_SECONDS = 5;
 
-export const USAGE = `npm run bench [-- --sizes 10mb,100mb --repeat 3 --engines sqlite,postgres --pg-url postgres://...]
+export const USAGE = `npm run bench [-- --suites ingest,identities --sizes 10mb,100mb --repeat 3 --engines sqlite,postgres --pg-url postgres://...]
+  --suites   BENCH_SUITES   ingest (application pushes against their floor) and/or identities (IdP and HRIS pushes,
+                            an IdP re-push that re-resolves 1M links); default both
+  --scale    BENCH_SCALE    the identities workload as a fraction of the issue's (1 = 100k IdP users, 50 applications
+                            of 20k local users); default 1
   --sizes    BENCH_SIZES    payload sizes (nominal; 100mb = the issue's 50k users, 5k groups, 100k resources, 1M assignments); default ${DEFAULT_SIZES}
   --repeat   BENCH_REPEAT   measurements per engine and size (medians are quoted); default 3 below 50mb, 1 from 50mb
   --engines  BENCH_ENGINES  sqlite, postgres or both; default both (PostgreSQL is skipped, with the reason, when unreachable)
@@ -31,6 +41,8 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
   const { values } = parseArgs({
     args: argv,
     options: {
+      suites: { type: 'string' },
+      scale: { type: 'string' },
       sizes: { type: 'string' },
       repeat: { type: 'string' },
       engines: { type: 'string' },
@@ -53,7 +65,14 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
   const pauseText = values.pause ?? env.BENCH_PAUSE ?? String(DEFAULT_PAUSE_SECONDS);
   const pause = Number(pauseText);
   if (!(pauseText.trim() !== '' && Number.isFinite(pause) && pause >= 0)) throw new Error(`pause "${pauseText}" must be a number of seconds from 0`);
+  const suites = list(values.suites ?? env.BENCH_SUITES ?? SUITES.join(','));
+  for (const suite of suites) if (!(SUITES as readonly string[]).includes(suite)) throw new Error(`suite "${suite}" is not one of ${SUITES.join(', ')}`);
+  const scaleText = values.scale ?? env.BENCH_SCALE ?? '1';
+  const scale = Number(scaleText);
+  if (!(Number.isFinite(scale) && scale > 0 && scale <= 1)) throw new Error(`scale "${scaleText}" must be a number above 0, at most 1`);
   return {
+    suites: suites as Suite[],
+    identityScale: scale,
     sizes,
     repeat,
     engines: engines as EngineName[],

@@ -56,6 +56,10 @@ export function postgresEngine(adminUrl: string): Engine {
             client.query("select pg_cancel_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = 'active'"),
           );
         },
+        async scalar(query) {
+          const { rows } = await withClient(databaseUrl, (client) => client.query<Record<string, unknown>>(query));
+          return Number(Object.values(rows[0] ?? {})[0]);
+        },
         async dispose() {
           await removeDir();
           await dropDatabase();

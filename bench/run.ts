@@ -3,7 +3,8 @@
  * pushes generated payloads over HTTP to a real server (the compiled CLI), plain and GZIP, each
  * twice, and prints per push the end-to-end time, the server's phases, its peak RSS and the
  * database size; then the floor measured in the same run on the same database (decode + parse of
- * the same body, raw bulk load of the same rows with the same indexes) and the ratio.
+ * the same body, raw bulk load of the same rows with the same indexes) and the ratio. Then the
+ * identity suite (identities.ts): IdP and HRIS pushes, and an IdP re-push that re-resolves 1M links.
  * Options: see options.ts (`npm run bench -- --help`).
  */
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -11,6 +12,7 @@ import { assertBuilt } from './accessgraph-cli.js';
 import { cleanUpOnSignals, cleanupAll } from './cleanup.js';
 import type { Engine } from './engine.js';
 import { generateAppPayload } from './generate-app-payload.js';
+import { formatIdentityResults, measureIdentities, prepareIdentityBodies, type IdentityMeasurement } from './identities.js';
 import { readOptions, repetitionsFor } from './options.js';
 import { countPayload } from './payload-counts.js';
 import { postgresEngine } from './postgres-engine.js';
@@ -47,7 +49,7 @@ async function main(): Promise<number> {
   const options = readOptions(process.argv.slice(2), process.env);
   assertBuilt();
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  log(`Accessgraph ingest benchmark: ${availableParallelism()} cores (${cpu}), ${mb(totalmem())} memory, Node ${process.version}`);
+  log(`Accessgraph benchmark: ${availableParallelism()} cores (${cpu}), ${mb(totalmem())} memory, Node ${process.version}`);
 
   const engines: Engine[] = [];
   for (const name of options.engines) {
@@ -62,7 +64,7 @@ async function main(): Promise<number> {
 
   const summaries: Summary[] = [];
   let failures = 0;
-  for (const size of options.sizes) {
+  for (const size of options.suites.includes('ingest') ? options.sizes : []) {
     const encoded = preparePayload(size);
     for (const engine of engines) {
       const runs = repetitionsFor(options, size);
@@ -86,8 +88,32 @@ async function main(): Promise<number> {
     }
   }
   if (summaries.length > 0) log(`\nAll medians (Markdown):\n\n${formatMarkdown(summaries)}`);
+  if (options.suites.includes('identities')) failures += await identitySuite(engines, options.identityScale, options.pauseMs);
   if (failures > 0) log(`\n${failures} run(s) failed or left a data source unanswerable; see above.`);
   return failures > 0 ? 1 : 0;
+}
+
+/** The identity suite on every engine; the number of failed measurements. */
+async function identitySuite(engines: Engine[], scale: number, pauseMs: number): Promise<number> {
+  const bodies = prepareIdentityBodies(scale, log);
+  const results: IdentityMeasurement[] = [];
+  let failures = 0;
+  for (const engine of engines) {
+    log(`  ${engine.name === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
+    try {
+      const result = await measureIdentities(engine, bodies, pauseMs, log);
+      if (result.linksBefore !== result.expectedLinks || result.linksAfter !== result.linksBefore) {
+        failures += 1;
+        log('    the link counts are not as expected');
+      }
+      results.push(result);
+    } catch (error) {
+      failures += 1;
+      log(`  ${engine.name} FAILED: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+  if (results.length > 0) log(`\nIdentities (Markdown):\n\n${formatIdentityResults(results)}`);
+  return failures;
 }
 
 try {

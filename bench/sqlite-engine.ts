@@ -42,6 +42,15 @@ export const sqliteEngine: Engine = {
       },
       loadFloor: (dataSourceId) => Promise.resolve(loadSqliteFloor(file, dataSourceId)),
       cancelQueries: () => Promise.resolve(),
+      scalar(query) {
+        // A second connection reads beside the server's (WAL): what the last commit left.
+        const db = new Database(file, { readonly: true });
+        try {
+          return Promise.resolve(Number(db.prepare(query).pluck().get()));
+        } finally {
+          db.close();
+        }
+      },
       dispose,
     };
     return Promise.resolve(run);

@@ -1,0 +1,139 @@
+import { createAdminKey } from './accessgraph-cli.js';
+import { createDataSource, createProvider, request, type BenchDataSource } from './api-client.js';
+import type { Engine, EngineRun } from './engine.js';
+import { generateHrisPayload, generateIdpPayload, generateLinkedApp, identityShape, type IdentityShape } from './generate-identity-payloads.js';
+import { readPeakRss, resetPeakRss } from './process-memory.js';
+import { pushBody, type EncodedPayload } from './request-bodies.js';
+import { startServer, type ServerProcess } from './server-process.js';
+import { count, mb, seconds } from './units.js';
+
+/**
+ * The identity benchmark (issue 5): on each engine, a fresh store and server; an identity
+ * provider of 100k users in 10k nested groups and an HRIS of 100k employees, each pushed and
+ * timed end to end; then 50 applications with 1M local users in all, every one linked to an IdP
+ * user; then the identity provider pushed again, which re-resolves every link, timed, with the
+ * link counts before and after. `--scale` shrinks the workload for a quick look.
+ */
+
+/** Targets of the issue, in milliseconds. */
+export const IDENTITY_TARGETS = { idpPushMs: 5_000, hrisPushMs: 5_000, idpRepushMs: 10_000 } as const;
+
+export interface IdentityMeasurement {
+  engine: string;
+  idp: TimedPush;
+  hris: TimedPush;
+  /** All application pushes, one after the other. */
+  appsMs: number;
+  idpRepush: TimedPush;
+  /** Links from the applications to the identity provider, before and after its second push. */
+  linksBefore: number;
+  linksAfter: number;
+  expectedLinks: number;
+}
+
+interface TimedPush {
+  e2eMs: number;
+  phases: Record<string, number>;
+  peakRssBytes: number;
+  warnings: number;
+}
+
+/** The workload's request bodies, built once for every engine. */
+interface Bodies {
+  shape: IdentityShape;
+  idp: EncodedPayload;
+  hris: EncodedPayload;
+  apps: EncodedPayload[];
+}
+
+export function prepareIdentityBodies(scale: number, log: (line: string) => void): Bodies {
+  const started = performance.now();
+  const shape = identityShape(scale);
+  // Every push of this suite is plain JSON: compression is the ingest benchmark's subject.
+  const encode = (payload: unknown): EncodedPayload => {
+    const text = JSON.stringify(payload);
+    return { payloadBytes: Buffer.byteLength(text), jsonData: { none: Buffer.from(JSON.stringify(text)), GZIP: Buffer.alloc(0) } };
+  };
+  const bodies = {
+    shape,
+    idp: encode(generateIdpPayload(shape)),
+    hris: encode(generateHrisPayload(shape)),
+    apps: Array.from({ length: shape.apps }, (_, i) => encode(generateLinkedApp(i, shape))),
+  };
+  const appBytes = bodies.apps.reduce((n, a) => n + a.payloadBytes, 0);
+  log(`\n=== identities: IdP ${count(shape.users)} users in ${count(shape.groups)} nested groups (${mb(bodies.idp.payloadBytes)}), HRIS ${count(shape.users)} employees (${mb(bodies.hris.payloadBytes)}),`);
+  log(`    ${shape.apps} applications of ${count(shape.localUsersPerApp)} local users each (${mb(appBytes)} in all), generated in ${seconds(performance.now() - started)}`);
+  return bodies;
+}
+
+export async function measureIdentities(engine: Engine, bodies: Bodies, pauseMs: number, log: (line: string) => void): Promise<IdentityMeasurement> {
+  const run = await engine.create();
+  try {
+    const key = await createAdminKey(run.dataDir, run.env);
+    const server = await startServer(run.dataDir, run.env);
+    try {
+      const target = async (template: string, name: string) => createDataSource(server.url, key, await createProvider(server.url, key, template, name), 'Bench');
+      const idpDs = await target('identity_provider', 'Bench IdP');
+      const hrisDs = await target('hris', 'Bench HRIS');
+      const appProvider = await createProvider(server.url, key, 'application', 'Bench apps');
+      let pushes = 0;
+      const timed = async (ds: BenchDataSource, body: EncodedPayload, what: string) => {
+        const measured = await timedPush(server, key, ds, body, pushes++);
+        log(`    ${what.padEnd(16)} ${seconds(measured.e2eMs)}, peak RSS ${mb(measured.peakRssBytes)}, phases ${JSON.stringify(measured.phases)}, ${measured.warnings} warnings`);
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        return measured;
+      };
+      const idp = await timed(idpDs, bodies.idp, 'IdP, first');
+      const hris = await timed(hrisDs, bodies.hris, 'HRIS');
+      const appsStarted = performance.now();
+      for (const [i, body] of bodies.apps.entries()) {
+        const ds = await createDataSource(server.url, key, appProvider, `App ${i}`);
+        const res = await request(`${server.url}${ds.path}:push`, { key, body: pushBody(body, 'none', ds.providerId, ds.dataSourceId), timeoutMs: 600_000 });
+        if (res.status !== 200) throw new Error(`application ${i} answered ${res.status}: ${res.text.slice(0, 500)}`);
+        await server.pushLog(pushes++);
+      }
+      const appsMs = performance.now() - appsStarted;
+      log(`    ${bodies.apps.length} applications pushed in ${seconds(appsMs)}`);
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      const linksBefore = await appLinks(run, idpDs);
+      const idpRepush = await timed(idpDs, bodies.idp, 'IdP, again');
+      const linksAfter = await appLinks(run, idpDs);
+      const { shape } = bodies;
+      const expectedLinks = shape.apps * (shape.localUsersPerApp + Math.ceil(shape.localGroupsPerApp / 10));
+      log(`    links from the applications to the IdP: ${count(linksBefore)} before, ${count(linksAfter)} after (expected ${count(expectedLinks)})`);
+      return { engine: engine.name, idp, hris, appsMs, idpRepush, linksBefore, linksAfter, expectedLinks };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await run.dispose();
+  }
+}
+
+async function timedPush(server: ServerProcess, key: string, ds: BenchDataSource, body: EncodedPayload, logIndex: number): Promise<TimedPush> {
+  resetPeakRss(server.pid);
+  const res = await request(`${server.url}${ds.path}:push`, { key, body: pushBody(body, 'none', ds.providerId, ds.dataSourceId), timeoutMs: 30 * 60_000 });
+  const peakRssBytes = readPeakRss(server.pid);
+  if (res.status !== 200) throw new Error(`the push answered ${res.status}: ${res.text.slice(0, 1_000)}`);
+  const log = await server.pushLog(logIndex);
+  return { e2eMs: res.ms, phases: log.phases_ms, peakRssBytes, warnings: log.warnings };
+}
+
+/** Links whose identity is in the identity provider's data source, made by identities entries. */
+function appLinks(run: EngineRun, idp: BenchDataSource): Promise<number> {
+  return run.scalar(`select count(*) from identity_links where rule = 'identities' and to_ds = (select seq from data_sources where id = '${idp.dataSourceId}')`);
+}
+
+/** One line per measurement with its figures against the targets. */
+export function formatIdentityResults(results: readonly IdentityMeasurement[]): string {
+  const lines = ['| engine | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | IdP re-push, every link re-resolved (target 10 s) | links before / after (expected) | peak RSS |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  for (const r of results) {
+    const ratio = (ms: number, targetMs: number) => `${seconds(ms)} (${(ms / targetMs).toFixed(2)}x the target)`;
+    const rss = Math.max(r.idp.peakRssBytes, r.hris.peakRssBytes, r.idpRepush.peakRssBytes);
+    lines.push(
+      `| ${r.engine} | ${ratio(r.idp.e2eMs, IDENTITY_TARGETS.idpPushMs)} | ${ratio(r.hris.e2eMs, IDENTITY_TARGETS.hrisPushMs)} | ${seconds(r.appsMs)} | ${ratio(r.idpRepush.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ` +
+        `${count(r.linksBefore)} / ${count(r.linksAfter)} (${count(r.expectedLinks)}) | ${mb(rss)} |`,
+    );
+  }
+  return lines.join('\n');
+}
