@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { EntityRef } from '@accessgraph/contract';
 import type { Database } from './database.js';
 import { findAccessPairs } from './effective-pairs.js';
+import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 
 /**
@@ -49,7 +50,7 @@ interface PersonSearch {
 /**
  * The access to data source `ds` of the IdP users whose identity is `principal`, in every
  * identity provider (design: "an IdP user's access is the union over itself, its IdP groups, the
- * local principals linked to them"): the user's groups come from its identity provider's reach,
+ * local principals linked to them"): the user's groups come from its identity provider's member_of edges,
  * the local principals linked to the user or those groups from the identity links, and their
  * access from the data source's own expansion, one row per target, targets in key order. A user
  * or group of another identity provider federated to the user or one of its groups
@@ -115,8 +116,7 @@ export async function personRows(conn: Kysely<Database>, graphs: GraphStorage, d
  * that principal's groups.
  */
 async function linkedLocals(conn: Kysely<Database>, graphs: GraphStorage, ds: number, idpDs: number, user: number): Promise<number[]> {
-  const holdersOf = async (idp: number, principal: number) =>
-    (await graphs.reader(conn, idp).selectFrom('graph_reach').select('holder').where('ds', '=', idp).where('principal', '=', principal).execute()).map((h) => Number(h.holder));
+  const holdersOf = (idp: number, principal: number) => groupsOf(graphs.reader(conn, idp), idp, principal);
   const holders = [user, ...(await holdersOf(idpDs, user))];
   const targets: Array<{ idp: number; nodes: number[] }> = [{ idp: idpDs, nodes: holders }];
   const federated = await conn
@@ -133,4 +133,28 @@ async function linkedLocals(conn: Kysely<Database>, graphs: GraphStorage, ds: nu
     for (const row of rows) locals.add(Number(row.node));
   }
   return [...locals];
+}
+
+/**
+ * Every group `principal` is a member of in identity provider `ds`, transitively: its member_of
+ * edges followed level by level (an identity provider stores no reach rows; see deriveIdpGraph).
+ */
+async function groupsOf(reader: Kysely<Database>, ds: number, principal: number): Promise<number[]> {
+  const seen = new Set<number>([principal]);
+  let frontier = [principal];
+  while (frontier.length > 0) {
+    const rows = await inChunks(frontier, (slice) =>
+      reader.selectFrom('graph_edges').select('to_id').where('ds', '=', ds).where('kind', '=', 'member_of').where('from_id', 'in', slice).execute(),
+    );
+    frontier = [];
+    for (const { to_id } of rows) {
+      const group = Number(to_id);
+      if (!seen.has(group)) {
+        seen.add(group);
+        frontier.push(group);
+      }
+    }
+  }
+  seen.delete(principal);
+  return [...seen];
 }

@@ -1,5 +1,5 @@
 import type { DerivedGraph, GraphEdge, GraphNode, IdentityRef } from './derived-graph.js';
-import { AncestryTable, EdgeTable, GrantTable, type ReachTable } from './graph-tables.js';
+import { AncestryTable, EdgeTable, GrantTable, ReachTable } from './graph-tables.js';
 
 /** Collects the nodes and edges of one derivation; node ids are handed out in order from 0. */
 export class GraphBuilder {
@@ -18,12 +18,12 @@ export class GraphBuilder {
     this.edges.add(kind, from, to, properties);
   }
 
-  /** The derivation: what was built, plus the pieces worked out from it. Types not given are none; no grants unless given. */
-  finish(parts: { reach: ReachTable; grants?: GrantTable; types: Partial<DerivedGraph['types']>; counts: DerivedGraph['counts'] }): DerivedGraph {
+  /** The derivation: what was built, plus the pieces worked out from it. Types not given are none; no reach or grants unless given. */
+  finish(parts: { reach?: ReachTable; grants?: GrantTable; types: Partial<DerivedGraph['types']>; counts: DerivedGraph['counts'] }): DerivedGraph {
     return {
       nodes: this.nodes,
       edges: this.edges,
-      reach: parts.reach,
+      reach: parts.reach ?? new ReachTable(),
       ancestry: this.ancestry,
       grants: parts.grants ?? new GrantTable(),
       identityRefs: this.identityRefs,

@@ -39,23 +39,8 @@ describe('HRIS graph', () => {
     );
   });
 
-  it("reach holds each employee's groups through parents, each once at its shortest depth", () => {
-    const reach = tableRows(graph.reach).map((r) => `${key(r.principal)} ${key(r.holder)} ${r.depth}`);
-    expect(reach.sort()).toEqual(
-      [
-        'employee:e1 employee:e1 0',
-        'employee:e1 group:eng 1',
-        'employee:e1 group:cc1 1',
-        'employee:e1 group:org 2',
-        'employee:e2 employee:e2 0',
-        'employee:e2 group:org 1',
-        'employee:n3 employee:n3 0',
-        'group:eng group:eng 0',
-        'group:eng group:org 1',
-        'group:org group:org 0',
-        'group:cc1 group:cc1 0',
-      ].sort(),
-    );
+  it('has no reach rows: HRIS data grants nothing', () => {
+    expect(graph.reach.length).toBe(0);
   });
 
   it('keeps the fields as properties, grants nothing, and counts', () => {

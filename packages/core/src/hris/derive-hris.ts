@@ -1,5 +1,4 @@
 import type { DerivedGraph } from '../graph/derived-graph.js';
-import { closure } from '../graph/closure.js';
 import { GraphBuilder } from '../graph/graph-builder.js';
 import { ASK } from '../linking/identity-keys.js';
 import type { HrisModel } from './read-hris.js';
@@ -8,8 +7,7 @@ import type { HrisModel } from './read-hris.js';
  * Derives an HRIS data source's graph (spec §13): the system, its employees and groups, group
  * memberships (from `groups`, `department` and `cost_center`, the field kept on the edge),
  * group parents and managers. References the payload does not define were warned about and are
- * left out. Reach holds each employee's groups, transitively, for "who is in this department".
- * No grants: HRIS data grants no access.
+ * left out. No grants and no reach: HRIS data grants no access.
  */
 export function deriveHrisGraph(model: HrisModel): DerivedGraph {
   const b = new GraphBuilder();
@@ -31,29 +29,22 @@ export function deriveHrisGraph(model: HrisModel): DerivedGraph {
     if (employee.email) b.identityRefs.push({ node: id, identity: employee.email, source: ASK.employeeEmail });
     b.identityRefs.push({ node: id, identity: employee.localKey, source: ASK.employeeId });
   }
-  const memberOf: number[][] = new Array<number[]>(b.nodes.length);
-  const link = (from: number, to: number) => (memberOf[from] ??= []).push(to);
   for (const group of model.groups.values()) {
     const parent = group.parent === null ? undefined : groups.get(group.parent);
     if (parent === undefined) continue;
     b.edge('member_of', groups.get(group.key)!, parent);
-    link(groups.get(group.key)!, parent);
   }
   for (const employee of model.employees.values()) {
     const id = employees.get(employee.key)!;
-    const seen = new Set<number>();
     for (const { key, via } of employee.groups) {
       const group = groups.get(key);
-      if (group === undefined) continue;
-      b.edge('member_of', id, group, { via });
-      if (!seen.has(group)) link(id, group);
-      seen.add(group);
+      if (group !== undefined) b.edge('member_of', id, group, { via });
     }
     for (const { key } of employee.managers) {
       const manager = employees.get(key);
       if (manager !== undefined && manager !== id) b.edge('manages', manager, id);
     }
   }
-  const reach = closure([...employees.values(), ...groups.values()], memberOf, b.nodes.length);
-  return b.finish({ reach, types: { hris_types: [model.hrisType] }, counts: { employees: model.employees.size, groups: model.groups.size } });
+  // No reach rows: HRIS data grants nothing (membership stays in the member_of edges).
+  return b.finish({ types: { hris_types: [model.hrisType] }, counts: { employees: model.employees.size, groups: model.groups.size } });
 }

@@ -1,5 +1,4 @@
 import type { DerivedGraph } from '../graph/derived-graph.js';
-import { closure } from '../graph/closure.js';
 import { GraphBuilder } from '../graph/graph-builder.js';
 import { ASK, OFFER, qualified } from '../linking/identity-keys.js';
 import type { ExternalRef, IdentityMapping, IdpModel, IdpPrincipal, MappingProperty } from './model.js';
@@ -11,8 +10,8 @@ const AWS_ROLE = 'AwsIamRole';
  * Derives an identity provider data source's graph (spec §13): the domain, users, groups and
  * apps; memberships, managers, app assignments; stub nodes for the AWS roles principals may
  * assume and the entities they own, which identity linking resolves against other data sources.
- * Reach holds each user's and group's groups, transitively: an IdP principal receives every
- * grant its groups receive in the applications linked to them.
+ * An IdP principal receives every grant its groups receive in the applications linked to them;
+ * those groups are its `member_of` edges, followed transitively.
  */
 export function deriveIdpGraph(model: IdpModel): DerivedGraph {
   const b = new GraphBuilder();
@@ -69,20 +68,10 @@ export function deriveIdpGraph(model: IdpModel): DerivedGraph {
     for (const arn of app.assumedRoles) b.edge('can_assume', apps.get(app.key)!, external({ nodeType: AWS_ROLE, id: arn }));
   }
 
-  const memberOf: number[][] = new Array<number[]>(b.nodes.length);
-  const principals: number[] = [];
-  for (const [entities, ids] of [[model.groups, groups], [model.users, users]] as const) {
-    for (const principal of entities.values()) {
-      const id = ids.get(principal.key)!;
-      principals.push(id);
-      if (principal.groups.length > 0) memberOf[id] = principal.groups.map((g) => groups.get(g.key)!);
-    }
-  }
-  // Only users and groups are walked, and member_of leads only to groups: every row is kept.
-  const reach = closure(principals, memberOf, b.nodes.length);
-
+  // No reach rows: an identity provider's groups hold no grant in it (design: reach keeps only
+  // holders of grants). What a user's groups receive in applications comes through identity
+  // links, and the groups are found by walking member_of edges at query time.
   return b.finish({
-    reach,
     types: { idp_types: [model.idpType] },
     counts: { domains: 1, users: model.users.size, groups: model.groups.size, apps: model.apps.size, mappings: model.mappings.length },
   });
