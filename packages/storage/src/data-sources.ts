@@ -4,7 +4,7 @@ import type { DialectCapabilities } from './capabilities.js';
 import type { Database, DataSourceRow } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { keysetPage, lower, upper, type ListFields } from './keyset-list.js';
-import { removeIdentityLinks } from './identity-links.js';
+import { removeIdentityLinks } from './link-changes.js';
 import { refreshProviderTypes } from './provider-types.js';
 import { toDataSource } from './row-mappers.js';
 import { StoreError } from './store-error.js';

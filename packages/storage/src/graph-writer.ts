@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
 import type pg from 'pg';
 import type { DerivedGraph } from '@accessgraph/core';
-import { postgresBulkInserter, sqliteBulkInserter, type BulkInserter } from './bulk-insert.js';
+import { copyRows, postgresBulkInserter, sqliteBulkInserter, type BulkInserter } from './bulk-insert.js';
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import { GRAPH_TABLES, SECOND_KEYS, SQLITE_GRAPH_TABLES, graphTableRows, secondKeyRows, tagRows, typeRows, type BulkRows } from './graph-rows.js';
@@ -153,6 +153,9 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
   };
 }
 
+/** Inserts into live tables of more rows than this go by COPY. */
+const COPY_FROM_ROWS = 20_000;
+
 /** Graphs of more rows than this are built over STAGING_CONNECTIONS connections (see `postgres-staging.ts`). */
 const PARALLEL_STAGING_ROWS = 200_000;
 const STAGING_CONNECTIONS = 2;
@@ -237,6 +240,8 @@ class PartitionSwap implements GraphTransaction {
   }
 
   insertRows(ds: number, rows: BulkRows): Promise<void> {
+    // COPY for many rows (an identity provider's million links), one round trip per chunk for a few.
+    if (rows.count > COPY_FROM_ROWS) return copyRows(this.client, rows.table, ds, rows);
     return this.inserter.insert(this.conn, ds, rows);
   }
 

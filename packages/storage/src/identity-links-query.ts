@@ -88,7 +88,8 @@ async function unlinkedPage(db: Kysely<Database>, graphs: GraphStorage, ds: numb
     toDs: Number(r.to_ds),
     toNode: Number(r.to_node),
     rule: r.rule as LinkRule,
-    detail: { value: r.via },
+    via: r.via,
+    detail: {},
   }));
   const key = (r: IdentityRef): [number, string, string] => [r.node, r.source, r.identity];
   const unlinked = unlinkedAsks(ds, refs, links)

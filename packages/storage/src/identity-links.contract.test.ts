@@ -6,6 +6,7 @@ import { validHrisPayload } from '../../core/src/hris/test-support/hris-payloads
 import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
 import { shopPayload } from '../../core/src/linking/test-support/shop-payload.js';
 import type { KyselyStore } from './kysely-store.js';
+import { REWRITE_ABOVE } from './link-changes.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -73,6 +74,46 @@ for (const backend of testBackends()) {
       expect(await store.deleteDataSource(idp.providerId, idp.dataSourceId)).toBe(true);
       expect(await links(app)).toEqual([]);
       expect((await links(hris)).map(brief)).toEqual(['manager: e1 -> e2']);
+    });
+
+    it('a re-push that resolves to the same links writes none; a small change writes only what changed', async () => {
+      const app = await dataSource('application');
+      const idp = await dataSource('identity_provider');
+      await commit(app, shopPayload());
+      const first = await commit(idp, validIdpPayload());
+      // The application's 4 links and the IdP's manager link.
+      expect(first.linkChanges).toEqual({ links: 5, deleted: 0, inserted: 5 });
+      expect((await commit(idp, validIdpPayload())).linkChanges).toEqual({ links: 5, deleted: 0, inserted: 0 });
+      const changed = validIdpPayload();
+      changed.users![0]!.email = 'ann.archer@corp.example';
+      // ann-local no longer links; the rest stays.
+      expect((await commit(idp, changed)).linkChanges).toEqual({ links: 4, deleted: 1, inserted: 0 });
+      expect((await links(app)).map(brief).sort()).toEqual(APP_LINKS.filter((l) => !l.includes('ann-local')));
+    });
+
+    it('a re-push that changes most links rewrites them all, and gets them right', async () => {
+      const n = REWRITE_ABOVE + 500;
+      const idpPayload = (order: 'forward' | 'reversed') => {
+        const users = Array.from({ length: n }, (_, i) => ({ name: `user${i}`, identity: `u${i}`, email: `user${i}@corp.example` }));
+        return { name: 'Big', idp_type: 'big', domains: [{ name: 'corp.example' }], users: order === 'forward' ? users : users.reverse() };
+      };
+      const app = await dataSource('application');
+      const idp = await dataSource('identity_provider');
+      await commit(app, {
+        applications: [{ name: 'Wide', application_type: 'wide', local_users: Array.from({ length: n }, (_, i) => ({ name: `a${i}`, identities: [`user${i}@corp.example`] })) }],
+      });
+      expect((await commit(idp, idpPayload('forward'))).linkChanges).toEqual({ links: n, deleted: 0, inserted: n });
+      // Reversed, every IdP user has another node id: every link changes.
+      expect((await commit(idp, idpPayload('reversed'))).linkChanges).toEqual({ links: n, deleted: n, inserted: n });
+      const all: IdentityLinkRow[] = [];
+      let after: Awaited<ReturnType<typeof store.listIdentityLinks>>['nextAfter'];
+      do {
+        const page = await store.listIdentityLinks(app.dataSourceId, { pageSize: 1000, ...(after ? { after } : {}) });
+        all.push(...page.items);
+        after = page.nextAfter;
+      } while (after);
+      expect(all).toHaveLength(n);
+      expect(all.every((l) => l.to!.key === `u${l.from.key.slice(1)}`)).toBe(true);
     });
 
     it('pages through links in a stable order, each once', async () => {

@@ -13,9 +13,10 @@ import {
 } from '@accessgraph/core';
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
-import type { BulkRows } from './graph-rows.js';
 import type { GraphStorage, GraphTransaction } from './graph-writer.js';
 import { inChunks } from './grant-paths.js';
+import { writeLinkChanges } from './link-changes.js';
+import type { LinkChanges } from './store.js';
 import { lockIdentityLinks } from './write-transaction.js';
 
 /** The data source a push is committing, as linking sees it. */
@@ -29,32 +30,28 @@ export interface PushedSource {
  * Re-resolves every identity link that touches the pushed data source, in the push's
  * transaction (design: "identity links across data sources"): drops the links it had, resolves
  * its identity strings against every other data source as it stands and theirs against it
- * (`resolveLinks`), adds owners and managers, and writes the result. Returns the strings of the
- * pushed data source that link to nothing, for the push's warnings.
+ * (`resolveLinks`), adds owners and managers, and writes what changed (`writeLinkChanges`).
+ * Returns the strings of the pushed data source that link to nothing, for the push's warnings,
+ * and how many links there are and were written.
  *
  * On PostgreSQL the link phases of concurrent pushes take turns (a transaction-scoped lock): each
  * reads the other data sources' identity strings after the previous one committed, so two pushes
  * that link to each other cannot each resolve against the other's old graph.
  */
-export async function relinkDataSource(tx: GraphTransaction, graphs: GraphStorage, caps: DialectCapabilities, pushed: PushedSource): Promise<IdentityRef[]> {
+export async function relinkDataSource(
+  tx: GraphTransaction,
+  graphs: GraphStorage,
+  caps: DialectCapabilities,
+  pushed: PushedSource,
+): Promise<{ unlinked: IdentityRef[]; changes: LinkChanges }> {
   const conn = tx.conn;
   await lockIdentityLinks(conn, caps);
   const others = await otherSources(conn, graphs, pushed);
   const self = sourceOf(pushed);
   const links = resolveLinks(self, others);
   links.push(...(await ownerLinks(conn, graphs, pushed, others)), ...managerLinks(pushed));
-  await removeIdentityLinks(conn, [pushed.ds]);
-  const byFrom = new Map<number, IdentityLink[]>();
-  for (const link of links) (byFrom.get(link.fromDs) ?? byFrom.set(link.fromDs, []).get(link.fromDs)!).push(link);
-  for (const [ds, rows] of byFrom) await tx.insertRows(ds, linkRows(rows));
-  return unlinkedAsks(pushed.ds, pushed.graph.identityRefs, links);
-}
-
-/** Removes every link that touches the data sources, in the caller's transaction. */
-export async function removeIdentityLinks(conn: Kysely<Database>, ds: readonly number[]): Promise<void> {
-  if (ds.length === 0) return;
-  await conn.deleteFrom('identity_links').where('ds', 'in', ds).execute();
-  await conn.deleteFrom('identity_links').where('to_ds', 'in', ds).execute();
+  const written = await writeLinkChanges(tx, pushed.ds, links);
+  return { unlinked: unlinkedAsks(pushed.ds, pushed.graph.identityRefs, links), changes: { links: links.length, ...written } };
 }
 
 function sourceOf(pushed: PushedSource): LinkSource {
@@ -184,7 +181,7 @@ async function ownerLinks(conn: Kysely<Database>, graphs: GraphStorage, pushed: 
   const owned = (refs: readonly IdentityRef[]) => refs.filter((r) => splitKind(r.source).kind === ASK.owned);
   const link = (fromDs: number, ref: IdentityRef, toDs: number, toNode: number) => {
     const nodeType = splitKind(ref.source).qualifier!;
-    links.push({ fromDs, fromNode: ref.node, toDs, toNode, rule: 'owner', detail: { value: ref.identity, node_type: nodeType } });
+    links.push({ fromDs, fromNode: ref.node, toDs, toNode, rule: 'owner', via: ref.identity, detail: { node_type: nodeType } });
   };
   const ownedKey = (ref: IdentityRef) => `${splitKind(ref.source).qualifier!.toLowerCase()}\u0000${ref.identity.toLowerCase()}`;
   for (const other of others) for (const ref of owned(other.refs)) for (const node of inPushed.get(ownedKey(ref)) ?? []) link(other.ds, ref, pushed.ds, node);
@@ -215,6 +212,9 @@ async function ownerLinks(conn: Kysely<Database>, graphs: GraphStorage, pushed: 
   return links;
 }
 
+const MANAGERS = { field: 'managers' } as const;
+const MANAGER_ID = { field: 'manager_id' } as const;
+
 /** A report to its manager, within the data source (an IdP's `manager_id`, an HRIS employee's `managers`). */
 function managerLinks(pushed: PushedSource): IdentityLink[] {
   const { edges, nodes } = pushed.graph;
@@ -224,31 +224,7 @@ function managerLinks(pushed: PushedSource): IdentityLink[] {
     const manager = edges.col.from[i]!;
     const report = edges.col.to[i]!;
     const field = nodes[report]!.kind === 'hris_employee' ? 'managers' : 'manager_id';
-    links.push({ fromDs: pushed.ds, fromNode: report, toDs: pushed.ds, toNode: manager, rule: 'manager', detail: { field, value: nodes[manager]!.localKey } });
+    links.push({ fromDs: pushed.ds, fromNode: report, toDs: pushed.ds, toNode: manager, rule: 'manager', via: '', detail: field === 'managers' ? MANAGERS : MANAGER_ID });
   }
   return links;
-}
-
-function linkRows(links: readonly IdentityLink[]): BulkRows {
-  return {
-    table: 'identity_links',
-    columns: [
-      ['node', 'integer'],
-      ['to_ds', 'integer'],
-      ['to_node', 'integer'],
-      ['rule', 'text'],
-      ['via', 'text'],
-      ['detail', 'text'],
-    ],
-    count: links.length,
-    fill(i, out, at) {
-      const l = links[i]!;
-      out[at] = l.fromNode;
-      out[at + 1] = l.toDs;
-      out[at + 2] = l.toNode;
-      out[at + 3] = l.rule;
-      out[at + 4] = typeof l.detail.value === 'string' && l.rule !== 'hris' && l.rule !== 'manager' ? l.detail.value : '';
-      out[at + 5] = JSON.stringify(l.detail);
-    },
-  };
 }

@@ -51,7 +51,9 @@ export async function commitPush(context: PushWriterContext, commit: PushCommit)
     const ds = target.seq;
 
     await tx.stage(ds, commit.graph);
-    const unlinked = await relinkDataSource(tx, graphs, caps, { ds, template: commit.template, graph: commit.graph });
+    const linkStarted = performance.now();
+    const { unlinked, changes } = await relinkDataSource(tx, graphs, caps, { ds, template: commit.template, graph: commit.graph });
+    const linkMs = Math.round(performance.now() - linkStarted);
     const linkWarnings = unlinkedWarnings(commit.graph, unlinked);
     const record = { ...commit.record, warnings: [...commit.record.warnings, ...linkWarnings.map(toPushWarning)] };
     const updated = await conn
@@ -77,7 +79,7 @@ export async function commitPush(context: PushWriterContext, commit: PushCommit)
     await refreshProviderTypes(conn, caps, target.provider_id, ds);
     await tx.publish();
     if (caps.refreshStatistics) await refreshStatistics(conn, caps.refreshStatistics);
-    return { linkWarnings: linkWarnings.map(toPushWarning) };
+    return { linkWarnings: linkWarnings.map(toPushWarning), linkMs, linkChanges: changes };
   });
 }
 

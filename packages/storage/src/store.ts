@@ -98,6 +98,16 @@ export interface PushCommitted {
    * sources as they stand (also appended to the push record's warnings).
    */
   linkWarnings: PushWarning[];
+  /** How long re-resolving the data source's identity links took (part of the commit), for logs and the benchmark. */
+  linkMs: number;
+  linkChanges: LinkChanges;
+}
+
+/** The links that touch a pushed data source: how many there are, and how many rows the push deleted and inserted. */
+export interface LinkChanges {
+  links: number;
+  deleted: number;
+  inserted: number;
 }
 
 /** A page request over a data source's effective permissions. */

@@ -24,8 +24,9 @@ export type LinkRule = (typeof LINK_RULES)[number];
 /**
  * One link between two nodes, usually of two data sources: from the node that refers (a local
  * account, an `idp` binding's identity, a federated IdP principal, an HRIS employee, an owner)
- * to the identity it resolves to. `detail` says how: which of the identity's strings matched
- * (`email`), which mapping rule, or by which employee field.
+ * to the identity it resolves to. `via` is the referring string as written (an identities entry,
+ * a source identity, an HRIS field's value, an owned entity's id; '' for mapping rules and
+ * managers); `detail` says how it matched.
  */
 export interface IdentityLink {
   fromDs: number;
@@ -33,16 +34,29 @@ export interface IdentityLink {
   toDs: number;
   toNode: number;
   rule: LinkRule;
+  via: string;
   detail: LinkDetail;
 }
 
 /**
- * How a link was made. `value`: the string that referred (an identities entry, an HRIS field's
- * value, a source identity, an owned entity's id); `matched`: the identity's string it equalled
- * (`identity`, `email`, `name`); `field`: the HRIS field that matched; `mapping`: the rule's
- * number (from 1) with its `destination` and `transformations`; `provider_type`, `node_type`.
+ * How a link was made: `matched`, the identity's string the referring one equalled (`identity`,
+ * `email`, `name`); `field`, the HRIS field that matched; `mapping`, the rule's number (from 1)
+ * with its `destination` and `transformations`; `provider_type`, `node_type`. Links made the
+ * same way share one detail object (a million links, a handful of details).
  */
-export type LinkDetail = Record<string, string | number | string[]>;
+export type LinkDetail = Readonly<Record<string, string | number | readonly string[]>>;
+
+/** One detail object per distinct detail. */
+class Details {
+  private readonly known = new Map<string, LinkDetail>();
+
+  of(detail: LinkDetail): LinkDetail {
+    const key = JSON.stringify(detail);
+    let shared = this.known.get(key);
+    if (!shared) this.known.set(key, (shared = detail));
+    return shared;
+  }
+}
 
 /** A string of a node of a data source, found under one kind. */
 interface Holder {
@@ -71,6 +85,7 @@ interface Holder {
  */
 export function resolveLinks(pushed: LinkSource, others: readonly LinkSource[]): IdentityLink[] {
   const links = new LinkSet();
+  const details = new Details();
   const all = [pushed, ...others];
   const idps = all.filter((s) => s.template === 'identity_provider');
   const touching = (a: LinkSource, b: LinkSource) => a === pushed || b === pushed;
@@ -80,10 +95,11 @@ export function resolveLinks(pushed: LinkSource, others: readonly LinkSource[]):
   for (const idp of idps) if (pushed.template === 'application' || idp === pushed) identityOffers.add(idp);
   for (const app of all) {
     if (app.template !== 'application' || !(app === pushed || pushed.template === 'identity_provider')) continue;
-    for (const ref of app.refs) {
+    const matched = new Map(identityOffers.kinds.map((kind) => [kind, details.of({ matched: offerDetail(kind) })]));
+    for (const ref of byNode(app.refs)) {
       if (ref.source !== ASK.identities && ref.source !== ASK.idpBinding) continue;
       for (const { holder, kind } of identityOffers.find(ref.identity)) {
-        links.add({ fromDs: app.ds, fromNode: ref.node, toDs: holder.ds, toNode: holder.node, rule: ref.source, detail: { value: ref.identity, matched: offerDetail(kind) } });
+        links.add({ fromDs: app.ds, fromNode: ref.node, toDs: holder.ds, toNode: holder.node, rule: ref.source, via: ref.identity, detail: matched.get(kind)! });
       }
     }
   }
@@ -91,14 +107,14 @@ export function resolveLinks(pushed: LinkSource, others: readonly LinkSource[]):
   // Identity providers' mapping rules against applications' local users.
   for (const idp of idps) {
     for (const app of all) {
-      if (app.template === 'application' && touching(idp, app)) linkByMappings(idp, app, links);
+      if (app.template === 'application' && touching(idp, app)) linkByMappings(idp, app, links, details);
     }
   }
 
   // Federation between identity providers.
   for (const asker of idps) {
     for (const target of idps) {
-      if (asker !== target && touching(asker, target)) linkSourceIdentities(asker, target, links);
+      if (asker !== target && touching(asker, target)) linkSourceIdentities(asker, target, links, details);
     }
   }
 
@@ -106,7 +122,7 @@ export function resolveLinks(pushed: LinkSource, others: readonly LinkSource[]):
   for (const hris of all) {
     if (hris.template !== 'hris') continue;
     const targets = idps.filter((idp) => touching(hris, idp) && servesProviders(idp, hris.idpProviders ?? []));
-    if (targets.length > 0) linkEmployees(hris, targets, links);
+    if (targets.length > 0) linkEmployees(hris, targets, links, details);
   }
   return links.values();
 }
@@ -116,26 +132,46 @@ function offerDetail(kind: string): string {
   return kind.replace(/^idp_(user|group)_/, '');
 }
 
-/** Links, each once. */
+/**
+ * Links, each (from, to, rule) once: the first way it was found is the one recorded. Links are
+ * added one referring node at a time (a source's refs are grouped by node, `byNode`), so a
+ * repeat can only be among the links of the node being resolved: those are kept aside and
+ * scanned, a handful, instead of a key per link in a map of a million.
+ */
 class LinkSet {
-  private readonly links = new Map<string, IdentityLink>();
+  private readonly list: IdentityLink[] = [];
+  private current: IdentityLink[] = [];
+  private currentDs = -1;
+  private currentNode = -1;
 
   add(link: IdentityLink): void {
-    const key = `${link.fromDs}:${link.fromNode}:${link.toDs}:${link.toNode}:${link.rule}`;
-    // One link per pair and rule: the first way it was found is the one recorded.
-    if (!this.links.has(key)) this.links.set(key, link);
+    if (link.fromDs !== this.currentDs || link.fromNode !== this.currentNode) {
+      this.currentDs = link.fromDs;
+      this.currentNode = link.fromNode;
+      this.current = [];
+    } else if (this.current.some((l) => l.toDs === link.toDs && l.toNode === link.toNode && l.rule === link.rule)) {
+      return;
+    }
+    this.current.push(link);
+    this.list.push(link);
   }
 
   values(): IdentityLink[] {
-    return [...this.links.values()];
+    return this.list;
   }
+}
+
+/** A source's refs grouped by node (as derivations and storage write them; sorted here otherwise). */
+function byNode(refs: readonly IdentityRef[]): readonly IdentityRef[] {
+  for (let i = 1; i < refs.length; i++) if (refs[i]!.node < refs[i - 1]!.node) return [...refs].sort((a, b) => a.node - b.node);
+  return refs;
 }
 
 /** Nodes by lower-cased string, for the given kinds of offer. */
 class OfferIndex {
   private readonly byValue = new Map<string, Array<{ holder: Holder; kind: string }>>();
 
-  constructor(private readonly kinds: readonly string[]) {}
+  constructor(readonly kinds: readonly string[]) {}
 
   add(source: LinkSource, convert: (value: string) => string = (v) => v): void {
     for (const ref of source.refs) {
@@ -169,17 +205,17 @@ const SOURCE_OFFERS: Record<string, readonly string[]> = {
   [ASK.groupSourceIdentity]: [OFFER.idpGroupIdentity, OFFER.idpGroupName],
 };
 
-function linkSourceIdentities(asker: LinkSource, target: LinkSource, links: LinkSet): void {
+function linkSourceIdentities(asker: LinkSource, target: LinkSource, links: LinkSet, details: Details): void {
   const indexes = new Map<string, OfferIndex>();
-  for (const ref of asker.refs) {
+  for (const ref of byNode(asker.refs)) {
     const { kind, qualifier } = splitKind(ref.source);
     const offers = SOURCE_OFFERS[kind];
     if (!offers || !servesProviders(target, [qualifier ?? 'any'])) continue;
     let index = indexes.get(kind);
     if (!index) indexes.set(kind, (index = new OfferIndex(offers))).get(kind)!.add(target);
     for (const { holder, kind: matched } of index.find(ref.identity)) {
-      const detail = { value: ref.identity, matched: offerDetail(matched), provider_type: qualifier ?? 'any' };
-      links.add({ fromDs: asker.ds, fromNode: ref.node, toDs: holder.ds, toNode: holder.node, rule: 'source_identity', detail });
+      const detail = details.of({ matched: offerDetail(matched), provider_type: qualifier ?? 'any' });
+      links.add({ fromDs: asker.ds, fromNode: ref.node, toDs: holder.ds, toNode: holder.node, rule: 'source_identity', via: ref.identity, detail });
     }
   }
 }
@@ -191,7 +227,7 @@ const EMPLOYEE_ASKS = [
   [ASK.employeeId, 'id'],
 ] as const;
 
-function linkEmployees(hris: LinkSource, idps: readonly LinkSource[], links: LinkSet): void {
+function linkEmployees(hris: LinkSource, idps: readonly LinkSource[], links: LinkSet, details: Details): void {
   const users = new OfferIndex([OFFER.idpUserIdentity, OFFER.idpUserEmail, OFFER.idpUserName]);
   for (const idp of idps) users.add(idp);
   const asks = new Map<number, Map<string, string>>();
@@ -205,7 +241,8 @@ function linkEmployees(hris: LinkSource, idps: readonly LinkSource[], links: Lin
       const found = value === undefined ? [] : users.find(value);
       if (found.length === 0) continue;
       for (const { holder, kind: matched } of found) {
-        links.add({ fromDs: hris.ds, fromNode: node, toDs: holder.ds, toNode: holder.node, rule: 'hris', detail: { field, value: value!, matched: offerDetail(matched) } });
+        const detail = details.of({ field, matched: offerDetail(matched) });
+        links.add({ fromDs: hris.ds, fromNode: node, toDs: holder.ds, toNode: holder.node, rule: 'hris', via: value!, detail });
       }
       break;
     }
@@ -219,8 +256,10 @@ function mappingOffer(side: 'source' | 'destination', property: MappingProperty,
   return `${side === 'source' ? OFFER.idpUserProperty : OFFER.localUserProperty}/${propertyKey(property, name!)}`;
 }
 
-function linkByMappings(idp: LinkSource, app: LinkSource, links: LinkSet): void {
+function linkByMappings(idp: LinkSource, app: LinkSource, links: LinkSet, details: Details): void {
   const appTypes = app.types.map((t) => t.toLowerCase());
+  // A pair two rules match is linked by the first (pairs come in no node order, so LinkSet cannot tell).
+  const linked = new Set<string>();
   (idp.mappings ?? []).forEach((mapping, index) => {
     if (mapping.destinationType !== 'CUSTOM_APPLICATION' || mapping.matchers.length === 0) return;
     if (mapping.destinationAppType !== null && !appTypes.includes(mapping.destinationAppType)) return;
@@ -240,10 +279,12 @@ function linkByMappings(idp: LinkSource, app: LinkSource, links: LinkSet): void 
     });
     const [first, ...rest] = matched;
     const pairs = mapping.requireAll ? [...first!].filter((p) => rest.every((m) => m.has(p))) : [...new Set(matched.flatMap((m) => [...m]))];
-    const detail = { mapping: index + 1, destination: mapping.destinationType, transformations: [...mapping.transformations] };
+    const detail = details.of({ mapping: index + 1, destination: mapping.destinationType, transformations: [...mapping.transformations] });
     for (const pair of pairs) {
+      if (linked.has(pair)) continue;
+      linked.add(pair);
       const [user, local] = pair.split(':').map(Number) as [number, number];
-      links.add({ fromDs: app.ds, fromNode: local, toDs: idp.ds, toNode: user, rule: 'mapping', detail });
+      links.add({ fromDs: app.ds, fromNode: local, toDs: idp.ds, toNode: user, rule: 'mapping', via: '', detail });
     }
   });
 }

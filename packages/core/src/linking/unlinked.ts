@@ -19,8 +19,7 @@ const EMPLOYEE_ASKS: ReadonlySet<string> = new Set([ASK.employeeIdpId, ASK.emplo
 
 /**
  * The asks of data source `ds` that no link satisfies: an identity string (identities entry,
- * `idp` binding, source identity, owned entity) that no link from its node carries as its
- * `value`, and an HRIS employee with no link at all (it is one person with three ways to match:
+ * `idp` binding, source identity, owned entity) that no link from its node was made `via`, and an HRIS employee with no link at all (it is one person with three ways to match:
  * reported once, by its id).
  */
 export function unlinkedAsks(ds: number, refs: readonly IdentityRef[], links: readonly IdentityLink[]): IdentityRef[] {
@@ -29,7 +28,7 @@ export function unlinkedAsks(ds: number, refs: readonly IdentityRef[], links: re
   for (const link of links) {
     if (link.fromDs !== ds) continue;
     if (link.rule === 'hris') linkedEmployees.add(link.fromNode);
-    else if (typeof link.detail.value === 'string') satisfied.add(`${link.fromNode}\u0000${link.rule}\u0000${link.detail.value.toLowerCase()}`);
+    else if (link.via !== '') satisfied.add(`${link.fromNode}\u0000${link.rule}\u0000${link.via.toLowerCase()}`);
   }
   return refs.filter((ref) => {
     const rule = RULE_OF_ASK[splitKind(ref.source).kind];

@@ -84,7 +84,7 @@ describe('identity links', () => {
       to: { data_source_id: idp.dataSource.id, type: 'idp_user', node_type: 'OAA.corp_ldap.IDPUser', key: 'u1', name: 'ann' },
       rule: 'identities',
       via: 'ANN@corp.example',
-      detail: { value: 'ANN@corp.example', matched: 'email' },
+      detail: { matched: 'email' },
     });
     const bob = (await links(app)).find((l) => l.rule === 'mapping')!;
     expect(bob.detail).toEqual({ mapping: 1, destination: 'CUSTOM_APPLICATION', transformations: ['IGNORE_DOMAIN'] });

@@ -31,8 +31,8 @@ export interface PushInput {
   log: FastifyBaseLogger;
 }
 
-/** Phase timings of one push, for logs and the benchmark. */
-type Phases = Record<'decode' | 'validate' | 'derive' | 'store', number>;
+/** Phase timings of one push, for logs and the benchmark; `link` (identity links) is part of `store`. */
+type Phases = Record<'decode' | 'validate' | 'derive' | 'store' | 'link', number>;
 
 /**
  * One push, end to end (design: "One push, end to end"): decode, check shape and meaning,
@@ -94,11 +94,12 @@ export class PushService {
 
       input.log.debug({ data_source_id: dataSourceId }, 'push: storing');
       record.duration_ms = Date.now() - started.getTime();
-      const { linkWarnings } = await this.store.commitPush({ providerId, dataSourceId, template, graph, state: await state, record, now: new Date().toISOString() });
+      const { linkWarnings, linkMs, linkChanges } = await this.store.commitPush({ providerId, dataSourceId, template, graph, state: await state, record, now: new Date().toISOString() });
       warnings.push(...linkWarnings);
       clock.lap('store');
+      clock.phases.link = linkMs;
       input.log.info(
-        { data_source_id: dataSourceId, push_id: record.id, bytes: record.size_bytes, phases_ms: clock.phases, counts: graph.counts, warnings: warnings.length },
+        { data_source_id: dataSourceId, push_id: record.id, bytes: record.size_bytes, phases_ms: clock.phases, counts: graph.counts, warnings: warnings.length, links: linkChanges },
         'push accepted',
       );
       return { warnings };
