@@ -24,7 +24,11 @@ export interface IdentityMeasurement {
   hris: TimedPush;
   /** All application pushes, one after the other. */
   appsMs: number;
+  /** The same identity provider again: its identities unchanged, the links to it are kept. */
   idpRepush: TimedPush;
+  /** Without its first user: every later user's node id moves, and every link is re-resolved and rewritten. */
+  idpShifted: TimedPush;
+  linksShifted: number;
   /** Links from the applications to the identity provider, before and after its second push. */
   linksBefore: number;
   linksAfter: number;
@@ -36,12 +40,14 @@ interface TimedPush {
   phases: Record<string, number>;
   peakRssBytes: number;
   warnings: number;
+  links?: { links: number; deleted: number; inserted: number };
 }
 
 /** The workload's request bodies, built once for every engine. */
 interface Bodies {
   shape: IdentityShape;
   idp: EncodedPayload;
+  idpShifted: EncodedPayload;
   hris: EncodedPayload;
   apps: EncodedPayload[];
 }
@@ -57,6 +63,7 @@ export function prepareIdentityBodies(scale: number, log: (line: string) => void
   const bodies = {
     shape,
     idp: encode(generateIdpPayload(shape)),
+    idpShifted: encode(withoutFirstUser(generateIdpPayload(shape))),
     hris: encode(generateHrisPayload(shape)),
     apps: Array.from({ length: shape.apps }, (_, i) => encode(generateLinkedApp(i, shape))),
   };
@@ -79,7 +86,8 @@ export async function measureIdentities(engine: Engine, bodies: Bodies, pauseMs:
       let pushes = 0;
       const timed = async (ds: BenchDataSource, body: EncodedPayload, what: string) => {
         const measured = await timedPush(server, key, ds, body, pushes++);
-        log(`    ${what.padEnd(16)} ${seconds(measured.e2eMs)}, peak RSS ${mb(measured.peakRssBytes)}, phases ${JSON.stringify(measured.phases)}, ${measured.warnings} warnings`);
+        const links = measured.links ? `, links ${count(measured.links.links)} (${count(measured.links.deleted)} deleted, ${count(measured.links.inserted)} inserted)` : '';
+        log(`    ${what.padEnd(16)} ${seconds(measured.e2eMs)}, peak RSS ${mb(measured.peakRssBytes)}, phases ${JSON.stringify(measured.phases)}, ${measured.warnings} warnings${links}`);
         await new Promise((resolve) => setTimeout(resolve, pauseMs));
         return measured;
       };
@@ -98,10 +106,12 @@ export async function measureIdentities(engine: Engine, bodies: Bodies, pauseMs:
       const linksBefore = await appLinks(run, idpDs);
       const idpRepush = await timed(idpDs, bodies.idp, 'IdP, again');
       const linksAfter = await appLinks(run, idpDs);
+      const idpShifted = await timed(idpDs, bodies.idpShifted, 'IdP, shifted');
+      const linksShifted = await appLinks(run, idpDs);
       const { shape } = bodies;
       const expectedLinks = shape.apps * (shape.localUsersPerApp + Math.ceil(shape.localGroupsPerApp / 10));
-      log(`    links from the applications to the IdP: ${count(linksBefore)} before, ${count(linksAfter)} after (expected ${count(expectedLinks)})`);
-      return { engine: engine.name, idp, hris, appsMs, idpRepush, linksBefore, linksAfter, expectedLinks };
+      log(`    links from the applications to the IdP: ${count(linksBefore)} before, ${count(linksAfter)} after (expected ${count(expectedLinks)}), ${count(linksShifted)} without its first user`);
+      return { engine: engine.name, idp, hris, appsMs, idpRepush, idpShifted, linksShifted, linksBefore, linksAfter, expectedLinks };
     } finally {
       await server.stop();
     }
@@ -110,13 +120,23 @@ export async function measureIdentities(engine: Engine, bodies: Bodies, pauseMs:
   }
 }
 
+/** The identity provider without its first user: the accounts linked to it lose their link, every other user moves up one node id. */
+function withoutFirstUser(payload: ReturnType<typeof generateIdpPayload>): ReturnType<typeof generateIdpPayload> {
+  return { ...payload, users: payload.users!.slice(1).map((u) => (u.manager_id === 'u0' ? { ...u, manager_id: null } : u)) };
+}
+
+/** Accounts each IdP user has across the applications (every local user links to one IdP user). */
+export function accountsPerIdpUser(shape: IdentityShape): number {
+  return (shape.apps * shape.localUsersPerApp) / shape.users;
+}
+
 async function timedPush(server: ServerProcess, key: string, ds: BenchDataSource, body: EncodedPayload, logIndex: number): Promise<TimedPush> {
   resetPeakRss(server.pid);
   const res = await request(`${server.url}${ds.path}:push`, { key, body: pushBody(body, 'none', ds.providerId, ds.dataSourceId), timeoutMs: 30 * 60_000 });
   const peakRssBytes = readPeakRss(server.pid);
   if (res.status !== 200) throw new Error(`the push answered ${res.status}: ${res.text.slice(0, 1_000)}`);
   const log = await server.pushLog(logIndex);
-  return { e2eMs: res.ms, phases: log.phases_ms, peakRssBytes, warnings: log.warnings };
+  return { e2eMs: res.ms, phases: log.phases_ms, peakRssBytes, warnings: log.warnings, ...(log.links ? { links: log.links } : {}) };
 }
 
 /** Links whose identity is in the identity provider's data source, made by identities entries. */
@@ -126,13 +146,16 @@ function appLinks(run: EngineRun, idp: BenchDataSource): Promise<number> {
 
 /** One line per measurement with its figures against the targets. */
 export function formatIdentityResults(results: readonly IdentityMeasurement[]): string {
-  const lines = ['| engine | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | IdP re-push, every link re-resolved (target 10 s) | links before / after (expected) | peak RSS |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  const lines = [
+    '| engine | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | IdP re-push, same identities (target 10 s) | IdP re-push without its first user: every link re-resolved and rewritten (target 10 s) | links before / after / after the shift (expected) | peak RSS |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
   for (const r of results) {
     const ratio = (ms: number, targetMs: number) => `${seconds(ms)} (${(ms / targetMs).toFixed(2)}x the target)`;
-    const rss = Math.max(r.idp.peakRssBytes, r.hris.peakRssBytes, r.idpRepush.peakRssBytes);
+    const rss = Math.max(r.idp.peakRssBytes, r.hris.peakRssBytes, r.idpRepush.peakRssBytes, r.idpShifted.peakRssBytes);
     lines.push(
       `| ${r.engine} | ${ratio(r.idp.e2eMs, IDENTITY_TARGETS.idpPushMs)} | ${ratio(r.hris.e2eMs, IDENTITY_TARGETS.hrisPushMs)} | ${seconds(r.appsMs)} | ${ratio(r.idpRepush.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ` +
-        `${count(r.linksBefore)} / ${count(r.linksAfter)} (${count(r.expectedLinks)}) | ${mb(rss)} |`,
+        `${ratio(r.idpShifted.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ${count(r.linksBefore)} / ${count(r.linksAfter)} / ${count(r.linksShifted)} (${count(r.expectedLinks)}) | ${mb(rss)} |`,
     );
   }
   return lines.join('\n');

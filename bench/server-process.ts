@@ -9,6 +9,8 @@ export interface PushLog {
   phases_ms: { decode: number; validate: number; derive: number; store: number };
   counts: Record<string, number>;
   warnings: number;
+  /** The links that touch the data source, and the rows the push deleted and inserted. */
+  links?: { links: number; deleted: number; inserted: number };
 }
 
 export interface ServerProcess {

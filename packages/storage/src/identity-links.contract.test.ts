@@ -91,6 +91,34 @@ for (const backend of testBackends()) {
       expect((await links(app)).map(brief).sort()).toEqual(APP_LINKS.filter((l) => !l.includes('ann-local')));
     });
 
+    it('an identity provider re-pushed with the same identities keeps the links to it, and re-resolves its own', async () => {
+      const app = await dataSource('application');
+      const hris = await dataSource('hris');
+      const idp = await dataSource('identity_provider');
+      const partner = await dataSource('identity_provider');
+      await commit(app, shopPayload());
+      await commit(hris, validHrisPayload());
+      const federated = validIdpPayload();
+      federated.idp_type = 'okta';
+      federated.users = [{ name: 'ann-okta', identity: 'ann@okta.example' }];
+      federated.groups = [];
+      federated.apps = [];
+      delete federated.identity_mapping_configuration;
+      await commit(partner, federated);
+      await commit(idp, validIdpPayload());
+      const before = (await links(idp)).map(brief).sort();
+      expect(before).toContain('source_identity: u1 -> ann@okta.example');
+      // Attributes change, identities do not; ann's source identity goes.
+      const again = validIdpPayload();
+      again.users![1]!.department = 'Finance';
+      delete again.users![0]!.source_identity;
+      const changes = (await commit(idp, again)).linkChanges;
+      expect(changes).toMatchObject({ deleted: 1, inserted: 0 });
+      expect((await links(idp)).map(brief).sort()).toEqual(before.filter((l) => !l.startsWith('source_identity')));
+      expect(changes.links).toBe(before.length - 1);
+      expect((await links(hris)).map(brief).sort()).toEqual(['hris: e1 -> u1', 'hris: e2 -> u2', 'manager: e1 -> e2']);
+    });
+
     it('a re-push that changes most links rewrites them all, and gets them right', async () => {
       const n = REWRITE_ABOVE + 500;
       const idpPayload = (order: 'forward' | 'reversed') => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CustomTemplate } from '@accessgraph/contract';
 import {
@@ -15,7 +16,7 @@ import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import type { GraphStorage, GraphTransaction } from './graph-writer.js';
 import { inChunks } from './grant-paths.js';
-import { writeLinkChanges } from './link-changes.js';
+import { untouchedLinks, writeLinkChanges, type LinkScope } from './link-changes.js';
 import type { LinkChanges } from './store.js';
 import { lockIdentityLinks } from './write-transaction.js';
 
@@ -43,15 +44,56 @@ export async function relinkDataSource(
   graphs: GraphStorage,
   caps: DialectCapabilities,
   pushed: PushedSource,
+  previous: IdentitySignature | undefined,
 ): Promise<{ unlinked: IdentityRef[]; changes: LinkChanges }> {
   const conn = tx.conn;
   await lockIdentityLinks(conn, caps);
-  const others = await otherSources(conn, graphs, pushed);
+  // An identity provider whose users and groups are found by the same strings at the same node
+  // ids as before, under the same mapping rules, is linked to by exactly the same links: only
+  // what it refers to itself (and owners of its nodes) needs resolving again.
+  const scope: LinkScope = previous !== undefined && previous === identitySignature(pushed.graph) ? 'own' : 'all';
+  const others = await otherSources(conn, graphs, pushed, scope);
   const self = sourceOf(pushed);
-  const links = resolveLinks(self, others);
+  const links = resolveLinks(self, others).filter((l) => scope === 'all' || l.fromDs === pushed.ds);
   links.push(...(await ownerLinks(conn, graphs, pushed, others)), ...managerLinks(pushed));
-  const written = await writeLinkChanges(tx, pushed.ds, links);
-  return { unlinked: unlinkedAsks(pushed.ds, pushed.graph.identityRefs, links), changes: { links: links.length, ...written } };
+  const written = await writeLinkChanges(tx, pushed.ds, links, scope);
+  const total = scope === 'all' ? links.length : links.length + (await untouchedLinks(conn, pushed.ds));
+  return { unlinked: unlinkedAsks(pushed.ds, pushed.graph.identityRefs, links), changes: { links: total, ...written } };
+}
+
+/**
+ * What other data sources' links to an identity provider depend on: its users' and groups' offered
+ * strings with their node ids, and its mapping rules, as one digest; undefined for other templates.
+ */
+export type IdentitySignature = string;
+
+const OFFER_KINDS: readonly string[] = [OFFER.idpUserIdentity, OFFER.idpUserEmail, OFFER.idpUserName, OFFER.idpGroupIdentity, OFFER.idpGroupName];
+
+function isOffer(source: string): boolean {
+  return OFFER_KINDS.includes(source) || source.startsWith(`${OFFER.idpUserProperty}/`);
+}
+
+/** The identity signature of a derived graph (see IdentitySignature). */
+export function identitySignature(graph: DerivedGraph): IdentitySignature {
+  const domain = graph.nodes.find((n) => n.kind === 'idp_domain');
+  return digest(graph.identityRefs.filter((r) => isOffer(r.source)), domain?.properties.identity_mappings);
+}
+
+/** The identity signature of the data source's current graph, read before a push replaces it. */
+export async function storedIdentitySignature(conn: Kysely<Database>, graphs: GraphStorage, ds: number, template: CustomTemplate): Promise<IdentitySignature | undefined> {
+  if (template !== 'identity_provider') return undefined;
+  const pushed = await conn.selectFrom('data_source_states').select('ds').where('ds', '=', ds).executeTakeFirst();
+  if (!pushed) return undefined;
+  const reader = graphs.reader(conn, ds);
+  const refs = await readRefs(reader, ds, [...OFFER_KINDS, `${OFFER.idpUserProperty}/`]);
+  return digest(refs, await nodeProperty(reader, ds, 'idp_domain', 'identity_mappings'));
+}
+
+function digest(refs: readonly IdentityRef[], mappings: unknown): string {
+  const lines = refs.map((r) => `${r.node}\u0000${r.source}\u0000${r.identity.toLowerCase()}`).sort();
+  const hash = createHash('sha256');
+  for (const line of lines) hash.update(line).update('\n');
+  return hash.update(JSON.stringify(mappings ?? null)).digest('hex');
 }
 
 function sourceOf(pushed: PushedSource): LinkSource {
@@ -87,9 +129,10 @@ const HRIS_KINDS = [ASK.employeeIdpId, ASK.employeeEmail, ASK.employeeId];
 /**
  * Every other data source that has a graph, with the identity strings this push can link to:
  * identity providers' always (applications and HRIS link to them, they link to each other, and
- * they own entities anywhere); applications' and HRIS' only when an identity provider is pushed.
+ * they own entities anywhere); applications' and HRIS' only when an identity provider is pushed
+ * whose links from them may have changed (scope 'all').
  */
-async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource): Promise<LinkSource[]> {
+async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, scope: LinkScope): Promise<LinkSource[]> {
   const rows = await conn
     .selectFrom('data_sources as d')
     .innerJoin('data_source_states as s', 's.ds', 'd.seq')
@@ -108,7 +151,9 @@ async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed
   const sources: LinkSource[] = [];
   for (const row of rows) {
     const template = row.custom_template as CustomTemplate;
-    const kinds = template === 'identity_provider' ? IDP_KINDS : pushed.template !== 'identity_provider' ? [] : template === 'hris' ? HRIS_KINDS : appKinds;
+    // Applications and HRIS refer to identity providers; with scope 'own' their links stay as they are.
+    const linksToPushed = pushed.template === 'identity_provider' && scope === 'all';
+    const kinds = template === 'identity_provider' ? IDP_KINDS : !linksToPushed ? [] : template === 'hris' ? HRIS_KINDS : appKinds;
     if (kinds.length === 0) continue;
     const reader = graphs.reader(conn, row.seq);
     const source: LinkSource = { ds: row.seq, template, types: types.get(row.seq) ?? [], refs: await readRefs(reader, row.seq, kinds) };

@@ -14,9 +14,9 @@ import type { GraphTransaction } from './graph-writer.js';
  * changed (an identity provider whose users moved in its list gets new node ids), all are
  * rewritten instead: deleting the whole set is cheaper than deleting most of it row by row.
  */
-export async function writeLinkChanges(tx: GraphTransaction, ds: number, links: readonly IdentityLink[]): Promise<{ deleted: number; inserted: number }> {
+export async function writeLinkChanges(tx: GraphTransaction, ds: number, links: readonly IdentityLink[], scope: LinkScope = 'all'): Promise<{ deleted: number; inserted: number }> {
   const conn = tx.conn;
-  const stored = await storedLinks(conn, ds);
+  const stored = await storedLinks(conn, ds, scope);
   const fresh = new LinkIndex();
   for (const link of links) fresh.add(link.fromDs, link.fromNode, link);
   const removed: StoredLink[] = [];
@@ -28,7 +28,7 @@ export async function writeLinkChanges(tx: GraphTransaction, ds: number, links: 
   }
   const added = kept.size === links.length ? [] : links.filter((l) => !kept.has(l));
   if (removed.length > REWRITE_ABOVE && removed.length > stored.length / 2) {
-    await removeAll(conn, ds);
+    await removeScope(conn, ds, scope);
     await insertLinks(tx, links);
     return { deleted: stored.length, inserted: links.length };
   }
@@ -44,8 +44,28 @@ export async function removeIdentityLinks(conn: Kysely<Database>, ds: readonly n
   await conn.deleteFrom('identity_links').where('to_ds', 'in', ds).execute();
 }
 
-function removeAll(conn: Kysely<Database>, ds: number): Promise<void> {
-  return removeIdentityLinks(conn, [ds]);
+/**
+ * Which of the links that touch a data source a push rewrites: 'all', or 'own' — those it makes
+ * (from its nodes) and the owners of its nodes — when the links to it are known not to change.
+ */
+export type LinkScope = 'all' | 'own';
+
+async function removeScope(conn: Kysely<Database>, ds: number, scope: LinkScope): Promise<void> {
+  if (scope === 'all') return removeIdentityLinks(conn, [ds]);
+  await conn.deleteFrom('identity_links').where('ds', '=', ds).execute();
+  await conn.deleteFrom('identity_links').where('to_ds', '=', ds).where('rule', '=', 'owner').execute();
+}
+
+/** Links to the data source from others that scope 'own' leaves as they are. */
+export async function untouchedLinks(conn: Kysely<Database>, ds: number): Promise<number> {
+  const row = await conn
+    .selectFrom('identity_links')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('to_ds', '=', ds)
+    .where('ds', '<>', ds)
+    .where('rule', '<>', 'owner')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 type StoredLink = Database['identity_links'];
@@ -56,10 +76,11 @@ export const REWRITE_ABOVE = 1_000;
 /** Rows per DELETE of keys: 5 parameters each, well under both engines' limits. */
 const DELETE_BATCH = 1_000;
 
-async function storedLinks(conn: Kysely<Database>, ds: number): Promise<StoredLink[]> {
+async function storedLinks(conn: Kysely<Database>, ds: number, scope: LinkScope): Promise<StoredLink[]> {
   const from = await conn.selectFrom('identity_links').selectAll().where('ds', '=', ds).execute();
-  const to = await conn.selectFrom('identity_links').selectAll().where('to_ds', '=', ds).where('ds', '<>', ds).execute();
-  return from.concat(to);
+  let to = conn.selectFrom('identity_links').selectAll().where('to_ds', '=', ds).where('ds', '<>', ds);
+  if (scope === 'own') to = to.where('rule', '=', 'owner');
+  return from.concat(await to.execute());
 }
 
 async function deleteRows(conn: Kysely<Database>, rows: readonly StoredLink[]): Promise<void> {
