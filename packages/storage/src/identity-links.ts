@@ -121,6 +121,7 @@ const IDP_KINDS = [
   `${ASK.groupSourceIdentity}/`,
   `${ASK.owned}/`,
 ];
+const IDP_KINDS_FOR_HRIS = [OFFER.idpUserIdentity, OFFER.idpUserEmail, OFFER.idpUserName, `${ASK.owned}/`];
 const APP_ASKS = [ASK.identities, ASK.idpBinding];
 /** What mapping rules compare local users by: read only for an identity provider that has rules for applications. */
 const APP_OFFERS = [OFFER.localUserUniqueId, OFFER.localUserEmail];
@@ -153,7 +154,9 @@ async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed
     const template = row.custom_template as CustomTemplate;
     // Applications and HRIS refer to identity providers; with scope 'own' their links stay as they are.
     const linksToPushed = pushed.template === 'identity_provider' && scope === 'all';
-    const kinds = template === 'identity_provider' ? IDP_KINDS : !linksToPushed ? [] : template === 'hris' ? HRIS_KINDS : appKinds;
+    // An HRIS links only to IdP users (and IdPs may own its nodes): their groups' and properties' strings are not needed.
+    const idpKinds = pushed.template === 'hris' ? IDP_KINDS_FOR_HRIS : IDP_KINDS;
+    const kinds = template === 'identity_provider' ? idpKinds : !linksToPushed ? [] : template === 'hris' ? HRIS_KINDS : appKinds;
     if (kinds.length === 0) continue;
     const reader = graphs.reader(conn, row.seq);
     const source: LinkSource = { ds: row.seq, template, types: types.get(row.seq) ?? [], refs: await readRefs(reader, row.seq, kinds) };

@@ -29,7 +29,18 @@ function fieldName(key: string): string {
   return key.trim().toLowerCase().replace(/\s+/g, '_');
 }
 
+/** A key already in snake_case: most payloads (oaaclient's) have only these, and keep their objects. */
+const CANONICAL_KEY = /^[a-z0-9_]+$/;
+
 function normaliseKeys(object: Record<string, unknown>, path: string, issues: IssueCollector): Record<string, unknown> {
+  let canonical = true;
+  for (const key in object) {
+    if (!CANONICAL_KEY.test(key)) {
+      canonical = false;
+      break;
+    }
+  }
+  if (canonical) return object;
   const result: Record<string, unknown> = {};
   const from = new Map<string, string>();
   for (const [key, value] of Object.entries(object)) {
@@ -45,7 +56,7 @@ function normaliseKeys(object: Record<string, unknown>, path: string, issues: Is
   return result;
 }
 
-/** An employee's references as `{"id": ...}` objects, however they were written. */
+/** An employee's references as `{"id": ...}` objects, however they were written (in place). */
 function normaliseEmployee(employee: Record<string, unknown>): Record<string, unknown> {
   for (const field of ['department', 'cost_center']) {
     if (typeof employee[field] === 'string') employee[field] = { id: employee[field] };

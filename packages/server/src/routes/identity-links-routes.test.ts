@@ -127,6 +127,18 @@ describe('identity links', () => {
     expect((await links(app)).map(brief).sort()).toEqual([...APP_LINKS].sort());
   });
 
+  it('go with the application deleted, and come back when a new one is pushed', async () => {
+    let app = await pushTarget(t, 'application');
+    const idp = await pushTarget(t, 'identity_provider');
+    await push(t, idp.url, validIdpPayload());
+    await push(t, app.url, shopPayload());
+    expect((await t.call({ method: 'DELETE', url: dataSourceUrl(app.provider.id, app.dataSource.id) })).statusCode).toBe(200);
+    expect((await links(idp)).map(brief)).toEqual(IDP_OWN_LINKS);
+    app = await pushTarget(t, 'application');
+    await push(t, app.url, shopPayload());
+    expect((await links(idp)).map(brief).sort()).toEqual([...APP_LINKS, ...IDP_OWN_LINKS].sort());
+  });
+
   it('follow a re-push that changes an identity: the old link goes, the new one comes', async () => {
     const app = await pushTarget(t, 'application');
     const idp = await pushTarget(t, 'identity_provider');

@@ -93,6 +93,8 @@ describe('GET /api/openapi.json', () => {
         'POST /api/v1/providers/custom/{id}/datasources',
         'GET /api/v1/providers/custom/{id}/datasources/{data_source_id}',
         'DELETE /api/v1/providers/custom/{id}/datasources/{data_source_id}',
+        'GET /api/v1/providers/custom/{id}/datasources/{data_source_id}/effective_permissions',
+        'GET /api/v1/providers/custom/{id}/datasources/{data_source_id}/identity_links',
         'POST /api/v1/api_keys',
         'GET /api/v1/api_keys',
         'DELETE /api/v1/api_keys/{key_id}',
