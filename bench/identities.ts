@@ -5,6 +5,7 @@ import { generateHrisPayload, generateIdpPayload, generateLinkedApp, identitySha
 import { readPeakRss, resetPeakRss } from './process-memory.js';
 import { pushBody, type EncodedPayload } from './request-bodies.js';
 import { startServer, type ServerProcess } from './server-process.js';
+import { median } from './summary.js';
 import { count, mb, seconds } from './units.js';
 
 /**
@@ -144,17 +145,41 @@ function appLinks(run: EngineRun, idp: BenchDataSource): Promise<number> {
   return run.scalar(`select count(*) from identity_links where rule = 'identities' and to_ds = (select seq from data_sources where id = '${idp.dataSourceId}')`);
 }
 
-/** One line per measurement with its figures against the targets. */
-export function formatIdentityResults(results: readonly IdentityMeasurement[]): string {
+/** Medians over the runs of one engine (a run is one fresh store with every push of the suite). */
+export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasurement & { runs: number } {
+  const m = (pick: (r: IdentityMeasurement) => number) => median(runs.map(pick));
+  const push = (pick: (r: IdentityMeasurement) => TimedPush): TimedPush => ({
+    e2eMs: m((r) => pick(r).e2eMs),
+    phases: Object.fromEntries(Object.keys(pick(runs[0]!).phases).map((p) => [p, m((r) => pick(r).phases[p] ?? 0)])),
+    peakRssBytes: Math.max(...runs.map((r) => pick(r).peakRssBytes)),
+    warnings: m((r) => pick(r).warnings),
+  });
+  return {
+    engine: runs[0]!.engine,
+    runs: runs.length,
+    idp: push((r) => r.idp),
+    hris: push((r) => r.hris),
+    appsMs: m((r) => r.appsMs),
+    idpRepush: push((r) => r.idpRepush),
+    idpShifted: push((r) => r.idpShifted),
+    linksBefore: m((r) => r.linksBefore),
+    linksAfter: m((r) => r.linksAfter),
+    linksShifted: m((r) => r.linksShifted),
+    expectedLinks: runs[0]!.expectedLinks,
+  };
+}
+
+/** One line per engine with its medians against the targets (peak RSS: the highest of any run). */
+export function formatIdentityResults(results: ReadonlyArray<IdentityMeasurement & { runs: number }>): string {
   const lines = [
-    '| engine | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | IdP re-push, same identities (target 10 s) | IdP re-push without its first user: every link re-resolved and rewritten (target 10 s) | links before / after / after the shift (expected) | peak RSS |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| engine | runs | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | IdP re-push, same identities (target 10 s) | IdP re-push without its first user: every link re-resolved and rewritten (target 10 s) | links before / after / after the shift (expected) | peak RSS |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const ratio = (ms: number, targetMs: number) => `${seconds(ms)} (${(ms / targetMs).toFixed(2)}x the target)`;
     const rss = Math.max(r.idp.peakRssBytes, r.hris.peakRssBytes, r.idpRepush.peakRssBytes, r.idpShifted.peakRssBytes);
     lines.push(
-      `| ${r.engine} | ${ratio(r.idp.e2eMs, IDENTITY_TARGETS.idpPushMs)} | ${ratio(r.hris.e2eMs, IDENTITY_TARGETS.hrisPushMs)} | ${seconds(r.appsMs)} | ${ratio(r.idpRepush.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ` +
+      `| ${r.engine} | ${r.runs} | ${ratio(r.idp.e2eMs, IDENTITY_TARGETS.idpPushMs)} | ${ratio(r.hris.e2eMs, IDENTITY_TARGETS.hrisPushMs)} | ${seconds(r.appsMs)} | ${ratio(r.idpRepush.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ` +
         `${ratio(r.idpShifted.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ${count(r.linksBefore)} / ${count(r.linksAfter)} / ${count(r.linksShifted)} (${count(r.expectedLinks)}) | ${mb(rss)} |`,
     );
   }

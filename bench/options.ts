@@ -29,7 +29,8 @@ export const USAGE = `npm run bench [-- --suites ingest,identities --sizes 10mb,
   --scale    BENCH_SCALE    the identities workload as a fraction of the issue's (1 = 100k IdP users, 50 applications
                             of 20k local users); default 1
   --sizes    BENCH_SIZES    payload sizes (nominal; 100mb = the issue's 50k users, 5k groups, 100k resources, 1M assignments); default ${DEFAULT_SIZES}
-  --repeat   BENCH_REPEAT   measurements per engine and size (medians are quoted); default 3 below 50mb, 1 from 50mb
+  --repeat   BENCH_REPEAT   measurements per engine and size (medians are quoted); default 3 below 50mb, 1 from 50mb;
+                            for the identities suite, runs per engine (default 1)
   --engines  BENCH_ENGINES  sqlite, postgres or both; default both (PostgreSQL is skipped, with the reason, when unreachable)
   --pg-url   BENCH_PG_URL   PostgreSQL to create the benchmark databases from; default TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test
   --pause    BENCH_PAUSE    seconds after each push for its background work (SQLite's checkpoint, PostgreSQL's writes

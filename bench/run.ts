@@ -12,7 +12,7 @@ import { assertBuilt } from './accessgraph-cli.js';
 import { cleanUpOnSignals, cleanupAll } from './cleanup.js';
 import type { Engine } from './engine.js';
 import { generateAppPayload } from './generate-app-payload.js';
-import { accountsPerIdpUser, formatIdentityResults, measureIdentities, prepareIdentityBodies, type IdentityMeasurement } from './identities.js';
+import { accountsPerIdpUser, formatIdentityResults, measureIdentities, medianRun, prepareIdentityBodies, type IdentityMeasurement } from './identities.js';
 import { readOptions, repetitionsFor } from './options.js';
 import { countPayload } from './payload-counts.js';
 import { postgresEngine } from './postgres-engine.js';
@@ -88,32 +88,37 @@ async function main(): Promise<number> {
     }
   }
   if (summaries.length > 0) log(`\nAll medians (Markdown):\n\n${formatMarkdown(summaries)}`);
-  if (options.suites.includes('identities')) failures += await identitySuite(engines, options.identityScale, options.pauseMs);
+  if (options.suites.includes('identities')) failures += await identitySuite(engines, options.identityScale, options.repeat ?? 1, options.pauseMs);
   if (failures > 0) log(`\n${failures} run(s) failed or left a data source unanswerable; see above.`);
   return failures > 0 ? 1 : 0;
 }
 
 /** The identity suite on every engine; the number of failed measurements. */
-async function identitySuite(engines: Engine[], scale: number, pauseMs: number): Promise<number> {
+async function identitySuite(engines: Engine[], scale: number, repeat: number, pauseMs: number): Promise<number> {
   const bodies = prepareIdentityBodies(scale, log);
-  const results: IdentityMeasurement[] = [];
+  const results: Array<ReturnType<typeof medianRun>> = [];
   let failures = 0;
   for (const engine of engines) {
-    log(`  ${engine.name === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
-    try {
-      const result = await measureIdentities(engine, bodies, pauseMs, log);
-      const shiftedExpected = result.linksBefore - accountsPerIdpUser(bodies.shape);
-      if (result.linksBefore !== result.expectedLinks || result.linksAfter !== result.linksBefore || result.linksShifted !== shiftedExpected) {
+    const runs: IdentityMeasurement[] = [];
+    for (let i = 1; i <= repeat; i++) {
+      log(`  ${engine.name === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, run ${i} of ${repeat}`);
+      try {
+        const result = await measureIdentities(engine, bodies, pauseMs, log);
+        const shiftedExpected = result.linksBefore - accountsPerIdpUser(bodies.shape);
+        if (result.linksBefore !== result.expectedLinks || result.linksAfter !== result.linksBefore || result.linksShifted !== shiftedExpected) {
+          failures += 1;
+          log('    the link counts are not as expected');
+        }
+        runs.push(result);
+      } catch (error) {
         failures += 1;
-        log('    the link counts are not as expected');
+        log(`  ${engine.name} FAILED: ${(error as Error).stack ?? String(error)}`);
+        break;
       }
-      results.push(result);
-    } catch (error) {
-      failures += 1;
-      log(`  ${engine.name} FAILED: ${(error as Error).stack ?? String(error)}`);
     }
+    if (runs.length > 0) results.push(medianRun(runs));
   }
-  if (results.length > 0) log(`\nIdentities (Markdown):\n\n${formatIdentityResults(results)}`);
+  if (results.length > 0) log(`\nIdentities, medians (Markdown):\n\n${formatIdentityResults(results)}`);
   return failures;
 }
 
