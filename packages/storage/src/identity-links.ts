@@ -269,7 +269,7 @@ async function ownerLinks(conn: Kysely<Database>, graphs: GraphStorage, pushed: 
  * The links with the key of the node each leads to: the pushed data source's from its graph, the
  * others' read by node id from theirs.
  */
-async function withTargetKeys(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, links: IdentityLink[]): Promise<KeyedLink[]> {
+async function withTargetKeys(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, links: readonly IdentityLink[]): Promise<KeyedLink[]> {
   const wanted = new Map<number, Set<number>>();
   for (const l of links) if (l.toDs !== pushed.ds) (wanted.get(l.toDs) ?? wanted.set(l.toDs, new Set()).get(l.toDs)!).add(l.toNode);
   const keys = new Map<number, Map<number, string>>();
@@ -278,13 +278,11 @@ async function withTargetKeys(conn: Kysely<Database>, graphs: GraphStorage, push
     const rows = await inChunks([...ids], (slice) => reader.selectFrom('graph_nodes').select(['id', 'node_key']).where('ds', '=', ds).where('id', 'in', slice).execute());
     keys.set(ds, new Map(rows.map((r) => [Number(r.id), r.node_key])));
   }
-  // In place: a copy of a million links is a million more objects for the collector.
-  for (const l of links as KeyedLink[]) {
+  return links.map((l) => {
     const toKey = l.toDs === pushed.ds ? pushed.graph.nodes[l.toNode]!.key : keys.get(l.toDs)?.get(l.toNode);
     if (toKey === undefined) throw new Error(`identity link to node ${l.toNode} of data source ${l.toDs}, which does not exist`);
-    l.toKey = toKey;
-  }
-  return links as KeyedLink[];
+    return { ...l, toKey };
+  });
 }
 
 const MANAGERS = { field: 'managers' } as const;
