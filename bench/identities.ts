@@ -27,12 +27,9 @@ export interface IdentityMeasurement {
   appsMs: number;
   /** The same identity provider again: its identities unchanged, the links to it are kept. */
   idpRepush: TimedPush;
-  /** Without its first user: every later user's node id moves; links name users by key and stay. */
+  /** Without its first user: every later user's node id moves, and every link is re-resolved and rewritten. */
   idpShifted: TimedPush;
   linksShifted: number;
-  /** Then with every user's identity renamed: every link is re-resolved and rewritten. */
-  idpRenamed: TimedPush;
-  linksRenamed: number;
   /** Links from the applications to the identity provider, before and after its second push. */
   linksBefore: number;
   linksAfter: number;
@@ -52,7 +49,6 @@ interface Bodies {
   shape: IdentityShape;
   idp: EncodedPayload;
   idpShifted: EncodedPayload;
-  idpRenamed: EncodedPayload;
   hris: EncodedPayload;
   apps: EncodedPayload[];
 }
@@ -69,7 +65,6 @@ export function prepareIdentityBodies(scale: number, log: (line: string) => void
     shape,
     idp: encode(generateIdpPayload(shape)),
     idpShifted: encode(withoutFirstUser(generateIdpPayload(shape))),
-    idpRenamed: encode(renamed(withoutFirstUser(generateIdpPayload(shape)))),
     hris: encode(generateHrisPayload(shape)),
     apps: Array.from({ length: shape.apps }, (_, i) => encode(generateLinkedApp(i, shape))),
   };
@@ -114,15 +109,10 @@ export async function measureIdentities(engine: Engine, bodies: Bodies, pauseMs:
       const linksAfter = await appLinks(run, idpDs);
       const idpShifted = await timed(idpDs, bodies.idpShifted, 'IdP, shifted');
       const linksShifted = await appLinks(run, idpDs);
-      const idpRenamed = await timed(idpDs, bodies.idpRenamed, 'IdP, renamed');
-      const linksRenamed = await appLinks(run, idpDs);
       const { shape } = bodies;
       const expectedLinks = shape.apps * (shape.localUsersPerApp + Math.ceil(shape.localGroupsPerApp / 10));
-      log(
-        `    links from the applications to the IdP: ${count(linksBefore)} before, ${count(linksAfter)} after (expected ${count(expectedLinks)}), ` +
-          `${count(linksShifted)} without its first user, ${count(linksRenamed)} renamed`,
-      );
-      return { engine: engine.name, idp, hris, appsMs, idpRepush, idpShifted, linksShifted, idpRenamed, linksRenamed, linksBefore, linksAfter, expectedLinks };
+      log(`    links from the applications to the IdP: ${count(linksBefore)} before, ${count(linksAfter)} after (expected ${count(expectedLinks)}), ${count(linksShifted)} without its first user`);
+      return { engine: engine.name, idp, hris, appsMs, idpRepush, idpShifted, linksShifted, linksBefore, linksAfter, expectedLinks };
     } finally {
       await server.stop();
     }
@@ -134,12 +124,6 @@ export async function measureIdentities(engine: Engine, bodies: Bodies, pauseMs:
 /** The identity provider without its first user: the accounts linked to it lose their link, every other user moves up one node id. */
 function withoutFirstUser(payload: ReturnType<typeof generateIdpPayload>): ReturnType<typeof generateIdpPayload> {
   return { ...payload, users: payload.users!.slice(1).map((u) => (u.manager_id === 'u0' ? { ...u, manager_id: null } : u)) };
-}
-
-/** Every user's identity renamed (`u<i>` to `id-<i>`), emails and names unchanged: every user has another key. */
-function renamed(payload: ReturnType<typeof generateIdpPayload>): ReturnType<typeof generateIdpPayload> {
-  const rename = (identity: string) => `id-${identity.slice(1)}`;
-  return { ...payload, users: payload.users!.map((u) => ({ ...u, identity: rename(u.identity!), ...(u.manager_id ? { manager_id: rename(u.manager_id) } : {}) })) };
 }
 
 /** Accounts each IdP user has across the applications (every local user links to one IdP user). */
@@ -178,11 +162,9 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
     appsMs: m((r) => r.appsMs),
     idpRepush: push((r) => r.idpRepush),
     idpShifted: push((r) => r.idpShifted),
-    idpRenamed: push((r) => r.idpRenamed),
     linksBefore: m((r) => r.linksBefore),
     linksAfter: m((r) => r.linksAfter),
     linksShifted: m((r) => r.linksShifted),
-    linksRenamed: m((r) => r.linksRenamed),
     expectedLinks: runs[0]!.expectedLinks,
   };
 }
@@ -190,16 +172,15 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
 /** One line per engine with its medians against the targets (peak RSS: the highest of any run). */
 export function formatIdentityResults(results: ReadonlyArray<IdentityMeasurement & { runs: number }>): string {
   const lines = [
-    '| engine | runs | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | IdP re-push, unchanged (target 10 s) | IdP re-push without its first user (target 10 s) | IdP re-push with every identity renamed: every link rewritten | links before / after / shifted / renamed (expected) | peak RSS |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| engine | runs | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | IdP re-push, same identities (target 10 s) | IdP re-push without its first user: every link re-resolved and rewritten (target 10 s) | links before / after / after the shift (expected) | peak RSS |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const ratio = (ms: number, targetMs: number) => `${seconds(ms)} (${(ms / targetMs).toFixed(2)}x the target)`;
-    const rss = Math.max(r.idp.peakRssBytes, r.hris.peakRssBytes, r.idpRepush.peakRssBytes, r.idpShifted.peakRssBytes, r.idpRenamed.peakRssBytes);
+    const rss = Math.max(r.idp.peakRssBytes, r.hris.peakRssBytes, r.idpRepush.peakRssBytes, r.idpShifted.peakRssBytes);
     lines.push(
       `| ${r.engine} | ${r.runs} | ${ratio(r.idp.e2eMs, IDENTITY_TARGETS.idpPushMs)} | ${ratio(r.hris.e2eMs, IDENTITY_TARGETS.hrisPushMs)} | ${seconds(r.appsMs)} | ${ratio(r.idpRepush.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ` +
-        `${ratio(r.idpShifted.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ${ratio(r.idpRenamed.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ` +
-        `${count(r.linksBefore)} / ${count(r.linksAfter)} / ${count(r.linksShifted)} / ${count(r.linksRenamed)} (${count(r.expectedLinks)}) | ${mb(rss)} |`,
+        `${ratio(r.idpShifted.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ${count(r.linksBefore)} / ${count(r.linksAfter)} / ${count(r.linksShifted)} (${count(r.expectedLinks)}) | ${mb(rss)} |`,
     );
   }
   return lines.join('\n');

@@ -15,8 +15,8 @@ export interface GraphTables {
   graph_grant_types: { ds: number; grant_id: number; type_key: string };
   graph_identity_refs: { ds: number; node: number; identity: string; source: string };
   graph_tags: { ds: number; node_key: string; tag_key: string; tag_value: string };
-  /** Links across data sources (migration 0006): from (ds, node id) to (to_ds, to_key: a node key). */
-  identity_links: { ds: number; node: number; to_ds: number; to_key: string; rule: string; via: string; detail: string };
+  /** Links across data sources (migration 0006): from (ds, node) to (to_ds, to_node). */
+  identity_links: { ds: number; node: number; to_ds: number; to_node: number; rule: string; via: string; detail: string };
   data_source_types: { ds: number; kind: string; type_name: string; type_key: string };
   data_source_states: { ds: number; payload: Uint8Array; pushed_at: string };
   pushes: PushRow;

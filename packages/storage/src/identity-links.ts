@@ -16,7 +16,7 @@ import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import type { GraphStorage, GraphTransaction } from './graph-writer.js';
 import { inChunks } from './grant-paths.js';
-import { untouchedLinks, writeLinkChanges, type KeyedLink, type LinkScope } from './link-changes.js';
+import { untouchedLinks, writeLinkChanges, type LinkScope } from './link-changes.js';
 import type { LinkChanges } from './store.js';
 import { lockIdentityLinks } from './write-transaction.js';
 
@@ -48,23 +48,22 @@ export async function relinkDataSource(
 ): Promise<{ unlinked: IdentityRef[]; changes: LinkChanges }> {
   const conn = tx.conn;
   await lockIdentityLinks(conn, caps);
-  // An identity provider whose users and groups are found by the same strings under the same keys
-  // as before, with the same mapping rules, is linked to by exactly the same links: only what it
-  // refers to itself (and owners of its nodes) needs resolving again.
+  // An identity provider whose users and groups are found by the same strings at the same node
+  // ids as before, under the same mapping rules, is linked to by exactly the same links: only
+  // what it refers to itself (and owners of its nodes) needs resolving again.
   const scope: LinkScope = previous !== undefined && previous === identitySignature(pushed.graph) ? 'own' : 'all';
   const others = await otherSources(conn, graphs, pushed, scope);
   const self = sourceOf(pushed);
   const links = resolveLinks(self, others).filter((l) => scope === 'all' || l.fromDs === pushed.ds);
   links.push(...(await ownerLinks(conn, graphs, pushed, others)), ...managerLinks(pushed));
-  const written = await writeLinkChanges(tx, pushed.ds, await withTargetKeys(conn, graphs, pushed, links), scope);
+  const written = await writeLinkChanges(tx, pushed.ds, links, scope);
   const total = scope === 'all' ? links.length : links.length + (await untouchedLinks(conn, pushed.ds));
   return { unlinked: unlinkedAsks(pushed.ds, pushed.graph.identityRefs, links), changes: { links: total, ...written } };
 }
 
 /**
  * What other data sources' links to an identity provider depend on: its users' and groups' offered
- * strings with the keys of their nodes, and its mapping rules, as one digest; undefined for other
- * templates. Links name the identity by its key, so node ids that moved change nothing.
+ * strings with their node ids, and its mapping rules, as one digest; undefined for other templates.
  */
 export type IdentitySignature = string;
 
@@ -77,7 +76,7 @@ function isOffer(source: string): boolean {
 /** The identity signature of a derived graph (see IdentitySignature). */
 export function identitySignature(graph: DerivedGraph): IdentitySignature {
   const domain = graph.nodes.find((n) => n.kind === 'idp_domain');
-  return digest(graph.identityRefs.filter((r) => isOffer(r.source)), (node) => graph.nodes[node]!.key, domain?.properties.identity_mappings);
+  return digest(graph.identityRefs.filter((r) => isOffer(r.source)), domain?.properties.identity_mappings);
 }
 
 /** The identity signature of the data source's current graph, read before a push replaces it. */
@@ -87,15 +86,11 @@ export async function storedIdentitySignature(conn: Kysely<Database>, graphs: Gr
   if (!pushed) return undefined;
   const reader = graphs.reader(conn, ds);
   const refs = await readRefs(reader, ds, [...OFFER_KINDS, `${OFFER.idpUserProperty}/`]);
-  const keys = new Map<number, string>();
-  const nodes = await reader.selectFrom('graph_nodes').select(['id', 'node_key']).where('ds', '=', ds).where('kind', 'in', ['idp_user', 'idp_group']).execute();
-  for (const node of nodes) keys.set(Number(node.id), node.node_key);
-  return digest(refs, (node) => keys.get(node) ?? '', await nodeProperty(reader, ds, 'idp_domain', 'identity_mappings'));
+  return digest(refs, await nodeProperty(reader, ds, 'idp_domain', 'identity_mappings'));
 }
 
-/** The offered strings by the key of the node offering them (not its id, which a push may move), and the mapping rules. */
-function digest(refs: readonly IdentityRef[], keyOf: (node: number) => string, mappings: unknown): string {
-  const lines = refs.map((r) => `${keyOf(r.node)}\u0000${r.source}\u0000${r.identity.toLowerCase()}`).sort();
+function digest(refs: readonly IdentityRef[], mappings: unknown): string {
+  const lines = refs.map((r) => `${r.node}\u0000${r.source}\u0000${r.identity.toLowerCase()}`).sort();
   const hash = createHash('sha256');
   for (const line of lines) hash.update(line).update('\n');
   return hash.update(JSON.stringify(mappings ?? null)).digest('hex');
@@ -263,26 +258,6 @@ async function ownerLinks(conn: Kysely<Database>, graphs: GraphStorage, pushed: 
     }
   }
   return links;
-}
-
-/**
- * The links with the key of the node each leads to: the pushed data source's from its graph, the
- * others' read by node id from theirs.
- */
-async function withTargetKeys(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, links: readonly IdentityLink[]): Promise<KeyedLink[]> {
-  const wanted = new Map<number, Set<number>>();
-  for (const l of links) if (l.toDs !== pushed.ds) (wanted.get(l.toDs) ?? wanted.set(l.toDs, new Set()).get(l.toDs)!).add(l.toNode);
-  const keys = new Map<number, Map<number, string>>();
-  for (const [ds, ids] of wanted) {
-    const reader = graphs.reader(conn, ds);
-    const rows = await inChunks([...ids], (slice) => reader.selectFrom('graph_nodes').select(['id', 'node_key']).where('ds', '=', ds).where('id', 'in', slice).execute());
-    keys.set(ds, new Map(rows.map((r) => [Number(r.id), r.node_key])));
-  }
-  return links.map((l) => {
-    const toKey = l.toDs === pushed.ds ? pushed.graph.nodes[l.toNode]!.key : keys.get(l.toDs)?.get(l.toNode);
-    if (toKey === undefined) throw new Error(`identity link to node ${l.toNode} of data source ${l.toDs}, which does not exist`);
-    return { ...l, toKey };
-  });
 }
 
 const MANAGERS = { field: 'managers' } as const;

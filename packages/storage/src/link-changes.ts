@@ -14,13 +14,13 @@ import type { GraphTransaction } from './graph-writer.js';
  * changed (an identity provider whose users moved in its list gets new node ids), all are
  * rewritten instead: deleting the whole set is cheaper than deleting most of it row by row.
  */
-export async function writeLinkChanges(tx: GraphTransaction, ds: number, links: readonly KeyedLink[], scope: LinkScope = 'all'): Promise<{ deleted: number; inserted: number }> {
+export async function writeLinkChanges(tx: GraphTransaction, ds: number, links: readonly IdentityLink[], scope: LinkScope = 'all'): Promise<{ deleted: number; inserted: number }> {
   const conn = tx.conn;
   const stored = await storedLinks(conn, ds, scope);
   const fresh = new LinkIndex();
   for (const link of links) fresh.add(link.fromDs, link.fromNode, link);
   const removed: StoredLink[] = [];
-  const kept = new Set<KeyedLink>();
+  const kept = new Set<IdentityLink>();
   for (const row of stored) {
     const same = fresh.find(row);
     if (same !== undefined && same.via === row.via && detailJson(same.detail) === row.detail) kept.add(same);
@@ -70,9 +70,6 @@ export async function untouchedLinks(conn: Kysely<Database>, ds: number): Promis
 
 type StoredLink = Database['identity_links'];
 
-/** A resolved link with the stable key of the node it leads to (what identity_links stores). */
-export type KeyedLink = IdentityLink & { toKey: string };
-
 /** More deleted links than this, and more than half of those stored: all are rewritten. */
 export const REWRITE_ABOVE = 1_000;
 
@@ -88,8 +85,8 @@ async function storedLinks(conn: Kysely<Database>, ds: number, scope: LinkScope)
 
 async function deleteRows(conn: Kysely<Database>, rows: readonly StoredLink[]): Promise<void> {
   if (rows.length === 0) return;
-  const keys = sql.join(rows.map((r) => sql`(${r.ds}, ${r.node}, ${r.to_ds}, ${r.to_key}, ${r.rule})`));
-  await sql`delete from identity_links where (ds, node, to_ds, to_key, rule) in (${keys})`.execute(conn);
+  const keys = sql.join(rows.map((r) => sql`(${r.ds}, ${r.node}, ${r.to_ds}, ${r.to_node}, ${r.rule})`));
+  await sql`delete from identity_links where (ds, node, to_ds, to_node, rule) in (${keys})`.execute(conn);
 }
 
 /**
@@ -97,18 +94,18 @@ async function deleteRows(conn: Kysely<Database>, rows: readonly StoredLink[]): 
  * with the few links it has: no key string per link.
  */
 class LinkIndex {
-  private readonly byFrom = new Map<number, KeyedLink[]>();
+  private readonly byFrom = new Map<number, IdentityLink[]>();
 
-  add(ds: number, node: number, link: KeyedLink): void {
+  add(ds: number, node: number, link: IdentityLink): void {
     const key = Number(ds) * 2 ** 32 + Number(node);
     const list = this.byFrom.get(key);
     if (list) list.push(link);
     else this.byFrom.set(key, [link]);
   }
 
-  find(row: StoredLink): KeyedLink | undefined {
+  find(row: StoredLink): IdentityLink | undefined {
     const list = this.byFrom.get(Number(row.ds) * 2 ** 32 + Number(row.node));
-    return list?.find((l) => l.toDs === Number(row.to_ds) && l.toKey === row.to_key && l.rule === row.rule);
+    return list?.find((l) => l.toDs === Number(row.to_ds) && l.toNode === Number(row.to_node) && l.rule === row.rule);
   }
 }
 
@@ -122,26 +119,24 @@ function detailJson(detail: LinkDetail): string {
 }
 
 /** Inserts links, per referring data source, in key order (SQLite then appends to the table's b-tree). */
-async function insertLinks(tx: GraphTransaction, links: readonly KeyedLink[]): Promise<void> {
-  const byFrom = new Map<number, KeyedLink[]>();
+async function insertLinks(tx: GraphTransaction, links: readonly IdentityLink[]): Promise<void> {
+  const byFrom = new Map<number, IdentityLink[]>();
   for (const link of links) (byFrom.get(link.fromDs) ?? byFrom.set(link.fromDs, []).get(link.fromDs)!).push(link);
   for (const [ds, rows] of byFrom) await tx.insertRows(ds, linkRows(rows.sort(byKey)));
 }
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The key order of identity_links within one referring data source: node, to_ds, to_key, rule. */
-function byKey(a: KeyedLink, b: KeyedLink): number {
-  return a.fromNode - b.fromNode || a.toDs - b.toDs || byText(a.toKey, b.toKey) || byText(a.rule, b.rule);
+/** The key order of identity_links within one referring data source: node, to_ds, to_node, rule. */
+function byKey(a: IdentityLink, b: IdentityLink): number {
+  return a.fromNode - b.fromNode || a.toDs - b.toDs || a.toNode - b.toNode || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
-function linkRows(links: readonly KeyedLink[]): BulkRows {
+function linkRows(links: readonly IdentityLink[]): BulkRows {
   return {
     table: 'identity_links',
     columns: [
       ['node', 'integer'],
       ['to_ds', 'integer'],
-      ['to_key', 'text'],
+      ['to_node', 'integer'],
       ['rule', 'text'],
       ['via', 'text'],
       ['detail', 'text'],
@@ -151,7 +146,7 @@ function linkRows(links: readonly KeyedLink[]): BulkRows {
       const l = links[i]!;
       out[at] = l.fromNode;
       out[at + 1] = l.toDs;
-      out[at + 2] = l.toKey;
+      out[at + 2] = l.toNode;
       out[at + 3] = l.rule;
       out[at + 4] = l.via;
       out[at + 5] = detailJson(l.detail);

@@ -116,23 +116,20 @@ export async function personRows(conn: Kysely<Database>, graphs: GraphStorage, d
  * that principal's groups.
  */
 async function linkedLocals(conn: Kysely<Database>, graphs: GraphStorage, ds: number, idpDs: number, user: number): Promise<number[]> {
-  // Links name identities by node key; the walk over member_of edges gives node ids.
-  const keysOf = async (idp: number, nodes: number[]) =>
-    (
-      await inChunks(nodes, (slice) => graphs.reader(conn, idp).selectFrom('graph_nodes').select('node_key').where('ds', '=', idp).where('id', 'in', slice).execute())
-    ).map((r) => r.node_key);
-  const holdersOf = async (idp: number, principal: number) => keysOf(idp, [principal, ...(await groupsOf(graphs.reader(conn, idp), idp, principal))]);
-  const holders = await holdersOf(idpDs, user);
-  const targets: Array<{ idp: number; keys: string[] }> = [{ idp: idpDs, keys: holders }];
-  const federated = await inChunks(holders, (slice) =>
-    conn.selectFrom('identity_links').select(['ds', 'node']).where('to_ds', '=', idpDs).where('to_key', 'in', slice).where('rule', '=', 'source_identity').execute(),
-  );
-  for (const f of federated) targets.push({ idp: Number(f.ds), keys: await holdersOf(Number(f.ds), Number(f.node)) });
+  const holdersOf = (idp: number, principal: number) => groupsOf(graphs.reader(conn, idp), idp, principal);
+  const holders = [user, ...(await holdersOf(idpDs, user))];
+  const targets: Array<{ idp: number; nodes: number[] }> = [{ idp: idpDs, nodes: holders }];
+  const federated = await conn
+    .selectFrom('identity_links')
+    .select(['ds', 'node'])
+    .where('to_ds', '=', idpDs)
+    .where('to_node', 'in', holders)
+    .where('rule', '=', 'source_identity')
+    .execute();
+  for (const f of federated) targets.push({ idp: Number(f.ds), nodes: [Number(f.node), ...(await holdersOf(Number(f.ds), Number(f.node)))] });
   const locals = new Set<number>();
-  for (const { idp, keys } of targets) {
-    const rows = await inChunks(keys, (slice) =>
-      conn.selectFrom('identity_links').select('node').distinct().where('to_ds', '=', idp).where('to_key', 'in', slice).where('ds', '=', ds).execute(),
-    );
+  for (const { idp, nodes } of targets) {
+    const rows = await conn.selectFrom('identity_links').select('node').distinct().where('to_ds', '=', idp).where('to_node', 'in', nodes).where('ds', '=', ds).execute();
     for (const row of rows) locals.add(Number(row.node));
   }
   return [...locals];

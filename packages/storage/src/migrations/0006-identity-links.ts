@@ -4,7 +4,7 @@ import type { DialectCapabilities } from '../capabilities.js';
 /**
  * Identity links between data sources (design: "identity links across data sources"): which
  * local account, `idp` binding, federated IdP principal, HRIS employee or owner (`ds`, `node`)
- * resolves to which identity or entity (`to_ds`, `to_key`: its stable node key), by which rule, through which of the
+ * resolves to which identity or entity (`to_ds`, `to_node`), by which rule, through which of the
  * referring node's strings (`via`, as written: an identities entry, a source identity; '' for
  * rules that compare properties), with how it matched (`detail`, JSON). Node ids are those of the data sources' current graphs: a push of either side
  * replaces every link that touches it, and a deletion removes them.
@@ -24,13 +24,13 @@ export function identityLinksMigration(caps: DialectCapabilities) {
         .addColumn('ds', 'integer', (c) => c.notNull())
         .addColumn('node', 'integer', (c) => c.notNull())
         .addColumn('to_ds', 'integer', (c) => c.notNull())
-        .addColumn('to_key', 'text', (c) => (caps.keyCollation ? c.notNull().modifyEnd(sql`collate ${sql.id(caps.keyCollation)}`) : c.notNull()))
+        .addColumn('to_node', 'integer', (c) => c.notNull())
         .addColumn('rule', 'text', (c) => c.notNull())
         .addColumn('via', 'text', (c) => c.notNull())
         .addColumn('detail', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('identity_links_pk', ['ds', 'node', 'to_ds', 'to_key', 'rule']);
+        .addPrimaryKeyConstraint('identity_links_pk', ['ds', 'node', 'to_ds', 'to_node', 'rule']);
       await (partitioned ? table : table.modifyEnd(sql`without rowid`)).execute();
-      await db.schema.createIndex('identity_links_to').on('identity_links').columns(['to_ds', 'to_key', 'ds', 'node']).execute();
+      await db.schema.createIndex('identity_links_to').on('identity_links').columns(['to_ds', 'to_node', 'ds', 'node']).execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
       await db.schema.dropTable('identity_links').execute();
