@@ -4,6 +4,7 @@ import type { CustomTemplate } from '@accessgraph/contract';
 import {
   ASK,
   OFFER,
+  propertyKey,
   resolveLinks,
   splitKind,
   unlinkedAsks,
@@ -52,8 +53,8 @@ export async function relinkDataSource(
   // ids as before, under the same mapping rules, is linked to by exactly the same links: only
   // what it refers to itself (and owners of its nodes) needs resolving again.
   const scope: LinkScope = previous !== undefined && previous === identitySignature(pushed.graph) ? 'own' : 'all';
-  const others = await otherSources(conn, graphs, pushed, scope);
   const self = sourceOf(pushed);
+  const others = await otherSources(conn, graphs, pushed, self, scope);
   const links = resolveLinks(self, others).filter((l) => scope === 'all' || l.fromDs === pushed.ds);
   links.push(...(await ownerLinks(conn, graphs, pushed, others)), ...managerLinks(pushed));
   const written = await writeLinkChanges(tx, pushed.ds, links, scope);
@@ -133,7 +134,7 @@ const HRIS_KINDS = [ASK.employeeIdpId, ASK.employeeEmail, ASK.employeeId];
  * they own entities anywhere); applications' and HRIS' only when an identity provider is pushed
  * whose links from them may have changed (scope 'all').
  */
-async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, scope: LinkScope): Promise<LinkSource[]> {
+async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, self: LinkSource, scope: LinkScope): Promise<LinkSource[]> {
   const rows = await conn
     .selectFrom('data_sources as d')
     .innerJoin('data_source_states as s', 's.ds', 'd.seq')
@@ -147,7 +148,9 @@ async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed
     const declared = await conn.selectFrom('data_source_types').select(['ds', 'type_name']).where('kind', '<>', 'resource_type').execute();
     for (const t of declared) (types.get(t.ds) ?? types.set(t.ds, []).get(t.ds)!).push(t.type_name);
   }
-  const mapsApplications = (sourceOf(pushed).mappings ?? []).some((m) => m.destinationType === 'CUSTOM_APPLICATION' && m.matchers.length > 0);
+  const mapsApplications = (self.mappings ?? []).some((m) => m.destinationType === 'CUSTOM_APPLICATION' && m.matchers.length > 0);
+  // Local users' properties the pushed identity provider's rules compare by name (PROPERTY, CUSTOM_PROPERTY destinations).
+  const destinationNames = new Set((self.mappings ?? []).flatMap((m) => m.matchers.flatMap((x) => (x.destinationName === null ? [] : [propertyKey(x.destination, x.destinationName)]))));
   const appKinds = mapsApplications ? [...APP_ASKS, ...APP_OFFERS] : APP_ASKS;
   const sources: LinkSource[] = [];
   for (const row of rows) {
@@ -162,7 +165,7 @@ async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed
     const source: LinkSource = { ds: row.seq, template, types: types.get(row.seq) ?? [], refs: await readRefs(reader, row.seq, kinds) };
     if (template === 'identity_provider') source.mappings = await nodeProperty(reader, row.seq, 'idp_domain', 'identity_mappings');
     if (template === 'hris') source.idpProviders = await nodeProperty(reader, row.seq, 'hris_system', 'idp_providers');
-    if (template === 'application') source.refs = [...source.refs, ...(await localUserProperties(reader, row.seq, pushed))];
+    if (template === 'application' && destinationNames.size > 0) source.refs = [...source.refs, ...(await localUserProperties(reader, row.seq, destinationNames))];
     sources.push(source);
   }
   return sources;
@@ -188,15 +191,10 @@ async function nodeProperty<T>(reader: Kysely<Database>, ds: number, kind: strin
 }
 
 /**
- * Local users' properties that the pushed identity provider's mapping rules compare by name
- * (PROPERTY, CUSTOM_PROPERTY destinations): read from the users' nodes only when a rule needs them.
+ * The local users' properties of these names (as their nodes keep them), as identity strings for
+ * mapping rules: read from the users' nodes only when a rule needs them.
  */
-async function localUserProperties(reader: Kysely<Database>, ds: number, pushed: PushedSource): Promise<IdentityRef[]> {
-  const names = new Set<string>();
-  for (const mapping of sourceOf(pushed).mappings ?? []) {
-    for (const m of mapping.matchers) if (m.destinationName !== null) names.add(m.destination === 'custom_property' ? `customprop_${m.destinationName}` : m.destinationName);
-  }
-  if (names.size === 0) return [];
+async function localUserProperties(reader: Kysely<Database>, ds: number, names: ReadonlySet<string>): Promise<IdentityRef[]> {
   const rows = await reader.selectFrom('graph_nodes').select(['id', 'properties']).where('ds', '=', ds).where('kind', '=', 'local_user').execute();
   const refs: IdentityRef[] = [];
   for (const row of rows) {

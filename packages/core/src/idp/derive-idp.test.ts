@@ -18,7 +18,7 @@ function edgesByKey(graph: DerivedGraph): string[] {
 }
 
 describe('identity provider graph', () => {
-  it('has the domain, apps, groups, users and one stub per external entity', () => {
+  it('has the domain, apps, groups, users and one external node per entity of another system', () => {
     const graph = derive();
     expect(graph.nodes.map((n) => [n.kind, n.key, n.nodeType]).sort()).toEqual(
       [

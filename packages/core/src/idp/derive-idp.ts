@@ -3,12 +3,12 @@ import { GraphBuilder } from '../graph/graph-builder.js';
 import { ASK, OFFER, qualified } from '../linking/identity-keys.js';
 import type { ExternalRef, IdentityMapping, IdpModel, IdpPrincipal, MappingProperty } from './model.js';
 
-/** Node type of the AWS IAM roles users, groups and apps may assume (spec §13.1, external stubs). */
+/** Node type of the AWS IAM roles users, groups and apps may assume (spec §13.1, external entities). */
 const AWS_ROLE = 'AwsIamRole';
 
 /**
  * Derives an identity provider data source's graph (spec §13): the domain, users, groups and
- * apps; memberships, managers, app assignments; stub nodes for the AWS roles principals may
+ * apps; memberships, managers, app assignments; `external` nodes for the AWS roles principals may
  * assume and the entities they own, which identity linking resolves against other data sources.
  * An IdP principal receives every grant its groups receive in the applications linked to them;
  * those groups are its `member_of` edges, followed transitively.

@@ -1,3 +1,3 @@
 export * from './model.js';
 export { readIdpPayload } from './read-idp.js';
-export { deriveIdpGraph } from './derive-idp.js';
+export { deriveIdpGraph, propertyKey } from './derive-idp.js';
