@@ -12,8 +12,8 @@ import { count, mb, seconds } from './units.js';
  * The identity benchmark (issue 5): on each engine, a fresh store and server; an identity
  * provider of 100k users in 10k nested groups and an HRIS of 100k employees, each pushed and
  * timed end to end; then 50 applications with 1M local users in all, every one linked to an IdP
- * user; then the identity provider pushed again, which re-resolves every link, timed, with the
- * link counts before and after. `--scale` shrinks the workload for a quick look.
+ * user; then the identity provider pushed again in each of the REPUSHES variants, timed, with
+ * the link counts after each. `--scale` shrinks the workload for a quick look.
  */
 
 /** Targets of the issue, in milliseconds. */
@@ -25,16 +25,28 @@ export interface IdentityMeasurement {
   hris: TimedPush;
   /** All application pushes, one after the other. */
   appsMs: number;
-  /** The same identity provider again: its identities unchanged, the links to it are kept. */
-  idpRepush: TimedPush;
-  /** Without its first user: every later user's node id moves, and every link is re-resolved and rewritten. */
-  idpShifted: TimedPush;
-  linksShifted: number;
-  /** Links from the applications to the identity provider, before and after its second push. */
+  /** Links from the applications to the identity provider after the applications' pushes, and how many there should be. */
   linksBefore: number;
-  linksAfter: number;
   expectedLinks: number;
+  /** The identity provider pushed again, in each of the REPUSHES variants, in that order. */
+  repushes: Record<RepushName, { push: TimedPush; links: number }>;
 }
+
+/**
+ * The identity provider's re-pushes, in order, each with the links to it expected afterwards
+ * (given those before and the accounts each IdP user has).
+ */
+export const REPUSHES = {
+  /** The same payload (the connector's daily run). */
+  again: { label: 'same payload', links: (before: number) => before },
+  /** Its users in reverse order: the same identities, and without kept node ids every user's id would move. */
+  reordered: { label: 'users reordered', links: (before: number) => before },
+  /** Without its first user: the accounts linked to it lose their link. */
+  shifted: { label: 'without its first user', links: (before: number, perUser: number) => before - perUser },
+  /** Every user takes the next user's email: every link changes, and is re-resolved and rewritten. */
+  rotated: { label: 'every email moved to another user', links: (before: number) => before },
+} as const;
+export type RepushName = keyof typeof REPUSHES;
 
 interface TimedPush {
   e2eMs: number;
@@ -48,7 +60,7 @@ interface TimedPush {
 interface Bodies {
   shape: IdentityShape;
   idp: EncodedPayload;
-  idpShifted: EncodedPayload;
+  repushes: Record<RepushName, EncodedPayload>;
   hris: EncodedPayload;
   apps: EncodedPayload[];
 }
@@ -61,10 +73,16 @@ export function prepareIdentityBodies(scale: number, log: (line: string) => void
     const text = JSON.stringify(payload);
     return { payloadBytes: Buffer.byteLength(text), jsonData: { none: Buffer.from(JSON.stringify(text)), GZIP: Buffer.alloc(0) } };
   };
+  const idp = encode(generateIdpPayload(shape));
   const bodies = {
     shape,
-    idp: encode(generateIdpPayload(shape)),
-    idpShifted: encode(withoutFirstUser(generateIdpPayload(shape))),
+    idp,
+    repushes: {
+      again: idp,
+      reordered: encode(reordered(generateIdpPayload(shape))),
+      shifted: encode(withoutFirstUser(generateIdpPayload(shape))),
+      rotated: encode(emailsRotated(generateIdpPayload(shape))),
+    },
     hris: encode(generateHrisPayload(shape)),
     apps: Array.from({ length: shape.apps }, (_, i) => encode(generateLinkedApp(i, shape))),
   };
@@ -105,14 +123,15 @@ export async function measureIdentities(engine: Engine, bodies: Bodies, pauseMs:
       log(`    ${bodies.apps.length} applications pushed in ${seconds(appsMs)}`);
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
       const linksBefore = await appLinks(run, idpDs);
-      const idpRepush = await timed(idpDs, bodies.idp, 'IdP, again');
-      const linksAfter = await appLinks(run, idpDs);
-      const idpShifted = await timed(idpDs, bodies.idpShifted, 'IdP, shifted');
-      const linksShifted = await appLinks(run, idpDs);
+      const repushes = {} as IdentityMeasurement['repushes'];
+      for (const name of Object.keys(REPUSHES) as RepushName[]) {
+        const push = await timed(idpDs, bodies.repushes[name], `IdP, ${name}`);
+        repushes[name] = { push, links: await appLinks(run, idpDs) };
+      }
       const { shape } = bodies;
       const expectedLinks = shape.apps * (shape.localUsersPerApp + Math.ceil(shape.localGroupsPerApp / 10));
-      log(`    links from the applications to the IdP: ${count(linksBefore)} before, ${count(linksAfter)} after (expected ${count(expectedLinks)}), ${count(linksShifted)} without its first user`);
-      return { engine: engine.name, idp, hris, appsMs, idpRepush, idpShifted, linksShifted, linksBefore, linksAfter, expectedLinks };
+      log(`    links from the applications to the IdP: ${count(linksBefore)} (expected ${count(expectedLinks)}), then ${Object.values(repushes).map((r) => count(r.links)).join(', ')}`);
+      return { engine: engine.name, idp, hris, appsMs, linksBefore, expectedLinks, repushes };
     } finally {
       await server.stop();
     }
@@ -121,9 +140,34 @@ export async function measureIdentities(engine: Engine, bodies: Bodies, pauseMs:
   }
 }
 
-/** The identity provider without its first user: the accounts linked to it lose their link, every other user moves up one node id. */
-function withoutFirstUser(payload: ReturnType<typeof generateIdpPayload>): ReturnType<typeof generateIdpPayload> {
+type IdpBody = ReturnType<typeof generateIdpPayload>;
+
+/** The identity provider's users in reverse order. */
+function reordered(payload: IdpBody): IdpBody {
+  return { ...payload, users: [...payload.users!].reverse() };
+}
+
+/** The identity provider without its first user (and its reports without their manager). */
+function withoutFirstUser(payload: IdpBody): IdpBody {
   return { ...payload, users: payload.users!.slice(1).map((u) => (u.manager_id === 'u0' ? { ...u, manager_id: null } : u)) };
+}
+
+/** Every user with the next user's email (the last with the first's). */
+function emailsRotated(payload: IdpBody): IdpBody {
+  const users = payload.users!;
+  return { ...payload, users: users.map((u, i) => ({ ...u, email: users[(i + 1) % users.length]!.email })) };
+}
+
+/** Whether the link counts are the expected ones after every push; the lines that say how not, if not. */
+export function linkCountProblems(result: IdentityMeasurement, shape: IdentityShape): string[] {
+  const problems: string[] = [];
+  if (result.linksBefore !== result.expectedLinks) problems.push(`${count(result.linksBefore)} links after the applications' pushes, expected ${count(result.expectedLinks)}`);
+  for (const name of Object.keys(REPUSHES) as RepushName[]) {
+    const expected = REPUSHES[name].links(result.linksBefore, accountsPerIdpUser(shape));
+    const found = result.repushes[name].links;
+    if (found !== expected) problems.push(`${count(found)} links after the re-push "${REPUSHES[name].label}", expected ${count(expected)}`);
+  }
+  return problems;
 }
 
 /** Accounts each IdP user has across the applications (every local user links to one IdP user). */
@@ -154,33 +198,33 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
     peakRssBytes: Math.max(...runs.map((r) => pick(r).peakRssBytes)),
     warnings: m((r) => pick(r).warnings),
   });
+  const repushes = {} as IdentityMeasurement['repushes'];
+  for (const name of Object.keys(REPUSHES) as RepushName[]) repushes[name] = { push: push((r) => r.repushes[name].push), links: m((r) => r.repushes[name].links) };
   return {
     engine: runs[0]!.engine,
     runs: runs.length,
     idp: push((r) => r.idp),
     hris: push((r) => r.hris),
     appsMs: m((r) => r.appsMs),
-    idpRepush: push((r) => r.idpRepush),
-    idpShifted: push((r) => r.idpShifted),
     linksBefore: m((r) => r.linksBefore),
-    linksAfter: m((r) => r.linksAfter),
-    linksShifted: m((r) => r.linksShifted),
     expectedLinks: runs[0]!.expectedLinks,
+    repushes,
   };
 }
 
 /** One line per engine with its medians against the targets (peak RSS: the highest of any run). */
 export function formatIdentityResults(results: ReadonlyArray<IdentityMeasurement & { runs: number }>): string {
+  const names = Object.keys(REPUSHES) as RepushName[];
   const lines = [
-    '| engine | runs | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | IdP re-push, same identities (target 10 s) | IdP re-push without its first user: every link re-resolved and rewritten (target 10 s) | links before / after / after the shift (expected) | peak RSS |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| engine | runs | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | ${names.map((n) => `IdP re-push, ${REPUSHES[n].label} (target 10 s)`).join(' | ')} | links before, then after each re-push | peak RSS |`,
+    `| --- | --- | --- | --- | --- | ${names.map(() => '---').join(' | ')} | --- | --- |`,
   ];
   for (const r of results) {
     const ratio = (ms: number, targetMs: number) => `${seconds(ms)} (${(ms / targetMs).toFixed(2)}x the target)`;
-    const rss = Math.max(r.idp.peakRssBytes, r.hris.peakRssBytes, r.idpRepush.peakRssBytes, r.idpShifted.peakRssBytes);
+    const rss = Math.max(r.idp.peakRssBytes, r.hris.peakRssBytes, ...names.map((n) => r.repushes[n].push.peakRssBytes));
     lines.push(
-      `| ${r.engine} | ${r.runs} | ${ratio(r.idp.e2eMs, IDENTITY_TARGETS.idpPushMs)} | ${ratio(r.hris.e2eMs, IDENTITY_TARGETS.hrisPushMs)} | ${seconds(r.appsMs)} | ${ratio(r.idpRepush.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ` +
-        `${ratio(r.idpShifted.e2eMs, IDENTITY_TARGETS.idpRepushMs)} | ${count(r.linksBefore)} / ${count(r.linksAfter)} / ${count(r.linksShifted)} (${count(r.expectedLinks)}) | ${mb(rss)} |`,
+      `| ${r.engine} | ${r.runs} | ${ratio(r.idp.e2eMs, IDENTITY_TARGETS.idpPushMs)} | ${ratio(r.hris.e2eMs, IDENTITY_TARGETS.hrisPushMs)} | ${seconds(r.appsMs)} | ` +
+        `${names.map((n) => ratio(r.repushes[n].push.e2eMs, IDENTITY_TARGETS.idpRepushMs)).join(' | ')} | ${[r.linksBefore, ...names.map((n) => r.repushes[n].links)].map(count).join(' / ')} | ${mb(rss)} |`,
     );
   }
   return lines.join('\n');

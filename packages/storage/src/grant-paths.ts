@@ -102,7 +102,7 @@ function unique(ids: number[]): number[] {
 }
 
 /** Runs a lookup over `ids` in slices of IDS_PER_QUERY and concatenates the rows. */
-export async function inChunks<Row, Id extends number | string = number>(ids: Id[], lookup: (slice: Id[]) => Promise<Row[]>): Promise<Row[]> {
+export async function inChunks<Row, Id extends number | string = number>(ids: readonly Id[], lookup: (slice: Id[]) => Promise<Row[]>): Promise<Row[]> {
   const rows: Row[] = [];
   for (let i = 0; i < ids.length; i += IDS_PER_QUERY) rows.push(...(await lookup(ids.slice(i, i + IDS_PER_QUERY))));
   return rows;

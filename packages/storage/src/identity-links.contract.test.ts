@@ -56,6 +56,18 @@ for (const backend of testBackends()) {
       return page.items;
     }
 
+    /** Every link of a data source, paging through them. */
+    async function allLinks(dataSourceId: string): Promise<IdentityLinkRow[]> {
+      const all: IdentityLinkRow[] = [];
+      let after: Awaited<ReturnType<typeof store.listIdentityLinks>>['nextAfter'];
+      do {
+        const page = await store.listIdentityLinks(dataSourceId, { pageSize: 1000, ...(after ? { after } : {}) });
+        all.push(...page.items);
+        after = page.nextAfter;
+      } while (after);
+      return all;
+    }
+
     it('resolves both ways, reports what links to nothing, and forgets a deleted side', async () => {
       const app = await dataSource('application');
       const idp = await dataSource('identity_provider');
@@ -119,29 +131,84 @@ for (const backend of testBackends()) {
       expect((await links(hris)).map(brief).sort()).toEqual(['hris: e1 -> u1', 'hris: e2 -> u2', 'manager: e1 -> e2']);
     });
 
-    it('a re-push that changes most links rewrites them all, and gets them right', async () => {
+    it('an identity provider re-pushed in another order, or without a user, keeps its node ids: only the links of what changed are written', async () => {
       const n = REWRITE_ABOVE + 500;
-      const idpPayload = (order: 'forward' | 'reversed') => {
-        const users = Array.from({ length: n }, (_, i) => ({ name: `user${i}`, identity: `u${i}`, email: `user${i}@corp.example` }));
-        return { name: 'Big', idp_type: 'big', domains: [{ name: 'corp.example' }], users: order === 'forward' ? users : users.reverse() };
-      };
+      const users = Array.from({ length: n }, (_, i) => ({ name: `user${i}`, identity: `u${i}`, email: `user${i}@corp.example` }));
+      const idpPayload = (list: typeof users) => ({ name: 'Big', idp_type: 'big', domains: [{ name: 'corp.example' }], users: list });
       const app = await dataSource('application');
       const idp = await dataSource('identity_provider');
       await commit(app, {
         applications: [{ name: 'Wide', application_type: 'wide', local_users: Array.from({ length: n }, (_, i) => ({ name: `a${i}`, identities: [`user${i}@corp.example`] })) }],
       });
-      expect((await commit(idp, idpPayload('forward'))).linkChanges).toEqual({ links: n, deleted: 0, inserted: n });
-      // Reversed, every IdP user has another node id: every link changes.
-      expect((await commit(idp, idpPayload('reversed'))).linkChanges).toEqual({ links: n, deleted: n, inserted: n });
-      const all: IdentityLinkRow[] = [];
-      let after: Awaited<ReturnType<typeof store.listIdentityLinks>>['nextAfter'];
-      do {
-        const page = await store.listIdentityLinks(app.dataSourceId, { pageSize: 1000, ...(after ? { after } : {}) });
-        all.push(...page.items);
-        after = page.nextAfter;
-      } while (after);
-      expect(all).toHaveLength(n);
+      expect((await commit(idp, idpPayload(users))).linkChanges).toEqual({ links: n, deleted: 0, inserted: n });
+      // Reversed: every user keeps its node id, so no link changes.
+      expect((await commit(idp, idpPayload([...users].reverse()))).linkChanges).toEqual({ links: n, deleted: 0, inserted: 0 });
+      // Without user0: its account's link goes; the node with the highest id takes user0's id, so its account's link is rewritten.
+      expect((await commit(idp, idpPayload(users.slice(1)))).linkChanges).toEqual({ links: n - 1, deleted: 2, inserted: 1 });
+      const all = await allLinks(app.dataSourceId);
+      expect(all).toHaveLength(n - 1);
       expect(all.every((l) => l.to!.key === `u${l.from.key.slice(1)}`)).toBe(true);
+      expect(all.some((l) => l.from.key === 'a0')).toBe(false);
+    });
+
+    it('an identity provider re-pushed with some strings changed links exactly as the same payload pushed from scratch', async () => {
+      // No mapping rule: those re-link everything on any change; this is the path that re-resolves only changed strings.
+      const plain = () => ({ ...validIdpPayload(), identity_mapping_configuration: undefined });
+      const changed = () => {
+        const payload = plain();
+        const [ann, bob, cy] = payload.users!;
+        // ann and bob swap emails; ann is now u9 (u1 is gone: HRIS e1 falls back to its email, now bob's); cy gets another email.
+        [ann!.email, bob!.email] = [bob!.email, ann!.email];
+        ann!.identity = 'u9';
+        cy!.email = 'cy2@corp.example';
+        return payload;
+      };
+      const app = await dataSource('application');
+      const hris = await dataSource('hris');
+      const fed = await dataSource('identity_provider');
+      const idp = await dataSource('identity_provider');
+      await commit(app, shopPayload());
+      await commit(hris, validHrisPayload());
+      await commit(fed, {
+        name: 'Fed',
+        idp_type: 'fed',
+        domains: [{ name: 'fed.example' }],
+        users: ['ann@corp.example', 'bob@corp.example', 'cy@corp.example', 'cy2@corp.example'].map((email, i) => ({ name: `f${i}`, identity: `f${i}`, source_identity: { identity: email, provider_type: 'any' } })),
+      });
+      await commit(idp, plain());
+      const linksOf = async () => Object.fromEntries(await Promise.all([app, hris, fed].map(async (t) => [t.template + t.dataSourceId, (await allLinks(t.dataSourceId)).map(brief).sort()] as const)));
+      const before = await linksOf();
+      const repushed = await commit(idp, changed());
+      expect(repushed.linkChanges.deleted + repushed.linkChanges.inserted).toBeGreaterThan(0);
+      const after = await linksOf();
+      expect(after).not.toEqual(before);
+      expect(await store.deleteDataSource(idp.providerId, idp.dataSourceId)).toBe(true);
+      const fresh = await dataSource('identity_provider');
+      await commit(fresh, changed());
+      expect(await linksOf()).toEqual(after);
+      expect(after[`hris${hris.dataSourceId}`]).toContain('hris: e1 -> u2');
+    });
+
+    it('a re-push that changes most links rewrites them all, and gets them right', async () => {
+      const n = REWRITE_ABOVE + 500;
+      // Shifted by `by`: user i has the email of account i + by.
+      const idpPayload = (by: number) => ({
+        name: 'Big',
+        idp_type: 'big',
+        domains: [{ name: 'corp.example' }],
+        users: Array.from({ length: n }, (_, i) => ({ name: `user${i}`, identity: `u${i}`, email: `user${(i + by) % n}@corp.example` })),
+      });
+      const app = await dataSource('application');
+      const idp = await dataSource('identity_provider');
+      await commit(app, {
+        applications: [{ name: 'Wide', application_type: 'wide', local_users: Array.from({ length: n }, (_, i) => ({ name: `a${i}`, identities: [`user${i}@corp.example`] })) }],
+      });
+      expect((await commit(idp, idpPayload(0))).linkChanges).toEqual({ links: n, deleted: 0, inserted: n });
+      // Every email moved to another user: every link changes.
+      expect((await commit(idp, idpPayload(1))).linkChanges).toEqual({ links: n, deleted: n, inserted: n });
+      const all = await allLinks(app.dataSourceId);
+      expect(all).toHaveLength(n);
+      expect(all.every((l) => l.to!.key === `u${(Number(l.from.key.slice(1)) + n - 1) % n}`)).toBe(true);
     });
 
     it('pages through links in a stable order, each once', async () => {

@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CustomTemplate } from '@accessgraph/contract';
 import {
   ASK,
+  IDP_OFFER_KINDS,
   OFFER,
+  keptNodeIds,
+  offerChanges,
   propertyKey,
+  renumberNodes,
   resolveLinks,
   splitKind,
   unlinkedAsks,
@@ -17,7 +20,7 @@ import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import type { GraphStorage, GraphTransaction } from './graph-writer.js';
 import { inChunks } from './grant-paths.js';
-import { untouchedLinks, writeLinkChanges, type LinkScope } from './link-changes.js';
+import { countLinks, REWRITE_ABOVE, writeLinkChanges, type LinkScope } from './link-changes.js';
 import type { LinkChanges } from './store.js';
 import { lockIdentityLinks } from './write-transaction.js';
 
@@ -32,8 +35,8 @@ export interface PushedSource {
  * Re-resolves every identity link that touches the pushed data source, in the push's
  * transaction (design: "identity links across data sources"): drops the links it had, resolves
  * its identity strings against every other data source as it stands and theirs against it
- * (`resolveLinks`), adds owners and managers, and writes what changed (`writeLinkChanges`).
- * Returns the strings of the pushed data source that link to nothing, for the push's warnings,
+ * (`resolveLinks`), adds owners and managers, and writes what changed (`writeLinkChanges`). A
+ * re-pushed identity provider re-resolves only what its changes can affect (`linkScope`). Returns the strings of the pushed data source that link to nothing, for the push's warnings,
  * and how many links there are and were written.
  *
  * On PostgreSQL the link phases of concurrent pushes take turns (a transaction-scoped lock): each
@@ -45,56 +48,67 @@ export async function relinkDataSource(
   graphs: GraphStorage,
   caps: DialectCapabilities,
   pushed: PushedSource,
-  previous: IdentitySignature | undefined,
+  previous: PreviousOffers | undefined,
 ): Promise<{ unlinked: IdentityRef[]; changes: LinkChanges }> {
   const conn = tx.conn;
   await lockIdentityLinks(conn, caps);
-  // An identity provider whose users and groups are found by the same strings at the same node
-  // ids as before, under the same mapping rules, is linked to by exactly the same links: only
-  // what it refers to itself (and owners of its nodes) needs resolving again.
-  const scope: LinkScope = previous !== undefined && previous === identitySignature(pushed.graph) ? 'own' : 'all';
   const self = sourceOf(pushed);
+  const scope = linkScope(self, previous);
   const others = await otherSources(conn, graphs, pushed, self, scope);
-  const links = resolveLinks(self, others).filter((l) => scope === 'all' || l.fromDs === pushed.ds);
+  const links = resolveLinks(self, others);
   links.push(...(await ownerLinks(conn, graphs, pushed, others)), ...managerLinks(pushed));
   const written = await writeLinkChanges(tx, pushed.ds, links, scope);
-  const total = scope === 'all' ? links.length : links.length + (await untouchedLinks(conn, pushed.ds));
+  const total = scope === 'all' ? links.length : await countLinks(conn, pushed.ds);
   return { unlinked: unlinkedAsks(pushed.ds, pushed.graph.identityRefs, links), changes: { links: total, ...written } };
 }
 
 /**
- * What other data sources' links to an identity provider depend on: its users' and groups' offered
- * strings with their node ids, and its mapping rules, as one digest; undefined for other templates.
+ * What other data sources' links to an identity provider depend on, read before a push replaces
+ * its graph: what its users and groups offered (at node ids its re-push keeps: `keepNodeIds`),
+ * and its mapping rules. Undefined for other templates, and before the first push.
  */
-export type IdentitySignature = string;
-
-const OFFER_KINDS: readonly string[] = [OFFER.idpUserIdentity, OFFER.idpUserEmail, OFFER.idpUserName, OFFER.idpGroupIdentity, OFFER.idpGroupName];
-
-function isOffer(source: string): boolean {
-  return OFFER_KINDS.includes(source) || source.startsWith(`${OFFER.idpUserProperty}/`);
+export interface PreviousOffers {
+  refs: IdentityRef[];
+  mappings: unknown;
 }
 
-/** The identity signature of a derived graph (see IdentitySignature). */
-export function identitySignature(graph: DerivedGraph): IdentitySignature {
-  const domain = graph.nodes.find((n) => n.kind === 'idp_domain');
-  return digest(graph.identityRefs.filter((r) => isOffer(r.source)), domain?.properties.identity_mappings);
+/**
+ * Which links a push must re-resolve (design: "identity links"). Everything, unless an identity
+ * provider is re-pushed under the same mapping rules: then only the links by strings whose offers
+ * changed (`offerChanges`) — none on a connector's daily run, ten accounts' worth when one user
+ * left — besides those it makes itself. Mapping rules for applications compare properties after
+ * transformations, which no changed string names: when any offer changed under such rules, or
+ * when most nodes changed (more than REWRITE_ABOVE), everything is re-resolved.
+ */
+function linkScope(self: LinkSource, previous: PreviousOffers | undefined): LinkScope {
+  if (previous === undefined || JSON.stringify(previous.mappings ?? []) !== JSON.stringify(self.mappings ?? [])) return 'all';
+  const changes = offerChanges(previous.refs, self.refs);
+  const changed = changes.values.size > 0 || changes.properties;
+  if (changed && mapsApplications(self)) return 'all';
+  const nodes = new Set(self.refs.map((r) => r.node)).size;
+  return changes.holders.length > REWRITE_ABOVE && changes.holders.length > nodes / 4 ? 'all' : changes;
 }
 
-/** The identity signature of the data source's current graph, read before a push replaces it. */
-export async function storedIdentitySignature(conn: Kysely<Database>, graphs: GraphStorage, ds: number, template: CustomTemplate): Promise<IdentitySignature | undefined> {
+function mapsApplications(self: LinkSource): boolean {
+  return (self.mappings ?? []).some((m) => m.destinationType === 'CUSTOM_APPLICATION' && m.matchers.length > 0);
+}
+
+/**
+ * Before an identity provider's graph is replaced: gives its re-pushed nodes the ids their keys
+ * had (`keptNodeIds`), so that links other data sources hold to its users stay valid when users
+ * are added, removed or reordered, and returns what the old graph offered. Only identity
+ * providers: a million accounts link to one, while links that name an application's or an HRIS'
+ * nodes are that data source's own (rewritten by its push) or owners (re-resolved by every push).
+ */
+export async function previousOffers(conn: Kysely<Database>, graphs: GraphStorage, ds: number, template: CustomTemplate, graph: DerivedGraph): Promise<PreviousOffers | undefined> {
   if (template !== 'identity_provider') return undefined;
   const pushed = await conn.selectFrom('data_source_states').select('ds').where('ds', '=', ds).executeTakeFirst();
   if (!pushed) return undefined;
   const reader = graphs.reader(conn, ds);
-  const refs = await readRefs(reader, ds, [...OFFER_KINDS, `${OFFER.idpUserProperty}/`]);
-  return digest(refs, await nodeProperty(reader, ds, 'idp_domain', 'identity_mappings'));
-}
-
-function digest(refs: readonly IdentityRef[], mappings: unknown): string {
-  const lines = refs.map((r) => `${r.node}\u0000${r.source}\u0000${r.identity.toLowerCase()}`).sort();
-  const hash = createHash('sha256');
-  for (const line of lines) hash.update(line).update('\n');
-  return hash.update(JSON.stringify(mappings ?? null)).digest('hex');
+  const nodes = await reader.selectFrom('graph_nodes').select(['node_key', 'id']).where('ds', '=', ds).execute();
+  const ids = keptNodeIds(graph.nodes, new Map(nodes.map((r) => [r.node_key, Number(r.id)])));
+  if (ids !== null) renumberNodes(graph, ids);
+  return { refs: await readRefs(reader, ds, [...IDP_OFFER_KINDS, `${OFFER.idpUserProperty}/`]), mappings: await nodeProperty(reader, ds, 'idp_domain', 'identity_mappings') };
 }
 
 function sourceOf(pushed: PushedSource): LinkSource {
@@ -132,7 +146,8 @@ const HRIS_KINDS = [ASK.employeeIdpId, ASK.employeeEmail, ASK.employeeId];
  * Every other data source that has a graph, with the identity strings this push can link to:
  * identity providers' always (applications and HRIS link to them, they link to each other, and
  * they own entities anywhere); applications' and HRIS' only when an identity provider is pushed
- * whose links from them may have changed (scope 'all').
+ * whose links from them may have changed (with some strings changed: only applications' asks by
+ * those strings).
  */
 async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, self: LinkSource, scope: LinkScope): Promise<LinkSource[]> {
   const rows = await conn
@@ -148,21 +163,24 @@ async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed
     const declared = await conn.selectFrom('data_source_types').select(['ds', 'type_name']).where('kind', '<>', 'resource_type').execute();
     for (const t of declared) (types.get(t.ds) ?? types.set(t.ds, []).get(t.ds)!).push(t.type_name);
   }
-  const mapsApplications = (self.mappings ?? []).some((m) => m.destinationType === 'CUSTOM_APPLICATION' && m.matchers.length > 0);
   // Local users' properties the pushed identity provider's rules compare by name (PROPERTY, CUSTOM_PROPERTY destinations).
   const destinationNames = new Set((self.mappings ?? []).flatMap((m) => m.matchers.flatMap((x) => (x.destinationName === null ? [] : [propertyKey(x.destination, x.destinationName)]))));
-  const appKinds = mapsApplications ? [...APP_ASKS, ...APP_OFFERS] : APP_ASKS;
+  const appKinds = scope === 'all' && mapsApplications(self) ? [...APP_ASKS, ...APP_OFFERS] : APP_ASKS;
+  // With some strings changed, only the applications' asks by those strings can link differently.
+  const changed = scope === 'all' ? undefined : scope.values;
   const sources: LinkSource[] = [];
   for (const row of rows) {
     const template = row.custom_template as CustomTemplate;
-    // Applications and HRIS refer to identity providers; with scope 'own' their links stay as they are.
-    const linksToPushed = pushed.template === 'identity_provider' && scope === 'all';
+    // Applications and HRIS refer to identity providers; when no string changed, their links stay as they are.
+    const linksToPushed = pushed.template === 'identity_provider' && (changed === undefined || changed.size > 0);
     // An HRIS links only to IdP users (and IdPs may own its nodes): their groups' and properties' strings are not needed.
     const idpKinds = pushed.template === 'hris' ? IDP_KINDS_FOR_HRIS : IDP_KINDS;
     const kinds = template === 'identity_provider' ? idpKinds : !linksToPushed ? [] : template === 'hris' ? HRIS_KINDS : appKinds;
     if (kinds.length === 0) continue;
     const reader = graphs.reader(conn, row.seq);
-    const source: LinkSource = { ds: row.seq, template, types: types.get(row.seq) ?? [], refs: await readRefs(reader, row.seq, kinds) };
+    let refs = await readRefs(reader, row.seq, kinds);
+    if (changed !== undefined && template === 'application') refs = refs.filter((r) => changed.has(r.identity.toLowerCase()));
+    const source: LinkSource = { ds: row.seq, template, types: types.get(row.seq) ?? [], refs };
     if (template === 'identity_provider') source.mappings = await nodeProperty(reader, row.seq, 'idp_domain', 'identity_mappings');
     if (template === 'hris') source.idpProviders = await nodeProperty(reader, row.seq, 'hris_system', 'idp_providers');
     if (template === 'application' && destinationNames.size > 0) source.refs = [...source.refs, ...(await localUserProperties(reader, row.seq, destinationNames))];

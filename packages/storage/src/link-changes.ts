@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { IdentityLink, LinkDetail } from '@accessgraph/core';
+import type { IdentityLink, LinkDetail, LinkRule, OfferChanges } from '@accessgraph/core';
 import type { Database } from './database.js';
 import type { BulkRows } from './graph-rows.js';
 import type { GraphTransaction } from './graph-writer.js';
+import { inChunks } from './grant-paths.js';
 
 /**
  * Writes the links that touch data source `ds` so that they become `links`, changing only what
@@ -27,8 +28,8 @@ export async function writeLinkChanges(tx: GraphTransaction, ds: number, links: 
     else removed.push(row);
   }
   const added = kept.size === links.length ? [] : links.filter((l) => !kept.has(l));
-  if (removed.length > REWRITE_ABOVE && removed.length > stored.length / 2) {
-    await removeScope(conn, ds, scope);
+  if (scope === 'all' && removed.length > REWRITE_ABOVE && removed.length > stored.length / 2) {
+    await removeIdentityLinks(conn, [ds]);
     await insertLinks(tx, links);
     return { deleted: stored.length, inserted: links.length };
   }
@@ -45,28 +46,29 @@ export async function removeIdentityLinks(conn: Kysely<Database>, ds: readonly n
 }
 
 /**
- * Which of the links that touch a data source a push rewrites: 'all', or 'own' — those it makes
- * (from its nodes) and the owners of its nodes — when the links to it are known not to change.
+ * Which of the links that touch a data source a push rewrites: 'all', or, for a re-pushed identity
+ * provider, what its offer changes can affect (`linkScope` in identity-links.ts): the links it
+ * makes and the owners of its nodes always; when some strings changed, also federation and HRIS
+ * links to it and the applications' links by those strings (to their old holders).
  */
-export type LinkScope = 'all' | 'own';
+export type LinkScope = 'all' | OfferChanges;
 
-async function removeScope(conn: Kysely<Database>, ds: number, scope: LinkScope): Promise<void> {
-  if (scope === 'all') return removeIdentityLinks(conn, [ds]);
-  await conn.deleteFrom('identity_links').where('ds', '=', ds).execute();
-  await conn.deleteFrom('identity_links').where('to_ds', '=', ds).where('rule', '=', 'owner').execute();
+/** Rules of links to an identity provider that a push re-resolves in full once any string changed. */
+const RESOLVED_IN_FULL: readonly LinkRule[] = ['source_identity', 'hris'];
+/** Rules of applications' links to an identity provider, re-resolved only for changed strings. */
+const BY_STRING: readonly LinkRule[] = ['identities', 'idp_binding'];
+
+/** How many links touch the data source. */
+export async function countLinks(conn: Kysely<Database>, ds: number): Promise<number> {
+  const count = (query: ReturnType<typeof linksFrom>) => query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  const [from, to] = [await count(linksFrom(conn, ds)), await count(linksTo(conn, ds))];
+  return Number(from.n) + Number(to.n);
 }
 
-/** Links to the data source from others that scope 'own' leaves as they are. */
-export async function untouchedLinks(conn: Kysely<Database>, ds: number): Promise<number> {
-  const row = await conn
-    .selectFrom('identity_links')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('to_ds', '=', ds)
-    .where('ds', '<>', ds)
-    .where('rule', '<>', 'owner')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+/** The links a data source's nodes make (also those within it). */
+const linksFrom = (conn: Kysely<Database>, ds: number) => conn.selectFrom('identity_links').where('ds', '=', ds);
+/** The links to a data source's nodes from other data sources. */
+const linksTo = (conn: Kysely<Database>, ds: number) => conn.selectFrom('identity_links').where('to_ds', '=', ds).where('ds', '<>', ds);
 
 type StoredLink = Database['identity_links'];
 
@@ -77,10 +79,14 @@ export const REWRITE_ABOVE = 1_000;
 const DELETE_BATCH = 1_000;
 
 async function storedLinks(conn: Kysely<Database>, ds: number, scope: LinkScope): Promise<StoredLink[]> {
-  const from = await conn.selectFrom('identity_links').selectAll().where('ds', '=', ds).execute();
-  let to = conn.selectFrom('identity_links').selectAll().where('to_ds', '=', ds).where('ds', '<>', ds);
-  if (scope === 'own') to = to.where('rule', '=', 'owner');
-  return from.concat(await to.execute());
+  const from = await linksFrom(conn, ds).selectAll().execute();
+  const to = linksTo(conn, ds).selectAll();
+  if (scope === 'all') return from.concat(await to.execute());
+  const changed = scope.values.size > 0;
+  const rest = await to.where('rule', 'in', changed ? ['owner', ...RESOLVED_IN_FULL] : ['owner']).execute();
+  if (!changed) return from.concat(rest);
+  const byString = await inChunks(scope.holders, (slice) => to.where('rule', 'in', BY_STRING).where('to_node', 'in', slice).execute());
+  return from.concat(rest, byString.filter((l) => scope.values.has(l.via.toLowerCase())));
 }
 
 async function deleteRows(conn: Kysely<Database>, rows: readonly StoredLink[]): Promise<void> {

@@ -4,7 +4,7 @@ import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import type { PushWarning } from '@accessgraph/contract';
 import { unlinkedWarnings, type PayloadWarning } from '@accessgraph/core';
-import { relinkDataSource, storedIdentitySignature } from './identity-links.js';
+import { previousOffers, relinkDataSource } from './identity-links.js';
 import { refreshProviderTypes } from './provider-types.js';
 import { insertPushRecord } from './push-history.js';
 import { StoreError } from './store-error.js';
@@ -50,8 +50,8 @@ export async function commitPush(context: PushWriterContext, commit: PushCommit)
     if (!target) throw gone(commit.dataSourceId);
     const ds = target.seq;
 
-    // Read before the graph it describes is replaced (on SQLite, staging drops the old tables).
-    const previous = await storedIdentitySignature(conn, graphs, ds, commit.template);
+    // Read before the graph they describe is replaced (on SQLite, staging drops the old tables).
+    const previous = await previousOffers(conn, graphs, ds, commit.template, commit.graph);
     await tx.stage(ds, commit.graph);
     const linkStarted = performance.now();
     const { unlinked, changes } = await relinkDataSource(tx, graphs, caps, { ds, template: commit.template, graph: commit.graph }, previous);

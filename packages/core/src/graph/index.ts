@@ -5,3 +5,4 @@ export * from './sorted-order.js';
 export * from './graph-tables.js';
 export * from './graph-builder.js';
 export * from './cycles.js';
+export * from './kept-node-ids.js';
