@@ -161,23 +161,38 @@ for (const backend of testBackends()) {
         [ann!.email, bob!.email] = [bob!.email, ann!.email];
         ann!.identity = 'u9';
         cy!.email = 'cy2@corp.example';
+        // Strings SQL cannot lower-case as JavaScript does, and one with a quote: found among the changed ones all the same.
+        payload.users!.push({ name: 'asa', identity: 'u7', email: 'åsa@corp.example' }, { name: 'ob', identity: 'u8', email: "o'brien@corp.example" });
         return payload;
       };
+      const bobType = derive('identity_provider', plain()).nodes.find((n) => n.localKey === 'u2')!.nodeType;
       const app = await dataSource('application');
+      const other = await dataSource('application');
       const hris = await dataSource('hris');
       const fed = await dataSource('identity_provider');
       const idp = await dataSource('identity_provider');
       await commit(app, shopPayload());
+      await commit(other, { applications: [{ name: 'Other', application_type: 'other', local_users: [{ name: 'a1', identities: ['ÅSA@Corp.example'] }, { name: 'a2', identities: ["O'Brien@corp.example"] }] }] });
       await commit(hris, validHrisPayload());
       await commit(fed, {
         name: 'Fed',
         idp_type: 'fed',
         domains: [{ name: 'fed.example' }],
-        users: ['ann@corp.example', 'bob@corp.example', 'cy@corp.example', 'cy2@corp.example'].map((email, i) => ({ name: `f${i}`, identity: `f${i}`, source_identity: { identity: email, provider_type: 'any' } })),
+        users: ['ann@corp.example', 'bob@corp.example', 'cy@corp.example', 'cy2@corp.example'].map((email, i) => ({
+          name: `f${i}`,
+          identity: `f${i}`,
+          source_identity: { identity: email, provider_type: 'any' },
+          // f0 owns bob (u2) of the other identity provider, whose re-pushes must keep that link.
+          ...(i === 0 ? { entities_owned: { node_type: bobType, id: 'u2' } } : {}),
+        })),
       });
       await commit(idp, plain());
-      const linksOf = async () => Object.fromEntries(await Promise.all([app, hris, fed].map(async (t) => [t.template + t.dataSourceId, (await allLinks(t.dataSourceId)).map(brief).sort()] as const)));
+      const linksOf = async () => Object.fromEntries(await Promise.all([app, other, hris, fed].map(async (t) => [t.template + t.dataSourceId, (await allLinks(t.dataSourceId)).map(brief).sort()] as const)));
       const before = await linksOf();
+      // The same payload again changes no link, and keeps the owner link to bob.
+      expect((await commit(idp, plain())).linkChanges).toMatchObject({ deleted: 0, inserted: 0 });
+      expect(await linksOf()).toEqual(before);
+      expect(before[`identity_provider${fed.dataSourceId}`]).toContain('owner: f0 -> u2');
       const repushed = await commit(idp, changed());
       expect(repushed.linkChanges.deleted + repushed.linkChanges.inserted).toBeGreaterThan(0);
       const after = await linksOf();
@@ -187,6 +202,7 @@ for (const backend of testBackends()) {
       await commit(fresh, changed());
       expect(await linksOf()).toEqual(after);
       expect(after[`hris${hris.dataSourceId}`]).toContain('hris: e1 -> u2');
+      expect(after[`application${other.dataSourceId}`]).toEqual(['identities: a1 -> u7', 'identities: a2 -> u8']);
     });
 
     it('a re-push that changes most links rewrites them all, and gets them right', async () => {

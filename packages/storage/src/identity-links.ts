@@ -3,6 +3,7 @@ import type { CustomTemplate } from '@accessgraph/contract';
 import {
   ASK,
   IDP_OFFER_KINDS,
+  isIdpOffer,
   OFFER,
   keptNodeIds,
   offerChanges,
@@ -15,6 +16,7 @@ import {
   type IdentityLink,
   type IdentityRef,
   type LinkSource,
+  type OfferChanges,
 } from '@accessgraph/core';
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
@@ -22,6 +24,7 @@ import type { GraphStorage, GraphTransaction } from './graph-writer.js';
 import { inChunks } from './grant-paths.js';
 import { countLinks, REWRITE_ABOVE, writeLinkChanges, type LinkScope } from './link-changes.js';
 import type { LinkChanges } from './store.js';
+import { LOWER_CASED_IN_LIMIT, lowerCasedIn } from './lower-cased-in.js';
 import { lockIdentityLinks } from './write-transaction.js';
 
 /** The data source a push is committing, as linking sees it. */
@@ -53,9 +56,10 @@ export async function relinkDataSource(
   const conn = tx.conn;
   await lockIdentityLinks(conn, caps);
   const self = sourceOf(pushed);
-  const scope = linkScope(self, previous);
-  const others = await otherSources(conn, graphs, pushed, self, scope);
-  const links = resolveLinks(self, others);
+  const plan = linkScope(self, previous, pushed.graph.nodes.length);
+  const { sources: others, employees } = await otherSources(conn, graphs, caps, pushed, self, plan);
+  const scope: LinkScope = plan === 'all' ? 'all' : { ...plan, identityProviders: others.filter((o) => o.template === 'identity_provider').map((o) => o.ds), employees };
+  const links = resolveLinks(plan === 'all' ? self : withOffersNamedBy(self, others), others);
   links.push(...(await ownerLinks(conn, graphs, pushed, others)), ...managerLinks(pushed));
   const written = await writeLinkChanges(tx, pushed.ds, links, scope);
   const total = scope === 'all' ? links.length : await countLinks(conn, pushed.ds);
@@ -80,12 +84,11 @@ export interface PreviousOffers {
  * transformations, which no changed string names: when any offer changed under such rules, or
  * when most nodes changed (more than REWRITE_ABOVE), everything is re-resolved.
  */
-function linkScope(self: LinkSource, previous: PreviousOffers | undefined): LinkScope {
+function linkScope(self: LinkSource, previous: PreviousOffers | undefined, nodes: number): 'all' | OfferChanges {
   if (previous === undefined || JSON.stringify(previous.mappings ?? []) !== JSON.stringify(self.mappings ?? [])) return 'all';
   const changes = offerChanges(previous.refs, self.refs);
   const changed = changes.values.size > 0 || changes.properties;
   if (changed && mapsApplications(self)) return 'all';
-  const nodes = new Set(self.refs.map((r) => r.node)).size;
   return changes.holders.length > REWRITE_ABOVE && changes.holders.length > nodes / 4 ? 'all' : changes;
 }
 
@@ -109,6 +112,18 @@ export async function previousOffers(conn: Kysely<Database>, graphs: GraphStorag
   const ids = keptNodeIds(graph.nodes, new Map(nodes.map((r) => [r.node_key, Number(r.id)])));
   if (ids !== null) renumberNodes(graph, ids);
   return { refs: await readRefs(reader, ds, [...IDP_OFFER_KINDS, `${OFFER.idpUserProperty}/`]), mappings: await nodeProperty(reader, ds, 'idp_domain', 'identity_mappings') };
+}
+
+/**
+ * The pushed identity provider with only the offers that some string of the other data sources,
+ * as read, names: with a few changed strings, the applications' and HRIS' strings read are a
+ * handful, and indexing the identity provider's 300k offers to look them up cost more than the
+ * rest of the link phase.
+ */
+function withOffersNamedBy(self: LinkSource, others: readonly LinkSource[]): LinkSource {
+  const named = new Set<string>();
+  for (const other of others) for (const ref of other.refs) named.add(ref.identity.toLowerCase());
+  return { ...self, refs: self.refs.filter((r) => !isIdpOffer(r.source) || named.has(r.identity.toLowerCase())) };
 }
 
 function sourceOf(pushed: PushedSource): LinkSource {
@@ -149,7 +164,14 @@ const HRIS_KINDS = [ASK.employeeIdpId, ASK.employeeEmail, ASK.employeeId];
  * whose links from them may have changed (with some strings changed: only applications' asks by
  * those strings).
  */
-async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, self: LinkSource, scope: LinkScope): Promise<LinkSource[]> {
+async function otherSources(
+  conn: Kysely<Database>,
+  graphs: GraphStorage,
+  caps: DialectCapabilities,
+  pushed: PushedSource,
+  self: LinkSource,
+  scope: 'all' | OfferChanges,
+): Promise<{ sources: LinkSource[]; employees: Map<number, number[]> }> {
   const rows = await conn
     .selectFrom('data_sources as d')
     .innerJoin('data_source_states as s', 's.ds', 'd.seq')
@@ -169,6 +191,7 @@ async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed
   // With some strings changed, only the applications' asks by those strings can link differently.
   const changed = scope === 'all' ? undefined : scope.values;
   const sources: LinkSource[] = [];
+  const employees = new Map<number, number[]>();
   for (const row of rows) {
     const template = row.custom_template as CustomTemplate;
     // Applications and HRIS refer to identity providers; when no string changed, their links stay as they are.
@@ -178,28 +201,48 @@ async function otherSources(conn: Kysely<Database>, graphs: GraphStorage, pushed
     const kinds = template === 'identity_provider' ? idpKinds : !linksToPushed ? [] : template === 'hris' ? HRIS_KINDS : appKinds;
     if (kinds.length === 0) continue;
     const reader = graphs.reader(conn, row.seq);
-    let refs = await readRefs(reader, row.seq, kinds);
-    if (changed !== undefined && template === 'application') refs = refs.filter((r) => changed.has(r.identity.toLowerCase()));
+    const only = changed !== undefined && template !== 'identity_provider' ? { caps, values: changed } : undefined;
+    let refs = await readRefs(reader, row.seq, kinds, only);
+    if (only !== undefined && template === 'hris') {
+      // An employee links by the first of its fields that matches: one that names a changed string is resolved again with all of them.
+      const nodes = [...new Set(refs.map((r) => r.node))].sort((a, b) => a - b);
+      employees.set(row.seq, nodes);
+      refs = await inChunks(nodes, (slice) => readRefs(reader, row.seq, kinds, undefined, slice));
+    }
     const source: LinkSource = { ds: row.seq, template, types: types.get(row.seq) ?? [], refs };
     if (template === 'identity_provider') source.mappings = await nodeProperty(reader, row.seq, 'idp_domain', 'identity_mappings');
     if (template === 'hris') source.idpProviders = await nodeProperty(reader, row.seq, 'hris_system', 'idp_providers');
     if (template === 'application' && destinationNames.size > 0) source.refs = [...source.refs, ...(await localUserProperties(reader, row.seq, destinationNames))];
     sources.push(source);
   }
-  return sources;
+  return { sources, employees };
 }
 
-/** A data source's identity strings of the given kinds (a kind ending in `/`: every qualified one). */
-async function readRefs(reader: Kysely<Database>, ds: number, kinds: readonly string[]): Promise<IdentityRef[]> {
+/**
+ * A data source's identity strings of the given kinds (a kind ending in `/`: every qualified one);
+ * with `values`, only those that are one of them, ignoring case (looked for in SQL when there are
+ * few, filtered as they are read otherwise); with `nodes`, only those of these nodes.
+ */
+async function readRefs(
+  reader: Kysely<Database>,
+  ds: number,
+  kinds: readonly string[],
+  only?: { caps: DialectCapabilities; values: ReadonlySet<string> },
+  nodes?: readonly number[],
+): Promise<IdentityRef[]> {
   const exact = kinds.filter((k) => !k.endsWith('/'));
   const prefixes = kinds.filter((k) => k.endsWith('/'));
-  const rows = await reader
+  let query = reader
     .selectFrom('graph_identity_refs')
     .select(['node', 'identity', 'source'])
     .where('ds', '=', ds)
-    .where((eb) => eb.or([eb('source', 'in', exact), ...prefixes.map((p) => eb('source', 'like', `${p}%`))]))
-    .execute();
-  return rows.map((r) => ({ node: Number(r.node), identity: r.identity, source: r.source }));
+    .where((eb) => eb.or([eb('source', 'in', exact), ...prefixes.map((p) => eb('source', 'like', `${p}%`))]));
+  if (only !== undefined && only.values.size <= LOWER_CASED_IN_LIMIT) query = query.where(lowerCasedIn(only.caps, 'identity', [...only.values]));
+  if (nodes !== undefined) query = query.where('node', 'in', nodes);
+  const rows = await query.execute();
+  const refs: IdentityRef[] = [];
+  for (const r of rows) if (only === undefined || only.values.has(r.identity.toLowerCase())) refs.push({ node: Number(r.node), identity: r.identity, source: r.source });
+  return refs;
 }
 
 /** A property of the data source's one node of `kind` (the IdP's domain, the HRIS system). */
@@ -236,21 +279,23 @@ async function localUserProperties(reader: Kysely<Database>, ds: number, names: 
  */
 async function ownerLinks(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, others: readonly LinkSource[]): Promise<IdentityLink[]> {
   const links: IdentityLink[] = [];
+  const owned = (refs: readonly IdentityRef[]) => refs.filter((r) => splitKind(r.source).kind === ASK.owned);
+  const asks = owned(pushed.graph.identityRefs);
+  const othersAsk = others.map((other) => ({ ds: other.ds, refs: owned(other.refs) })).filter((o) => o.refs.length > 0);
+  if (asks.length === 0 && othersAsk.length === 0) return links;
   const inPushed = new Map<string, number[]>();
   for (const node of pushed.graph.nodes) {
     if (node.kind === 'external') continue;
     const key = `${node.nodeType.toLowerCase()}\u0000${node.localKey.toLowerCase()}`;
     (inPushed.get(key) ?? inPushed.set(key, []).get(key)!).push(node.id);
   }
-  const owned = (refs: readonly IdentityRef[]) => refs.filter((r) => splitKind(r.source).kind === ASK.owned);
   const link = (fromDs: number, ref: IdentityRef, toDs: number, toNode: number) => {
     const nodeType = splitKind(ref.source).qualifier!;
     links.push({ fromDs, fromNode: ref.node, toDs, toNode, rule: 'owner', via: ref.identity, detail: { node_type: nodeType } });
   };
   const ownedKey = (ref: IdentityRef) => `${splitKind(ref.source).qualifier!.toLowerCase()}\u0000${ref.identity.toLowerCase()}`;
-  for (const other of others) for (const ref of owned(other.refs)) for (const node of inPushed.get(ownedKey(ref)) ?? []) link(other.ds, ref, pushed.ds, node);
+  for (const other of othersAsk) for (const ref of other.refs) for (const node of inPushed.get(ownedKey(ref)) ?? []) link(other.ds, ref, pushed.ds, node);
 
-  const asks = owned(pushed.graph.identityRefs);
   if (asks.length === 0) return links;
   for (const ref of asks) for (const node of inPushed.get(ownedKey(ref)) ?? []) link(pushed.ds, ref, pushed.ds, node);
   const ids = [...new Set(asks.map((r) => r.identity.toLowerCase()))];

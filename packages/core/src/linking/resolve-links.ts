@@ -91,10 +91,11 @@ export function resolveLinks(pushed: LinkSource, others: readonly LinkSource[]):
   const touching = (a: LinkSource, b: LinkSource) => a === pushed || b === pushed;
 
   // Applications' identity strings against identity providers.
+  const apps = all.filter((app) => app.template === 'application' && (app === pushed || pushed.template === 'identity_provider'));
+  // Built only when some application's strings are to be resolved (a re-pushed identity provider may have none to look at).
   const identityOffers = new OfferIndex([OFFER.idpUserIdentity, OFFER.idpUserEmail, OFFER.idpUserName, OFFER.idpGroupIdentity, OFFER.idpGroupName]);
-  for (const idp of idps) if (pushed.template === 'application' || idp === pushed) identityOffers.add(idp);
-  for (const app of all) {
-    if (app.template !== 'application' || !(app === pushed || pushed.template === 'identity_provider')) continue;
+  if (apps.some((app) => app.refs.length > 0)) for (const idp of idps) if (pushed.template === 'application' || idp === pushed) identityOffers.add(idp);
+  for (const app of apps) {
     const matched = new Map(identityOffers.kinds.map((kind) => [kind, details.of({ matched: offerDetail(kind) })]));
     for (const ref of byNode(app.refs)) {
       if (ref.source !== ASK.identities && ref.source !== ASK.idpBinding) continue;
