@@ -15,3 +15,4 @@ export * from './idp/index.js';
 export * from './hris/index.js';
 export * from './payload-templates.js';
 export * from './linking/index.js';
+export * from './graph-query/index.js';

@@ -2,7 +2,15 @@ import { issue, type Checked } from './validation-issue.js';
 
 /** Comparison operators of the OAA list filter: equals, not equals, contains, starts with. */
 export const FILTER_OPERATORS = ['eq', 'ne', 'co', 'sw'] as const;
-export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+/** Ranges as well, for filters over typed values (node properties: numbers, timestamps). */
+export const RANGE_OPERATORS = ['gt', 'ge', 'lt', 'le'] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number] | (typeof RANGE_OPERATORS)[number];
+
+/** What a filter may name: these fields (matched ignoring case), or any identifier. */
+export interface FilterGrammar {
+  fields: readonly string[] | 'any';
+  operators: readonly FilterOperator[];
+}
 
 export type FilterNode =
   | { kind: 'compare'; field: string; op: FilterOperator; value: string }
@@ -21,8 +29,8 @@ export type FilterNode =
  * is the name `My "best" app`). When no quote qualifies, the first one closes the value, so the
  * error that follows points at the real mistake.
  */
-export function parseFilter(text: string, fields: readonly string[]): Checked<FilterNode> {
-  const parser = new FilterParser(text, fields);
+export function parseFilter(text: string, fields: readonly string[] | FilterGrammar): Checked<FilterNode> {
+  const parser = new FilterParser(text, Array.isArray(fields) ? { fields, operators: FILTER_OPERATORS } : (fields as FilterGrammar));
   try {
     const node = parser.parseOr();
     parser.skipSpace();
@@ -39,7 +47,7 @@ export function parseFilter(text: string, fields: readonly string[]): Checked<Fi
 class FilterSyntaxError extends Error {}
 
 const CONTINUATION = new RegExp(
-  `^\\s+(and|or)\\s+(\\(|[A-Za-z_][A-Za-z0-9_]*\\s+(${FILTER_OPERATORS.join('|')})(?=[\\s"(]|$))`,
+  `^\\s+(and|or)\\s+(\\(|[A-Za-z_][A-Za-z0-9_]*\\s+(${[...FILTER_OPERATORS, ...RANGE_OPERATORS].join('|')})(?=[\\s"(]|$))`,
   'i',
 );
 
@@ -48,7 +56,7 @@ class FilterParser {
   private depth = 0;
   constructor(
     private readonly text: string,
-    private readonly fields: readonly string[],
+    private readonly grammar: FilterGrammar,
   ) {}
 
   atEnd(): boolean {
@@ -99,12 +107,13 @@ class FilterParser {
       return inner;
     }
     const field = this.readWord('a field name');
-    const known = this.fields.find((f) => f.toLowerCase() === field.toLowerCase());
-    if (!known) this.fail(`unknown field "${field}" (filterable: ${this.fields.join(', ')})`);
+    const { fields, operators } = this.grammar;
+    const known = fields === 'any' ? field : fields.find((f) => f.toLowerCase() === field.toLowerCase());
+    if (!known) this.fail(`unknown field "${field}" (filterable: ${(fields as readonly string[]).join(', ')})`);
     this.skipSpace();
     const opWord = this.readWord('an operator').toLowerCase();
-    const op = FILTER_OPERATORS.find((o) => o === opWord);
-    if (!op) this.fail(`unknown operator "${opWord}" (use ${FILTER_OPERATORS.join(', ')})`);
+    const op = operators.find((o) => o === opWord);
+    if (!op) this.fail(`unknown operator "${opWord}" (use ${operators.join(', ')})`);
     this.skipSpace();
     return { kind: 'compare', field: known, op, value: this.readValue() };
   }

@@ -42,6 +42,9 @@ export function filterCondition<DB, TB extends keyof DB>(
       return sql<SqlBool>`${column} like ${`%${escapeLike(value)}%`} escape '\\'`;
     case 'sw':
       return sql<SqlBool>`${column} like ${`${escapeLike(value)}%`} escape '\\'`;
+    default:
+      // Lists are parsed with FILTER_OPERATORS only.
+      throw new Error(`list filters have no operator ${node.op}`);
   }
 }
 

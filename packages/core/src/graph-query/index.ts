@@ -1,0 +1,3 @@
+export * from './node-id.js';
+export * from './node-search.js';
+export * from './property-filter.js';
