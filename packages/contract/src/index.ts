@@ -16,3 +16,4 @@ export * from './oaa/idp-payload.js';
 export * from './oaa/hris-payload.js';
 export * from './push.js';
 export * from './identity-links.js';
+export * from './graph-nodes.js';

@@ -9,6 +9,7 @@ import { installOpenApi } from './http/openapi.js';
 import { schemaValidatorCompiler } from './http/schema-validators.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { dataSourceRoutes } from './routes/data-source-routes.js';
+import { graphRoutes } from './routes/graph-routes.js';
 import { iconRoutes } from './routes/icon-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
@@ -64,5 +65,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(iconRoutes, { services });
   await app.register(pushRoutes, { services, bodyLimit });
   await app.register(apiKeyRoutes, { services });
+  await app.register(graphRoutes, { services });
   return app;
 }

@@ -7,3 +7,5 @@ export * from './postgres-store.js';
 export * from './open-store.js';
 export { migrateToLatest } from './migrate.js';
 export type { IdentityLinkQuery } from './identity-links-query.js';
+export type { NeighbourRequest } from './node-detail.js';
+export type { NodeSearchRequest } from './node-search.js';

@@ -48,7 +48,7 @@ export function filterCondition<DB, TB extends keyof DB>(
   }
 }
 
-function escapeLike(value: string): string {
+export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DataSource, DataSourceStatus, EffectivePermission, IdentityLinkRow, Provider, ProviderTypes, PushRecord } from '@accessgraph/contract';
+import type { DataSource, DataSourceStatus, EffectivePermission, IdentityLinkRow, Neighbour, NodeDetail, NodeSummary, Provider, ProviderTypes, PushRecord } from '@accessgraph/contract';
 import type { KeysetValue } from '@accessgraph/core';
 import type { Database, ProviderRow } from './database.js';
 import type { DialectCapabilities } from './capabilities.js';
@@ -8,6 +8,8 @@ import * as apiKeys from './api-keys.js';
 import * as dataSources from './data-sources.js';
 import { listEffectivePermissions } from './effective-permissions-query.js';
 import { listIdentityLinks, type IdentityLinkQuery } from './identity-links-query.js';
+import { getNodeDetail, listNeighbours, type NeighbourRequest } from './node-detail.js';
+import { searchNodes, type NodeSearchRequest } from './node-search.js';
 import * as icons from './provider-icons.js';
 import { writeProviderTypes } from './provider-types.js';
 import type { GraphStorage } from './graph-writer.js';
@@ -215,6 +217,20 @@ export class KyselyStore implements Store {
 
   listIdentityLinks(dataSourceId: string, query: IdentityLinkQuery): Promise<Page<IdentityLinkRow>> {
     return this.run(() => listIdentityLinks(this.db, this.graphs, dataSourceId, query));
+  }
+
+  // The query API's graph reads: each in one transaction, so a push that commits meanwhile is seen whole or not at all.
+
+  searchNodes(request: NodeSearchRequest): Promise<Page<NodeSummary> & { total?: number }> {
+    return this.run(() => this.db.transaction().execute((trx) => searchNodes(trx, this.graphs, request)));
+  }
+
+  getNode(nodeId: string): Promise<NodeDetail | undefined> {
+    return this.run(() => this.db.transaction().execute((trx) => getNodeDetail(trx, this.graphs, nodeId)));
+  }
+
+  listNeighbours(nodeId: string, request: NeighbourRequest): Promise<Page<Neighbour> | undefined> {
+    return this.run(() => this.db.transaction().execute((trx) => listNeighbours(trx, this.graphs, nodeId, request)));
   }
 
   commitPush(commit: PushCommit): Promise<PushCommitted> {

@@ -158,5 +158,11 @@ describe('Tables per data source on sqlite', () => {
     expect(await db.query(`select ds, holder, principal from graph_reach_by_holder__${seq}`)).toEqual([{ ds: Number(seq), holder: 1, principal: 1 }]);
     // The indexes 0003 built for those keys are gone, from the templates and the data source's tables.
     expect(await db.query(`select name from sqlite_schema where type = 'index' and sql is not null and tbl_name in ('graph_grants', 'graph_reach', 'graph_grants__${seq}', 'graph_reach__${seq}')`)).toEqual([]);
+    // 0007 indexed the moved graph's edges by target, as every later push's tables are.
+    const edgeIndexes = async (table: string) => (await db.query<{ sql: string }>(`select sql from sqlite_schema where type = 'index' and tbl_name = '${table}'`)).map((r) => r.sql);
+    expect((await edgeIndexes(`graph_edges__${seq}`)).filter((q) => /\bto_id\b/.test(q))).toHaveLength(1);
+    const fresh = await newDataSource('fresh');
+    await commit(fresh, demoGraph());
+    expect((await edgeIndexes(`graph_edges__${await seqOf(fresh)}`)).filter((q) => /\bto_id\b/.test(q))).toHaveLength(1);
   });
 });

@@ -9,8 +9,10 @@ import type {
   ProviderState,
   ProviderTypes,
 } from '@accessgraph/contract';
-import type { EffectivePermission, IdentityLinkRow, PushRecord, PushWarning } from '@accessgraph/contract';
+import type { EffectivePermission, IdentityLinkRow, Neighbour, NodeDetail, NodeSummary, PushRecord, PushWarning } from '@accessgraph/contract';
 import type { IdentityLinkQuery } from './identity-links-query.js';
+import type { NeighbourRequest } from './node-detail.js';
+import type { NodeSearchRequest } from './node-search.js';
 import type { DerivedGraph, FilterNode, KeysetValue, OrderTerm } from '@accessgraph/core';
 
 /** A request for one page of a list, already parsed and checked by the caller. */
@@ -181,6 +183,12 @@ export interface Store {
    * or, with `unlinked`, its identity strings that link to nothing.
    */
   listIdentityLinks(dataSourceId: string, query: IdentityLinkQuery): Promise<Page<IdentityLinkRow>>;
+  /** Nodes of every data source that match a search, by data source id and node key (query API). */
+  searchNodes(request: NodeSearchRequest): Promise<Page<NodeSummary> & { total?: number }>;
+  /** One node by its stable id, in full; undefined for an unknown id. */
+  getNode(nodeId: string): Promise<NodeDetail | undefined>;
+  /** A page of a node's neighbours by edge kind and direction; undefined for an unknown id. */
+  listNeighbours(nodeId: string, request: NeighbourRequest): Promise<Page<Neighbour> | undefined>;
   /** Effective permissions of the data source, one row per (principal, target), ordered by their keys. */
   listEffectivePermissions(dataSourceId: string, query: EffectivePermissionQuery): Promise<Page<EffectivePermission>>;
 

@@ -1,4 +1,4 @@
-import type { OaaTag } from '@accessgraph/contract';
+import { NODE_KINDS, type OaaTag } from '@accessgraph/contract';
 import type { AncestryTable, EdgeTable, GrantTable, ReachTable } from './graph-tables.js';
 
 /**
@@ -25,25 +25,8 @@ export interface DerivedGraph {
   counts: Record<string, number>;
 }
 
-export const NODE_KINDS = [
-  'application',
-  'local_user',
-  'local_group',
-  'local_role',
-  'access_cred',
-  'permission',
-  'resource',
-  'idp_identity',
-  'idp_domain',
-  'idp_user',
-  'idp_group',
-  'idp_app',
-  'hris_system',
-  'hris_employee',
-  'hris_group',
-  /** Something another system holds (an AWS role a user may assume, an entity a user owns), by node type and id. */
-  'external',
-] as const;
+/** What a node is (the list lives in the contract: the query API names node types by it). */
+export { NODE_KINDS };
 export type NodeKind = (typeof NODE_KINDS)[number];
 
 export interface GraphNode {

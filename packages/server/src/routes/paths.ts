@@ -15,6 +15,8 @@ export const PATHS = {
   dataSources: '/api/v1/providers/custom/:id/datasources',
   dataSource: '/api/v1/providers/custom/:id/datasources/:data_source_id',
   dataSourceVerb: (verb: string) => `/api/v1/providers/custom/${ID}/datasources/${DS}::${verb}`,
+  nodes: '/api/v1/graph/nodes',
+  node: '/api/v1/graph/nodes/:node_id',
   apiKeys: '/api/v1/api_keys',
   apiKey: '/api/v1/api_keys/:key_id',
   health: '/healthz',

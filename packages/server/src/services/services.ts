@@ -1,6 +1,7 @@
 import type { Store } from '@accessgraph/storage';
 import { ApiKeyService } from './api-key-service.js';
 import { DataSourceService } from './data-source-service.js';
+import { GraphService } from './graph-service.js';
 import { IconService } from './icon-service.js';
 import { ProviderService } from './provider-service.js';
 import { PushService } from './push-service.js';
@@ -15,6 +16,7 @@ export interface Services {
   icons: IconService;
   pushes: PushService;
   readBack: ReadBackService;
+  graph: GraphService;
 }
 
 export function createServices(store: Store, options: { maxInflatedBytes?: number } = {}): Services {
@@ -28,5 +30,6 @@ export function createServices(store: Store, options: { maxInflatedBytes?: numbe
     icons: new IconService(store, providers),
     pushes: new PushService(store, providers, dataSources, options.maxInflatedBytes),
     readBack: new ReadBackService(store, dataSources),
+    graph: new GraphService(store),
   };
 }

@@ -6,6 +6,7 @@ import { sqliteTablesPerDataSourceMigration } from './0003-sqlite-tables-per-dat
 import { sqliteSecondKeyTablesMigration } from './0004-sqlite-second-key-tables.js';
 import { postgresIndexesWithoutLeadingDsMigration } from './0005-postgres-indexes-without-leading-ds.js';
 import { identityLinksMigration } from './0006-identity-links.js';
+import { graphEdgesToMigration } from './0007-graph-edges-to.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -19,5 +20,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
     '0004-sqlite-second-key-tables': sqliteSecondKeyTablesMigration(caps),
     '0005-postgres-indexes-without-leading-ds': postgresIndexesWithoutLeadingDsMigration(caps),
     '0006-identity-links': identityLinksMigration(caps),
+    '0007-graph-edges-to': graphEdgesToMigration(caps),
   };
 }

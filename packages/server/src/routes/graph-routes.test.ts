@@ -1,0 +1,170 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Neighbour, NodeDetail, NodeSummary } from '@accessgraph/contract';
+import { validIdpPayload } from '../../../core/src/idp/test-support/idp-payloads.js';
+import { shopPayload } from '../../../core/src/linking/test-support/shop-payload.js';
+import { dataSourceUrl } from '../test-support/fixtures.js';
+import { expectValues } from '../test-support/http-expect.js';
+import { payloadFixture, push, pushTarget } from '../test-support/push.js';
+import { createTestApp, type TestApp } from '../test-support/test-app.js';
+
+/**
+ * The query API's entity reads over HTTP, on the core tests' identity provider (users ann u1,
+ * bob u2, cy; groups staff, admins in staff, ops in admins), `shopPayload` (application Shop) and
+ * the ledger fixture (application Ledger, with tags and custom properties).
+ */
+
+let t: TestApp;
+let shop: Awaited<ReturnType<typeof pushTarget>>;
+let ledger: Awaited<ReturnType<typeof pushTarget>>;
+let idp: Awaited<ReturnType<typeof pushTarget>>;
+beforeEach(async () => {
+  t = await createTestApp();
+  shop = await pushTarget(t);
+  ledger = await pushTarget(t);
+  idp = await pushTarget(t, 'identity_provider');
+  for (const [target, payload] of [
+    [shop, shopPayload()],
+    [ledger, payloadFixture('app-ledger.json')],
+    [idp, validIdpPayload()],
+  ] as const) {
+    const res = await push(t, `${dataSourceUrl(target.provider.id, target.dataSource.id)}:push`, payload);
+    expect(res.statusCode).toBe(200);
+  }
+});
+afterEach(async () => {
+  await t.close();
+});
+
+async function search(query: string): Promise<NodeSummary[]> {
+  const res = await t.call({ url: `/api/v1/graph/nodes?${query}`, key: t.keys.reader });
+  return expectValues<NodeSummary>(res).values;
+}
+
+/** Every page of a search, with the page size given. */
+async function searchAll(query: string, pageSize: number): Promise<NodeSummary[]> {
+  const rows: NodeSummary[] = [];
+  let token = '';
+  do {
+    const page = expectValues<NodeSummary>(await t.call({ url: `/api/v1/graph/nodes?${query}&page_size=${pageSize}${token ? `&page_token=${token}` : ''}`, key: t.keys.reader }));
+    expect(page.values.length).toBeLessThanOrEqual(pageSize);
+    rows.push(...page.values);
+    token = page.next_page_token;
+  } while (token);
+  return rows;
+}
+
+const keys = (nodes: NodeSummary[]) => nodes.map((n) => `${n.type} ${n.key}`).sort();
+
+describe('node search', () => {
+  it('finds nodes by type across data sources, each with its data source, provider and application', async () => {
+    const users = await search('type=local_user&page_size=1000');
+    expect(users.filter((u) => u.data_source_id === shop.dataSource.id).map((u) => u.key).sort()).toEqual(['ann-local', 'bob-local', 'zed']);
+    expect(users.every((u) => u.application !== null && u.provider_id.length > 0)).toBe(true);
+    expect(keys(await search('type=idp_user'))).toEqual(['idp_user cy', 'idp_user u1', 'idp_user u2']);
+  });
+
+  it('filters by data source, provider, node type, name and key (exact and contains, any case)', async () => {
+    expect(keys(await search(`data_source_id=${shop.dataSource.id}&type=local_group`))).toEqual(['local_group clerks']);
+    expect(keys(await search(`provider_id=${idp.provider.id}&name=ANN`))).toEqual(['idp_user u1']);
+    expect(keys(await search('type=idp_group&name_contains=MIN'))).toEqual(['idp_group admins']);
+    expect(keys(await search('key=U2'))).toEqual(['idp_user u2']);
+    expect(keys(await search(`key_contains=-LOCAL&data_source_id=${shop.dataSource.id}`))).toEqual(['local_user ann-local', 'local_user bob-local']);
+    const nodeType = (await search('key=u1'))[0]!.node_type;
+    expect(keys(await search(`node_type=${nodeType.toUpperCase()}`))).toEqual(['idp_user cy', 'idp_user u1', 'idp_user u2']);
+  });
+
+  it('filters by tags and by built-in and custom properties', async () => {
+    expect(keys(await search('tag=env=prod&type=idp_domain'))).toEqual(['idp_domain corp.example']);
+    expect(keys(await search('tag=env=test&type=idp_domain'))).toEqual([]);
+    expect(keys(await search(`type=idp_group&filter=${encodeURIComponent('cost_center eq CC1')}`))).toEqual(['idp_group staff']);
+    expect(keys(await search(`type=idp_user&filter=${encodeURIComponent('email co corp and not_there ne x')}`))).toEqual(['idp_user cy', 'idp_user u1', 'idp_user u2']);
+    expect(keys(await search(`type=idp_user&filter=${encodeURIComponent('email sw bob or email sw cy')}`))).toEqual(['idp_user cy', 'idp_user u2']);
+  });
+
+  it('pages through every match once, with a total on request', async () => {
+    const all = await search('page_size=1000');
+    expect(all.length).toBeGreaterThan(20);
+    const paged = await searchAll('', 7);
+    expect(paged.map((n) => n.id)).toEqual(all.map((n) => n.id));
+    expect(new Set(paged.map((n) => n.id)).size).toBe(paged.length);
+    const res = await t.call({ url: '/api/v1/graph/nodes?type=idp_user&total=true&page_size=1', key: t.keys.reader });
+    expect(res.json()).toMatchObject({ total_count: 3, has_more: true });
+  });
+
+  it('refuses a bad filter, tag or page token naming the parameter', async () => {
+    const bad = await t.call({ url: `/api/v1/graph/nodes?filter=${encodeURIComponent('badge between 1')}`, key: t.keys.reader });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/filter/);
+    expect((bad.json() as { message: string }).message).toMatch(/filter: unknown operator "between"/);
+    const tag = await t.call({ url: '/api/v1/graph/nodes?tag==x', key: t.keys.reader });
+    expect(tag.statusCode).toBe(400);
+    expect(tag.body).toMatch(/tag/);
+    const type = await t.call({ url: '/api/v1/graph/nodes?type=person', key: t.keys.reader });
+    expect(type.statusCode).toBe(400);
+    const first = expectValues<NodeSummary>(await t.call({ url: '/api/v1/graph/nodes?type=idp_user&page_size=1', key: t.keys.reader }));
+    const other = await t.call({ url: `/api/v1/graph/nodes?type=idp_group&page_token=${first.next_page_token}`, key: t.keys.reader });
+    expect(other.statusCode).toBe(400);
+    expect(other.body).toMatch(/INVALID_PAGE_TOKEN/);
+  });
+});
+
+describe('a node', () => {
+  it('has its data source, properties, tags and neighbour counts, under an id that survives a re-push', async () => {
+    const [ann] = await search('type=idp_user&key=u1');
+    const res = await t.call({ url: `/api/v1/graph/nodes/${ann!.id}`, key: t.keys.reader });
+    expect(res.statusCode).toBe(200);
+    const node = (res.json() as { value: NodeDetail }).value;
+    expect(node).toMatchObject({ key: 'u1', name: 'ann', type: 'idp_user', template: 'identity_provider', data_source_id: idp.dataSource.id });
+    expect(node.properties).toMatchObject({ email: 'ann@corp.example' });
+    // In: the domain contains ann, bob manages her, two accounts link to her (Shop's ann-local and
+    // Ledger's ann by their identities). Out: her app assignment, the AWS role she may assume, her
+    // manager link to bob, her group staff, the entity she owns.
+    expect(node.neighbours).toEqual([
+      { edge: 'contains', direction: 'in', count: 1 },
+      { edge: 'linked', direction: 'in', count: 2 },
+      { edge: 'manages', direction: 'in', count: 1 },
+      { edge: 'assigned_app', direction: 'out', count: 1 },
+      { edge: 'can_assume', direction: 'out', count: 1 },
+      { edge: 'linked', direction: 'out', count: 1 },
+      { edge: 'member_of', direction: 'out', count: 1 },
+      { edge: 'owns', direction: 'out', count: 1 },
+    ]);
+    // The same payload again, users in another order: the id still names ann.
+    const reordered = validIdpPayload();
+    reordered.users!.reverse();
+    expect((await push(t, `${dataSourceUrl(idp.provider.id, idp.dataSource.id)}:push`, reordered)).statusCode).toBe(200);
+    expect(((await t.call({ url: `/api/v1/graph/nodes/${ann!.id}`, key: t.keys.reader })).json() as { value: NodeDetail }).value.name).toBe('ann');
+  });
+
+  it('lists its neighbours by edge and direction, identity links included, a page at a time', async () => {
+    const [staff] = await search('type=idp_group&key=staff');
+    const all: Neighbour[] = [];
+    let token = '';
+    do {
+      const page = expectValues<Neighbour>(await t.call({ url: `/api/v1/graph/nodes/${staff!.id}/neighbours?page_size=1${token ? `&page_token=${token}` : ''}`, key: t.keys.reader }));
+      all.push(...page.values);
+      token = page.next_page_token;
+    } while (token);
+    // In: the domain contains it, the idp binding staff of Shop links to it, admins and ann are its members. Out: nothing.
+    expect(all.map((n) => `${n.direction} ${n.edge} ${n.node.type} ${n.node.key}`)).toEqual([
+      'in contains idp_domain corp.example',
+      'in linked idp_identity staff',
+      'in member_of idp_group admins',
+      'in member_of idp_user u1',
+    ]);
+    expect(all[1]!.properties).toMatchObject({ rule: 'idp_binding', matched: 'identity' });
+    const members = expectValues<Neighbour>(await t.call({ url: `/api/v1/graph/nodes/${staff!.id}/neighbours?edge=member_of&direction=in`, key: t.keys.reader }));
+    expect(members.values.map((n) => n.node.key)).toEqual(['admins', 'u1']);
+  });
+
+  it('is a 404 for an unknown or malformed id, and for a node of a deleted data source', async () => {
+    for (const id of ['nope', Buffer.from(`${shop.dataSource.id}\nuser:nobody`).toString('base64url')]) {
+      const res = await t.call({ url: `/api/v1/graph/nodes/${id}`, key: t.keys.reader });
+      expect(res.statusCode).toBe(404);
+      expect((await t.call({ url: `/api/v1/graph/nodes/${id}/neighbours`, key: t.keys.reader })).statusCode).toBe(404);
+    }
+    const [zed] = await search('key=zed');
+    expect((await t.call({ method: 'DELETE', url: dataSourceUrl(shop.provider.id, shop.dataSource.id), key: t.keys.writer })).statusCode).toBe(200);
+    expect((await t.call({ url: `/api/v1/graph/nodes/${zed!.id}`, key: t.keys.reader })).statusCode).toBe(404);
+  });
+});

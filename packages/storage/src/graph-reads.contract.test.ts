@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CustomTemplate } from '@accessgraph/contract';
+import { IssueCollector, PAYLOAD_TEMPLATES, readNodeSearch, type NodeSearch } from '@accessgraph/core';
+import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
+import { shopPayload } from '../../core/src/linking/test-support/shop-payload.js';
+import type { KyselyStore } from './kysely-store.js';
+import { testBackends, type TestDatabase } from './test-support/test-backends.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+
+/** The query API's graph reads on both engines: node search, one node, neighbours both ways and across links. */
+for (const backend of testBackends()) {
+  const title = backend.skipReason ? `Graph reads on ${backend.name} (skipped: ${backend.skipReason})` : `Graph reads on ${backend.name}`;
+  describe.skipIf(backend.skipReason !== undefined)(title, () => {
+    let db: TestDatabase;
+    let store: KyselyStore;
+    let shop: string;
+    let idp: string;
+
+    beforeEach(async () => {
+      db = await backend.create();
+      store = db.store;
+      shop = await pushed('application', shopPayload());
+      idp = await pushed('identity_provider', validIdpPayload());
+    });
+    afterEach(async () => {
+      await db.dispose();
+    });
+
+    async function pushed(template: CustomTemplate, payload: unknown): Promise<string> {
+      const provider = await store.createProvider({ id: randomUUID(), name: `${template} ${randomUUID()}`, customTemplate: template, provisioning: false, options: {}, state: 'ENABLED', now: T0 });
+      const ds = await store.createDataSource({ id: randomUUID(), providerId: provider.id, name: 'prod', now: T0 });
+      const issues = new IssueCollector();
+      const graph = PAYLOAD_TEMPLATES[template].read(payload, issues)();
+      await store.commitPush({
+        providerId: provider.id,
+        dataSourceId: ds.id,
+        template,
+        graph,
+        state: new Uint8Array([1]),
+        record: { id: randomUUID(), data_source_id: ds.id, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
+        now: T0,
+      });
+      return ds.id;
+    }
+
+    const search = (params: Parameters<typeof readNodeSearch>[0]): NodeSearch => {
+      const checked = readNodeSearch(params);
+      if (!checked.ok) throw new Error(checked.issues[0]!.message);
+      return checked.value;
+    };
+
+    it('searches every data source in (data source id, node key) order, with SQL and JavaScript conditions together', async () => {
+      const all = await store.searchNodes({ search: search({}), pageSize: 1000, total: true });
+      expect(all.total).toBe(all.items.length);
+      const order = all.items.map((n) => n.data_source_id);
+      expect(order).toEqual([...order].sort());
+      const users = await store.searchNodes({ search: search({ type: 'idp_user', key_contains: 'U', filter: 'email co corp' }), pageSize: 10 });
+      expect(users.items.map((n) => n.key)).toEqual(['u1', 'u2']);
+      const tagged = await store.searchNodes({ search: search({ tag: 'env=prod', name: 'CORP.EXAMPLE' }), pageSize: 10 });
+      expect(tagged.items.map((n) => `${n.type} ${n.data_source_id === idp}`)).toEqual(['idp_domain true']);
+      const first = await store.searchNodes({ search: search({ type: 'idp_user' }), pageSize: 1 });
+      const rest = await store.searchNodes({ search: search({ type: 'idp_user' }), pageSize: 10, after: first.nextAfter! });
+      expect([...first.items, ...rest.items].map((n) => n.key)).toEqual(['cy', 'u1', 'u2']);
+    });
+
+    it('reads a node with its neighbours out, in (through the edge target index) and across identity links', async () => {
+      const [admins] = (await store.searchNodes({ search: search({ type: 'idp_group', key: 'admins' }), pageSize: 1 })).items;
+      const detail = await store.getNode(admins!.id);
+      expect(detail).toMatchObject({ key: 'admins', template: 'identity_provider', data_source_id: idp });
+      expect(detail!.neighbours).toEqual([
+        { edge: 'contains', direction: 'in', count: 1 },
+        { edge: 'linked', direction: 'in', count: 1 },
+        { edge: 'member_of', direction: 'in', count: 2 },
+        { edge: 'member_of', direction: 'out', count: 1 },
+      ]);
+      const page = await store.listNeighbours(admins!.id, { pageSize: 10 });
+      expect(page!.items.map((n) => `${n.direction} ${n.edge} ${n.node.key} ${n.node.data_source_id === shop ? 'shop' : 'idp'}`)).toEqual([
+        'in contains corp.example idp',
+        'in linked clerks shop',
+        'in member_of ops idp',
+        'in member_of u2 idp',
+        'out member_of staff idp',
+      ]);
+      // Two at a time: the same neighbours, each once.
+      const paged: string[] = [];
+      let after: Parameters<typeof store.listNeighbours>[1]['after'];
+      do {
+        const next = await store.listNeighbours(admins!.id, { pageSize: 2, ...(after ? { after } : {}) });
+        paged.push(...next!.items.map((n) => n.node.id));
+        after = next!.nextAfter;
+      } while (after);
+      expect(paged).toEqual(page!.items.map((n) => n.node.id));
+      expect(await store.getNode('x')).toBeUndefined();
+    });
+  });
+}
