@@ -111,3 +111,18 @@ export const Neighbour = Type.Object({
   properties: Type.Record(Type.String(), Type.Unknown(), { description: "The edge's own properties (a role assignment's custom properties, an identity link's rule and how it matched)." }),
 });
 export type Neighbour = Static<typeof Neighbour>;
+
+/** Query of `GET /api/v1/graph/nodes/{node_id}/access`. */
+export const PrincipalAccessQuery = Type.Object(
+  {
+    data_source_id: Type.Optional(Type.String({ description: 'Only access to this application data source.' })),
+    application: Type.Optional(Type.String({ description: 'Only access to this application (by name, any case) and its resources.' })),
+    resource_type: Type.Optional(Type.String({ description: 'Only resources of this type, any case.' })),
+    permission: Type.Optional(Type.String({ description: 'Only this local permission, any case.' })),
+    canonical_type: Type.Optional(Type.String({ description: 'Only permissions of this canonical type: DataRead, DATA_READ and data_read alike.' })),
+    page_size: pageSize,
+    page_token: pageToken,
+  },
+  { additionalProperties: false },
+);
+export type PrincipalAccessQuery = Static<typeof PrincipalAccessQuery>;

@@ -54,6 +54,17 @@ export async function listEffectivePermissions(
   // always agrees with the SQL that continues from it.
   const page = rows.slice(0, query.pageSize);
   if (page.length === 0) return { items: [] };
+  const items = await describeAccessRows(db, ds, page);
+  if (rows.length <= query.pageSize) return { items };
+  const last = page[page.length - 1]!;
+  return { items, nextAfter: [last.principalKey, last.targetKey] };
+}
+
+/**
+ * Access rows of data source `ds` (read through its reader `db`) as effective permissions: the
+ * grants behind exactly those rows, then the nodes they name, each path sorted as a reader expects.
+ */
+export async function describeAccessRows(db: Kysely<Database>, ds: number, page: AccessRow[]): Promise<EffectivePermission[]> {
   const paths = await findGrantPaths(db, ds, page.flatMap((row) => row.locals.map((local) => ({ principal: local, target: row.target }))));
   const ids = new Set<number>();
   for (const row of page) {
@@ -65,10 +76,7 @@ export async function listEffectivePermissions(
     if (p.role !== null) ids.add(p.role);
   }
   const nodes = await nodeInfo(db, ds, [...ids]);
-  const items = assemble(page, paths, nodes);
-  if (rows.length <= query.pageSize) return { items };
-  const last = page[page.length - 1]!;
-  return { items, nextAfter: [last.principalKey, last.targetKey] };
+  return assemble(page, paths, nodes);
 }
 
 async function nodeInfo(db: Kysely<Database>, ds: number, ids: number[]): Promise<Map<number, NodeInfo>> {

@@ -94,5 +94,17 @@ for (const backend of testBackends()) {
       expect(paged).toEqual(page!.items.map((n) => n.node.id));
       expect(await store.getNode('x')).toBeUndefined();
     });
+
+    it("answers an IdP user's access across applications through its account and its nested groups' links", async () => {
+      // bob (u2) is in admins, in staff: bob-local (mapping) holds view, clerks (to admins) the role editor, the idp identity staff the role viewer.
+      const [bob] = (await store.searchNodes({ search: search({ type: 'idp_user', key: 'u2' }), pageSize: 1 })).items;
+      const page = await store.listPrincipalAccess(bob!.id, { pageSize: 10 });
+      expect(page!.items.map((r) => [r.target.key, r.target.data_source_id, r.permissions, r.paths.map((p) => p.linked?.key).sort()])).toEqual([
+        ['Shop', shop, ['edit', 'view'], ['bob-local', 'clerks', 'staff']],
+      ]);
+      const writes = await store.listPrincipalAccess(bob!.id, { pageSize: 10, canonicalType: 'datawrite' });
+      expect(writes!.items.map((r) => r.permissions)).toEqual([['edit']]);
+      expect(await store.listPrincipalAccess('x', { pageSize: 10 })).toBeUndefined();
+    });
   });
 }

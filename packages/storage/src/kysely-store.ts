@@ -10,6 +10,7 @@ import { listEffectivePermissions } from './effective-permissions-query.js';
 import { listIdentityLinks, type IdentityLinkQuery } from './identity-links-query.js';
 import { getNodeDetail, listNeighbours, type NeighbourRequest } from './node-detail.js';
 import { searchNodes, type NodeSearchRequest } from './node-search.js';
+import { listPrincipalAccess, type PrincipalAccessRequest } from './principal-access.js';
 import * as icons from './provider-icons.js';
 import { writeProviderTypes } from './provider-types.js';
 import type { GraphStorage } from './graph-writer.js';
@@ -231,6 +232,10 @@ export class KyselyStore implements Store {
 
   listNeighbours(nodeId: string, request: NeighbourRequest): Promise<Page<Neighbour> | undefined> {
     return this.run(() => this.db.transaction().execute((trx) => listNeighbours(trx, this.graphs, nodeId, request)));
+  }
+
+  listPrincipalAccess(nodeId: string, request: PrincipalAccessRequest): Promise<Page<EffectivePermission> | undefined> {
+    return this.run(() => this.db.transaction().execute((trx) => listPrincipalAccess(trx, this.graphs, nodeId, request)));
   }
 
   commitPush(commit: PushCommit): Promise<PushCommitted> {

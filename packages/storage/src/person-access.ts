@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { EntityRef } from '@accessgraph/contract';
 import type { Database } from './database.js';
 import { findAccessPairs } from './effective-pairs.js';
-import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
+import { groupsOf } from './member-groups.js';
 
 /**
  * One row of an effective-permission page before its paths are read: a principal of the data
@@ -133,28 +133,4 @@ async function linkedLocals(conn: Kysely<Database>, graphs: GraphStorage, ds: nu
     for (const row of rows) locals.add(Number(row.node));
   }
   return [...locals];
-}
-
-/**
- * Every group `principal` is a member of in identity provider `ds`, transitively: its member_of
- * edges followed level by level (an identity provider stores no reach rows; see deriveIdpGraph).
- */
-async function groupsOf(reader: Kysely<Database>, ds: number, principal: number): Promise<number[]> {
-  const seen = new Set<number>([principal]);
-  let frontier = [principal];
-  while (frontier.length > 0) {
-    const rows = await inChunks(frontier, (slice) =>
-      reader.selectFrom('graph_edges').select('to_id').where('ds', '=', ds).where('kind', '=', 'member_of').where('from_id', 'in', slice).execute(),
-    );
-    frontier = [];
-    for (const { to_id } of rows) {
-      const group = Number(to_id);
-      if (!seen.has(group)) {
-        seen.add(group);
-        frontier.push(group);
-      }
-    }
-  }
-  seen.delete(principal);
-  return [...seen];
 }

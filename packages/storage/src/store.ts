@@ -13,6 +13,7 @@ import type { EffectivePermission, IdentityLinkRow, Neighbour, NodeDetail, NodeS
 import type { IdentityLinkQuery } from './identity-links-query.js';
 import type { NeighbourRequest } from './node-detail.js';
 import type { NodeSearchRequest } from './node-search.js';
+import type { PrincipalAccessRequest } from './principal-access.js';
 import type { DerivedGraph, FilterNode, KeysetValue, OrderTerm } from '@accessgraph/core';
 
 /** A request for one page of a list, already parsed and checked by the caller. */
@@ -189,6 +190,12 @@ export interface Store {
   getNode(nodeId: string): Promise<NodeDetail | undefined>;
   /** A page of a node's neighbours by edge kind and direction; undefined for an unknown id. */
   listNeighbours(nodeId: string, request: NeighbourRequest): Promise<Page<Neighbour> | undefined>;
+  /**
+   * Every application and resource a node (a local principal, an IdP user or group, an HRIS
+   * employee) can reach across data sources, by (data source id, target key); undefined for an
+   * unknown id.
+   */
+  listPrincipalAccess(nodeId: string, request: PrincipalAccessRequest): Promise<Page<EffectivePermission> | undefined>;
   /** Effective permissions of the data source, one row per (principal, target), ordered by their keys. */
   listEffectivePermissions(dataSourceId: string, query: EffectivePermissionQuery): Promise<Page<EffectivePermission>>;
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Neighbour, NodeDetail, NodeSummary } from '@accessgraph/contract';
+import { validHrisPayload } from '../../../core/src/hris/test-support/hris-payloads.js';
 import { validIdpPayload } from '../../../core/src/idp/test-support/idp-payloads.js';
 import { shopPayload } from '../../../core/src/linking/test-support/shop-payload.js';
 import { dataSourceUrl } from '../test-support/fixtures.js';
@@ -166,5 +167,88 @@ describe('a node', () => {
     const [zed] = await search('key=zed');
     expect((await t.call({ method: 'DELETE', url: dataSourceUrl(shop.provider.id, shop.dataSource.id), key: t.keys.writer })).statusCode).toBe(200);
     expect((await t.call({ url: `/api/v1/graph/nodes/${zed!.id}`, key: t.keys.reader })).statusCode).toBe(404);
+  });
+});
+
+describe('access of a principal', () => {
+  /**
+   * Golden answers worked out by hand from `shopPayload` and the core tests' identity provider.
+   * Shop: ann-local (linked to ann u1 by its identities entry) and zed hold the role viewer (view:
+   * DataRead) on the application; bob-local (linked to bob u2 by the mapping rule) holds view
+   * directly; clerks (linked to the IdP group admins) holds the role editor (edit: DataWrite); the
+   * `idp` identity staff (linked to the IdP group staff) holds viewer. In the identity provider, ann
+   * is in staff; bob in admins, which is in staff; cy in nothing.
+   */
+  type Row = { target: { key: string; data_source_id?: string }; permissions: string[]; canonical_types: string[]; paths: Array<{ permission: string; linked: { key: string } | null; through: { key: string } | null; role: { key: string } | null }> };
+
+  async function access(nodeId: string, query = ''): Promise<Row[]> {
+    const res = await t.call({ url: `/api/v1/graph/nodes/${nodeId}/access?page_size=1000${query}`, key: t.keys.reader });
+    return expectValues<Row>(res).values;
+  }
+  const nodeOf = async (query: string) => (await search(query))[0]!.id;
+  const brief = (rows: Row[]) =>
+    rows.map((r) => `${r.target.key}: ${r.permissions.join(',')} [${r.canonical_types.join(',')}] via ${r.paths.map((p) => `${p.permission}<${p.linked?.key ?? '-'}/${p.through?.key ?? '-'}/${p.role?.key ?? '-'}`).join(' ')}`);
+
+  it('of an IdP user: through its linked account and the binding of its group', async () => {
+    const ann = await nodeOf('type=idp_user&key=u1');
+    expect(brief(await access(ann, `&data_source_id=${shop.dataSource.id}`))).toEqual(['Shop: view [DataRead] via view<ann-local/-/viewer view<staff/-/viewer']);
+    // Ledger's ann links to her too: her access spans both applications, Shop's rows under Shop's data source.
+    const all = await access(ann);
+    expect(new Set(all.map((r) => r.target.data_source_id))).toEqual(new Set([shop.dataSource.id, ledger.dataSource.id]));
+  });
+
+  it('of an IdP user in nested groups, and of an IdP group: through the mapping rule and both groups', async () => {
+    const bob = await nodeOf('type=idp_user&key=u2');
+    expect(brief(await access(bob))).toEqual(['Shop: edit,view [DataRead,DataWrite] via edit<clerks/-/editor view<bob-local/-/- view<staff/-/viewer']);
+    const admins = await nodeOf('type=idp_group&key=admins');
+    expect(brief(await access(admins))).toEqual(['Shop: edit,view [DataRead,DataWrite] via edit<clerks/-/editor view<staff/-/viewer']);
+    const cy = await nodeOf('type=idp_user&key=cy');
+    expect(await access(cy)).toEqual([]);
+  });
+
+  it("of an HRIS employee: its IdP user's", async () => {
+    const hris = await pushTarget(t, 'hris');
+    expect((await push(t, `${dataSourceUrl(hris.provider.id, hris.dataSource.id)}:push`, validHrisPayload())).statusCode).toBe(200);
+    // e1 links to ann (u1) by its idp_id.
+    const e1 = await nodeOf(`data_source_id=${hris.dataSource.id}&key=e1`);
+    const ann = await nodeOf('type=idp_user&key=u1');
+    expect(brief(await access(e1))).toEqual(brief(await access(ann)));
+  });
+
+  it('of a local user: its own data source, paths without a linked account', async () => {
+    const zed = await nodeOf(`data_source_id=${shop.dataSource.id}&key=zed`);
+    expect(brief(await access(zed))).toEqual(['Shop: view [DataRead] via view<-/-/viewer']);
+  });
+
+  it('filters by data source, application, permission and canonical type', async () => {
+    const bob = await nodeOf('type=idp_user&key=u2');
+    expect(brief(await access(bob, '&canonical_type=DATA_WRITE'))).toEqual(['Shop: edit [DataWrite] via edit<clerks/-/editor']);
+    expect(brief(await access(bob, '&permission=VIEW'))).toEqual(['Shop: view [DataRead] via view<bob-local/-/- view<staff/-/viewer']);
+    expect(await access(bob, '&application=shop')).toHaveLength(1);
+    expect(await access(bob, '&application=ledger')).toEqual([]);
+    expect(await access(bob, `&data_source_id=${ledger.dataSource.id}`)).toEqual([]);
+    expect(await access(bob, '&resource_type=book')).toEqual([]);
+  });
+
+  it('pages through every row once', async () => {
+    const ann = await nodeOf('type=idp_user&key=u1');
+    const all = await access(ann);
+    const paged: Row[] = [];
+    let token = '';
+    do {
+      const page = expectValues<Row>(await t.call({ url: `/api/v1/graph/nodes/${ann}/access?page_size=1${token ? `&page_token=${token}` : ''}`, key: t.keys.reader }));
+      paged.push(...page.values);
+      token = page.next_page_token;
+    } while (token);
+    expect(paged).toEqual(all);
+    expect(all.length).toBeGreaterThan(1);
+  });
+
+  it('is a 400 naming node_id for a node that holds no access, and a 404 for an unknown one', async () => {
+    const app = await nodeOf(`type=application&data_source_id=${shop.dataSource.id}`);
+    const res = await t.call({ url: `/api/v1/graph/nodes/${app}/access`, key: t.keys.reader });
+    expect(res.statusCode).toBe(400);
+    expect((res.json() as { message: string }).message).toMatch(/node_id: application nodes hold no access/);
+    expect((await t.call({ url: '/api/v1/graph/nodes/nope/access', key: t.keys.reader })).statusCode).toBe(404);
   });
 });

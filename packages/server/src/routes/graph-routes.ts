@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { Neighbour, NeighboursQuery, NodeDetail, NodeParams, NodeSearchQuery, NodeSummary, ValuesEnvelope } from '@accessgraph/contract';
+import { EffectivePermission, Neighbour, NeighboursQuery, NodeDetail, NodeParams, NodeSearchQuery, NodeSummary, PrincipalAccessQuery, ValuesEnvelope } from '@accessgraph/contract';
 import type { Services } from '../services/services.js';
 import { PATHS } from './paths.js';
 
@@ -44,5 +44,20 @@ export const graphRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     (request) => services.graph.neighbours(request.params.node_id, request.query),
+  );
+
+  app.get(
+    `${PATHS.node}/access`,
+    {
+      config: { access: 'reader' },
+      schema: {
+        tags,
+        summary: 'Every application and resource a principal can reach, across data sources, with the permissions and why (direct, group, role, linked account, inherited)',
+        params: NodeParams,
+        querystring: PrincipalAccessQuery,
+        response: { 200: ValuesEnvelope(EffectivePermission) },
+      },
+    },
+    (request) => services.graph.access(request.params.node_id, request.query),
   );
 };

@@ -1,6 +1,6 @@
-import type { NeighboursQuery, NodeSearchQuery } from '@accessgraph/contract';
+import type { NeighboursQuery, NodeSearchQuery, PrincipalAccessQuery } from '@accessgraph/contract';
 import { readNodeSearch } from '@accessgraph/core';
-import type { Store } from '@accessgraph/storage';
+import { ACCESS_HOLDER_KINDS, canonicalKey, type Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
 import { simplePage, valuesEnvelope } from './list-paging.js';
 
@@ -30,6 +30,26 @@ export class GraphService {
       ...simplePage(question, query),
       ...(query.edge ? { edge: query.edge } : {}),
       ...(query.direction ? { direction: query.direction } : {}),
+    });
+    if (page === undefined) throw ApiError.notFound('node', nodeId);
+    return valuesEnvelope(page, question);
+  }
+
+  async access(nodeId: string, query: PrincipalAccessQuery) {
+    const node = await this.store.getNode(nodeId);
+    if (node === undefined) throw ApiError.notFound('node', nodeId);
+    if (!ACCESS_HOLDER_KINDS.includes(node.type)) {
+      throw ApiError.invalid([{ field: 'node_id', description: `${node.type.replace(/_/g, ' ')} nodes hold no access of their own: ask about a local user, group, credential or idp identity, an IdP user or group, or an HRIS employee` }]);
+    }
+    const { page_size: _size, page_token: _token, ...asked } = query;
+    const question = JSON.stringify(['access', nodeId, asked]);
+    const page = await this.store.listPrincipalAccess(nodeId, {
+      ...simplePage(question, query),
+      ...(query.data_source_id ? { dataSourceId: query.data_source_id.toLowerCase() } : {}),
+      ...(query.application ? { application: query.application.toLowerCase() } : {}),
+      ...(query.resource_type ? { resourceType: query.resource_type.toLowerCase() } : {}),
+      ...(query.permission ? { permission: query.permission.toLowerCase() } : {}),
+      ...(query.canonical_type ? { canonicalType: canonicalKey(query.canonical_type) } : {}),
     });
     if (page === undefined) throw ApiError.notFound('node', nodeId);
     return valuesEnvelope(page, question);

@@ -1,0 +1,218 @@
+import type { Kysely } from 'kysely';
+import type { EffectivePermission, EntityRef } from '@accessgraph/contract';
+import { decodeNodeId, type KeysetValue } from '@accessgraph/core';
+import type { Database } from './database.js';
+import { findAccessPairs, PRINCIPAL_KINDS } from './effective-pairs.js';
+import { describeAccessRows } from './effective-permissions-query.js';
+import { inChunks } from './grant-paths.js';
+import type { GraphStorage } from './graph-writer.js';
+import { groupsOf } from './member-groups.js';
+import type { AccessRow } from './person-access.js';
+import { StoreError } from './store-error.js';
+import type { Page } from './store.js';
+
+/** What a principal's access may be narrowed to; strings lower-cased, canonical types without underscores. */
+export interface PrincipalAccessRequest {
+  dataSourceId?: string;
+  application?: string;
+  resourceType?: string;
+  permission?: string;
+  canonicalType?: string;
+  pageSize: number;
+  /** (application data source id, target node key) of the last row of the previous page. */
+  after?: KeysetValue[];
+}
+
+/** A data source's own principals. */
+const LOCAL_PRINCIPALS: readonly string[] = PRINCIPAL_KINDS;
+/** The kinds whose access can be asked: a data source's own principals, IdP users and groups, HRIS employees. */
+export const ACCESS_HOLDER_KINDS: readonly string[] = [...PRINCIPAL_KINDS, 'idp_user', 'idp_group', 'hris_employee'];
+
+/** Links by which an application's principal stands for an IdP user or group. */
+const ACCOUNT_RULES = ['identities', 'idp_binding', 'mapping'];
+
+interface AskedNode {
+  seq: number;
+  dsId: string;
+  node: number;
+  kind: string;
+  ref: EntityRef;
+}
+
+/** The principals of one application data source through which the asked node has access. */
+interface Entry {
+  ds: number;
+  dsId: string;
+  locals: number[];
+}
+
+/**
+ * Every application and resource a node can reach, across data sources, one row per (data
+ * source, target) in (data source id, target key) order, with the permissions and why. A local
+ * principal's access is its data source's expansion; an IdP user's or group's, the union of what
+ * the principals linked to it, its IdP groups (nested) and the identities federated to them have
+ * in every application (spec §13.3); an HRIS employee's, its IdP users'. Paths name the linked
+ * principal they come through. Undefined for an unknown node; a node that holds no access (a
+ * resource, a role, a permission) has none (ACCESS_HOLDER_KINDS).
+ */
+export async function listPrincipalAccess(db: Kysely<Database>, graphs: GraphStorage, nodeId: string, request: PrincipalAccessRequest): Promise<Page<EffectivePermission> | undefined> {
+  const asked = await askedNode(db, graphs, nodeId);
+  if (asked === undefined) return undefined;
+  const after = request.after === undefined ? undefined : cursor(request.after);
+  const entries = (await entryPoints(db, graphs, asked)).filter((e) => request.dataSourceId === undefined || e.dsId === request.dataSourceId).sort((a, b) => order(a.dsId, b.dsId));
+  const items: EffectivePermission[] = [];
+  const keys: Array<[string, string]> = [];
+  let more = false;
+  for (const entry of entries) {
+    if (after !== undefined && entry.dsId < after[0]) continue;
+    let afterTarget = after !== undefined && entry.dsId === after[0] ? after[1] : undefined;
+    const reader = graphs.reader(db, entry.ds);
+    for (;;) {
+      const wanted = request.pageSize + 1 - items.length;
+      const pairs = await findAccessPairs(reader, { ds: entry.ds, principalIds: entry.locals, afterTarget, byTarget: true, limit: wanted * entry.locals.length });
+      const rows = groupByTarget(asked, pairs);
+      if (rows.length === 0) break;
+      afterTarget = rows[rows.length - 1]!.targetKey;
+      const kept = await keepTargets(reader, entry.ds, rows, request);
+      const described = await describeAccessRows(reader, entry.ds, kept);
+      for (const [i, row] of described.entries()) {
+        const narrowed = narrowPaths(row, request);
+        if (narrowed === undefined) continue;
+        if (items.length === request.pageSize) {
+          more = true;
+          break;
+        }
+        narrowed.target = { ...narrowed.target, data_source_id: entry.dsId };
+        items.push(narrowed);
+        keys.push([entry.dsId, kept[i]!.targetKey]);
+      }
+      if (more || pairs.length < wanted * entry.locals.length) break;
+    }
+    if (more) break;
+  }
+  return more ? { items, nextAfter: keys[keys.length - 1]! } : { items };
+}
+
+function cursor(after: KeysetValue[]): [string, string] {
+  if (after.length !== 2 || typeof after[0] !== 'string' || typeof after[1] !== 'string') throw new StoreError('invalid_cursor', 'page token does not match the access order');
+  return [after[0], after[1]];
+}
+
+function order(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function askedNode(db: Kysely<Database>, graphs: GraphStorage, nodeId: string): Promise<AskedNode | undefined> {
+  const decoded = decodeNodeId(nodeId);
+  if (decoded === undefined) return undefined;
+  const ds = await db.selectFrom('data_sources as d').innerJoin('data_source_states as s', 's.ds', 'd.seq').select(['d.seq', 'd.id']).where('d.id', '=', decoded.dataSourceId).executeTakeFirst();
+  if (ds === undefined) return undefined;
+  const seq = Number(ds.seq);
+  const reader = graphs.reader(db, seq);
+  const node = await reader
+    .selectFrom('graph_nodes as n')
+    .leftJoin('graph_nodes as app', (join) => join.onRef('app.ds', '=', 'n.ds').onRef('app.id', '=', 'n.app_id'))
+    .select(['n.id', 'n.kind', 'n.local_key', 'n.name', 'n.node_type', 'app.name as app_name'])
+    .where('n.ds', '=', seq)
+    .where('n.node_key', '=', decoded.nodeKey)
+    .executeTakeFirst();
+  if (node === undefined) return undefined;
+  return {
+    seq,
+    dsId: ds.id,
+    node: Number(node.id),
+    kind: node.kind,
+    ref: { type: node.kind, node_type: node.node_type, key: node.local_key, name: node.name, application: node.app_name ?? null, data_source_id: ds.id },
+  };
+}
+
+/** Where the asked node's access comes from: its own data source's principal, or the principals linked to it in each application. */
+async function entryPoints(db: Kysely<Database>, graphs: GraphStorage, asked: AskedNode): Promise<Entry[]> {
+  if (LOCAL_PRINCIPALS.includes(asked.kind)) return [{ ds: asked.seq, dsId: asked.dsId, locals: [asked.node] }];
+  let identities: Array<{ idp: number; node: number }>;
+  if (asked.kind === 'idp_user' || asked.kind === 'idp_group') identities = [{ idp: asked.seq, node: asked.node }];
+  else if (asked.kind === 'hris_employee') {
+    const users = await db.selectFrom('identity_links').select(['to_ds', 'to_node']).where('ds', '=', asked.seq).where('node', '=', asked.node).where('rule', '=', 'hris').execute();
+    identities = users.map((u) => ({ idp: Number(u.to_ds), node: Number(u.to_node) }));
+  } else {
+    // Resources, roles, permissions and the rest hold no access of their own (the service refuses to ask).
+    return [];
+  }
+  const byDs = new Map<number, Set<number>>();
+  for (const identity of identities) {
+    for (const { idp, nodes } of await identityHolders(db, graphs, identity.idp, identity.node)) {
+      const links = await inChunks(nodes, (slice) =>
+        db.selectFrom('identity_links').select(['ds', 'node']).where('to_ds', '=', idp).where('to_node', 'in', slice).where('rule', 'in', ACCOUNT_RULES).execute(),
+      );
+      for (const link of links) (byDs.get(Number(link.ds)) ?? byDs.set(Number(link.ds), new Set()).get(Number(link.ds))!).add(Number(link.node));
+    }
+  }
+  if (byDs.size === 0) return [];
+  const ids = await db.selectFrom('data_sources').select(['seq', 'id']).where('seq', 'in', [...byDs.keys()]).execute();
+  return ids.map((row) => ({ ds: Number(row.seq), dsId: row.id, locals: [...byDs.get(Number(row.seq))!].sort((a, b) => a - b) }));
+}
+
+/**
+ * The IdP principals whose links carry an IdP user's or group's access: itself and its groups
+ * (nested), and the principals of other identity providers federated to any of those
+ * (`source_identity`) with their groups.
+ */
+async function identityHolders(db: Kysely<Database>, graphs: GraphStorage, idp: number, node: number): Promise<Array<{ idp: number; nodes: number[] }>> {
+  const holders = [node, ...(await groupsOf(graphs.reader(db, idp), idp, node))];
+  const result = [{ idp, nodes: holders }];
+  const federated = await inChunks(holders, (slice) =>
+    db.selectFrom('identity_links').select(['ds', 'node']).where('to_ds', '=', idp).where('to_node', 'in', slice).where('rule', '=', 'source_identity').execute(),
+  );
+  for (const f of federated) result.push({ idp: Number(f.ds), nodes: [Number(f.node), ...(await groupsOf(graphs.reader(db, Number(f.ds)), Number(f.ds), Number(f.node)))] });
+  return result;
+}
+
+/** Pairs (in target order) as one row per target, with the principals it comes through. */
+function groupByTarget(asked: AskedNode, pairs: ReadonlyArray<{ principal: number; target: number; targetKey: string; principalKey: string }>): AccessRow[] {
+  const local = LOCAL_PRINCIPALS.includes(asked.kind);
+  const rows: AccessRow[] = [];
+  for (const pair of pairs) {
+    const last = rows[rows.length - 1];
+    if (last !== undefined && last.target === pair.target) last.locals.push(pair.principal);
+    else rows.push({ principalKey: pair.principalKey, targetKey: pair.targetKey, target: pair.target, locals: [pair.principal], ...(local ? { principal: pair.principal } : { person: asked.ref }) });
+  }
+  return rows;
+}
+
+/** The rows whose target is of the asked application and resource type. */
+async function keepTargets(reader: Kysely<Database>, ds: number, rows: AccessRow[], request: PrincipalAccessRequest): Promise<AccessRow[]> {
+  if (request.application === undefined && request.resourceType === undefined) return rows;
+  const targets = await inChunks([...new Set(rows.map((r) => r.target))], (slice) =>
+    reader
+      .selectFrom('graph_nodes as n')
+      .leftJoin('graph_nodes as app', (join) => join.onRef('app.ds', '=', 'n.ds').onRef('app.id', '=', 'n.app_id'))
+      .select(['n.id', 'n.kind', 'n.name', 'n.resource_type_key', 'app.name as app_name'])
+      .where('n.ds', '=', ds)
+      .where('n.id', 'in', slice)
+      .execute(),
+  );
+  const byId = new Map(targets.map((t) => [Number(t.id), t]));
+  return rows.filter((row) => {
+    const target = byId.get(row.target)!;
+    const application = (target.kind === 'application' ? target.name : (target.app_name ?? '')).toLowerCase();
+    if (request.application !== undefined && application !== request.application) return false;
+    return request.resourceType === undefined || target.resource_type_key === request.resourceType;
+  });
+}
+
+/** A row with only the paths of the asked permission and canonical type; undefined when none is left. */
+function narrowPaths(row: EffectivePermission, request: PrincipalAccessRequest): EffectivePermission | undefined {
+  if (request.permission === undefined && request.canonicalType === undefined) return row;
+  const paths = row.paths.filter(
+    (p) =>
+      (request.permission === undefined || p.permission.toLowerCase() === request.permission) &&
+      (request.canonicalType === undefined || p.canonical_types.some((t) => canonicalKey(t) === request.canonicalType)),
+  );
+  if (paths.length === 0) return undefined;
+  return { ...row, paths, permissions: [...new Set(paths.map((p) => p.permission))].sort(), canonical_types: [...new Set(paths.flatMap((p) => p.canonical_types))].sort() };
+}
+
+/** `DataRead`, `DATA_READ` and `data_read` name one canonical type. */
+export function canonicalKey(type: string): string {
+  return type.replace(/_/g, '').toLowerCase();
+}
