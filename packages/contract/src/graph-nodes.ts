@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { EffectivePermission, EntityRef } from './push.js';
 
 /** What a node of the graph is. */
 export const NODE_KINDS = [
@@ -112,17 +113,61 @@ export const Neighbour = Type.Object({
 });
 export type Neighbour = Static<typeof Neighbour>;
 
+/** Filters of access answers by permission: a local one, a canonical type. */
+const permissionFilters = {
+  permission: Type.Optional(Type.String({ description: 'Only this local permission, any case.' })),
+  canonical_type: Type.Optional(Type.String({ description: 'Only permissions of this canonical type: DataRead, DATA_READ and data_read alike.' })),
+};
+
 /** Query of `GET /api/v1/graph/nodes/{node_id}/access`. */
 export const PrincipalAccessQuery = Type.Object(
   {
     data_source_id: Type.Optional(Type.String({ description: 'Only access to this application data source.' })),
     application: Type.Optional(Type.String({ description: 'Only access to this application (by name, any case) and its resources.' })),
     resource_type: Type.Optional(Type.String({ description: 'Only resources of this type, any case.' })),
-    permission: Type.Optional(Type.String({ description: 'Only this local permission, any case.' })),
-    canonical_type: Type.Optional(Type.String({ description: 'Only permissions of this canonical type: DataRead, DATA_READ and data_read alike.' })),
+    ...permissionFilters,
     page_size: pageSize,
     page_token: pageToken,
   },
   { additionalProperties: false },
 );
 export type PrincipalAccessQuery = Static<typeof PrincipalAccessQuery>;
+
+/** Query of `GET /api/v1/graph/nodes/{node_id}/accessors`. */
+export const EntityAccessQuery = Type.Object(
+  {
+    principal_type: Type.Optional(
+      Type.Union([Type.Literal('local_user'), Type.Literal('local_group'), Type.Literal('access_cred'), Type.Literal('idp_identity')], { description: 'Only principals of this type.' }),
+    ),
+    ...permissionFilters,
+    page_size: pageSize,
+    page_token: pageToken,
+  },
+  { additionalProperties: false },
+);
+export type EntityAccessQuery = Static<typeof EntityAccessQuery>;
+
+/** An IdP user or group a principal is linked to, and the HRIS employees linked to that user. */
+export const LinkedIdentity = Type.Object({
+  identity: EntityRef,
+  active: Type.Union([Type.Boolean(), Type.Null()], { description: "The IdP user's is_active; null when the identity provider does not say (and for groups)." }),
+  employees: Type.Array(
+    Type.Object({
+      employee: EntityRef,
+      employment_status: Type.Union([Type.String(), Type.Null()]),
+      terminated: Type.Boolean({ description: 'employment_status TERMINATED (any case), or a termination_date that has passed.' }),
+    }),
+  ),
+});
+export type LinkedIdentity = Static<typeof LinkedIdentity>;
+
+/** A principal that reaches an entity, with why, and the people behind it. */
+export const EntityAccessRow = Type.Intersect([
+  EffectivePermission,
+  Type.Object({
+    identities: Type.Array(LinkedIdentity, { description: 'The IdP users and groups the principal is linked to (its person), with their HRIS employees.' }),
+    inactive: Type.Boolean({ description: 'A linked IdP user is inactive, and the access remains.' }),
+    terminated: Type.Boolean({ description: 'A linked HRIS employee is terminated, and the access remains.' }),
+  }),
+]);
+export type EntityAccessRow = Static<typeof EntityAccessRow>;

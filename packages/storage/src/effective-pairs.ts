@@ -19,6 +19,8 @@ export interface PairSearch {
   target?: string;
   /** Only these principals, by node id (the local principals linked to an IdP identity). */
   principalIds?: readonly number[];
+  /** Only these targets, by node id (an entity whose accessors are asked). */
+  targetIds?: readonly number[];
   /** Only pairs strictly after (principal key, target key). */
   after?: [string, string];
   /** Only targets whose key comes strictly after this one. */
@@ -44,7 +46,7 @@ const MAX_PRINCIPALS_PER_ROUND = 4_096;
  * sparse data sources (most users holding nothing) take a few rounds, not thousands.
  */
 export async function findAccessPairs(db: Kysely<Database>, search: PairSearch): Promise<AccessPair[]> {
-  if (search.principal !== undefined || search.target !== undefined || search.principalIds !== undefined) {
+  if (search.principal !== undefined || search.target !== undefined || search.principalIds !== undefined || search.targetIds !== undefined) {
     return queryPairs(db, search, search.principal === undefined && search.principalIds === undefined ? 'target' : 'principal', {});
   }
   const found: AccessPair[] = [];
@@ -119,6 +121,7 @@ async function queryPairs(
   ];
   if (search.principal !== undefined) conditions.push(sql`pn.lookup_key = ${search.principal}`);
   if (search.principalIds !== undefined) conditions.push(sql`pn.id in (${sql.join(search.principalIds.map((id) => sql`${id}`))})`);
+  if (search.targetIds !== undefined) conditions.push(sql`tn.id in (${sql.join(search.targetIds.map((id) => sql`${id}`))})`);
   if (search.afterTarget !== undefined) conditions.push(sql`tn.node_key > ${search.afterTarget}`);
   if (search.target !== undefined) conditions.push(sql`tn.lookup_key = ${search.target}`);
   if (range.from) conditions.push(sql`pn.node_key ${sql.raw(range.from.inclusive ? '>=' : '>')} ${range.from.key}`);

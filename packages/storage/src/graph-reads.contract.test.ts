@@ -106,5 +106,21 @@ for (const backend of testBackends()) {
       expect(writes!.items.map((r) => r.permissions)).toEqual([['edit']]);
       expect(await store.listPrincipalAccess('x', { pageSize: 10 })).toBeUndefined();
     });
+
+    it('answers who reaches an application, with the IdP principals behind each', async () => {
+      const [app] = (await store.searchNodes({ search: search({ type: 'application', data_source_id: shop }), pageSize: 1 })).items;
+      const page = await store.listEntityAccess(app!.id, { pageSize: 10 });
+      expect(page!.items.map((r) => `${r.principal.key} ${r.permissions.join(',')} ${r.identities.map((i) => i.identity.key).join(',')}`).sort()).toEqual([
+        'ann-local view u1',
+        'bob-local view u2',
+        'clerks edit admins',
+        'ghost@corp.example view ',
+        'staff view staff',
+        'zed view ',
+      ]);
+      const two = await store.listEntityAccess(app!.id, { pageSize: 2 });
+      const rest = await store.listEntityAccess(app!.id, { pageSize: 10, after: two!.nextAfter! });
+      expect([...two!.items, ...rest!.items].map((r) => r.principal.key)).toEqual(page!.items.map((r) => r.principal.key));
+    });
   });
 }

@@ -9,4 +9,6 @@ export { migrateToLatest } from './migrate.js';
 export type { IdentityLinkQuery } from './identity-links-query.js';
 export type { NeighbourRequest } from './node-detail.js';
 export type { NodeSearchRequest } from './node-search.js';
-export { ACCESS_HOLDER_KINDS, canonicalKey, type PrincipalAccessRequest } from './principal-access.js';
+export { ACCESS_HOLDER_KINDS, type PrincipalAccessRequest } from './principal-access.js';
+export { canonicalKey } from './permission-filter.js';
+export { ENTITY_KINDS, type EntityAccessRequest } from './entity-access.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { DataSource, DataSourceStatus, EffectivePermission, IdentityLinkRow, Neighbour, NodeDetail, NodeSummary, Provider, ProviderTypes, PushRecord } from '@accessgraph/contract';
+import type { DataSource, DataSourceStatus, EffectivePermission, EntityAccessRow, IdentityLinkRow, Neighbour, NodeDetail, NodeSummary, Provider, ProviderTypes, PushRecord } from '@accessgraph/contract';
 import type { KeysetValue } from '@accessgraph/core';
 import type { Database, ProviderRow } from './database.js';
 import type { DialectCapabilities } from './capabilities.js';
@@ -11,6 +11,7 @@ import { listIdentityLinks, type IdentityLinkQuery } from './identity-links-quer
 import { getNodeDetail, listNeighbours, type NeighbourRequest } from './node-detail.js';
 import { searchNodes, type NodeSearchRequest } from './node-search.js';
 import { listPrincipalAccess, type PrincipalAccessRequest } from './principal-access.js';
+import { listEntityAccess, type EntityAccessRequest } from './entity-access.js';
 import * as icons from './provider-icons.js';
 import { writeProviderTypes } from './provider-types.js';
 import type { GraphStorage } from './graph-writer.js';
@@ -236,6 +237,10 @@ export class KyselyStore implements Store {
 
   listPrincipalAccess(nodeId: string, request: PrincipalAccessRequest): Promise<Page<EffectivePermission> | undefined> {
     return this.run(() => this.db.transaction().execute((trx) => listPrincipalAccess(trx, this.graphs, nodeId, request)));
+  }
+
+  listEntityAccess(nodeId: string, request: EntityAccessRequest): Promise<Page<EntityAccessRow> | undefined> {
+    return this.run(() => this.db.transaction().execute((trx) => listEntityAccess(trx, this.graphs, nodeId, request)));
   }
 
   commitPush(commit: PushCommit): Promise<PushCommitted> {

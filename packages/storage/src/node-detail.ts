@@ -8,13 +8,13 @@ import { StoreError } from './store-error.js';
 import type { Page } from './store.js';
 
 /** A node found by its id: its data source and row. */
-interface Located {
+export interface Located {
   ds: { seq: number; id: string; name: string; provider_id: string; provider_name: string; template: string };
   node: { id: number; kind: string; node_key: string; local_key: string; name: string; node_type: string; app_id: number | null; properties: string };
 }
 
 /** The node of a node id, if its data source has a graph with that key. */
-async function locate(db: Kysely<Database>, graphs: GraphStorage, nodeId: string): Promise<Located | undefined> {
+export async function locate(db: Kysely<Database>, graphs: GraphStorage, nodeId: string): Promise<Located | undefined> {
   const decoded = decodeNodeId(nodeId);
   if (decoded === undefined) return undefined;
   const ds = await db

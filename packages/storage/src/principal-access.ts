@@ -8,16 +8,15 @@ import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 import { groupsOf } from './member-groups.js';
 import type { AccessRow } from './person-access.js';
+import { narrowPaths, type PermissionFilter } from './permission-filter.js';
 import { StoreError } from './store-error.js';
 import type { Page } from './store.js';
 
-/** What a principal's access may be narrowed to; strings lower-cased, canonical types without underscores. */
-export interface PrincipalAccessRequest {
+/** What a principal's access may be narrowed to; strings lower-cased, canonical types as `canonicalKey` gives them. */
+export interface PrincipalAccessRequest extends PermissionFilter {
   dataSourceId?: string;
   application?: string;
   resourceType?: string;
-  permission?: string;
-  canonicalType?: string;
   pageSize: number;
   /** (application data source id, target node key) of the last row of the previous page. */
   after?: KeysetValue[];
@@ -200,19 +199,3 @@ async function keepTargets(reader: Kysely<Database>, ds: number, rows: AccessRow
   });
 }
 
-/** A row with only the paths of the asked permission and canonical type; undefined when none is left. */
-function narrowPaths(row: EffectivePermission, request: PrincipalAccessRequest): EffectivePermission | undefined {
-  if (request.permission === undefined && request.canonicalType === undefined) return row;
-  const paths = row.paths.filter(
-    (p) =>
-      (request.permission === undefined || p.permission.toLowerCase() === request.permission) &&
-      (request.canonicalType === undefined || p.canonical_types.some((t) => canonicalKey(t) === request.canonicalType)),
-  );
-  if (paths.length === 0) return undefined;
-  return { ...row, paths, permissions: [...new Set(paths.map((p) => p.permission))].sort(), canonical_types: [...new Set(paths.flatMap((p) => p.canonical_types))].sort() };
-}
-
-/** `DataRead`, `DATA_READ` and `data_read` name one canonical type. */
-export function canonicalKey(type: string): string {
-  return type.replace(/_/g, '').toLowerCase();
-}

@@ -9,11 +9,12 @@ import type {
   ProviderState,
   ProviderTypes,
 } from '@accessgraph/contract';
-import type { EffectivePermission, IdentityLinkRow, Neighbour, NodeDetail, NodeSummary, PushRecord, PushWarning } from '@accessgraph/contract';
+import type { EffectivePermission, EntityAccessRow, IdentityLinkRow, Neighbour, NodeDetail, NodeSummary, PushRecord, PushWarning } from '@accessgraph/contract';
 import type { IdentityLinkQuery } from './identity-links-query.js';
 import type { NeighbourRequest } from './node-detail.js';
 import type { NodeSearchRequest } from './node-search.js';
 import type { PrincipalAccessRequest } from './principal-access.js';
+import type { EntityAccessRequest } from './entity-access.js';
 import type { DerivedGraph, FilterNode, KeysetValue, OrderTerm } from '@accessgraph/core';
 
 /** A request for one page of a list, already parsed and checked by the caller. */
@@ -196,6 +197,8 @@ export interface Store {
    * unknown id.
    */
   listPrincipalAccess(nodeId: string, request: PrincipalAccessRequest): Promise<Page<EffectivePermission> | undefined>;
+  /** Every principal that can reach an application or resource, by principal key, with the people behind it; undefined for an unknown id. */
+  listEntityAccess(nodeId: string, request: EntityAccessRequest): Promise<Page<EntityAccessRow> | undefined>;
   /** Effective permissions of the data source, one row per (principal, target), ordered by their keys. */
   listEffectivePermissions(dataSourceId: string, query: EffectivePermissionQuery): Promise<Page<EffectivePermission>>;
 

@@ -252,3 +252,64 @@ describe('access of a principal', () => {
     expect((await t.call({ url: '/api/v1/graph/nodes/nope/access', key: t.keys.reader })).statusCode).toBe(404);
   });
 });
+
+describe('access to an entity', () => {
+  type Row = {
+    principal: { key: string };
+    permissions: string[];
+    identities: Array<{ identity: { key: string; type: string }; active: boolean | null; employees: Array<{ employee: { key: string }; employment_status: string | null; terminated: boolean }> }>;
+    inactive: boolean;
+    terminated: boolean;
+  };
+  const brief = (r: Row) =>
+    `${r.principal.key}: ${r.permissions.join(',')} | ${r.identities
+      .map((i) => `${i.identity.type} ${i.identity.key} (${i.active}) [${i.employees.map((e) => `${e.employee.key} ${e.employment_status}${e.terminated ? ' terminated' : ''}`).join(', ')}]`)
+      .join('; ')}${r.inactive ? ' INACTIVE' : ''}${r.terminated ? ' TERMINATED' : ''}`;
+
+  async function accessors(nodeId: string, query = ''): Promise<Row[]> {
+    return expectValues<Row>(await t.call({ url: `/api/v1/graph/nodes/${nodeId}/accessors?page_size=1000${query}`, key: t.keys.reader })).values;
+  }
+
+  it('lists every principal that reaches it, with the people behind each, flagging an inactive user and a terminated employee', async () => {
+    // ann becomes inactive in the identity provider; bob's employee record (e2) says Terminated.
+    const idpPayload = validIdpPayload();
+    idpPayload.users![0]!.is_active = false;
+    expect((await push(t, `${dataSourceUrl(idp.provider.id, idp.dataSource.id)}:push`, idpPayload)).statusCode).toBe(200);
+    const hris = await pushTarget(t, 'hris');
+    const hrisPayload = validHrisPayload();
+    hrisPayload.employees![1]!.employment_status = 'Terminated';
+    expect((await push(t, `${dataSourceUrl(hris.provider.id, hris.dataSource.id)}:push`, hrisPayload)).statusCode).toBe(200);
+
+    const [app] = await search(`type=application&data_source_id=${shop.dataSource.id}`);
+    // Shop's grants (shopPayload): ann-local and zed viewer (view), bob-local view directly, clerks editor (edit), the idp identities staff and ghost viewer.
+    // Links: ann-local -> ann (u1, e1), bob-local -> bob (u2, e2), clerks -> the IdP group admins, the identity staff -> the IdP group staff.
+    expect((await accessors(app!.id)).map(brief).sort()).toEqual([
+      'ann-local: view | idp_user u1 (false) [e1 ACTIVE] INACTIVE',
+      'bob-local: view | idp_user u2 (null) [e2 Terminated terminated] TERMINATED',
+      'clerks: edit | idp_group admins (null) []',
+      'ghost@corp.example: view | ',
+      'staff: view | idp_group staff (null) []',
+      'zed: view | ',
+    ]);
+    expect((await accessors(app!.id, '&principal_type=local_group')).map((r) => r.principal.key)).toEqual(['clerks']);
+    expect((await accessors(app!.id, '&canonical_type=data_write')).map((r) => r.principal.key)).toEqual(['clerks']);
+    expect((await accessors(app!.id, '&permission=VIEW')).length).toBe(5);
+  });
+
+  it('pages through every principal once, and refuses a node that grants do not reach', async () => {
+    const [app] = await search(`type=application&data_source_id=${shop.dataSource.id}`);
+    const all = await accessors(app!.id);
+    const paged: Row[] = [];
+    let token = '';
+    do {
+      const page = expectValues<Row>(await t.call({ url: `/api/v1/graph/nodes/${app!.id}/accessors?page_size=2${token ? `&page_token=${token}` : ''}`, key: t.keys.reader }));
+      paged.push(...page.values);
+      token = page.next_page_token;
+    } while (token);
+    expect(paged).toEqual(all);
+    const [ann] = await search('type=idp_user&key=u1');
+    const res = await t.call({ url: `/api/v1/graph/nodes/${ann!.id}/accessors`, key: t.keys.reader });
+    expect(res.statusCode).toBe(400);
+    expect((res.json() as { message: string }).message).toMatch(/node_id: idp user nodes are not reached by grants/);
+  });
+});

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { EffectivePermission, Neighbour, NeighboursQuery, NodeDetail, NodeParams, NodeSearchQuery, NodeSummary, PrincipalAccessQuery, ValuesEnvelope } from '@accessgraph/contract';
+import { EffectivePermission, EntityAccessQuery, EntityAccessRow, Neighbour, NeighboursQuery, NodeDetail, NodeParams, NodeSearchQuery, NodeSummary, PrincipalAccessQuery, ValuesEnvelope } from '@accessgraph/contract';
 import type { Services } from '../services/services.js';
 import { PATHS } from './paths.js';
 
@@ -59,5 +59,20 @@ export const graphRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     (request) => services.graph.access(request.params.node_id, request.query),
+  );
+
+  app.get(
+    `${PATHS.node}/accessors`,
+    {
+      config: { access: 'reader' },
+      schema: {
+        tags,
+        summary: 'Every principal that can reach an application or resource, with the permissions and why, the IdP users and HR employees behind it, and flags for inactive or terminated people who keep access',
+        params: NodeParams,
+        querystring: EntityAccessQuery,
+        response: { 200: ValuesEnvelope(EntityAccessRow) },
+      },
+    },
+    (request) => services.graph.accessors(request.params.node_id, request.query),
   );
 };

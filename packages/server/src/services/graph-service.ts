@@ -1,6 +1,6 @@
-import type { NeighboursQuery, NodeSearchQuery, PrincipalAccessQuery } from '@accessgraph/contract';
+import type { EntityAccessQuery, NeighboursQuery, NodeSearchQuery, PrincipalAccessQuery } from '@accessgraph/contract';
 import { readNodeSearch } from '@accessgraph/core';
-import { ACCESS_HOLDER_KINDS, canonicalKey, type Store } from '@accessgraph/storage';
+import { ACCESS_HOLDER_KINDS, canonicalKey, ENTITY_KINDS, type Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
 import { simplePage, valuesEnvelope } from './list-paging.js';
 
@@ -48,6 +48,24 @@ export class GraphService {
       ...(query.data_source_id ? { dataSourceId: query.data_source_id.toLowerCase() } : {}),
       ...(query.application ? { application: query.application.toLowerCase() } : {}),
       ...(query.resource_type ? { resourceType: query.resource_type.toLowerCase() } : {}),
+      ...(query.permission ? { permission: query.permission.toLowerCase() } : {}),
+      ...(query.canonical_type ? { canonicalType: canonicalKey(query.canonical_type) } : {}),
+    });
+    if (page === undefined) throw ApiError.notFound('node', nodeId);
+    return valuesEnvelope(page, question);
+  }
+
+  async accessors(nodeId: string, query: EntityAccessQuery) {
+    const node = await this.store.getNode(nodeId);
+    if (node === undefined) throw ApiError.notFound('node', nodeId);
+    if (!ENTITY_KINDS.includes(node.type)) {
+      throw ApiError.invalid([{ field: 'node_id', description: `${node.type.replace(/_/g, ' ')} nodes are not reached by grants: ask about an application or a resource` }]);
+    }
+    const { page_size: _size, page_token: _token, ...asked } = query;
+    const question = JSON.stringify(['accessors', nodeId, asked]);
+    const page = await this.store.listEntityAccess(nodeId, {
+      ...simplePage(question, query),
+      ...(query.principal_type ? { principalType: query.principal_type } : {}),
       ...(query.permission ? { permission: query.permission.toLowerCase() } : {}),
       ...(query.canonical_type ? { canonicalType: canonicalKey(query.canonical_type) } : {}),
     });
