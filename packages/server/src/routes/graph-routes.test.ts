@@ -92,6 +92,32 @@ describe('node search', () => {
     expect(res.json()).toMatchObject({ total_count: 3, has_more: true });
   });
 
+  it('pages through every node that exists throughout exactly once while other data sources are pushed', async () => {
+    const before = await search('type=local_user&page_size=1000');
+    const rows: NodeSummary[] = [];
+    let token = '';
+    let pushes = 0;
+    do {
+      const page = expectValues<NodeSummary>(await t.call({ url: `/api/v1/graph/nodes?type=local_user&page_size=2${token ? `&page_token=${token}` : ''}`, key: t.keys.reader }));
+      rows.push(...page.values);
+      token = page.next_page_token;
+      // Between pages: a new data source, and the ledger again without one of its users.
+      if (pushes === 0) {
+        const extra = await pushTarget(t);
+        expect((await push(t, `${dataSourceUrl(extra.provider.id, extra.dataSource.id)}:push`, shopPayload())).statusCode).toBe(200);
+        const fewer = payloadFixture('app-ledger.json') as { applications: Array<{ local_users: Array<{ name: string }> }> };
+        fewer.applications[0]!.local_users = fewer.applications[0]!.local_users.filter((u) => u.name !== 'bot');
+        expect((await push(t, `${dataSourceUrl(ledger.provider.id, ledger.dataSource.id)}:push`, fewer)).statusCode).toBe(200);
+        pushes++;
+      }
+    } while (token);
+    const ids = rows.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Every node that existed before and after is there; bot, removed meanwhile, is not required.
+    const kept = before.filter((n) => n.key !== 'bot');
+    for (const node of kept) expect(ids).toContain(node.id);
+  });
+
   it('refuses a bad filter, tag or page token naming the parameter', async () => {
     const bad = await t.call({ url: `/api/v1/graph/nodes?filter=${encodeURIComponent('badge between 1')}`, key: t.keys.reader });
     expect(bad.statusCode).toBe(400);
