@@ -6,6 +6,7 @@ import { findAccessPairs } from './effective-pairs.js';
 import { describeAccessRows } from './effective-permissions-query.js';
 import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
+import { ACCOUNT_RULES } from './member-groups.js';
 import { locate } from './node-detail.js';
 import { narrowPaths, type PermissionFilter } from './permission-filter.js';
 import type { AccessRow } from './person-access.js';
@@ -22,9 +23,6 @@ export interface EntityAccessRequest extends PermissionFilter {
   /** (principal node key) of the last row of the previous page. */
   after?: KeysetValue[];
 }
-
-/** Links by which an application's principal stands for an IdP user or group. */
-const ACCOUNT_RULES = ['identities', 'idp_binding', 'mapping'];
 
 /** Rows read per round while a page fills up under filters. */
 const BATCH = 200;

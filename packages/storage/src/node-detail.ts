@@ -84,11 +84,12 @@ export async function listNeighbours(db: Kysely<Database>, graphs: GraphStorage,
   const after = request.after === undefined ? undefined : cursor(request.after);
   const limit = request.pageSize + 1;
   const rows: Candidate[] = [];
+  const links = request.edge === undefined || request.edge === 'linked' ? await linkRows(db, found.ds.seq, found.node.id) : [];
   for (const direction of ['in', 'out'] as const) {
     if (request.direction !== undefined && request.direction !== direction) continue;
     if (after !== undefined && order(direction, after[0]) < 0) continue;
     rows.push(...(await edgeNeighbours(db, graphs, found, direction, request.edge, after, limit)));
-    if (request.edge === undefined || request.edge === 'linked') rows.push(...(await linkedNeighbours(db, graphs, found, direction, after)));
+    rows.push(...(await linkedNeighbours(db, graphs, links.filter((l) => l.direction === direction), direction, after)));
   }
   rows.sort(compareCandidates);
   const page = rows.slice(0, request.pageSize);
@@ -186,9 +187,8 @@ async function linkRows(db: Kysely<Database>, ds: number, node: number): Promise
   ];
 }
 
-/** Identity links of the node in one direction, as neighbours by `linked`, after the cursor. */
-async function linkedNeighbours(db: Kysely<Database>, graphs: GraphStorage, found: Located, direction: 'out' | 'in', after: readonly [string, string, string, string] | undefined): Promise<Candidate[]> {
-  const links = (await linkRows(db, found.ds.seq, found.node.id)).filter((l) => l.direction === direction);
+/** The node's identity links in one direction, as neighbours by `linked`, after the cursor. */
+async function linkedNeighbours(db: Kysely<Database>, graphs: GraphStorage, links: readonly LinkRow[], direction: 'out' | 'in', after: readonly [string, string, string, string] | undefined): Promise<Candidate[]> {
   const candidates: Candidate[] = [];
   for (const link of links) {
     const other = await db

@@ -3,7 +3,8 @@ import type { EntityRef } from '@accessgraph/contract';
 import type { Database } from './database.js';
 import { findAccessPairs } from './effective-pairs.js';
 import type { GraphStorage } from './graph-writer.js';
-import { groupsOf } from './member-groups.js';
+import { inChunks } from './grant-paths.js';
+import { identityHolders } from './member-groups.js';
 
 /**
  * One row of an effective-permission page before its paths are read: a principal of the data
@@ -116,20 +117,9 @@ export async function personRows(conn: Kysely<Database>, graphs: GraphStorage, d
  * that principal's groups.
  */
 async function linkedLocals(conn: Kysely<Database>, graphs: GraphStorage, ds: number, idpDs: number, user: number): Promise<number[]> {
-  const holdersOf = (idp: number, principal: number) => groupsOf(graphs.reader(conn, idp), idp, principal);
-  const holders = [user, ...(await holdersOf(idpDs, user))];
-  const targets: Array<{ idp: number; nodes: number[] }> = [{ idp: idpDs, nodes: holders }];
-  const federated = await conn
-    .selectFrom('identity_links')
-    .select(['ds', 'node'])
-    .where('to_ds', '=', idpDs)
-    .where('to_node', 'in', holders)
-    .where('rule', '=', 'source_identity')
-    .execute();
-  for (const f of federated) targets.push({ idp: Number(f.ds), nodes: [Number(f.node), ...(await holdersOf(Number(f.ds), Number(f.node)))] });
   const locals = new Set<number>();
-  for (const { idp, nodes } of targets) {
-    const rows = await conn.selectFrom('identity_links').select('node').distinct().where('to_ds', '=', idp).where('to_node', 'in', nodes).where('ds', '=', ds).execute();
+  for (const { idp, nodes } of await identityHolders(conn, graphs, idpDs, user)) {
+    const rows = await inChunks(nodes, (slice) => conn.selectFrom('identity_links').select('node').distinct().where('to_ds', '=', idp).where('to_node', 'in', slice).where('ds', '=', ds).execute());
     for (const row of rows) locals.add(Number(row.node));
   }
   return [...locals];

@@ -6,7 +6,7 @@ import { findAccessPairs, PRINCIPAL_KINDS } from './effective-pairs.js';
 import { describeAccessRows } from './effective-permissions-query.js';
 import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
-import { groupsOf } from './member-groups.js';
+import { ACCOUNT_RULES, identityHolders } from './member-groups.js';
 import type { AccessRow } from './person-access.js';
 import { narrowPaths, type PermissionFilter } from './permission-filter.js';
 import { StoreError } from './store-error.js';
@@ -26,9 +26,6 @@ export interface PrincipalAccessRequest extends PermissionFilter {
 const LOCAL_PRINCIPALS: readonly string[] = PRINCIPAL_KINDS;
 /** The kinds whose access can be asked: a data source's own principals, IdP users and groups, HRIS employees. */
 export const ACCESS_HOLDER_KINDS: readonly string[] = [...PRINCIPAL_KINDS, 'idp_user', 'idp_group', 'hris_employee'];
-
-/** Links by which an application's principal stands for an IdP user or group. */
-const ACCOUNT_RULES = ['identities', 'idp_binding', 'mapping'];
 
 interface AskedNode {
   seq: number;
@@ -149,21 +146,6 @@ async function entryPoints(db: Kysely<Database>, graphs: GraphStorage, asked: As
   if (byDs.size === 0) return [];
   const ids = await db.selectFrom('data_sources').select(['seq', 'id']).where('seq', 'in', [...byDs.keys()]).execute();
   return ids.map((row) => ({ ds: Number(row.seq), dsId: row.id, locals: [...byDs.get(Number(row.seq))!].sort((a, b) => a - b) }));
-}
-
-/**
- * The IdP principals whose links carry an IdP user's or group's access: itself and its groups
- * (nested), and the principals of other identity providers federated to any of those
- * (`source_identity`) with their groups.
- */
-async function identityHolders(db: Kysely<Database>, graphs: GraphStorage, idp: number, node: number): Promise<Array<{ idp: number; nodes: number[] }>> {
-  const holders = [node, ...(await groupsOf(graphs.reader(db, idp), idp, node))];
-  const result = [{ idp, nodes: holders }];
-  const federated = await inChunks(holders, (slice) =>
-    db.selectFrom('identity_links').select(['ds', 'node']).where('to_ds', '=', idp).where('to_node', 'in', slice).where('rule', '=', 'source_identity').execute(),
-  );
-  for (const f of federated) result.push({ idp: Number(f.ds), nodes: [Number(f.node), ...(await groupsOf(graphs.reader(db, Number(f.ds)), Number(f.ds), Number(f.node)))] });
-  return result;
 }
 
 /** Pairs (in target order) as one row per target, with the principals it comes through. */

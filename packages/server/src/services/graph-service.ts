@@ -36,11 +36,7 @@ export class GraphService {
   }
 
   async access(nodeId: string, query: PrincipalAccessQuery) {
-    const node = await this.store.getNode(nodeId);
-    if (node === undefined) throw ApiError.notFound('node', nodeId);
-    if (!ACCESS_HOLDER_KINDS.includes(node.type)) {
-      throw ApiError.invalid([{ field: 'node_id', description: `${node.type.replace(/_/g, ' ')} nodes hold no access of their own: ask about a local user, group, credential or idp identity, an IdP user or group, or an HRIS employee` }]);
-    }
+    await this.nodeOfType(nodeId, ACCESS_HOLDER_KINDS, 'hold no access of their own: ask about a local user, group, credential or idp identity, an IdP user or group, or an HRIS employee');
     const { page_size: _size, page_token: _token, ...asked } = query;
     const question = JSON.stringify(['access', nodeId, asked]);
     const page = await this.store.listPrincipalAccess(nodeId, {
@@ -56,11 +52,7 @@ export class GraphService {
   }
 
   async accessors(nodeId: string, query: EntityAccessQuery) {
-    const node = await this.store.getNode(nodeId);
-    if (node === undefined) throw ApiError.notFound('node', nodeId);
-    if (!ENTITY_KINDS.includes(node.type)) {
-      throw ApiError.invalid([{ field: 'node_id', description: `${node.type.replace(/_/g, ' ')} nodes are not reached by grants: ask about an application or a resource` }]);
-    }
+    await this.nodeOfType(nodeId, ENTITY_KINDS, 'are not reached by grants: ask about an application or a resource');
     const { page_size: _size, page_token: _token, ...asked } = query;
     const question = JSON.stringify(['accessors', nodeId, asked]);
     const page = await this.store.listEntityAccess(nodeId, {
@@ -71,5 +63,12 @@ export class GraphService {
     });
     if (page === undefined) throw ApiError.notFound('node', nodeId);
     return valuesEnvelope(page, question);
+  }
+
+  /** A 404 for an unknown node, a 400 naming `node_id` for a node of another type than the question asks about. */
+  private async nodeOfType(nodeId: string, types: readonly string[], otherwise: string): Promise<void> {
+    const node = await this.store.getNode(nodeId);
+    if (node === undefined) throw ApiError.notFound('node', nodeId);
+    if (!types.includes(node.type)) throw ApiError.invalid([{ field: 'node_id', description: `${node.type.replace(/_/g, ' ')} nodes ${otherwise}` }]);
   }
 }
