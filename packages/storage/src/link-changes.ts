@@ -18,6 +18,11 @@ import { inChunks } from './grant-paths.js';
 export async function writeLinkChanges(tx: GraphTransaction, ds: number, links: readonly IdentityLink[], scope: LinkScope = 'all'): Promise<{ deleted: number; inserted: number }> {
   const conn = tx.conn;
   const stored = await storedLinks(conn, ds, scope);
+  // A first push (or one whose links were all gone): nothing to compare, every link is new.
+  if (stored.length === 0) {
+    await insertLinks(tx, links);
+    return { deleted: 0, inserted: links.length };
+  }
   const fresh = new LinkIndex();
   for (const link of links) fresh.add(link.fromDs, link.fromNode, link);
   const removed: StoredLink[] = [];
