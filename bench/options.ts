@@ -3,7 +3,7 @@ import { parseSize, type PayloadSize } from './workload.js';
 
 export type EngineName = 'sqlite' | 'postgres';
 
-export const SUITES = ['ingest', 'identities'] as const;
+export const SUITES = ['ingest', 'identities', 'queries'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -24,10 +24,11 @@ export const DEFAULT_SIZES = '10mb';
 export const DEFAULT_PAUSE_SECONDS = 5;
 
 export const USAGE = `npm run bench [-- --suites ingest,identities --sizes 10mb,100mb --repeat 3 --engines sqlite,postgres --pg-url postgres://...]
-  --suites   BENCH_SUITES   ingest (application pushes against their floor) and/or identities (IdP and HRIS pushes,
-                            an IdP re-push that re-resolves 1M links); default both
-  --scale    BENCH_SCALE    the identities workload as a fraction of the issue's (1 = 100k IdP users, 50 applications
-                            of 20k local users); default 1
+  --suites   BENCH_SUITES   ingest (application pushes against their floor), identities (IdP and HRIS pushes,
+                            an IdP re-push that re-resolves 1M links) and/or queries (the query API on an organisation
+                            of 10M grants, beside node-casbin); default all three
+  --scale    BENCH_SCALE    the identities and queries workloads as a fraction of the issues' (1 = 100k IdP users,
+                            50 applications of 20k local users); default 1
   --sizes    BENCH_SIZES    payload sizes (nominal; 100mb = the issue's 50k users, 5k groups, 100k resources, 1M assignments); default ${DEFAULT_SIZES}
   --repeat   BENCH_REPEAT   measurements per engine and size (medians are quoted); default 3 below 50mb, 1 from 50mb;
                             for the identities suite, runs per engine (default 1)

@@ -5,6 +5,7 @@
  * database size; then the floor measured in the same run on the same database (decode + parse of
  * the same body, raw bulk load of the same rows with the same indexes) and the ratio. Then the
  * identity suite (identities.ts): IdP and HRIS pushes, and an IdP re-push that re-resolves 1M links.
+ * Then the query suite (queries.ts): the query API on a generated organisation, beside node-casbin.
  * Options: see options.ts (`npm run bench -- --help`).
  */
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -14,6 +15,7 @@ import type { Engine } from './engine.js';
 import { generateAppPayload } from './generate-app-payload.js';
 import { formatIdentityResults, linkCountProblems, measureIdentities, medianRun, prepareIdentityBodies, type IdentityMeasurement } from './identities.js';
 import { readOptions, repetitionsFor } from './options.js';
+import { formatQueryResults, measureCasbin, measureQueries, prepareQueryBodies, type CasbinMeasurement, type QueryMeasurement } from './queries.js';
 import { countPayload } from './payload-counts.js';
 import { postgresEngine } from './postgres-engine.js';
 import { measureOnce, type Repetition } from './repetition.js';
@@ -89,6 +91,7 @@ async function main(): Promise<number> {
   }
   if (summaries.length > 0) log(`\nAll medians (Markdown):\n\n${formatMarkdown(summaries)}`);
   if (options.suites.includes('identities')) failures += await identitySuite(engines, options.identityScale, options.repeat ?? 1, options.pauseMs);
+  if (options.suites.includes('queries')) failures += await querySuite(engines, options.identityScale);
   if (failures > 0) log(`\n${failures} run(s) failed or left a data source unanswerable; see above.`);
   return failures > 0 ? 1 : 0;
 }
@@ -119,6 +122,32 @@ async function identitySuite(engines: Engine[], scale: number, repeat: number, p
     if (runs.length > 0) results.push(medianRun(runs));
   }
   if (results.length > 0) log(`\nIdentities, medians (Markdown):\n\n${formatIdentityResults(results)}`);
+  return failures;
+}
+
+/** The query suite on every engine, then casbin once; the number of failed measurements. */
+async function querySuite(engines: Engine[], scale: number): Promise<number> {
+  const bodies = prepareQueryBodies(scale, log);
+  const results: QueryMeasurement[] = [];
+  let failures = 0;
+  for (const engine of engines) {
+    log(`  ${engine.name === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
+    try {
+      results.push(await measureQueries(engine, bodies, log));
+    } catch (error) {
+      failures += 1;
+      log(`  ${engine.name} FAILED: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+  let casbin: CasbinMeasurement | undefined;
+  log('  node-casbin');
+  try {
+    casbin = await measureCasbin(bodies, log);
+  } catch (error) {
+    failures += 1;
+    log(`  casbin FAILED: ${(error as Error).stack ?? String(error)}`);
+  }
+  log(`\nQueries (Markdown):\n\n${formatQueryResults(results, casbin)}`);
   return failures;
 }
 

@@ -17,3 +17,8 @@ export * from './oaa/hris-payload.js';
 export * from './push.js';
 export * from './identity-links.js';
 export * from './graph-nodes.js';
+export * from './access-paths.js';
+export * from './access-review.js';
+export * from './saved-queries.js';
+export * from './assessment-reports.js';
+export * from './query-spec.js';

@@ -16,3 +16,4 @@ export * from './hris/index.js';
 export * from './payload-templates.js';
 export * from './linking/index.js';
 export * from './graph-query/index.js';
+export * from './query-spec/index.js';

@@ -7,13 +7,17 @@ import { frameworkError, installErrorHandling } from './http/error-handler.js';
 import { parseEveryBodyAsJson } from './http/json-body.js';
 import { installOpenApi } from './http/openapi.js';
 import { schemaValidatorCompiler } from './http/schema-validators.js';
+import { accessReviewRoutes } from './routes/access-review-routes.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
+import { assessmentRoutes } from './routes/assessment-routes.js';
 import { dataSourceRoutes } from './routes/data-source-routes.js';
 import { graphRoutes } from './routes/graph-routes.js';
 import { iconRoutes } from './routes/icon-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
+import { pathRoutes } from './routes/path-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { pushRoutes } from './routes/push-routes.js';
+import { querySpecRoutes } from './routes/query-spec-routes.js';
 import { createServices } from './services/services.js';
 import { VERSION } from './version.js';
 
@@ -66,5 +70,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(pushRoutes, { services, bodyLimit });
   await app.register(apiKeyRoutes, { services });
   await app.register(graphRoutes, { services });
+  await app.register(pathRoutes, { services });
+  await app.register(assessmentRoutes, { services });
+  await app.register(querySpecRoutes, { services });
+  await app.register(accessReviewRoutes, { services });
   return app;
 }

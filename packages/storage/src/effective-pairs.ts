@@ -21,6 +21,12 @@ export interface PairSearch {
   principalIds?: readonly number[];
   /** Only these targets, by node id (an entity whose accessors are asked). */
   targetIds?: readonly number[];
+  /**
+   * Only targets of this application, by its node id: the application itself and its resources.
+   * Not a filter that bounds the work (an application may hold most of the data source), so the
+   * search still walks principals a range at a time.
+   */
+  application?: number;
   /** Only pairs strictly after (principal key, target key). */
   after?: [string, string];
   /** Only targets whose key comes strictly after this one. */
@@ -122,6 +128,7 @@ async function queryPairs(
   if (search.principal !== undefined) conditions.push(sql`pn.lookup_key = ${search.principal}`);
   if (search.principalIds !== undefined) conditions.push(sql`pn.id in (${sql.join(search.principalIds.map((id) => sql`${id}`))})`);
   if (search.targetIds !== undefined) conditions.push(sql`tn.id in (${sql.join(search.targetIds.map((id) => sql`${id}`))})`);
+  if (search.application !== undefined) conditions.push(sql`(tn.id = ${search.application} or tn.app_id = ${search.application})`);
   if (search.afterTarget !== undefined) conditions.push(sql`tn.node_key > ${search.afterTarget}`);
   if (search.target !== undefined) conditions.push(sql`tn.lookup_key = ${search.target}`);
   if (range.from) conditions.push(sql`pn.node_key ${sql.raw(range.from.inclusive ? '>=' : '>')} ${range.from.key}`);

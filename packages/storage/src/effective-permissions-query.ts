@@ -110,7 +110,7 @@ function permissionTypes(properties: string): string[] {
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Names as a reader expects them (`every` before `Owner`), still a total order. */
-const byText = (a: string, b: string) => byCodeUnits(a.toLowerCase(), b.toLowerCase()) || byCodeUnits(a, b);
+export const byText = (a: string, b: string): number => byCodeUnits(a.toLowerCase(), b.toLowerCase()) || byCodeUnits(a, b);
 
 function assemble(page: AccessRow[], paths: PathRow[], nodes: Map<number, NodeInfo>): EffectivePermission[] {
   const node = (id: number) => {

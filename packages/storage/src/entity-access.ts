@@ -1,14 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { EntityAccessRow, EntityRef, LinkedIdentity } from '@accessgraph/contract';
+import type { EntityAccessRow, LinkedIdentity } from '@accessgraph/contract';
 import type { KeysetValue } from '@accessgraph/core';
 import type { Database } from './database.js';
 import { findAccessPairs } from './effective-pairs.js';
 import { describeAccessRows } from './effective-permissions-query.js';
-import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
-import { ACCOUNT_RULES } from './member-groups.js';
 import { locate } from './node-detail.js';
 import { narrowPaths, type PermissionFilter } from './permission-filter.js';
+import { peopleBehind } from './people-behind.js';
 import type { AccessRow } from './person-access.js';
 import { StoreError } from './store-error.js';
 import type { Page } from './store.js';
@@ -51,7 +50,7 @@ export async function listEntityAccess(db: Kysely<Database>, graphs: GraphStorag
     after = pairs[pairs.length - 1]!.principalKey;
     const page: AccessRow[] = pairs.map((p) => ({ principalKey: p.principalKey, targetKey: p.targetKey, principal: p.principal, target: p.target, locals: [p.principal] }));
     const described = await describeAccessRows(reader, ds.seq, page);
-    const people = await peopleBehind(db, graphs, ds.seq, page.map((p) => p.principal!));
+    const people = await linkedIdentities(db, graphs, ds.seq, page.map((p) => p.principal!));
     for (const [i, row] of described.entries()) {
       if (request.principalType !== undefined && row.principal.type !== request.principalType) continue;
       const narrowed = narrowPaths(row, request);
@@ -79,73 +78,13 @@ function cursor(after: KeysetValue[]): string {
   return after[0];
 }
 
-/** The IdP principals each local principal is linked to, with the HRIS employees linked to those users. */
-async function peopleBehind(db: Kysely<Database>, graphs: GraphStorage, ds: number, principals: number[]): Promise<Map<number, LinkedIdentity[]>> {
-  const links = await inChunks([...new Set(principals)], (slice) =>
-    db.selectFrom('identity_links').select(['node', 'to_ds', 'to_node']).where('ds', '=', ds).where('node', 'in', slice).where('rule', 'in', ACCOUNT_RULES).execute(),
+/** The people behind each principal, as the accessors read shows them (without managers). */
+async function linkedIdentities(db: Kysely<Database>, graphs: GraphStorage, ds: number, principals: number[]): Promise<Map<number, LinkedIdentity[]>> {
+  const people = await peopleBehind(db, graphs, ds, principals);
+  return new Map(
+    [...people].map(([principal, list]) => [
+      principal,
+      list.map((p) => ({ identity: p.identity, active: p.active, employees: p.employees.map((e) => ({ employee: e.employee, employment_status: e.employment_status, terminated: e.terminated })) })),
+    ]),
   );
-  const result = new Map<number, LinkedIdentity[]>();
-  if (links.length === 0) return result;
-  const identities = await describeNodes(db, graphs, links.map((l) => [Number(l.to_ds), Number(l.to_node)] as const));
-  const employees = await employeesOf(db, graphs, links.map((l) => [Number(l.to_ds), Number(l.to_node)] as const));
-  for (const link of links) {
-    const key = `${Number(link.to_ds)}:${Number(link.to_node)}`;
-    const identity = identities.get(key);
-    if (identity === undefined) continue;
-    const list = result.get(Number(link.node)) ?? result.set(Number(link.node), []).get(Number(link.node))!;
-    if (list.some((l) => l.identity.data_source_id === identity.ref.data_source_id && l.identity.key === identity.ref.key)) continue;
-    const active = identity.properties.is_active;
-    list.push({ identity: identity.ref, active: typeof active === 'boolean' ? active : null, employees: employees.get(key) ?? [] });
-  }
-  return result;
-}
-
-/** The HRIS employees linked to each IdP user, by `${idp ds}:${user}`. */
-async function employeesOf(db: Kysely<Database>, graphs: GraphStorage, users: ReadonlyArray<readonly [number, number]>): Promise<Map<string, LinkedIdentity['employees']>> {
-  const byIdp = new Map<number, number[]>();
-  for (const [idp, user] of users) (byIdp.get(idp) ?? byIdp.set(idp, []).get(idp)!).push(user);
-  const links: Array<{ ds: number; node: number; to_ds: number; to_node: number }> = [];
-  for (const [idp, nodes] of byIdp) {
-    const rows = await inChunks([...new Set(nodes)], (slice) =>
-      db.selectFrom('identity_links').select(['ds', 'node', 'to_ds', 'to_node']).where('to_ds', '=', idp).where('to_node', 'in', slice).where('rule', '=', 'hris').execute(),
-    );
-    links.push(...rows.map((r) => ({ ds: Number(r.ds), node: Number(r.node), to_ds: Number(r.to_ds), to_node: Number(r.to_node) })));
-  }
-  const described = await describeNodes(db, graphs, links.map((l) => [l.ds, l.node] as const));
-  const now = Date.now();
-  const result = new Map<string, LinkedIdentity['employees']>();
-  for (const link of links) {
-    const employee = described.get(`${link.ds}:${link.node}`);
-    if (employee === undefined) continue;
-    const status = typeof employee.properties.employment_status === 'string' ? employee.properties.employment_status : null;
-    const ended = typeof employee.properties.termination_date === 'string' ? Date.parse(employee.properties.termination_date) : NaN;
-    const key = `${link.to_ds}:${link.to_node}`;
-    (result.get(key) ?? result.set(key, []).get(key)!).push({
-      employee: employee.ref,
-      employment_status: status,
-      terminated: status?.toLowerCase() === 'terminated' || (Number.isFinite(ended) && ended <= now),
-    });
-  }
-  return result;
-}
-
-/** Nodes of any data sources, by `${ds}:${id}`, with their properties. */
-async function describeNodes(db: Kysely<Database>, graphs: GraphStorage, nodes: ReadonlyArray<readonly [number, number]>): Promise<Map<string, { ref: EntityRef; properties: Record<string, unknown> }>> {
-  const byDs = new Map<number, Set<number>>();
-  for (const [ds, id] of nodes) (byDs.get(ds) ?? byDs.set(ds, new Set()).get(ds)!).add(id);
-  const result = new Map<string, { ref: EntityRef; properties: Record<string, unknown> }>();
-  if (byDs.size === 0) return result;
-  const ids = new Map((await db.selectFrom('data_sources').select(['seq', 'id']).where('seq', 'in', [...byDs.keys()]).execute()).map((r) => [Number(r.seq), r.id]));
-  for (const [ds, set] of byDs) {
-    const rows = await inChunks([...set], (slice) =>
-      graphs.reader(db, ds).selectFrom('graph_nodes').select(['id', 'kind', 'local_key', 'name', 'node_type', 'properties']).where('ds', '=', ds).where('id', 'in', slice).execute(),
-    );
-    for (const row of rows) {
-      result.set(`${ds}:${Number(row.id)}`, {
-        ref: { type: row.kind, node_type: row.node_type, key: row.local_key, name: row.name, application: null, data_source_id: ids.get(ds) ?? '' },
-        properties: JSON.parse(row.properties) as Record<string, unknown>,
-      });
-    }
-  }
-  return result;
 }

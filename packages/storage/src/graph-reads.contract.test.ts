@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CustomTemplate } from '@accessgraph/contract';
-import { IssueCollector, PAYLOAD_TEMPLATES, readNodeSearch, type NodeSearch } from '@accessgraph/core';
+import { readNodeSearch, type NodeSearch } from '@accessgraph/core';
 import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
 import { shopPayload } from '../../core/src/linking/test-support/shop-payload.js';
 import type { KyselyStore } from './kysely-store.js';
+import { pushPayload } from './test-support/push-payload.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
-
-const T0 = '2026-01-01T00:00:00.000Z';
 
 /** The query API's graph reads on both engines: node search, one node, neighbours both ways and across links. */
 for (const backend of testBackends()) {
@@ -28,22 +26,7 @@ for (const backend of testBackends()) {
       await db.dispose();
     });
 
-    async function pushed(template: CustomTemplate, payload: unknown): Promise<string> {
-      const provider = await store.createProvider({ id: randomUUID(), name: `${template} ${randomUUID()}`, customTemplate: template, provisioning: false, options: {}, state: 'ENABLED', now: T0 });
-      const ds = await store.createDataSource({ id: randomUUID(), providerId: provider.id, name: 'prod', now: T0 });
-      const issues = new IssueCollector();
-      const graph = PAYLOAD_TEMPLATES[template].read(payload, issues)();
-      await store.commitPush({
-        providerId: provider.id,
-        dataSourceId: ds.id,
-        template,
-        graph,
-        state: new Uint8Array([1]),
-        record: { id: randomUUID(), data_source_id: ds.id, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
-        now: T0,
-      });
-      return ds.id;
-    }
+    const pushed = (template: CustomTemplate, payload: unknown) => pushPayload(store, template, payload);
 
     const search = (params: Parameters<typeof readNodeSearch>[0]): NodeSearch => {
       const checked = readNodeSearch(params);

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DataSource, DataSourceStatus, EffectivePermission, EntityAccessRow, IdentityLinkRow, Neighbour, NodeDetail, NodeSummary, Provider, ProviderTypes, PushRecord } from '@accessgraph/contract';
 import type { KeysetValue } from '@accessgraph/core';
+import type { AccessReviewRow } from '@accessgraph/contract';
 import type { Database, ProviderRow } from './database.js';
 import type { DialectCapabilities } from './capabilities.js';
 import { keysetPage, lower, upper, type ListFields } from './keyset-list.js';
@@ -12,11 +13,19 @@ import { getNodeDetail, listNeighbours, type NeighbourRequest } from './node-det
 import { searchNodes, type NodeSearchRequest } from './node-search.js';
 import { listPrincipalAccess, type PrincipalAccessRequest } from './principal-access.js';
 import { listEntityAccess, type EntityAccessRequest } from './entity-access.js';
+import { countQuerySpec, evaluateQuerySpec, type QuerySpecRequest } from './query-spec.js';
+import type { QuerySpecNode } from '@accessgraph/contract';
+import type { QuerySpec } from '@accessgraph/core';
+import { listAccessPaths, type AccessPathAnswer, type AccessPathRequest } from './access-paths.js';
+import { listAccessReview, type AccessReviewRequest, type AccessReviewScope } from './access-review.js';
 import * as icons from './provider-icons.js';
 import { writeProviderTypes } from './provider-types.js';
 import type { GraphStorage } from './graph-writer.js';
 import { commitPush, recordFailedPush, type PushWriterContext } from './push-commit.js';
 import { listPushRecords } from './push-history.js';
+import * as savedQueries from './saved-queries.js';
+import * as reports from './assessment-reports.js';
+import type { CreationOrderRequest } from './creation-order.js';
 import { groupProviderTypes, toProvider } from './row-mappers.js';
 import { StoreError } from './store-error.js';
 import type {
@@ -243,6 +252,14 @@ export class KyselyStore implements Store {
     return this.run(() => this.db.transaction().execute((trx) => listEntityAccess(trx, this.graphs, nodeId, request)));
   }
 
+  listAccessPaths(nodeId: string, request: AccessPathRequest): Promise<AccessPathAnswer | undefined> {
+    return this.run(() => this.db.transaction().execute((trx) => listAccessPaths(trx, this.graphs, nodeId, request)));
+  }
+
+  listAccessReview(scope: AccessReviewScope, request: AccessReviewRequest): Promise<Page<AccessReviewRow> | undefined> {
+    return this.run(() => this.db.transaction().execute((trx) => listAccessReview(trx, this.graphs, scope, request)));
+  }
+
   commitPush(commit: PushCommit): Promise<PushCommitted> {
     return this.run(() => commitPush(this.pushWriter, commit));
   }
@@ -274,6 +291,56 @@ export class KyselyStore implements Store {
    */
   listEffectivePermissions(dataSourceId: string, query: EffectivePermissionQuery): Promise<Page<EffectivePermission>> {
     return this.run(() => this.db.transaction().execute((trx) => listEffectivePermissions(trx, this.graphs, dataSourceId, query)));
+  }
+
+  evaluateQuerySpec(request: QuerySpecRequest): Promise<Page<QuerySpecNode>> {
+    return this.run(() => this.db.transaction().execute((trx) => evaluateQuerySpec(trx, this.graphs, request)));
+  }
+
+  countQuerySpec(spec: QuerySpec): Promise<number> {
+    return this.run(() => this.db.transaction().execute((trx) => countQuerySpec(trx, this.graphs, spec)));
+  }
+
+  // Saved queries and reports (assessments API)
+
+  createSavedQuery(input: savedQueries.NewSavedQuery): Promise<savedQueries.SavedQueryRecord> {
+    return this.run(() => savedQueries.createSavedQuery(this.db, input));
+  }
+
+  getSavedQuery(id: string): Promise<savedQueries.SavedQueryRecord | undefined> {
+    return this.run(() => savedQueries.getSavedQuery(this.db, id));
+  }
+
+  listSavedQueries(request: CreationOrderRequest): Promise<Page<savedQueries.SavedQueryRecord>> {
+    return this.run(() => savedQueries.listSavedQueries(this.db, request));
+  }
+
+  deleteSavedQuery(id: string, options: { force: boolean }): Promise<savedQueries.SavedQueryDeletion> {
+    return this.run(() => savedQueries.deleteSavedQuery(this.db, this.caps, id, options));
+  }
+
+  createReport(input: reports.ReportWrite): Promise<reports.ReportWriteResult> {
+    return this.run(() => reports.createReport(this.db, this.caps, input));
+  }
+
+  getReport(id: string): Promise<reports.ReportRecord | undefined> {
+    return this.run(() => reports.getReport(this.db, id));
+  }
+
+  listReports(request: CreationOrderRequest): Promise<Page<reports.ReportRecord>> {
+    return this.run(() => reports.listReports(this.db, request));
+  }
+
+  replaceReport(input: reports.ReportWrite): Promise<reports.ReportWriteResult> {
+    return this.run(() => reports.replaceReport(this.db, this.caps, input));
+  }
+
+  addQueryToReport(change: { reportId: string; queryId: string; now: string }): Promise<reports.ReportWriteResult> {
+    return this.run(() => reports.addQueryToReport(this.db, this.caps, change));
+  }
+
+  deleteReport(id: string): Promise<boolean> {
+    return this.run(() => reports.deleteReport(this.db, this.caps, id));
   }
 
   // API keys

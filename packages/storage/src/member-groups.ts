@@ -9,37 +9,81 @@ import type { GraphStorage } from './graph-writer.js';
  * nesting is shallow, so this is a few indexed lookups.
  */
 export async function groupsOf(reader: Kysely<Database>, ds: number, principal: number): Promise<number[]> {
-  const seen = new Set<number>([principal]);
-  let frontier = [principal];
+  return reachedBy(principal, await followEdges(reader, ds, [principal], ['member_of']));
+}
+
+/** An edge of one data source's graph, as node ids. */
+export interface FollowedEdge {
+  kind: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * Every edge of the given kinds out of `starts` and out of each node they lead to, transitively,
+ * each once: read level by level, each node's edges once, so cycles end.
+ */
+export async function followEdges(reader: Kysely<Database>, ds: number, starts: readonly number[], kinds: readonly string[]): Promise<FollowedEdge[]> {
+  const seen = new Set<number>(starts);
+  const edges: FollowedEdge[] = [];
+  let frontier = [...seen];
   while (frontier.length > 0) {
-    const rows = await inChunks(frontier, (slice) => reader.selectFrom('graph_edges').select('to_id').where('ds', '=', ds).where('kind', '=', 'member_of').where('from_id', 'in', slice).execute());
+    const rows = await inChunks(frontier, (slice) =>
+      reader.selectFrom('graph_edges').select(['kind', 'from_id', 'to_id']).where('ds', '=', ds).where('kind', 'in', kinds).where('from_id', 'in', slice).execute(),
+    );
     frontier = [];
-    for (const { to_id } of rows) {
-      const group = Number(to_id);
-      if (!seen.has(group)) {
-        seen.add(group);
-        frontier.push(group);
+    for (const row of rows) {
+      const to = Number(row.to_id);
+      edges.push({ kind: row.kind, from: Number(row.from_id), to });
+      if (!seen.has(to)) {
+        seen.add(to);
+        frontier.push(to);
       }
     }
   }
-  seen.delete(principal);
-  return [...seen];
+  return edges;
+}
+
+/** The nodes `edges` lead to, each once, without `start`. */
+function reachedBy(start: number, edges: readonly FollowedEdge[]): number[] {
+  const nodes = new Set(edges.map((e) => e.to));
+  nodes.delete(start);
+  return [...nodes];
 }
 
 /** Links by which an application's principal stands for an IdP user or group. */
 export const ACCOUNT_RULES = ['identities', 'idp_binding', 'mapping'];
+
+/** IdP principals whose links carry an IdP user's or group's access, in one identity provider. */
+export interface IdentityHolders {
+  idp: number;
+  /** The principal first, then its groups (nested). */
+  nodes: number[];
+  /** The member_of edges from the principal to its groups (those who ask how, e.g. paths, read them). */
+  memberships: FollowedEdge[];
+  /** For a principal federated to the asked one or one of its groups: the node of the first entry it is federated to. */
+  federatedTo?: number;
+}
 
 /**
  * The IdP principals whose links carry an IdP user's or group's access: itself and its groups
  * (nested), and the principals of other identity providers federated to any of those
  * (`source_identity`) with their groups (spec §13.3).
  */
-export async function identityHolders(db: Kysely<Database>, graphs: GraphStorage, idp: number, node: number): Promise<Array<{ idp: number; nodes: number[] }>> {
-  const holders = [node, ...(await groupsOf(graphs.reader(db, idp), idp, node))];
-  const result = [{ idp, nodes: holders }];
-  const federated = await inChunks(holders, (slice) =>
-    db.selectFrom('identity_links').select(['ds', 'node']).where('to_ds', '=', idp).where('to_node', 'in', slice).where('rule', '=', 'source_identity').execute(),
+export async function identityHolders(db: Kysely<Database>, graphs: GraphStorage, idp: number, node: number): Promise<IdentityHolders[]> {
+  const own = await withGroups(graphs.reader(db, idp), idp, node);
+  const result: IdentityHolders[] = [{ idp, ...own }];
+  const federated = await inChunks(own.nodes, (slice) =>
+    db.selectFrom('identity_links').select(['ds', 'node', 'to_node']).where('to_ds', '=', idp).where('to_node', 'in', slice).where('rule', '=', 'source_identity').execute(),
   );
-  for (const f of federated) result.push({ idp: Number(f.ds), nodes: [Number(f.node), ...(await groupsOf(graphs.reader(db, Number(f.ds)), Number(f.ds), Number(f.node)))] });
+  for (const f of federated) {
+    const ds = Number(f.ds);
+    result.push({ idp: ds, ...(await withGroups(graphs.reader(db, ds), ds, Number(f.node))), federatedTo: Number(f.to_node) });
+  }
   return result;
+}
+
+async function withGroups(reader: Kysely<Database>, ds: number, principal: number): Promise<Pick<IdentityHolders, 'nodes' | 'memberships'>> {
+  const memberships = await followEdges(reader, ds, [principal], ['member_of']);
+  return { nodes: [principal, ...reachedBy(principal, memberships)], memberships };
 }

@@ -3,7 +3,7 @@ import type { EffectivePermission, EntityRef } from '@accessgraph/contract';
 import { decodeNodeId, type KeysetValue } from '@accessgraph/core';
 import type { Database } from './database.js';
 import { findAccessPairs, PRINCIPAL_KINDS } from './effective-pairs.js';
-import { describeAccessRows } from './effective-permissions-query.js';
+import { byText, describeAccessRows } from './effective-permissions-query.js';
 import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 import { ACCOUNT_RULES, identityHolders } from './member-groups.js';
@@ -24,10 +24,11 @@ export interface PrincipalAccessRequest extends PermissionFilter {
 
 /** A data source's own principals. */
 const LOCAL_PRINCIPALS: readonly string[] = PRINCIPAL_KINDS;
-/** The kinds whose access can be asked: a data source's own principals, IdP users and groups, HRIS employees. */
-export const ACCESS_HOLDER_KINDS: readonly string[] = [...PRINCIPAL_KINDS, 'idp_user', 'idp_group', 'hris_employee'];
+/** The kinds whose access can be asked: a data source's own principals, its roles, IdP users and groups, HRIS employees. */
+export const ACCESS_HOLDER_KINDS: readonly string[] = [...PRINCIPAL_KINDS, 'local_role', 'idp_user', 'idp_group', 'hris_employee'];
 
-interface AskedNode {
+/** A node whose access is asked, as the access walk needs it. */
+export interface AskedNode {
   seq: number;
   dsId: string;
   node: number;
@@ -72,8 +73,8 @@ export async function listPrincipalAccess(db: Kysely<Database>, graphs: GraphSto
       const kept = await keepTargets(reader, entry.ds, rows, request);
       const described = await describeAccessRows(reader, entry.ds, kept);
       for (const [i, row] of described.entries()) {
-        const narrowed = narrowPaths(row, request);
-        if (narrowed === undefined) continue;
+        const narrowed = narrowPaths(asked.kind === 'local_role' ? ofRole(row, asked.ref) : row, request);
+        if (narrowed === undefined || narrowed.paths.length === 0) continue;
         if (items.length === request.pageSize) {
           more = true;
           break;
@@ -123,8 +124,13 @@ async function askedNode(db: Kysely<Database>, graphs: GraphStorage, nodeId: str
 }
 
 /** Where the asked node's access comes from: its own data source's principal, or the principals linked to it in each application. */
-async function entryPoints(db: Kysely<Database>, graphs: GraphStorage, asked: AskedNode): Promise<Entry[]> {
+export async function entryPoints(db: Kysely<Database>, graphs: GraphStorage, asked: AskedNode): Promise<Entry[]> {
   if (LOCAL_PRINCIPALS.includes(asked.kind)) return [{ ds: asked.seq, dsId: asked.dsId, locals: [asked.node] }];
+  if (asked.kind === 'local_role') {
+    // A role reaches what the grants of it reach: its holders' access, narrowed to the role (`ofRole`).
+    const holders = await graphs.reader(db, asked.seq).selectFrom('graph_grants').select('holder').distinct().where('ds', '=', asked.seq).where('role', '=', asked.node).execute();
+    return holders.length === 0 ? [] : [{ ds: asked.seq, dsId: asked.dsId, locals: holders.map((h) => Number(h.holder)).sort((a, b) => a - b) }];
+  }
   let identities: Array<{ idp: number; node: number }>;
   if (asked.kind === 'idp_user' || asked.kind === 'idp_group') identities = [{ idp: asked.seq, node: asked.node }];
   else if (asked.kind === 'hris_employee') {
@@ -148,8 +154,27 @@ async function entryPoints(db: Kysely<Database>, graphs: GraphStorage, asked: As
   return ids.map((row) => ({ ds: Number(row.seq), dsId: row.id, locals: [...byDs.get(Number(row.seq))!].sort((a, b) => a - b) }));
 }
 
+/**
+ * A row of a role's holders' access as the role's: only the paths that carry the role, each
+ * naming the principal that holds it under `through` (the holders are described as linked
+ * principals, as an IdP user's are); a row left without paths is dropped by the caller.
+ */
+function ofRole(row: EffectivePermission, role: EntityRef): EffectivePermission {
+  const paths = row.paths
+    .filter((p) => p.role !== null && p.role.key === role.key)
+    .map((p) => ({ ...p, through: p.through ?? p.linked, linked: null }))
+    // Paths came ordered by the linked principal; the holder now sits in `through`, and orders them.
+    .sort((a, b) => byText(a.permission, b.permission) || byText(a.through?.key ?? '', b.through?.key ?? '') || byText(a.inherited_from?.key ?? '', b.inherited_from?.key ?? ''));
+  return {
+    ...row,
+    paths,
+    permissions: [...new Set(paths.map((p) => p.permission))].sort(),
+    canonical_types: [...new Set(paths.flatMap((p) => p.canonical_types))].sort(),
+  };
+}
+
 /** Pairs (in target order) as one row per target, with the principals it comes through. */
-function groupByTarget(asked: AskedNode, pairs: ReadonlyArray<{ principal: number; target: number; targetKey: string; principalKey: string }>): AccessRow[] {
+export function groupByTarget(asked: AskedNode, pairs: ReadonlyArray<{ principal: number; target: number; targetKey: string; principalKey: string }>): AccessRow[] {
   const local = LOCAL_PRINCIPALS.includes(asked.kind);
   const rows: AccessRow[] = [];
   for (const pair of pairs) {

@@ -10,11 +10,20 @@ import type {
   ProviderTypes,
 } from '@accessgraph/contract';
 import type { EffectivePermission, EntityAccessRow, IdentityLinkRow, Neighbour, NodeDetail, NodeSummary, PushRecord, PushWarning } from '@accessgraph/contract';
+import type { AccessReviewRow } from '@accessgraph/contract';
 import type { IdentityLinkQuery } from './identity-links-query.js';
 import type { NeighbourRequest } from './node-detail.js';
 import type { NodeSearchRequest } from './node-search.js';
 import type { PrincipalAccessRequest } from './principal-access.js';
 import type { EntityAccessRequest } from './entity-access.js';
+import type { QuerySpecRequest } from './query-spec.js';
+import type { QuerySpecNode } from '@accessgraph/contract';
+import type { QuerySpec } from '@accessgraph/core';
+import type { AccessPathAnswer, AccessPathRequest } from './access-paths.js';
+import type { AccessReviewRequest, AccessReviewScope } from './access-review.js';
+import type { CreationOrderRequest } from './creation-order.js';
+import type { NewSavedQuery, SavedQueryDeletion, SavedQueryRecord } from './saved-queries.js';
+import type { ReportRecord, ReportWrite, ReportWriteResult } from './assessment-reports.js';
 import type { DerivedGraph, FilterNode, KeysetValue, OrderTerm } from '@accessgraph/core';
 
 /** A request for one page of a list, already parsed and checked by the caller. */
@@ -199,8 +208,49 @@ export interface Store {
   listPrincipalAccess(nodeId: string, request: PrincipalAccessRequest): Promise<Page<EffectivePermission> | undefined>;
   /** Every principal that can reach an application or resource, by principal key, with the people behind it; undefined for an unknown id. */
   listEntityAccess(nodeId: string, request: EntityAccessRequest): Promise<Page<EntityAccessRow> | undefined>;
+  /**
+   * Every distinct chain of edges by which a principal reaches an application or resource
+   * (`request.target`), shortest first, then step by step by node; undefined when either node id
+   * is unknown; the search's limit when it runs into it (never a shorter list).
+   */
+  listAccessPaths(nodeId: string, request: AccessPathRequest): Promise<AccessPathAnswer | undefined>;
+  /**
+   * A page of an access review of an application (with its resources), a resource or a whole
+   * application data source: one row per (principal, target, person behind the principal), by
+   * principal key, target key and person; undefined for an unknown node id.
+   */
+  listAccessReview(scope: AccessReviewScope, request: AccessReviewRequest): Promise<Page<AccessReviewRow> | undefined>;
   /** Effective permissions of the data source, one row per (principal, target), ordered by their keys. */
   listEffectivePermissions(dataSourceId: string, query: EffectivePermissionQuery): Promise<Page<EffectivePermission>>;
+  /**
+   * A page of a query spec's results (Veza assessments API): the source nodes that match their
+   * selectors and relation, by data source id and node key; a page may stop short (even empty)
+   * with `nextAfter` when matches are rare, so a request's work stays bounded.
+   */
+  evaluateQuerySpec(request: QuerySpecRequest): Promise<Page<QuerySpecNode>>;
+  /** How many source nodes a query spec answers (a full pass). */
+  countQuerySpec(spec: QuerySpec): Promise<number>;
+
+  /** Stores a saved query (Veza assessments API); its spec is kept as the client sent it. */
+  createSavedQuery(input: NewSavedQuery): Promise<SavedQueryRecord>;
+  /** The saved query of that id (any case), or undefined. */
+  getSavedQuery(id: string): Promise<SavedQueryRecord | undefined>;
+  /** Saved queries, oldest first, then by id. */
+  listSavedQueries(request: CreationOrderRequest): Promise<Page<SavedQueryRecord>>;
+  /** Deletes a saved query; one that reports use only with `force` (it then leaves them). */
+  deleteSavedQuery(id: string, options: { force: boolean }): Promise<SavedQueryDeletion>;
+  /** Creates a report with its queries, unless one of them does not exist. */
+  createReport(input: ReportWrite): Promise<ReportWriteResult>;
+  /** The report of that id (any case) with its queries in order, or undefined. */
+  getReport(id: string): Promise<ReportRecord | undefined>;
+  /** Reports, oldest first, then by id, each with its queries. */
+  listReports(request: CreationOrderRequest): Promise<Page<ReportRecord>>;
+  /** Replaces a report's name, fields and queries (PUT). */
+  replaceReport(input: ReportWrite): Promise<ReportWriteResult>;
+  /** Appends a saved query to a report; idempotent. */
+  addQueryToReport(change: { reportId: string; queryId: string; now: string }): Promise<ReportWriteResult>;
+  /** Deletes a report (not its queries); false if there is none of that id. */
+  deleteReport(id: string): Promise<boolean>;
 
   createApiKey(record: ApiKeyRecord): Promise<void>;
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;

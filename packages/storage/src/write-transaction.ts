@@ -50,6 +50,7 @@ async function rollbackQuietly(conn: Kysely<Database>): Promise<void> {
 const DATA_SOURCE_LOCKS = 0x41_47_50_53; // "AGPS"
 const PROVIDER_LOCKS = 0x41_47_50_50; // "AGPP"
 const LINK_LOCKS = 0x41_47_50_4c; // "AGPL"
+const ASSESSMENT_LOCKS = 0x41_47_50_41; // "AGPA"
 
 /** Serializes writers of one data source until the transaction ends (PostgreSQL only). */
 export async function lockDataSource(conn: Kysely<Database>, caps: DialectCapabilities, seq: number): Promise<void> {
@@ -73,6 +74,15 @@ export async function lockProvider(conn: Kysely<Database>, caps: DialectCapabili
  */
 export async function lockIdentityLinks(conn: Kysely<Database>, caps: DialectCapabilities): Promise<void> {
   if (caps.advisoryLocks) await advisoryLock(conn, LINK_LOCKS, 0);
+}
+
+/**
+ * Serializes writers of saved queries and reports until the transaction ends (PostgreSQL only):
+ * "is this query used by a report" and "do these queries exist" must still hold when the delete or
+ * the report write that asked commits. These writes are rare and short, so one lock for all is enough.
+ */
+export async function lockAssessments(conn: Kysely<Database>, caps: DialectCapabilities): Promise<void> {
+  if (caps.advisoryLocks) await advisoryLock(conn, ASSESSMENT_LOCKS, 0);
 }
 
 async function advisoryLock(conn: Kysely<Database>, namespace: number, key: number): Promise<void> {

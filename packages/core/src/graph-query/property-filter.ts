@@ -18,7 +18,8 @@ export function matchesProperties(filter: FilterNode, properties: Readonly<Recor
   return someEntry(value, (v) => compare(v, filter.op, filter.value));
 }
 
-function propertyOf(properties: Readonly<Record<string, unknown>>, field: string): unknown {
+/** A property by the name a filter uses: as stored, else ignoring case, with or without `customprop_`. */
+export function propertyOf(properties: Readonly<Record<string, unknown>>, field: string): unknown {
   if (field in properties) return properties[field];
   const wanted = [field.toLowerCase(), `customprop_${field.toLowerCase()}`];
   for (const name of wanted) {

@@ -246,6 +246,15 @@ describe('access of a principal', () => {
     expect(brief(await access(zed))).toEqual(['Shop: view [DataRead] via view<-/-/viewer']);
   });
 
+  it('of a role: every target a grant of it reaches, through each principal that holds it', async () => {
+    // Shop's viewer is held by ann-local, zed, and the idp identities staff and ghost, all on the application; editor by clerks.
+    const viewer = await nodeOf(`type=local_role&data_source_id=${shop.dataSource.id}&key=viewer`);
+    expect(brief(await access(viewer))).toEqual(['Shop: view [DataRead] via view<-/ann-local/viewer view<-/ghost@corp.example/viewer view<-/staff/viewer view<-/zed/viewer']);
+    const editor = await nodeOf(`type=local_role&data_source_id=${shop.dataSource.id}&key=editor`);
+    expect(brief(await access(editor))).toEqual(['Shop: edit [DataWrite] via edit<-/clerks/editor']);
+    expect(await access(editor, '&permission=view')).toEqual([]);
+  });
+
   it('filters by data source, application, permission and canonical type', async () => {
     const bob = await nodeOf('type=idp_user&key=u2');
     expect(brief(await access(bob, '&canonical_type=DATA_WRITE'))).toEqual(['Shop: edit [DataWrite] via edit<clerks/-/editor']);
@@ -268,6 +277,32 @@ describe('access of a principal', () => {
     } while (token);
     expect(paged).toEqual(all);
     expect(all.length).toBeGreaterThan(1);
+  });
+
+  it('pages through every row that exists throughout exactly once while data sources are pushed', async () => {
+    const ann = await nodeOf('type=idp_user&key=u1');
+    const before = await access(ann);
+    const rows: Row[] = [];
+    let token = '';
+    let pushes = 0;
+    do {
+      const page = expectValues<Row>(await t.call({ url: `/api/v1/graph/nodes/${ann}/access?page_size=1${token ? `&page_token=${token}` : ''}`, key: t.keys.reader }));
+      rows.push(...page.values);
+      token = page.next_page_token;
+      // After the first page: a new application where ann has an account (its rows may or may not show), and the IdP and Ledger again.
+      if (pushes === 0) {
+        const extra = await pushTarget(t);
+        expect((await push(t, `${dataSourceUrl(extra.provider.id, extra.dataSource.id)}:push`, shopPayload())).statusCode).toBe(200);
+        expect((await push(t, `${dataSourceUrl(idp.provider.id, idp.dataSource.id)}:push`, validIdpPayload())).statusCode).toBe(200);
+        expect((await push(t, `${dataSourceUrl(ledger.provider.id, ledger.dataSource.id)}:push`, payloadFixture('app-ledger.json'))).statusCode).toBe(200);
+        pushes++;
+      }
+    } while (token);
+    const keyOf = (r: Row) => `${r.target.data_source_id} ${r.target.key}`;
+    const keys = rows.map(keyOf);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const row of before) expect(keys).toContain(keyOf(row));
+    expect(before.length).toBeGreaterThan(1);
   });
 
   it('is a 400 naming node_id for a node that holds no access, and a 404 for an unknown one', async () => {
@@ -320,6 +355,32 @@ describe('access to an entity', () => {
     expect((await accessors(app!.id, '&principal_type=local_group')).map((r) => r.principal.key)).toEqual(['clerks']);
     expect((await accessors(app!.id, '&canonical_type=data_write')).map((r) => r.principal.key)).toEqual(['clerks']);
     expect((await accessors(app!.id, '&permission=VIEW')).length).toBe(5);
+  });
+
+  it('pages through every principal that exists throughout exactly once while its data source is pushed again', async () => {
+    const [app] = await search(`type=application&data_source_id=${shop.dataSource.id}`);
+    const before = await accessors(app!.id);
+    const rows: Row[] = [];
+    let token = '';
+    let pushes = 0;
+    do {
+      const page = expectValues<Row>(await t.call({ url: `/api/v1/graph/nodes/${app!.id}/accessors?page_size=2${token ? `&page_token=${token}` : ''}`, key: t.keys.reader }));
+      rows.push(...page.values);
+      token = page.next_page_token;
+      // After the first page: Shop again, with one more viewer (aaa-new sorts first: it may or may not show), and the IdP again.
+      if (pushes === 0) {
+        const more = shopPayload();
+        more.applications![0]!.local_users!.push({ name: 'aaa-new', identities: [] });
+        more.identity_to_permissions!.push({ identity: 'aaa-new', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'viewer', apply_to_application: true }] });
+        expect((await push(t, `${dataSourceUrl(shop.provider.id, shop.dataSource.id)}:push`, more)).statusCode).toBe(200);
+        expect((await push(t, `${dataSourceUrl(idp.provider.id, idp.dataSource.id)}:push`, validIdpPayload())).statusCode).toBe(200);
+        pushes++;
+      }
+    } while (token);
+    const keys = rows.map((r) => r.principal.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const row of before) expect(keys).toContain(row.principal.key);
+    expect(before.length).toBeGreaterThan(2);
   });
 
   it('pages through every principal once, and refuses a node that grants do not reach', async () => {

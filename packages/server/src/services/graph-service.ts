@@ -36,7 +36,7 @@ export class GraphService {
   }
 
   async access(nodeId: string, query: PrincipalAccessQuery) {
-    await this.nodeOfType(nodeId, ACCESS_HOLDER_KINDS, 'hold no access of their own: ask about a local user, group, credential or idp identity, an IdP user or group, or an HRIS employee');
+    await this.nodeOfType(nodeId, ACCESS_HOLDER_KINDS, 'hold no access of their own: ask about a local user, group, role, credential or idp identity, an IdP user or group, or an HRIS employee');
     const { page_size: _size, page_token: _token, ...asked } = query;
     const question = JSON.stringify(['access', nodeId, asked]);
     const page = await this.store.listPrincipalAccess(nodeId, {
@@ -65,10 +65,10 @@ export class GraphService {
     return valuesEnvelope(page, question);
   }
 
-  /** A 404 for an unknown node, a 400 naming `node_id` for a node of another type than the question asks about. */
-  private async nodeOfType(nodeId: string, types: readonly string[], otherwise: string): Promise<void> {
+  /** A 404 for an unknown node, a 400 naming `field` (the parameter that gave the id) for a node of another type than the question asks about. */
+  async nodeOfType(nodeId: string, types: readonly string[], otherwise: string, field = 'node_id'): Promise<void> {
     const node = await this.store.getNode(nodeId);
     if (node === undefined) throw ApiError.notFound('node', nodeId);
-    if (!types.includes(node.type)) throw ApiError.invalid([{ field: 'node_id', description: `${node.type.replace(/_/g, ' ')} nodes ${otherwise}` }]);
+    if (!types.includes(node.type)) throw ApiError.invalid([{ field, description: `${node.type.replace(/_/g, ' ')} nodes ${otherwise}` }]);
   }
 }

@@ -1,10 +1,14 @@
 import type { Store } from '@accessgraph/storage';
+import { AccessReviewService } from './access-review-service.js';
 import { ApiKeyService } from './api-key-service.js';
+import { AssessmentService } from './assessment-service.js';
 import { DataSourceService } from './data-source-service.js';
 import { GraphService } from './graph-service.js';
 import { IconService } from './icon-service.js';
+import { PathService } from './path-service.js';
 import { ProviderService } from './provider-service.js';
 import { PushService } from './push-service.js';
+import { QuerySpecService } from './query-spec-service.js';
 import { ReadBackService } from './read-back-service.js';
 
 /** Every use-case service, wired to one store. Routes receive this. */
@@ -17,6 +21,10 @@ export interface Services {
   pushes: PushService;
   readBack: ReadBackService;
   graph: GraphService;
+  paths: PathService;
+  assessments: AssessmentService;
+  accessReview: AccessReviewService;
+  querySpecs: QuerySpecService;
 }
 
 export function createServices(store: Store, options: { maxInflatedBytes?: number } = {}): Services {
@@ -31,5 +39,10 @@ export function createServices(store: Store, options: { maxInflatedBytes?: numbe
     pushes: new PushService(store, providers, dataSources, options.maxInflatedBytes),
     readBack: new ReadBackService(store, dataSources),
     graph: new GraphService(store),
+    // GraphService holds nothing but the store: the paths' own instance checks node types the same way.
+    paths: new PathService(store, new GraphService(store)),
+    assessments: new AssessmentService(store),
+    accessReview: new AccessReviewService(store, dataSources),
+    querySpecs: new QuerySpecService(store),
   };
 }

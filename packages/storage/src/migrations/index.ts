@@ -7,6 +7,7 @@ import { sqliteSecondKeyTablesMigration } from './0004-sqlite-second-key-tables.
 import { postgresIndexesWithoutLeadingDsMigration } from './0005-postgres-indexes-without-leading-ds.js';
 import { identityLinksMigration } from './0006-identity-links.js';
 import { graphEdgesToMigration } from './0007-graph-edges-to.js';
+import { assessmentsMigration } from './0008-assessments.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -21,5 +22,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
     '0005-postgres-indexes-without-leading-ds': postgresIndexesWithoutLeadingDsMigration(caps),
     '0006-identity-links': identityLinksMigration(caps),
     '0007-graph-edges-to': graphEdgesToMigration(caps),
+    '0008-assessments': assessmentsMigration(caps),
   };
 }

@@ -1,0 +1,293 @@
+import type { ApplicationPayload } from '@accessgraph/contract';
+import { createAdminKey } from './accessgraph-cli.js';
+import { createDataSource, createProvider, request, requestJson, type BenchDataSource } from './api-client.js';
+import { casbinResource, casbinUser, loadCasbinPeer } from './casbin-peer.js';
+import type { Engine } from './engine.js';
+import { generateHrisPayload, generateIdpPayload } from './generate-identity-payloads.js';
+import { generateQueryApp, queryOrgShape, resourceName, type QueryOrgShape } from './generate-query-org.js';
+import { pushBody, type EncodedPayload } from './request-bodies.js';
+import { startServer } from './server-process.js';
+import { percentile } from './summary.js';
+import { count, mb, seconds } from './units.js';
+
+/**
+ * The query benchmark (issue 6): on each engine, the organisation of generate-query-org.ts pushed
+ * to a fresh server, then the query API timed over HTTP — access of one IdP user and access to one
+ * resource (first page, and the complete answer followed page by page), a path query, and paging
+ * through a complete answer of 200k rows — and node-casbin, loaded with the same edges, asked the
+ * same questions in the same run through its fastest APIs.
+ */
+
+/** Targets of the issue: latencies in milliseconds, speed-ups over casbin. */
+export const QUERY_TARGETS = {
+  userFirstPageP50: 3,
+  userFirstPageP99: 15,
+  resourceFirstPageP50: 5,
+  resourceFirstPageP99: 20,
+  pathP99: 30,
+  userCompleteSpeedup: 30,
+  resourceCompleteSpeedup: 1_000,
+} as const;
+
+/** Sampled questions per measurement (a fixed, spread set: the same on every engine). */
+const SAMPLES = { users: 200, resources: 200, paths: 200, casbinUsers: 20 } as const;
+/** Extra grants pushed to one application to measure the cost of adding 1,000. */
+const ADDED_GRANTS = 1_000;
+
+export interface QueryBodies {
+  shape: QueryOrgShape;
+  idp: ReturnType<typeof generateIdpPayload>;
+  apps: ApplicationPayload[];
+  encoded: { idp: EncodedPayload; hris: EncodedPayload; apps: EncodedPayload[]; appWithMoreGrants: EncodedPayload };
+}
+
+export interface QueryMeasurement {
+  engine: string;
+  loadMs: number;
+  userFirstPage: Latencies;
+  userComplete: Latencies & { rows: number };
+  resourceFirstPage: Latencies;
+  resourceComplete: Latencies & { rows: number };
+  paths: (Latencies & { rows: number }) | { unavailable: string };
+  completeAnswer: { rows: number; ms: number; rowsPerSecond: number };
+  addGrantsMs: number;
+}
+
+export interface Latencies {
+  p50: number;
+  p99: number;
+}
+
+export interface CasbinMeasurement {
+  loadMs: number;
+  policies: number;
+  groupings: number;
+  userComplete: Latencies & { rows: number };
+  resourceComplete: { ms: number; rows: number };
+  addGrantsMs: number;
+}
+
+const encode = (payload: unknown): EncodedPayload => {
+  const text = JSON.stringify(payload);
+  return { payloadBytes: Buffer.byteLength(text), jsonData: { none: Buffer.from(JSON.stringify(text)), GZIP: Buffer.alloc(0) } };
+};
+
+export function prepareQueryBodies(scale: number, log: (line: string) => void): QueryBodies {
+  const started = performance.now();
+  const shape = queryOrgShape(scale);
+  const idp = generateIdpPayload(shape);
+  const apps = Array.from({ length: shape.apps }, (_, i) => generateQueryApp(i, shape));
+  const encoded = {
+    idp: encode(idp),
+    hris: encode(generateHrisPayload(shape)),
+    apps: apps.map(encode),
+    appWithMoreGrants: encode(withMoreGrants(apps[0]!, shape)),
+  };
+  const appBytes = encoded.apps.reduce((n, a) => n + a.payloadBytes, 0);
+  const pairs = shape.apps * shape.localUsersPerApp * 2 * (1 + shape.childrenPerParent);
+  log(`\n=== queries: IdP ${count(shape.users)} users in ${count(shape.groups)} nested groups, HRIS ${count(shape.users)} employees, ${shape.apps} applications of`);
+  log(`    ${count(shape.localUsersPerApp)} local users and ${count(shape.parents * (1 + shape.childrenPerParent))} resources each (${mb(appBytes)} in all): ${count(pairs)} (local user, resource) grants; generated in ${seconds(performance.now() - started)}`);
+  return { shape, idp, apps, encoded };
+}
+
+/** Application 0 with ADDED_GRANTS more direct grants: users 0.. also get `reader` on a second parent. */
+function withMoreGrants(app: ApplicationPayload, shape: QueryOrgShape): ApplicationPayload {
+  const application = app.applications![0]!.name;
+  const extra = Array.from({ length: ADDED_GRANTS }, (_, k) => ({
+    identity: `a${k % shape.localUsersPerApp}`,
+    identity_type: 'local_user' as const,
+    role_assignments: [{ application, role: 'reader', resources: [resourceName((k * 7 + 1) % shape.parents)] }],
+  }));
+  return { ...app, identity_to_permissions: [...(app.identity_to_permissions ?? []), ...extra] };
+}
+
+export async function measureQueries(engine: Engine, bodies: QueryBodies, log: (line: string) => void): Promise<QueryMeasurement> {
+  const run = await engine.create();
+  try {
+    const key = await createAdminKey(run.dataDir, run.env);
+    const server = await startServer(run.dataDir, run.env);
+    try {
+      const url = server.url;
+      const get = <T>(path: string) => requestJson<T>(`${url}${path}`, key);
+      const push = async (ds: BenchDataSource, body: EncodedPayload) => {
+        const res = await request(`${url}${ds.path}:push`, { key, body: pushBody(body, 'none', ds.providerId, ds.dataSourceId), timeoutMs: 30 * 60_000 });
+        if (res.status !== 200) throw new Error(`a push answered ${res.status}: ${res.text.slice(0, 500)}`);
+        return res.ms;
+      };
+      const loadStarted = performance.now();
+      const idpDs = await createDataSource(url, key, await createProvider(url, key, 'identity_provider', 'Org IdP'), 'IdP');
+      const hrisDs = await createDataSource(url, key, await createProvider(url, key, 'hris', 'Org HRIS'), 'HRIS');
+      await push(idpDs, bodies.encoded.idp);
+      await push(hrisDs, bodies.encoded.hris);
+      const appProvider = await createProvider(url, key, 'application', 'Org apps');
+      const appDs: BenchDataSource[] = [];
+      for (const [i, body] of bodies.encoded.apps.entries()) {
+        const ds = await createDataSource(url, key, appProvider, `App ${i}`);
+        await push(ds, body);
+        appDs.push(ds);
+      }
+      const loadMs = performance.now() - loadStarted;
+      log(`    organisation pushed in ${seconds(loadMs)}`);
+
+      const { shape } = bodies;
+      const nodeId = async (query: string) => {
+        const page = await get<{ values: Array<{ id: string }> }>(`/api/v1/graph/nodes?${query}`);
+        if (page.values.length !== 1) throw new Error(`expected one node for ${query}, found ${page.values.length}`);
+        return page.values[0]!.id;
+      };
+      const users = await Promise.all(spread(SAMPLES.users, shape.users).map((i) => nodeId(`type=idp_user&key=u${i}`)));
+      // Resources: parents reached by a group, spread over the applications.
+      const resources = await Promise.all(
+        spread(SAMPLES.resources, shape.apps * shape.localGroupsPerApp).map((n) => {
+          const app = n % shape.apps;
+          return nodeId(`type=resource&data_source_id=${appDs[app]!.dataSourceId}&key=${resourceName(Math.floor(n / shape.apps) % shape.localGroupsPerApp)}`);
+        }),
+      );
+
+      const userFirstPage = await latencies(users, (id) => get(`/api/v1/graph/nodes/${id}/access?page_size=100`));
+      const userComplete = await completeLatencies(users, (id) => `/api/v1/graph/nodes/${id}/access?page_size=1000`, get);
+      log(`    access of an IdP user: first page p50 ${userFirstPage.p50.toFixed(2)} ms, p99 ${userFirstPage.p99.toFixed(2)} ms; complete (${count(userComplete.rows)} rows in all) p50 ${userComplete.p50.toFixed(2)} ms`);
+      const resourceFirstPage = await latencies(resources, (id) => get(`/api/v1/graph/nodes/${id}/accessors?page_size=100`));
+      const resourceComplete = await completeLatencies(resources, (id) => `/api/v1/graph/nodes/${id}/accessors?page_size=1000`, get);
+      log(`    access to a resource: first page p50 ${resourceFirstPage.p50.toFixed(2)} ms, p99 ${resourceFirstPage.p99.toFixed(2)} ms; complete (${count(resourceComplete.rows)} rows in all) p50 ${resourceComplete.p50.toFixed(2)} ms`);
+      const paths = await measurePaths(url, key, users, get);
+      log('unavailable' in paths ? `    paths: not measured (${paths.unavailable})` : `    path query: p50 ${paths.p50.toFixed(2)} ms, p99 ${paths.p99.toFixed(2)} ms (${count(paths.rows)} paths in all)`);
+
+      const completeAnswer = await pageThrough(`${appDs[0]!.path}/effective_permissions?page_size=1000`, get);
+      log(`    complete answer (application 0's effective permissions): ${count(completeAnswer.rows)} rows in ${seconds(completeAnswer.ms)}, ${count(Math.round(completeAnswer.rowsPerSecond))} rows/s`);
+      const addGrantsMs = await push(appDs[0]!, bodies.encoded.appWithMoreGrants);
+      log(`    ${count(ADDED_GRANTS)} grants added (application 0 pushed again with them): ${seconds(addGrantsMs)}`);
+      return { engine: engine.name, loadMs, userFirstPage, userComplete, resourceFirstPage, resourceComplete, paths, completeAnswer, addGrantsMs };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await run.dispose();
+  }
+}
+
+/** `n` indices spread evenly over 0..total-1. */
+function spread(n: number, total: number): number[] {
+  const step = total / Math.min(n, total);
+  return Array.from({ length: Math.min(n, total) }, (_, i) => Math.floor(i * step));
+}
+
+/**
+ * Each question asked once after one warm-up pass over them all (the first read of a table's
+ * pages from disk is not what a query costs once the server has run a while); p50 and p99 of the
+ * timed pass, and the rows it answered (when `ask` counts them).
+ */
+async function latencies<T>(items: readonly T[], ask: (item: T) => Promise<unknown>): Promise<Latencies & { rows: number }> {
+  for (const item of items) await ask(item);
+  const times: number[] = [];
+  let rows = 0;
+  for (const item of items) {
+    const started = performance.now();
+    const answered = await ask(item);
+    times.push(performance.now() - started);
+    if (typeof answered === 'number') rows += answered;
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99), rows };
+}
+
+type Get = <T>(path: string) => Promise<T>;
+interface PageBody {
+  values: unknown[];
+  next_page_token: string;
+}
+
+/** Every page of an answer, one after the other. */
+async function pageThrough(path: string, get: Get): Promise<{ rows: number; ms: number; rowsPerSecond: number }> {
+  const started = performance.now();
+  let rows = 0;
+  let token = '';
+  do {
+    const page = await get<PageBody>(`${path}${token ? `&page_token=${encodeURIComponent(token)}` : ''}`);
+    rows += page.values.length;
+    token = page.next_page_token;
+  } while (token);
+  const ms = performance.now() - started;
+  return { rows, ms, rowsPerSecond: (rows * 1000) / ms };
+}
+
+function completeLatencies(items: readonly string[], path: (id: string) => string, get: Get): Promise<Latencies & { rows: number }> {
+  return latencies(items, async (id) => (await pageThrough(path(id), get)).rows);
+}
+
+/** A path query per sampled IdP user, to the first target of its access; unavailable when the server has no path API. */
+async function measurePaths(url: string, key: string, users: readonly string[], get: Get): Promise<(Latencies & { rows: number }) | { unavailable: string }> {
+  const questions: Array<{ user: string; target: string }> = [];
+  for (const user of users.slice(0, SAMPLES.paths)) {
+    const page = await get<{ values: Array<{ target: { key: string; data_source_id: string; type: string } }> }>(`/api/v1/graph/nodes/${user}/access?page_size=1`);
+    const target = page.values[0]?.target;
+    if (target === undefined) continue;
+    const found = await get<{ values: Array<{ id: string }> }>(`/api/v1/graph/nodes?type=${target.type}&data_source_id=${target.data_source_id}&key=${encodeURIComponent(target.key)}`);
+    questions.push({ user, target: found.values[0]!.id });
+  }
+  const probe = questions[0] && (await request(`${url}/api/v1/graph/nodes/${questions[0].user}/paths?target=${questions[0].target}`, { key }));
+  if (probe === undefined) return { unavailable: 'no sampled user has access' };
+  if (probe.status !== 200) return { unavailable: `GET .../paths answered ${probe.status}` };
+  return latencies(questions, async (q) => (await get<PageBody>(`/api/v1/graph/nodes/${q.user}/paths?target=${q.target}&page_size=100`)).values.length);
+}
+
+/** casbin, loaded with the organisation, asked the same questions (once per run: it does not depend on our engine). */
+export async function measureCasbin(bodies: QueryBodies, log: (line: string) => void): Promise<CasbinMeasurement> {
+  const peer = await loadCasbinPeer(bodies.idp, bodies.apps, log);
+  try {
+    const { enforcer } = peer;
+    log(`    casbin loaded in ${seconds(peer.loadMs)}`);
+    const { shape } = bodies;
+    let rows = 0;
+    const times: number[] = [];
+    for (const i of spread(SAMPLES.casbinUsers, shape.users)) {
+      const started = performance.now();
+      rows += (await enforcer.getImplicitPermissionsForUser(casbinUser(`u${i}`))).length;
+      times.push(performance.now() - started);
+    }
+    const userComplete = { p50: percentile(times, 50), p99: percentile(times, 99), rows };
+    log(`    casbin, complete access of an IdP user (getImplicitPermissionsForUser): p50 ${userComplete.p50.toFixed(0)} ms (${count(rows)} rows for ${times.length} users)`);
+    // Who can reach parent 10 of application 0: its group is linked to an IdP group.
+    const started = performance.now();
+    const who = new Set<string>();
+    for (const policy of await enforcer.getFilteredPolicy(1, casbinResource(0, resourceName(10)))) {
+      who.add(policy[0]!);
+      for (const user of await enforcer.getImplicitUsersForRole(policy[0]!)) who.add(user);
+    }
+    const resourceComplete = { ms: performance.now() - started, rows: who.size };
+    log(`    casbin, who can reach one resource (getFilteredPolicy + getImplicitUsersForRole): ${seconds(resourceComplete.ms)} (${count(who.size)} subjects)`);
+    const grants = Array.from({ length: ADDED_GRANTS }, (_, k) => [`app0:a${k % shape.localUsersPerApp}`, casbinResource(0, resourceName((k * 7 + 1) % shape.parents)), 'read']);
+    const addStarted = performance.now();
+    await enforcer.addPolicies(grants);
+    const addGrantsMs = performance.now() - addStarted;
+    log(`    casbin, ${count(ADDED_GRANTS)} grants added (addPolicies): ${seconds(addGrantsMs)}`);
+    return { loadMs: peer.loadMs, policies: peer.policies, groupings: peer.groupings, userComplete, resourceComplete, addGrantsMs };
+  } finally {
+    await peer.dispose();
+  }
+}
+
+/** The medians and ratios, one table row per engine, with casbin's figures beside them. */
+export function formatQueryResults(results: readonly QueryMeasurement[], casbin: CasbinMeasurement | undefined): string {
+  const t = QUERY_TARGETS;
+  const lat = (l: Latencies) => `${l.p50.toFixed(2)} / ${l.p99.toFixed(2)} ms`;
+  const lines = [
+    `| engine | load | user, first page p50 / p99 (target ${t.userFirstPageP50} / ${t.userFirstPageP99} ms) | resource, first page p50 / p99 (target ${t.resourceFirstPageP50} / ${t.resourceFirstPageP99} ms) | path p99 (target ${t.pathP99} ms) | user, complete p50 | resource, complete p50 | complete answer | 1,000 grants added |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of results) {
+    const path = 'unavailable' in r.paths ? `not measured (${r.paths.unavailable})` : `${r.paths.p99.toFixed(2)} ms`;
+    const versus = (ours: number, theirs: number | undefined, target: number) => (theirs === undefined ? '' : ` — casbin ${(theirs / ours).toFixed(0)}x slower (target ${target}x)`);
+    lines.push(
+      `| ${r.engine} | ${seconds(r.loadMs)} | ${lat(r.userFirstPage)} | ${lat(r.resourceFirstPage)} | ${path} | ` +
+        `${r.userComplete.p50.toFixed(2)} ms${versus(r.userComplete.p50, casbin?.userComplete.p50, t.userCompleteSpeedup)} | ` +
+        `${r.resourceComplete.p50.toFixed(2)} ms${versus(r.resourceComplete.p50, casbin?.resourceComplete.ms, t.resourceCompleteSpeedup)} | ` +
+        `${count(r.completeAnswer.rows)} rows, ${count(Math.round(r.completeAnswer.rowsPerSecond))} rows/s | ${seconds(r.addGrantsMs)} |`,
+    );
+  }
+  if (casbin) {
+    lines.push(
+      `| casbin (same run) | ${seconds(casbin.loadMs)} (${count(casbin.policies)} p, ${count(casbin.groupings)} g) | — | — | — | ${casbin.userComplete.p50.toFixed(0)} ms | ${seconds(casbin.resourceComplete.ms)} | — | ${seconds(casbin.addGrantsMs)} |`,
+    );
+  }
+  return lines.join('\n');
+}

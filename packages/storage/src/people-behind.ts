@@ -1,0 +1,162 @@
+import type { Kysely } from 'kysely';
+import type { EntityRef } from '@accessgraph/contract';
+import type { Database } from './database.js';
+import { inChunks } from './grant-paths.js';
+import type { GraphStorage } from './graph-writer.js';
+import { ACCOUNT_RULES } from './member-groups.js';
+
+/** An HRIS employee linked to an IdP user. */
+export interface EmployeeBehind {
+  employee: EntityRef;
+  employment_status: string | null;
+  /** employment_status TERMINATED (any case), or a termination_date that has passed. */
+  terminated: boolean;
+  /** The employee's manager in the HRIS (its `managers`), when asked for. */
+  manager: Manager | null;
+}
+
+/** A manager, and the name to show for it (an IdP user's full name when it has one). */
+export interface Manager {
+  ref: EntityRef;
+  displayName: string;
+}
+
+/** An IdP user or group an application's principal stands for, with what the identity provider and HR say about it. */
+export interface PersonBehind {
+  identity: EntityRef;
+  /** The IdP user's is_active; null when not given, and for groups. */
+  active: boolean | null;
+  fullName: string | null;
+  email: string | null;
+  /** The IdP user's manager (its `manager_id`), when asked for. */
+  manager: Manager | null;
+  employees: EmployeeBehind[];
+}
+
+interface DescribedNode {
+  ref: EntityRef;
+  properties: Record<string, unknown>;
+}
+
+/**
+ * The IdP users and groups each local principal of data source `ds` is linked to (by an
+ * `identities` entry, an `idp` binding or a mapping rule), with the HRIS employees linked to those
+ * users; with `managers`, each user's and employee's manager too (their `manager` links). This is
+ * who an access row is about: the accessors read and the access review export both ask it.
+ */
+export async function peopleBehind(
+  db: Kysely<Database>,
+  graphs: GraphStorage,
+  ds: number,
+  principals: readonly number[],
+  options: { managers?: boolean } = {},
+): Promise<Map<number, PersonBehind[]>> {
+  const links = await inChunks([...new Set(principals)], (slice) =>
+    db.selectFrom('identity_links').select(['node', 'to_ds', 'to_node']).where('ds', '=', ds).where('node', 'in', slice).where('rule', 'in', ACCOUNT_RULES).execute(),
+  );
+  const result = new Map<number, PersonBehind[]>();
+  if (links.length === 0) return result;
+  const targets = links.map((l) => [Number(l.to_ds), Number(l.to_node)] as const);
+  const identities = await describeNodes(db, graphs, targets);
+  const employees = await employeesOf(db, graphs, targets, options.managers === true);
+  const managers = options.managers === true ? await managersOf(db, graphs, targets) : new Map<string, Manager>();
+  for (const link of links) {
+    const key = `${Number(link.to_ds)}:${Number(link.to_node)}`;
+    const identity = identities.get(key);
+    if (identity === undefined) continue;
+    const list = result.get(Number(link.node)) ?? result.set(Number(link.node), []).get(Number(link.node))!;
+    if (list.some((l) => l.identity.data_source_id === identity.ref.data_source_id && l.identity.key === identity.ref.key)) continue;
+    const { is_active: active, full_name: fullName, email } = identity.properties;
+    list.push({
+      identity: identity.ref,
+      active: typeof active === 'boolean' ? active : null,
+      fullName: typeof fullName === 'string' && fullName !== '' ? fullName : null,
+      email: typeof email === 'string' && email !== '' ? email : null,
+      manager: managers.get(key) ?? null,
+      employees: employees.get(key) ?? [],
+    });
+  }
+  return result;
+}
+
+/** The HRIS employees linked to each IdP user, by `${idp ds}:${user}`. */
+async function employeesOf(db: Kysely<Database>, graphs: GraphStorage, users: ReadonlyArray<readonly [number, number]>, withManagers: boolean): Promise<Map<string, EmployeeBehind[]>> {
+  const byIdp = new Map<number, number[]>();
+  for (const [idp, user] of users) (byIdp.get(idp) ?? byIdp.set(idp, []).get(idp)!).push(user);
+  const links: Array<{ ds: number; node: number; to_ds: number; to_node: number }> = [];
+  for (const [idp, nodes] of byIdp) {
+    const rows = await inChunks([...new Set(nodes)], (slice) =>
+      db.selectFrom('identity_links').select(['ds', 'node', 'to_ds', 'to_node']).where('to_ds', '=', idp).where('to_node', 'in', slice).where('rule', '=', 'hris').execute(),
+    );
+    links.push(...rows.map((r) => ({ ds: Number(r.ds), node: Number(r.node), to_ds: Number(r.to_ds), to_node: Number(r.to_node) })));
+  }
+  const employeeNodes = links.map((l) => [l.ds, l.node] as const);
+  const described = await describeNodes(db, graphs, employeeNodes);
+  const managers = withManagers ? await managersOf(db, graphs, employeeNodes) : new Map<string, Manager>();
+  const now = Date.now();
+  const result = new Map<string, EmployeeBehind[]>();
+  for (const link of links) {
+    const employee = described.get(`${link.ds}:${link.node}`);
+    if (employee === undefined) continue;
+    const status = typeof employee.properties.employment_status === 'string' ? employee.properties.employment_status : null;
+    const ended = typeof employee.properties.termination_date === 'string' ? Date.parse(employee.properties.termination_date) : NaN;
+    const key = `${link.to_ds}:${link.to_node}`;
+    (result.get(key) ?? result.set(key, []).get(key)!).push({
+      employee: employee.ref,
+      employment_status: status,
+      terminated: status?.toLowerCase() === 'terminated' || (Number.isFinite(ended) && ended <= now),
+      manager: managers.get(`${link.ds}:${link.node}`) ?? null,
+    });
+  }
+  return result;
+}
+
+/**
+ * The manager of each node (an IdP user's `manager_id`, an employee's `managers`: `manager`
+ * links, within the node's data source), by `${ds}:${id}`. An employee with several managers
+ * gets the one of the smallest key, so the answer does not depend on the order links are read.
+ */
+async function managersOf(db: Kysely<Database>, graphs: GraphStorage, nodes: ReadonlyArray<readonly [number, number]>): Promise<Map<string, Manager>> {
+  const byDs = new Map<number, Set<number>>();
+  for (const [ds, id] of nodes) (byDs.get(ds) ?? byDs.set(ds, new Set()).get(ds)!).add(id);
+  const links: Array<{ ds: number; node: number; manager: number }> = [];
+  for (const [ds, ids] of byDs) {
+    const rows = await inChunks([...ids], (slice) =>
+      db.selectFrom('identity_links').select(['node', 'to_node']).where('ds', '=', ds).where('node', 'in', slice).where('rule', '=', 'manager').execute(),
+    );
+    links.push(...rows.map((r) => ({ ds, node: Number(r.node), manager: Number(r.to_node) })));
+  }
+  const described = await describeNodes(db, graphs, links.map((l) => [l.ds, l.manager] as const));
+  const result = new Map<string, Manager>();
+  for (const link of links) {
+    const manager = described.get(`${link.ds}:${link.manager}`);
+    if (manager === undefined) continue;
+    const key = `${link.ds}:${link.node}`;
+    const current = result.get(key);
+    const fullName = manager.properties.full_name;
+    const displayName = typeof fullName === 'string' && fullName !== '' ? fullName : manager.ref.name;
+    if (current === undefined || manager.ref.key < current.ref.key) result.set(key, { ref: manager.ref, displayName });
+  }
+  return result;
+}
+
+/** Nodes of any data sources, by `${ds}:${id}`, with their properties. */
+async function describeNodes(db: Kysely<Database>, graphs: GraphStorage, nodes: ReadonlyArray<readonly [number, number]>): Promise<Map<string, DescribedNode>> {
+  const byDs = new Map<number, Set<number>>();
+  for (const [ds, id] of nodes) (byDs.get(ds) ?? byDs.set(ds, new Set()).get(ds)!).add(id);
+  const result = new Map<string, DescribedNode>();
+  if (byDs.size === 0) return result;
+  const ids = new Map((await db.selectFrom('data_sources').select(['seq', 'id']).where('seq', 'in', [...byDs.keys()]).execute()).map((r) => [Number(r.seq), r.id]));
+  for (const [ds, set] of byDs) {
+    const rows = await inChunks([...set], (slice) =>
+      graphs.reader(db, ds).selectFrom('graph_nodes').select(['id', 'kind', 'local_key', 'name', 'node_type', 'properties']).where('ds', '=', ds).where('id', 'in', slice).execute(),
+    );
+    for (const row of rows) {
+      result.set(`${ds}:${Number(row.id)}`, {
+        ref: { type: row.kind, node_type: row.node_type, key: row.local_key, name: row.name, application: null, data_source_id: ids.get(ds) ?? '' },
+        properties: JSON.parse(row.properties) as Record<string, unknown>,
+      });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { CustomTemplate } from '@accessgraph/contract';
+import { IssueCollector, PAYLOAD_TEMPLATES, readNodeSearch } from '@accessgraph/core';
+import type { KyselyStore } from '../kysely-store.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+
+/**
+ * Pushes an OAA payload of the template to a new provider and data source, straight through the
+ * store (read and derived as the push service does, minus validation); returns the data source id.
+ */
+export async function pushPayload(store: KyselyStore, template: CustomTemplate, payload: unknown): Promise<string> {
+  const provider = await store.createProvider({ id: randomUUID(), name: `${template} ${randomUUID()}`, customTemplate: template, provisioning: false, options: {}, state: 'ENABLED', now: T0 });
+  const ds = await store.createDataSource({ id: randomUUID(), providerId: provider.id, name: 'prod', now: T0 });
+  const graph = PAYLOAD_TEMPLATES[template].read(payload, new IssueCollector())();
+  await store.commitPush({
+    providerId: provider.id,
+    dataSourceId: ds.id,
+    template,
+    graph,
+    state: new Uint8Array([1]),
+    record: { id: randomUUID(), data_source_id: ds.id, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
+    now: T0,
+  });
+  return ds.id;
+}
+
+/** The id of the first node a search finds (throws on a bad search). */
+export async function firstNodeId(store: KyselyStore, params: Parameters<typeof readNodeSearch>[0]): Promise<string> {
+  const checked = readNodeSearch(params);
+  if (!checked.ok) throw new Error(checked.issues[0]!.message);
+  return (await store.searchNodes({ search: checked.value, pageSize: 1 })).items[0]!.id;
+}
