@@ -276,7 +276,7 @@ export function formatQueryResults(results: readonly QueryMeasurement[], casbin:
   ];
   for (const r of results) {
     const path = 'unavailable' in r.paths ? `not measured (${r.paths.unavailable})` : `${r.paths.p99.toFixed(2)} ms`;
-    const versus = (ours: number, theirs: number | undefined, target: number) => (theirs === undefined ? '' : ` — casbin ${(theirs / ours).toFixed(0)}x slower (target ${target}x)`);
+    const versus = (ours: number, theirs: number | undefined, target: number) => (theirs === undefined ? '' : ` (casbin/ours ${(theirs / ours).toPrecision(2)}, target ${target})`);
     lines.push(
       `| ${r.engine} | ${seconds(r.loadMs)} | ${lat(r.userFirstPage)} | ${lat(r.resourceFirstPage)} | ${path} | ` +
         `${r.userComplete.p50.toFixed(2)} ms${versus(r.userComplete.p50, casbin?.userComplete.p50, t.userCompleteSpeedup)} | ` +

@@ -9,7 +9,7 @@ import * as apiKeys from './api-keys.js';
 import * as dataSources from './data-sources.js';
 import { listEffectivePermissions } from './effective-permissions-query.js';
 import { listIdentityLinks, type IdentityLinkQuery } from './identity-links-query.js';
-import { getNodeDetail, listNeighbours, type NeighbourRequest } from './node-detail.js';
+import { getNodeDetail, listNeighbours, locate, type NeighbourRequest } from './node-detail.js';
 import { searchNodes, type NodeSearchRequest } from './node-search.js';
 import { listPrincipalAccess, type PrincipalAccessRequest } from './principal-access.js';
 import { listEntityAccess, type EntityAccessRequest } from './entity-access.js';
@@ -238,6 +238,13 @@ export class KyselyStore implements Store {
 
   getNode(nodeId: string): Promise<NodeDetail | undefined> {
     return this.run(() => this.db.transaction().execute((trx) => getNodeDetail(trx, this.graphs, nodeId)));
+  }
+
+  findNode(nodeId: string): Promise<{ type: string; name: string } | undefined> {
+    return this.run(async () => {
+      const found = await this.db.transaction().execute((trx) => locate(trx, this.graphs, nodeId));
+      return found === undefined ? undefined : { type: found.node.kind, name: found.node.name };
+    });
   }
 
   listNeighbours(nodeId: string, request: NeighbourRequest): Promise<Page<Neighbour> | undefined> {

@@ -7,6 +7,7 @@ import type { Database } from './database.js';
 import { SQLITE_GRAPH_TABLES } from './graph-rows.js';
 import { sqliteGraphStorage } from './graph-writer.js';
 import { sqliteCheckpointer } from './sqlite-checkpointer.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 import { dataSourceTables } from './sqlite-tables.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
@@ -31,7 +32,7 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
   // A multi-row INSERT inside a transaction keeps a statement journal (to undo just that
   // statement on error); in a temporary file, the default, it makes bulk writes ~1.7x slower.
   database.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   try {
     await migrateToLatest(db as Kysely<unknown>, SQLITE_CAPABILITIES);
   } catch (error) {

@@ -198,6 +198,8 @@ export interface Store {
   searchNodes(request: NodeSearchRequest): Promise<Page<NodeSummary> & { total?: number }>;
   /** One node by its stable id, in full; undefined for an unknown id. */
   getNode(nodeId: string): Promise<NodeDetail | undefined>;
+  /** What a node id names (its type and name), read without its neighbours: the check a question makes before it is answered. */
+  findNode(nodeId: string): Promise<{ type: string; name: string } | undefined>;
   /** A page of a node's neighbours by edge kind and direction; undefined for an unknown id. */
   listNeighbours(nodeId: string, request: NeighbourRequest): Promise<Page<Neighbour> | undefined>;
   /**

@@ -21,6 +21,7 @@ export const PATHS = {
   dataSourceAccessReview: '/api/v1/providers/custom/:id/datasources/:data_source_id/access_review',
   savedQueries: '/api/v1/assessments/queries',
   savedQuery: '/api/v1/assessments/queries/:query_id',
+  savedQueryVerb: (verb: 'nodes' | 'result') => `/api/v1/assessments/queries/:query_id(^[^:/]+)::${verb}`,
   reports: '/api/preview/assessments/reports',
   report: '/api/preview/assessments/reports/:report_id',
   reportQuery: '/api/preview/assessments/reports/:report_id/queries/:query_id',

@@ -230,4 +230,28 @@ describe('query_spec:result', () => {
     const unrelated = spec([{ node_type: 'OAA.ledger.User' }], { ...to('OAA.ledger.book.Resource'), no_relation: true });
     expect(((await t.call({ method: 'POST', url: RESULT, payload: unrelated })).json() as QuerySpecResult)).toMatchObject({ number_value: '1', nodes_value: { has_more: false, next_page_token: '' } });
   });
+
+  it('runs a saved query by its id as its spec runs: nodes page by page, and the count', async () => {
+    const books = { name: 'Ledger users on books', ...spec([{ node_type: 'OAA.ledger.User' }], to('OAA.ledger.book.Resource')), raw_permissions: { values: ['read'], operator: 'OR' } };
+    const created = await t.call({ method: 'POST', url: '/api/v1/assessments/queries', payload: books, key: t.keys.writer });
+    expect(created.statusCode, created.body).toBe(200);
+    const id = (created.json() as { value: { id: string } }).value.id;
+    // Read on a book: ann, max and lee (auditors read book1), max on book2, bot through c1 (see the file's comment).
+    const saved: QuerySpecNode[] = [];
+    let token = '';
+    do {
+      const res = await t.call({ url: `/api/v1/assessments/queries/${id}:nodes?page_size=1${token ? `&page_token=${encodeURIComponent(token)}` : ''}`, key: t.keys.reader });
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json() as QuerySpecNodesPage;
+      saved.push(...page.values);
+      token = page.next_page_token;
+    } while (token);
+    expect(saved.map(describe_).sort()).toEqual(['ledger:ann 1 [Edit_Book,Owner,Read]', 'ledger:bot 1 [Read]', 'ledger:lee 1 [Edit,Read]', 'ledger:max 2 [Read]']);
+    expect(saved).toEqual(await allNodes(books));
+    const result = await t.call({ url: `/api/v1/assessments/queries/${id}%3Aresult`, key: t.keys.reader });
+    expect((result.json() as QuerySpecResult).number_value).toBe('4');
+    expect((await t.call({ method: 'DELETE', url: `/api/v1/assessments/queries/${id}`, key: t.keys.writer })).statusCode).toBe(200);
+    expect((await t.call({ url: `/api/v1/assessments/queries/${id}:nodes`, key: t.keys.reader })).statusCode).toBe(404);
+    expect((await t.call({ url: '/api/v1/assessments/queries/nope:result', key: t.keys.reader })).statusCode).toBe(404);
+  });
 });

@@ -28,7 +28,7 @@ export class AccessReviewService {
 
   /** The review of an application (with its resources) or a resource: 404 for an unknown node, 400 naming `node_id` for any other node. */
   async ofNode(nodeId: string, query: AccessReviewQuery): Promise<AccessReviewAnswer> {
-    const node = await this.store.getNode(nodeId);
+    const node = await this.store.findNode(nodeId);
     if (node === undefined) throw ApiError.notFound('node', nodeId);
     if (!ENTITY_KINDS.includes(node.type)) {
       throw ApiError.invalid([{ field: 'node_id', description: `${node.type.replace(/_/g, ' ')} nodes are not reached by grants: review an application or a resource` }]);

@@ -67,7 +67,7 @@ export class GraphService {
 
   /** A 404 for an unknown node, a 400 naming `field` (the parameter that gave the id) for a node of another type than the question asks about. */
   async nodeOfType(nodeId: string, types: readonly string[], otherwise: string, field = 'node_id'): Promise<void> {
-    const node = await this.store.getNode(nodeId);
+    const node = await this.store.findNode(nodeId);
     if (node === undefined) throw ApiError.notFound('node', nodeId);
     if (!types.includes(node.type)) throw ApiError.invalid([{ field, description: `${node.type.replace(/_/g, ' ')} nodes ${otherwise}` }]);
   }
