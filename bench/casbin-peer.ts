@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { FileAdapter, newEnforcer, newModelFromString, type Enforcer } from 'casbin';
+import { Worker } from 'node:worker_threads';
 import type { ApplicationPayload, IdpPayload } from '@accessgraph/contract';
 
 /**
@@ -18,7 +18,7 @@ import type { ApplicationPayload, IdpPayload } from '@accessgraph/contract';
  *   4,000 parents where ours name every resource reached, children included).
  * Subjects and objects are prefixed with their application (`app3:a17`) to keep applications apart.
  */
-const MODEL = `
+export const CASBIN_MODEL = `
 [request_definition]
 r = sub, obj, act
 
@@ -35,24 +35,93 @@ e = some(where (p.eft == allow))
 m = g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act
 `;
 
-export interface CasbinPeer {
-  enforcer: Enforcer;
-  loadMs: number;
-  policies: number;
-  groupings: number;
-  dispose(): Promise<void>;
+/** What casbin is asked, by its subjects' and objects' names. */
+export interface CasbinQuestions {
+  /** IdP users whose implicit permissions are asked, one after the other. */
+  users: string[];
+  /** Grants added in one batch (addPolicies), as [subject, object, action]. */
+  grants: string[][];
+  /** The resource whose subjects are asked. */
+  resource: string;
 }
 
-/** Writes the organisation as a casbin policy file and loads it the way an application would (file adapter). */
-export async function loadCasbinPeer(idp: IdpPayload, apps: readonly ApplicationPayload[], log: (line: string) => void): Promise<CasbinPeer> {
+/** What the worker reports, one message per question. */
+export type CasbinReport =
+  | { stage: 'load'; ms: number }
+  | { stage: 'user'; times: number[]; rows: number }
+  | { stage: 'add'; ms: number }
+  | { stage: 'resource'; ms: number; rows: number };
+
+export interface CasbinAnswers {
+  policies: number;
+  groupings: number;
+  load?: number;
+  user?: { times: number[]; rows: number };
+  add?: number;
+  resource?: { ms: number; rows: number };
+  /** The question casbin was still answering when it was stopped, and after how long. */
+  stopped?: { stage: string; afterMs: number };
+}
+
+/**
+ * Writes the organisation as a casbin policy file, then, in a worker thread, loads it the way an
+ * application would (the file adapter) and asks the questions. A question still unanswered
+ * `timeoutMs` after the previous answer stops the worker: casbin's answers are synchronous walks
+ * that cannot be interrupted otherwise, and who can reach a resource may take many minutes.
+ */
+export async function askCasbin(idp: IdpPayload, apps: readonly ApplicationPayload[], questions: CasbinQuestions, timeoutMs: number, log: (line: string) => void): Promise<CasbinAnswers> {
   const dir = await mkdtemp(join(tmpdir(), 'accessgraph-casbin-'));
-  const file = join(dir, 'policy.csv');
-  const counts = await writePolicy(file, idp, apps);
-  log(`    casbin policy: ${counts.policies.toLocaleString('en-US')} p rules, ${counts.groupings.toLocaleString('en-US')} g rules`);
-  const started = performance.now();
-  const enforcer = await newEnforcer(newModelFromString(MODEL), new FileAdapter(file));
-  const loadMs = performance.now() - started;
-  return { enforcer, loadMs, ...counts, dispose: () => rm(dir, { recursive: true, force: true }) };
+  try {
+    const file = join(dir, 'policy.csv');
+    const answers: CasbinAnswers = await writePolicy(file, idp, apps);
+    log(`    casbin policy: ${answers.policies.toLocaleString('en-US')} p rules, ${answers.groupings.toLocaleString('en-US')} g rules`);
+    const worker = new Worker(typeScriptWorker(new URL('./casbin-worker.ts', import.meta.url)), { workerData: { file, questions }, resourceLimits: { maxOldGenerationSizeMb: 8_192 } });
+    // The questions in the worker's order: the one after the last answer is the one under way.
+    const stages: Array<CasbinReport['stage']> = ['load', 'user', 'add', 'resource'];
+    let next = 0;
+    await new Promise<void>((resolve, reject) => {
+      let since = performance.now();
+      let timer: NodeJS.Timeout | undefined;
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          answers.stopped = { stage: stages[next]!, afterMs: performance.now() - since };
+          void worker.terminate();
+        }, timeoutMs);
+      };
+      arm();
+      worker.on('message', (message: CasbinReport) => {
+        since = performance.now();
+        next = stages.indexOf(message.stage) + 1;
+        if (message.stage === 'load') answers.load = message.ms;
+        else if (message.stage === 'user') answers.user = { times: message.times, rows: message.rows };
+        else if (message.stage === 'add') answers.add = message.ms;
+        else answers.resource = { ms: message.ms, rows: message.rows };
+        arm();
+      });
+      worker.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      worker.on('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    return answers;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A worker entry that runs a TypeScript module: Node 20 starts a worker's entry before loader
+ * hooks given on its command line apply, so a small module registers tsx (as the benchmark's own
+ * `--import tsx` does) and then imports the real entry.
+ */
+function typeScriptWorker(entry: URL): URL {
+  const code = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(entry.href)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 export const casbinUser = (identity: string) => `idp:${identity}`;

@@ -18,10 +18,13 @@ export interface BenchOptions {
   postgresUrl: string;
   /** Milliseconds after each push's read before the database is measured and the next push starts (see USAGE). */
   pauseMs: number;
+  /** Milliseconds the query suite waits for each of casbin's answers before it stops casbin. */
+  casbinTimeoutMs: number;
 }
 
 export const DEFAULT_SIZES = '10mb';
 export const DEFAULT_PAUSE_SECONDS = 5;
+export const DEFAULT_CASBIN_TIMEOUT_MINUTES = 20;
 
 export const USAGE = `npm run bench [-- --suites ingest,identities --sizes 10mb,100mb --repeat 3 --engines sqlite,postgres --pg-url postgres://...]
   --suites   BENCH_SUITES   ingest (application pushes against their floor), identities (IdP and HRIS pushes,
@@ -36,7 +39,9 @@ export const USAGE = `npm run bench [-- --suites ingest,identities --sizes 10mb,
   --pg-url   BENCH_PG_URL   PostgreSQL to create the benchmark databases from; default TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test
   --pause    BENCH_PAUSE    seconds after each push for its background work (SQLite's checkpoint, PostgreSQL's writes
                             of dirty pages) to end, as it has by a connector's next daily run, before the database
-                            is measured and the next push starts; default ${DEFAULT_PAUSE_SECONDS}`;
+                            is measured and the next push starts; default ${DEFAULT_PAUSE_SECONDS}
+  --casbin-timeout  BENCH_CASBIN_TIMEOUT  minutes the query suite waits for each of node-casbin's answers before it
+                            stops casbin and reports the question unanswered; default ${DEFAULT_CASBIN_TIMEOUT_MINUTES}`;
 
 /** Options from the command line, else the environment, else the defaults. */
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -50,6 +55,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       engines: { type: 'string' },
       'pg-url': { type: 'string' },
       pause: { type: 'string' },
+      'casbin-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -67,6 +73,9 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
   const pauseText = values.pause ?? env.BENCH_PAUSE ?? String(DEFAULT_PAUSE_SECONDS);
   const pause = Number(pauseText);
   if (!(pauseText.trim() !== '' && Number.isFinite(pause) && pause >= 0)) throw new Error(`pause "${pauseText}" must be a number of seconds from 0`);
+  const timeoutText = values['casbin-timeout'] ?? env.BENCH_CASBIN_TIMEOUT ?? String(DEFAULT_CASBIN_TIMEOUT_MINUTES);
+  const timeout = Number(timeoutText);
+  if (!(timeoutText.trim() !== '' && Number.isFinite(timeout) && timeout > 0)) throw new Error(`casbin-timeout "${timeoutText}" must be a number of minutes above 0`);
   const suites = list(values.suites ?? env.BENCH_SUITES ?? SUITES.join(','));
   for (const suite of suites) if (!(SUITES as readonly string[]).includes(suite)) throw new Error(`suite "${suite}" is not one of ${SUITES.join(', ')}`);
   const scaleText = values.scale ?? env.BENCH_SCALE ?? '1';
@@ -80,6 +89,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     engines: engines as EngineName[],
     postgresUrl: values['pg-url'] ?? env.BENCH_PG_URL ?? env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     pauseMs: pause * 1000,
+    casbinTimeoutMs: timeout * 60_000,
   };
 }
 

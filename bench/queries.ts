@@ -1,7 +1,7 @@
 import type { ApplicationPayload } from '@accessgraph/contract';
 import { createAdminKey } from './accessgraph-cli.js';
 import { createDataSource, createProvider, request, requestJson, type BenchDataSource } from './api-client.js';
-import { casbinResource, casbinUser, loadCasbinPeer } from './casbin-peer.js';
+import { askCasbin, casbinResource, casbinUser } from './casbin-peer.js';
 import type { Engine } from './engine.js';
 import { generateHrisPayload, generateIdpPayload } from './generate-identity-payloads.js';
 import { generateQueryApp, queryOrgShape, resourceName, type QueryOrgShape } from './generate-query-org.js';
@@ -59,12 +59,13 @@ export interface Latencies {
 }
 
 export interface CasbinMeasurement {
-  loadMs: number;
   policies: number;
   groupings: number;
-  userComplete: Latencies & { rows: number };
-  resourceComplete: { ms: number; rows: number };
-  addGrantsMs: number;
+  /** Undefined for a question casbin did not answer (stopped, or never asked after a stop). */
+  loadMs: number | undefined;
+  userComplete: (Latencies & { rows: number }) | undefined;
+  resourceComplete: { ms: number; rows: number } | { stoppedAfterMs: number } | undefined;
+  addGrantsMs: number | undefined;
 }
 
 const encode = (payload: unknown): EncodedPayload => {
@@ -231,39 +232,34 @@ async function measurePaths(url: string, key: string, users: readonly string[], 
 }
 
 /** casbin, loaded with the organisation, asked the same questions (once per run: it does not depend on our engine). */
-export async function measureCasbin(bodies: QueryBodies, log: (line: string) => void): Promise<CasbinMeasurement> {
-  const peer = await loadCasbinPeer(bodies.idp, bodies.apps, log);
-  try {
-    const { enforcer } = peer;
-    log(`    casbin loaded in ${seconds(peer.loadMs)}`);
-    const { shape } = bodies;
-    let rows = 0;
-    const times: number[] = [];
-    for (const i of spread(SAMPLES.casbinUsers, shape.users)) {
-      const started = performance.now();
-      rows += (await enforcer.getImplicitPermissionsForUser(casbinUser(`u${i}`))).length;
-      times.push(performance.now() - started);
-    }
-    const userComplete = { p50: percentile(times, 50), p99: percentile(times, 99), rows };
-    log(`    casbin, complete access of an IdP user (getImplicitPermissionsForUser): p50 ${userComplete.p50.toFixed(0)} ms (${count(rows)} rows for ${times.length} users)`);
-    // Who can reach parent 10 of application 0: its group is linked to an IdP group.
-    const started = performance.now();
-    const who = new Set<string>();
-    for (const policy of await enforcer.getFilteredPolicy(1, casbinResource(0, resourceName(10)))) {
-      who.add(policy[0]!);
-      for (const user of await enforcer.getImplicitUsersForRole(policy[0]!)) who.add(user);
-    }
-    const resourceComplete = { ms: performance.now() - started, rows: who.size };
-    log(`    casbin, who can reach one resource (getFilteredPolicy + getImplicitUsersForRole): ${seconds(resourceComplete.ms)} (${count(who.size)} subjects)`);
-    const grants = Array.from({ length: ADDED_GRANTS }, (_, k) => [`app0:a${k % shape.localUsersPerApp}`, casbinResource(0, resourceName((k * 7 + 1) % shape.parents)), 'read']);
-    const addStarted = performance.now();
-    await enforcer.addPolicies(grants);
-    const addGrantsMs = performance.now() - addStarted;
-    log(`    casbin, ${count(ADDED_GRANTS)} grants added (addPolicies): ${seconds(addGrantsMs)}`);
-    return { loadMs: peer.loadMs, policies: peer.policies, groupings: peer.groupings, userComplete, resourceComplete, addGrantsMs };
-  } finally {
-    await peer.dispose();
-  }
+export async function measureCasbin(bodies: QueryBodies, timeoutMs: number, log: (line: string) => void): Promise<CasbinMeasurement> {
+  const { shape } = bodies;
+  const answers = await askCasbin(
+    bodies.idp,
+    bodies.apps,
+    {
+      users: spread(SAMPLES.casbinUsers, shape.users).map((i) => casbinUser(`u${i}`)),
+      grants: Array.from({ length: ADDED_GRANTS }, (_, k) => [`app0:a${k % shape.localUsersPerApp}`, casbinResource(0, resourceName((k * 7 + 1) % shape.parents)), 'read']),
+      // Parent 10 of application 0: its group, team10, is linked to the IdP group g10.
+      resource: casbinResource(0, resourceName(10)),
+    },
+    timeoutMs,
+    log,
+  );
+  const { load, user, add, resource, stopped } = answers;
+  if (load !== undefined) log(`    casbin loaded in ${seconds(load)}`);
+  if (user !== undefined) log(`    casbin, complete access of an IdP user (getImplicitPermissionsForUser): p50 ${percentile(user.times, 50).toFixed(0)} ms (${count(user.rows)} rows for ${user.times.length} users)`);
+  if (add !== undefined) log(`    casbin, ${count(ADDED_GRANTS)} grants added (addPolicies): ${seconds(add)}`);
+  if (resource !== undefined) log(`    casbin, who can reach one resource (getFilteredPolicy + getImplicitUsersForRole): ${seconds(resource.ms)} (${count(resource.rows)} subjects)`);
+  if (stopped !== undefined) log(`    casbin stopped: no answer to "${stopped.stage}" after ${seconds(stopped.afterMs)}`);
+  return {
+    policies: answers.policies,
+    groupings: answers.groupings,
+    loadMs: load,
+    userComplete: user === undefined ? undefined : { p50: percentile(user.times, 50), p99: percentile(user.times, 99), rows: user.rows },
+    resourceComplete: resource ?? (stopped?.stage === 'resource' ? { stoppedAfterMs: stopped.afterMs } : undefined),
+    addGrantsMs: add,
+  };
 }
 
 /** The medians and ratios, one table row per engine, with casbin's figures beside them. */
@@ -276,17 +272,22 @@ export function formatQueryResults(results: readonly QueryMeasurement[], casbin:
   ];
   for (const r of results) {
     const path = 'unavailable' in r.paths ? `not measured (${r.paths.unavailable})` : `${r.paths.p99.toFixed(2)} ms`;
-    const versus = (ours: number, theirs: number | undefined, target: number) => (theirs === undefined ? '' : ` (casbin/ours ${(theirs / ours).toPrecision(2)}, target ${target})`);
+    const versus = (ours: number, theirs: number | undefined, target: number, qualifier = '') =>
+      theirs === undefined ? '' : ` (casbin/ours${qualifier} ${(theirs / ours).toPrecision(2)}, target ${target})`;
+    const theirResource = casbin?.resourceComplete === undefined ? undefined : 'ms' in casbin.resourceComplete ? casbin.resourceComplete.ms : casbin.resourceComplete.stoppedAfterMs;
+    const atLeast = casbin?.resourceComplete !== undefined && 'stoppedAfterMs' in casbin.resourceComplete ? ' at least' : '';
     lines.push(
       `| ${r.engine} | ${seconds(r.loadMs)} | ${lat(r.userFirstPage)} | ${lat(r.resourceFirstPage)} | ${path} | ` +
-        `${r.userComplete.p50.toFixed(2)} ms${versus(r.userComplete.p50, casbin?.userComplete.p50, t.userCompleteSpeedup)} | ` +
-        `${r.resourceComplete.p50.toFixed(2)} ms${versus(r.resourceComplete.p50, casbin?.resourceComplete.ms, t.resourceCompleteSpeedup)} | ` +
+        `${r.userComplete.p50.toFixed(2)} ms${versus(r.userComplete.p50, casbin?.userComplete?.p50, t.userCompleteSpeedup)} | ` +
+        `${r.resourceComplete.p50.toFixed(2)} ms${versus(r.resourceComplete.p50, theirResource, t.resourceCompleteSpeedup, atLeast)} | ` +
         `${count(r.completeAnswer.rows)} rows, ${count(Math.round(r.completeAnswer.rowsPerSecond))} rows/s | ${seconds(r.addGrantsMs)} |`,
     );
   }
   if (casbin) {
+    const or = (ms: number | undefined, format: (ms: number) => string) => (ms === undefined ? 'not answered' : format(ms));
+    const resource = casbin.resourceComplete === undefined ? 'not answered' : 'ms' in casbin.resourceComplete ? seconds(casbin.resourceComplete.ms) : `over ${seconds(casbin.resourceComplete.stoppedAfterMs)} (stopped)`;
     lines.push(
-      `| casbin (same run) | ${seconds(casbin.loadMs)} (${count(casbin.policies)} p, ${count(casbin.groupings)} g) | — | — | — | ${casbin.userComplete.p50.toFixed(0)} ms | ${seconds(casbin.resourceComplete.ms)} | — | ${seconds(casbin.addGrantsMs)} |`,
+      `| casbin (same run) | ${or(casbin.loadMs, seconds)} (${count(casbin.policies)} p, ${count(casbin.groupings)} g) | — | — | — | ${or(casbin.userComplete?.p50, (ms) => `${ms.toFixed(0)} ms`)} | ${resource} | — | ${or(casbin.addGrantsMs, seconds)} |`,
     );
   }
   return lines.join('\n');

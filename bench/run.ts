@@ -91,7 +91,7 @@ async function main(): Promise<number> {
   }
   if (summaries.length > 0) log(`\nAll medians (Markdown):\n\n${formatMarkdown(summaries)}`);
   if (options.suites.includes('identities')) failures += await identitySuite(engines, options.identityScale, options.repeat ?? 1, options.pauseMs);
-  if (options.suites.includes('queries')) failures += await querySuite(engines, options.identityScale);
+  if (options.suites.includes('queries')) failures += await querySuite(engines, options.identityScale, options.casbinTimeoutMs);
   if (failures > 0) log(`\n${failures} run(s) failed or left a data source unanswerable; see above.`);
   return failures > 0 ? 1 : 0;
 }
@@ -126,7 +126,7 @@ async function identitySuite(engines: Engine[], scale: number, repeat: number, p
 }
 
 /** The query suite on every engine, then casbin once; the number of failed measurements. */
-async function querySuite(engines: Engine[], scale: number): Promise<number> {
+async function querySuite(engines: Engine[], scale: number, casbinTimeoutMs: number): Promise<number> {
   const bodies = prepareQueryBodies(scale, log);
   const results: QueryMeasurement[] = [];
   let failures = 0;
@@ -142,7 +142,7 @@ async function querySuite(engines: Engine[], scale: number): Promise<number> {
   let casbin: CasbinMeasurement | undefined;
   log('  node-casbin');
   try {
-    casbin = await measureCasbin(bodies, log);
+    casbin = await measureCasbin(bodies, casbinTimeoutMs, log);
   } catch (error) {
     failures += 1;
     log(`  casbin FAILED: ${(error as Error).stack ?? String(error)}`);
