@@ -24,7 +24,7 @@ export interface BenchOptions {
 
 export const DEFAULT_SIZES = '10mb';
 export const DEFAULT_PAUSE_SECONDS = 5;
-export const DEFAULT_CASBIN_TIMEOUT_MINUTES = 20;
+export const DEFAULT_CASBIN_TIMEOUT_MINUTES = 30;
 
 export const USAGE = `npm run bench [-- --suites ingest,identities --sizes 10mb,100mb --repeat 3 --engines sqlite,postgres --pg-url postgres://...]
   --suites   BENCH_SUITES   ingest (application pushes against their floor), identities (IdP and HRIS pushes,
