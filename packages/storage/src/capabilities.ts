@@ -48,6 +48,15 @@ export interface DialectCapabilities {
    *   loads a fresh table with COPY, indexes it once, and swaps it in for the old partition.
    */
   readonly graphLayout: 'shared-clustered' | 'partition-per-data-source';
+  /**
+   * Statement that makes the rest of a read transaction join tables in the order its queries
+   * write them, or '' when that is already so. The access queries write their joins in the order
+   * to take (CROSS JOIN, which SQLite follows as written). PostgreSQL would search every order of
+   * the five tables of an access query for each of them: measured, 0.8-1.3 ms of planning for
+   * 0.1 ms of execution, eleven times for an IdP user's access; with `join_collapse_limit = 1`
+   * 0.3 ms, and the same plan (each step an index lookup).
+   */
+  readonly joinsAsWritten: string;
 }
 
 export const SQLITE_CAPABILITIES: DialectCapabilities = {
@@ -59,6 +68,7 @@ export const SQLITE_CAPABILITIES: DialectCapabilities = {
   advisoryLocks: false,
   refreshStatistics: 'pragma optimize',
   graphLayout: 'shared-clustered',
+  joinsAsWritten: '',
 };
 
 export const POSTGRES_CAPABILITIES: DialectCapabilities = {
@@ -70,4 +80,5 @@ export const POSTGRES_CAPABILITIES: DialectCapabilities = {
   advisoryLocks: true,
   refreshStatistics: '',
   graphLayout: 'partition-per-data-source',
+  joinsAsWritten: 'set local join_collapse_limit = 1',
 };

@@ -53,7 +53,7 @@ const MAX_PRINCIPALS_PER_ROUND = 4_096;
  */
 export async function findAccessPairs(db: Kysely<Database>, search: PairSearch): Promise<AccessPair[]> {
   if (search.principal !== undefined || search.target !== undefined || search.principalIds !== undefined || search.targetIds !== undefined) {
-    return queryPairs(db, search, search.principal === undefined && search.principalIds === undefined ? 'target' : 'principal', {});
+    return queryPairs(db, search, filteredDrive(search), {});
   }
   const found: AccessPair[] = [];
   let from = search.after ? { key: search.after[0], inclusive: true } : undefined;
@@ -72,7 +72,7 @@ export async function findAccessPairs(db: Kysely<Database>, search: PairSearch):
   }
 }
 
-interface KeyRange {
+export interface KeyRange {
   from?: { key: string; inclusive: boolean };
   /** Inclusive upper bound; none for the rest. */
   upTo?: string;
@@ -96,19 +96,55 @@ async function nthPrincipalKey(
 }
 
 /**
- * The pairs query. The join order is written out with CROSS JOIN because SQLite takes that as
- * the order to use (PostgreSQL plans it freely): from the principals when principals bound the
- * search, through reach -> grants -> ancestry, or from the targets the other way round, reading
- * grants by scope and reach by holder (the data source's grants and reach tables, through their
- * second index: see `partitionReader`). A grant on scope S reaches S itself when `self`, and S's
- * descendants when `descendants`; a typed grant reaches only targets of one of its resource types.
+ * The pairs query. See `pairSource` for how it joins; grouped to one row per pair, in the
+ * search's order.
  */
 async function queryPairs(
   db: Kysely<Database>,
   search: PairSearch,
-  drive: 'principal' | 'target',
+  drive: PairDrive,
   range: KeyRange,
 ): Promise<AccessPair[]> {
+  const result = await sql<{ principal_key: string; target_key: string; principal: number; target: number }>`
+    select pn.node_key as principal_key, tn.node_key as target_key, pn.id as principal, tn.id as target
+    from ${pairSource(search, drive, range)}
+    group by pn.node_key, tn.node_key, pn.id, tn.id
+    order by ${pairOrder(search, 'pn.node_key', 'tn.node_key')}
+    limit ${search.limit}`.execute(db);
+  return result.rows.map((r) => ({
+    principalKey: r.principal_key,
+    targetKey: r.target_key,
+    principal: Number(r.principal),
+    target: Number(r.target),
+  }));
+}
+
+/** Which end of the access a pairs query starts from. */
+export type PairDrive = 'principal' | 'target';
+
+/** The end a filtered search starts from: the principals when they are named, else the targets. */
+export function filteredDrive(search: PairSearch): PairDrive {
+  return search.principal === undefined && search.principalIds === undefined ? 'target' : 'principal';
+}
+
+/** The order of a search's pairs, given the expressions of the principal key and target key. */
+export function pairOrder(search: PairSearch, principalKey: string, targetKey: string): RawBuilder<unknown> {
+  return sql.raw(search.byTarget ? `${targetKey}, ${principalKey}` : `${principalKey}, ${targetKey}`);
+}
+
+/**
+ * FROM and WHERE of the pairs a search finds, one row per grant path: principal `pn` -> reach `r`
+ * -> grant `g` -> ancestry `a` -> target `tn`. The join order is written out with CROSS JOIN
+ * because SQLite takes that as the order to use (PostgreSQL plans it freely, but for the access
+ * reads, which keep it: `DialectCapabilities.joinsAsWritten`): from the principals
+ * when principals bound the search, through reach -> grants -> ancestry, or from the targets the
+ * other way round, reading grants by scope and reach by holder (the data source's grants and reach
+ * tables, through their second index: see `partitionReader`). A grant on scope S reaches S itself
+ * when `self`, and S's descendants when `descendants`; a typed grant reaches only targets of one
+ * of its resource types. With `grantRow`, driven by targets, the grant's own row joins as `gr`
+ * (by its key, right after the grant was found by scope) for what the scope table lacks on SQLite.
+ */
+export function pairSource(search: PairSearch, drive: PairDrive, range: KeyRange = {}, options: { grantRow?: boolean } = {}): RawBuilder<unknown> {
   const { ds } = search;
   const conditions: RawBuilder<unknown>[] = [
     sql`pn.ds = ${ds}`,
@@ -137,21 +173,11 @@ async function queryPairs(
     const [principalKey, targetKey] = search.after;
     conditions.push(sql`(pn.node_key > ${principalKey} or (pn.node_key = ${principalKey} and tn.node_key > ${targetKey}))`);
   }
+  const grantRow = drive === 'target' && options.grantRow === true;
+  if (grantRow) conditions.push(sql`gr.ds = ${ds}`, sql`gr.holder = g.holder`, sql`gr.id = g.id`);
   const joins =
     drive === 'principal'
       ? sql`${t('graph_nodes')} pn cross join ${t('graph_reach')} r cross join ${t('graph_grants')} g cross join ${t('graph_ancestry')} a cross join ${t('graph_nodes')} tn`
-      : sql`${t('graph_nodes')} tn cross join ${t('graph_ancestry')} a cross join ${t('graph_grants_by_scope')} g cross join ${t('graph_reach_by_holder')} r cross join ${t('graph_nodes')} pn`;
-  const result = await sql<{ principal_key: string; target_key: string; principal: number; target: number }>`
-    select pn.node_key as principal_key, tn.node_key as target_key, pn.id as principal, tn.id as target
-    from ${joins}
-    where ${sql.join(conditions, sql` and `)}
-    group by pn.node_key, tn.node_key, pn.id, tn.id
-    order by ${search.byTarget ? sql`tn.node_key, pn.node_key` : sql`pn.node_key, tn.node_key`}
-    limit ${search.limit}`.execute(db);
-  return result.rows.map((r) => ({
-    principalKey: r.principal_key,
-    targetKey: r.target_key,
-    principal: Number(r.principal),
-    target: Number(r.target),
-  }));
+      : sql`${t('graph_nodes')} tn cross join ${t('graph_ancestry')} a cross join ${t('graph_grants_by_scope')} g ${grantRow ? sql`cross join ${t('graph_grants')} gr ` : sql``}cross join ${t('graph_reach_by_holder')} r cross join ${t('graph_nodes')} pn`;
+  return sql`${joins} where ${sql.join(conditions, sql` and `)}`;
 }

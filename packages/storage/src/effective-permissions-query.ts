@@ -65,12 +65,26 @@ export async function listEffectivePermissions(
  * grants behind exactly those rows, then the nodes they name, each path sorted as a reader expects.
  */
 export async function describeAccessRows(db: Kysely<Database>, ds: number, page: AccessRow[]): Promise<EffectivePermission[]> {
-  const paths = await findGrantPaths(db, ds, page.flatMap((row) => row.locals.map((local) => ({ principal: local, target: row.target }))));
+  return describePathRows(db, ds, page, await findGrantPaths(db, ds, page.flatMap((row) => row.locals.map((local) => ({ principal: local, target: row.target })))));
+}
+
+/**
+ * Access rows as effective permissions, given the grant paths behind them (`paths` may hold paths
+ * of other pairs too: only those of each row's locals and target are taken). One query reads the
+ * nodes the rows and paths name.
+ */
+export async function describePathRows(db: Kysely<Database>, ds: number, page: AccessRow[], allPaths: readonly PathRow[]): Promise<EffectivePermission[]> {
+  if (page.length === 0) return [];
   const ids = new Set<number>();
+  const pairs = new Set<string>();
   for (const row of page) {
     ids.add(row.target);
-    for (const local of row.locals) ids.add(local);
+    for (const local of row.locals) {
+      ids.add(local);
+      pairs.add(`${local}:${row.target}`);
+    }
   }
+  const paths = allPaths.filter((p) => pairs.has(`${p.principal}:${p.target}`));
   for (const p of paths) {
     ids.add(p.permission).add(p.holder).add(p.scope);
     if (p.role !== null) ids.add(p.role);
@@ -79,18 +93,22 @@ export async function describeAccessRows(db: Kysely<Database>, ds: number, page:
   return assemble(page, paths, nodes);
 }
 
+/**
+ * The nodes of `ids`, as paths show them. A raw template rather than the query builder: this runs
+ * once per data source of every access answer, and building the query cost more than running it.
+ */
 async function nodeInfo(db: Kysely<Database>, ds: number, ids: number[]): Promise<Map<number, NodeInfo>> {
-  const rows = await inChunks(ids, (slice) =>
-    db
-      .selectFrom('graph_nodes as n')
-      .leftJoin('graph_nodes as app', (join) => join.onRef('app.ds', '=', 'n.ds').onRef('app.id', '=', 'n.app_id'))
-      .select(['n.id', 'n.kind', 'n.node_key', 'n.local_key', 'n.name', 'n.node_type', 'app.name as app_name'])
-      // Only permissions' properties are needed (their canonical types); resources' can be large.
-      .select(sql<string | null>`case when n.kind = 'permission' then n.properties end`.as('properties'))
-      .where('n.ds', '=', ds)
-      .where('n.id', 'in', slice)
-      .execute(),
-  );
+  const rows = await inChunks(ids, async (slice) => {
+    const result = await sql<{ id: number; kind: string; node_key: string; local_key: string; name: string; node_type: string; app_name: string | null; properties: string | null }>`
+      select n.id, n.kind, n.node_key, n.local_key, n.name, n.node_type, app.name as app_name,
+        ${
+          // Only permissions' properties are needed (their canonical types); resources' can be large.
+          sql`case when n.kind = 'permission' then n.properties end`
+        } as properties
+      from ${sql.table('graph_nodes')} n left join ${sql.table('graph_nodes')} app on app.ds = n.ds and app.id = n.app_id
+      where n.ds = ${ds} and n.id in (${sql.join(slice)})`.execute(db);
+    return result.rows;
+  });
   return new Map(
     rows.map((row) => [
       Number(row.id),
@@ -112,7 +130,7 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Names as a reader expects them (`every` before `Owner`), still a total order. */
 export const byText = (a: string, b: string): number => byCodeUnits(a.toLowerCase(), b.toLowerCase()) || byCodeUnits(a, b);
 
-function assemble(page: AccessRow[], paths: PathRow[], nodes: Map<number, NodeInfo>): EffectivePermission[] {
+function assemble(page: AccessRow[], paths: readonly PathRow[], nodes: Map<number, NodeInfo>): EffectivePermission[] {
   const node = (id: number) => {
     const info = nodes.get(id);
     if (!info) throw new StoreError('internal', `graph row names node ${id}, which does not exist`);

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { EntityAccessRow, LinkedIdentity } from '@accessgraph/contract';
 import type { KeysetValue } from '@accessgraph/core';
 import type { Database } from './database.js';
-import { findAccessPairs } from './effective-pairs.js';
-import { describeAccessRows } from './effective-permissions-query.js';
+import { findAccessPaths } from './effective-paths.js';
+import { describePathRows } from './effective-permissions-query.js';
 import type { GraphStorage } from './graph-writer.js';
 import { locate } from './node-detail.js';
 import { narrowPaths, type PermissionFilter } from './permission-filter.js';
@@ -45,11 +45,11 @@ export async function listEntityAccess(db: Kysely<Database>, graphs: GraphStorag
   const keys: string[] = [];
   let more = false;
   for (;;) {
-    const pairs = await findAccessPairs(reader, { ds: ds.seq, targetIds: [node.id], ...(after ? { after: [after, node.node_key] as [string, string] } : {}), limit: BATCH });
+    const { pairs, paths } = await findAccessPaths(reader, graphs, { ds: ds.seq, targetIds: [node.id], ...(after ? { after: [after, node.node_key] as [string, string] } : {}), limit: BATCH });
     if (pairs.length === 0) break;
     after = pairs[pairs.length - 1]!.principalKey;
     const page: AccessRow[] = pairs.map((p) => ({ principalKey: p.principalKey, targetKey: p.targetKey, principal: p.principal, target: p.target, locals: [p.principal] }));
-    const described = await describeAccessRows(reader, ds.seq, page);
+    const described = await describePathRows(reader, ds.seq, page, paths);
     const people = await linkedIdentities(db, graphs, ds.seq, page.map((p) => p.principal!));
     for (const [i, row] of described.entries()) {
       if (request.principalType !== undefined && row.principal.type !== request.principalType) continue;

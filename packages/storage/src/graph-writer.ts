@@ -57,6 +57,12 @@ export interface GraphStorage {
    * PostgreSQL, graph tables name the data source's partitions (see `partitionReader`).
    */
   reader(db: Kysely<Database>, ds: number): Kysely<Database>;
+  /**
+   * Whether `graph_grants_by_scope`, read through `reader`, holds whole grants: on PostgreSQL it
+   * is the grants partition itself (through its index on scope); on SQLite a table of its own with
+   * only what a query driven by its targets filters on (no permission, no role).
+   */
+  readonly grantsByScopeWhole: boolean;
 }
 
 export interface GraphTransaction {
@@ -99,6 +105,7 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
   const inserter = sqliteBulkInserter(raw);
   return {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, SQLITE_GRAPH_TABLES)),
+    grantsByScopeWhole: false,
     async transaction(work) {
       let previous: { cache: number; threads: number; autoCheckpoint: number } | undefined;
       try {
@@ -164,6 +171,7 @@ export function postgresGraphStorage(pool: pg.Pool): GraphStorage {
   const inserter = postgresBulkInserter();
   return {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, GRAPH_TABLES, SECOND_KEYS)),
+    grantsByScopeWhole: true,
     async transaction(work) {
       const client = await pool.connect();
       let broken: Error | undefined;

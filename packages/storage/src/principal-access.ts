@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import type { EffectivePermission, EntityRef } from '@accessgraph/contract';
 import { decodeNodeId, type KeysetValue } from '@accessgraph/core';
 import type { Database } from './database.js';
-import { findAccessPairs, PRINCIPAL_KINDS } from './effective-pairs.js';
-import { byText, describeAccessRows } from './effective-permissions-query.js';
+import { PRINCIPAL_KINDS } from './effective-pairs.js';
+import { findAccessPaths } from './effective-paths.js';
+import { byText, describePathRows } from './effective-permissions-query.js';
 import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 import { ACCOUNT_RULES, identityHolders } from './member-groups.js';
@@ -66,12 +67,12 @@ export async function listPrincipalAccess(db: Kysely<Database>, graphs: GraphSto
     const reader = graphs.reader(db, entry.ds);
     for (;;) {
       const wanted = request.pageSize + 1 - items.length;
-      const pairs = await findAccessPairs(reader, { ds: entry.ds, principalIds: entry.locals, afterTarget, byTarget: true, limit: wanted * entry.locals.length });
+      const { pairs, paths } = await findAccessPaths(reader, graphs, { ds: entry.ds, principalIds: entry.locals, afterTarget, byTarget: true, limit: wanted * entry.locals.length });
       const rows = groupByTarget(asked, pairs);
       if (rows.length === 0) break;
       afterTarget = rows[rows.length - 1]!.targetKey;
       const kept = await keepTargets(reader, entry.ds, rows, request);
-      const described = await describeAccessRows(reader, entry.ds, kept);
+      const described = await describePathRows(reader, entry.ds, kept, paths);
       for (const [i, row] of described.entries()) {
         const narrowed = narrowPaths(asked.kind === 'local_role' ? ofRole(row, asked.ref) : row, request);
         if (narrowed === undefined || narrowed.paths.length === 0) continue;

@@ -2,8 +2,10 @@ import type { Kysely } from 'kysely';
 import type { EffectivePermission, EntityRef } from '@accessgraph/contract';
 import { encodeNodeId, matchesSelector, nodeSetNeedsTags, type NodeSet, type PermissionSet, type Relation, type RelationExpression, type SelectableNode } from '@accessgraph/core';
 import type { Database } from './database.js';
-import { findAccessPairs, PRINCIPAL_KINDS } from './effective-pairs.js';
-import { describeAccessRows } from './effective-permissions-query.js';
+import { PRINCIPAL_KINDS } from './effective-pairs.js';
+import { findAccessPaths } from './effective-paths.js';
+import { describePathRows } from './effective-permissions-query.js';
+import type { PathRow } from './grant-paths.js';
 import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 import { groupsOf } from './member-groups.js';
@@ -144,13 +146,13 @@ async function accessOf(db: Kysely<Database>, graphs: GraphStorage, source: Sour
     let afterTarget: string | undefined;
     for (;;) {
       const limit = TARGETS_PER_ROUND * entry.locals.length;
-      const pairs = await findAccessPairs(reader, { ds: entry.ds, principalIds: entry.locals, afterTarget, byTarget: true, limit });
+      const { pairs, paths } = await findAccessPaths(reader, graphs, { ds: entry.ds, principalIds: entry.locals, afterTarget, byTarget: true, limit });
       let rows = groupByTarget(asked, pairs);
       // A full round may end inside a target's pairs (one per local principal): leave that target to the next round.
       if (pairs.length === limit && rows.length > 1) rows = rows.slice(0, -1);
       if (rows.length === 0) break;
       afterTarget = rows[rows.length - 1]!.targetKey;
-      await tallyRows(db, reader, { ds: entry.ds, dsId: entry.dsId }, rows, 'target', tally, source);
+      await tallyRows(db, reader, { ds: entry.ds, dsId: entry.dsId }, rows, paths, 'target', tally, source);
       if (tally.done() || pairs.length < limit) break;
     }
     if (tally.done()) return;
@@ -162,12 +164,12 @@ async function accessorsOf(db: Kysely<Database>, graphs: GraphStorage, source: S
   const reader = graphs.reader(db, source.seq);
   let after: [string, string] | undefined;
   for (;;) {
-    const pairs = await findAccessPairs(reader, { ds: source.seq, targetIds: [source.node], ...(after ? { after } : {}), limit: TARGETS_PER_ROUND });
+    const { pairs, paths } = await findAccessPaths(reader, graphs, { ds: source.seq, targetIds: [source.node], ...(after ? { after } : {}), limit: TARGETS_PER_ROUND });
     if (pairs.length === 0) return;
     const last = pairs[pairs.length - 1]!;
     after = [last.principalKey, last.targetKey];
     const rows: AccessRow[] = pairs.map((p) => ({ principalKey: p.principalKey, targetKey: p.targetKey, principal: p.principal, target: p.target, locals: [p.principal] }));
-    await tallyRows(db, reader, { ds: source.seq, dsId: source.dsId }, rows, 'principal', tally, source);
+    await tallyRows(db, reader, { ds: source.seq, dsId: source.dsId }, rows, paths, 'principal', tally, source);
     if (tally.done() || pairs.length < TARGETS_PER_ROUND) return;
   }
 }
@@ -176,7 +178,7 @@ async function accessorsOf(db: Kysely<Database>, graphs: GraphStorage, source: S
  * Matches the far end of each access row (the target, or the principal for an accessor row)
  * against the destinations, then reads the permissions of the rows that match.
  */
-async function tallyRows(db: Kysely<Database>, reader: Kysely<Database>, ds: { ds: number; dsId: string }, rows: AccessRow[], end: 'target' | 'principal', tally: Tally, source: SourceNode): Promise<void> {
+async function tallyRows(db: Kysely<Database>, reader: Kysely<Database>, ds: { ds: number; dsId: string }, rows: AccessRow[], paths: readonly PathRow[], end: 'target' | 'principal', tally: Tally, source: SourceNode): Promise<void> {
   const ids = rows.map((r) => (end === 'target' ? r.target : r.principal!));
   const nodes = await selectableNodes(db, reader, ds, ids, tally.relation.destinations);
   const kept: Array<{ row: AccessRow; node: SelectableNode; matched: boolean[] }> = [];
@@ -187,7 +189,7 @@ async function tallyRows(db: Kysely<Database>, reader: Kysely<Database>, ds: { d
     if (matched.some(Boolean)) kept.push({ row, node, matched });
   }
   if (kept.length === 0) return;
-  const described = await describeAccessRows(reader, ds.ds, kept.map((k) => k.row));
+  const described = await describePathRows(reader, ds.ds, kept.map((k) => k.row), paths);
   for (const [i, { node, matched }] of kept.entries()) {
     const access = permissionsOf(described[i]!, source);
     if (access.permissions.length > 0) tally.add(node, matched, access);
