@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { TotalParam } from './envelopes.js';
 import { NodeSummary } from './graph-nodes.js';
 
 /** The edges a path step can lead on by (`AccessPathStep.edge`). */
@@ -17,6 +18,7 @@ export const AccessPathsQuery = Type.Object(
     canonical_type: Type.Optional(Type.String({ description: 'Only paths whose permission is of this canonical type: DataRead, DATA_READ and data_read alike.' })),
     page_size: Type.Optional(Type.Integer({ minimum: 0, description: 'Paths per page; 0 or absent means 100; at most 1000.' })),
     page_token: Type.Optional(Type.String({ description: 'next_page_token of the previous page.' })),
+    total: TotalParam,
   },
   { additionalProperties: false },
 );

@@ -55,6 +55,7 @@ export const AccessReviewQuery = Type.Object(
     inactive_only: Type.Optional(Type.Boolean({ description: 'Only rows whose IdP user is inactive (is_active false).' })),
     page_size: Type.Optional(Type.Integer({ minimum: 0, description: 'Rows per page (JSON); 0 or absent means 100; at most 1000.' })),
     page_token: Type.Optional(Type.String({ description: 'next_page_token of the previous page (JSON).' })),
+    total: Type.Optional(Type.Boolean({ description: 'With format=json: also count every row of the review (total_count); costs a full pass.' })),
   },
   { additionalProperties: false },
 );

@@ -17,6 +17,14 @@ export function ValuesEnvelope<T extends TSchema>(item: T) {
   });
 }
 
+/** A list whose total can be asked for (`total=true`): `total_count` is every row of the answer, counted by a full pass. */
+export function CountedValuesEnvelope<T extends TSchema>(item: T) {
+  return Type.Intersect([ValuesEnvelope(item), Type.Object({ total_count: Type.Optional(Type.Integer({ description: 'Every row of the answer, with total=true.' })) })]);
+}
+
+/** The `total` query parameter of a list that can count its answer. */
+export const TotalParam = Type.Optional(Type.Boolean({ description: 'Also count every row of the answer (total_count); costs a full pass over it.' }));
+
 /** The empty object answered by deletes (Veza answers `{}`; oaaclient expects a dict). */
 export const EmptyObject = Type.Object({}, { additionalProperties: false });
 export type EmptyObject = Static<typeof EmptyObject>;

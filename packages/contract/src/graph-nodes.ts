@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { TotalParam } from './envelopes.js';
 import { EffectivePermission, EntityRef } from './push.js';
 
 /** What a node of the graph is. */
@@ -128,6 +129,7 @@ export const PrincipalAccessQuery = Type.Object(
     ...permissionFilters,
     page_size: pageSize,
     page_token: pageToken,
+    total: TotalParam,
   },
   { additionalProperties: false },
 );
@@ -142,6 +144,7 @@ export const EntityAccessQuery = Type.Object(
     ...permissionFilters,
     page_size: pageSize,
     page_token: pageToken,
+    total: TotalParam,
   },
   { additionalProperties: false },
 );

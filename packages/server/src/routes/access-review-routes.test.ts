@@ -175,6 +175,8 @@ describe('access review of an application, a resource and a data source (JSON)',
     const ann = all.filter((r) => r.principal === 'ann-local' && r.resource === null);
     expect(ann.map((r) => r.identity_data_source_id).sort()).toEqual([idp.dataSource.id, other.dataSource.id].sort());
     for (const size of [1, 2, 3, 5]) expect(await allPages(dsReview(shop), '', size)).toEqual(all);
+    // A total on request counts every row, whatever the page size.
+    expect((await t.call({ url: `${dsReview(shop)}?page_size=2&total=true`, key: t.keys.reader })).json()).toMatchObject({ total_count: all.length });
     const app = await nodeOf(`type=application&data_source_id=${shop.dataSource.id}`);
     expect(await allPages(nodeReview(app.id), '&permission=view', 3)).toEqual(all.filter((r) => r.permissions.includes('view')));
   });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { AccessReviewQuery, AccessReviewRow, DataSourceParams, NodeParams, ValuesEnvelope } from '@accessgraph/contract';
+import { AccessReviewQuery, AccessReviewRow, CountedValuesEnvelope, DataSourceParams, NodeParams } from '@accessgraph/contract';
 import type { AccessReviewAnswer } from '../services/access-review-service.js';
 import type { Services } from '../services/services.js';
 import { PATHS } from './paths.js';
@@ -13,7 +13,7 @@ const response = () => ({
   200: {
     description: 'format=json: a page of rows. format=csv: every row, as a CSV file with a header line.',
     content: {
-      'application/json': { schema: ValuesEnvelope(AccessReviewRow) },
+      'application/json': { schema: CountedValuesEnvelope(AccessReviewRow) },
       'text/csv': { schema: Type.String({ description: 'The columns of AccessReviewRow in order; lists joined with "; ".' }) },
     },
   },

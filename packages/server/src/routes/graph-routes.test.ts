@@ -277,6 +277,12 @@ describe('access of a principal', () => {
     } while (token);
     expect(paged).toEqual(all);
     expect(all.length).toBeGreaterThan(1);
+    // A total on request counts every row; a filter counts only its rows.
+    const counted = await t.call({ url: `/api/v1/graph/nodes/${ann}/access?page_size=1&total=true`, key: t.keys.reader });
+    expect(counted.json()).toMatchObject({ total_count: all.length, has_more: true });
+    const shopOnly = all.filter((r) => r.target.data_source_id === shop.dataSource.id).length;
+    expect((await t.call({ url: `/api/v1/graph/nodes/${ann}/access?total=true&data_source_id=${shop.dataSource.id}`, key: t.keys.reader })).json()).toMatchObject({ total_count: shopOnly });
+    expect('total_count' in (await t.call({ url: `/api/v1/graph/nodes/${ann}/access`, key: t.keys.reader })).json()).toBe(false);
   });
 
   it('pages through every row that exists throughout exactly once while data sources are pushed', async () => {
@@ -394,6 +400,8 @@ describe('access to an entity', () => {
       token = page.next_page_token;
     } while (token);
     expect(paged).toEqual(all);
+    expect((await t.call({ url: `/api/v1/graph/nodes/${app!.id}/accessors?page_size=2&total=true`, key: t.keys.reader })).json()).toMatchObject({ total_count: all.length });
+    expect((await t.call({ url: `/api/v1/graph/nodes/${app!.id}/accessors?total=true&principal_type=local_group`, key: t.keys.reader })).json()).toMatchObject({ total_count: 1 });
     const [ann] = await search('type=idp_user&key=u1');
     const res = await t.call({ url: `/api/v1/graph/nodes/${ann!.id}/accessors`, key: t.keys.reader });
     expect(res.statusCode).toBe(400);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { EffectivePermission, EntityAccessQuery, EntityAccessRow, Neighbour, NeighboursQuery, NodeDetail, NodeParams, NodeSearchQuery, NodeSummary, PrincipalAccessQuery, ValuesEnvelope } from '@accessgraph/contract';
+import { CountedValuesEnvelope, EffectivePermission, EntityAccessQuery, EntityAccessRow, Neighbour, NeighboursQuery, NodeDetail, NodeParams, NodeSearchQuery, NodeSummary, PrincipalAccessQuery, ValuesEnvelope } from '@accessgraph/contract';
 import type { Services } from '../services/services.js';
 import { PATHS } from './paths.js';
 
@@ -16,7 +16,7 @@ export const graphRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         tags,
         summary: 'Search nodes of every data source by type, provider, data source, name, key, tags and properties',
         querystring: NodeSearchQuery,
-        response: { 200: Type.Intersect([ValuesEnvelope(NodeSummary), Type.Object({ total_count: Type.Optional(Type.Integer()) })]) },
+        response: { 200: CountedValuesEnvelope(NodeSummary) },
       },
     },
     (request) => services.graph.searchNodes(request.query),
@@ -55,7 +55,7 @@ export const graphRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         summary: 'Every application and resource a principal can reach, across data sources, with the permissions and why (direct, group, role, linked account, inherited)',
         params: NodeParams,
         querystring: PrincipalAccessQuery,
-        response: { 200: ValuesEnvelope(EffectivePermission) },
+        response: { 200: CountedValuesEnvelope(EffectivePermission) },
       },
     },
     (request) => services.graph.access(request.params.node_id, request.query),
@@ -70,7 +70,7 @@ export const graphRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         summary: 'Every principal that can reach an application or resource, with the permissions and why, the IdP users and HR employees behind it, and flags for inactive or terminated people who keep access',
         params: NodeParams,
         querystring: EntityAccessQuery,
-        response: { 200: ValuesEnvelope(EntityAccessRow) },
+        response: { 200: CountedValuesEnvelope(EntityAccessRow) },
       },
     },
     (request) => services.graph.accessors(request.params.node_id, request.query),

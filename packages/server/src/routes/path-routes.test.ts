@@ -136,6 +136,12 @@ describe('paths from a principal to an application or resource', () => {
       token = body.next_page_token;
     }
     expect(paged.map(brief)).toEqual(BOB_TO_DRAWER);
+    // A total on request counts every path, on any page; without it there is none.
+    const counted = await t.call({ url: pathsUrl(bob, `target=${drawer}&page_size=1&total=true`), key: t.keys.reader });
+    expect((counted.json() as { total_count?: number }).total_count).toBe(BOB_TO_DRAWER.length);
+    expect((counted.json() as { values: unknown[] }).values).toHaveLength(1);
+    expect((await t.call({ url: pathsUrl(bob, `target=${drawer}&permission=read&total=true`), key: t.keys.reader })).json()).toMatchObject({ total_count: BOB_TO_DRAWER.filter((p) => p.startsWith('read')).length });
+    expect('total_count' in (await t.call({ url: pathsUrl(bob, `target=${drawer}&page_size=1`), key: t.keys.reader })).json()).toBe(false);
     // A token continues only the question it came from.
     const first = expectValues<AccessPath>(await t.call({ url: pathsUrl(bob, `target=${drawer}&page_size=1`), key: t.keys.reader }));
     const other = await t.call({ url: pathsUrl(bob, `target=${drawer}&permission=read&page_token=${encodeURIComponent(first.next_page_token)}`), key: t.keys.reader });

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AccessPath, AccessPathsQuery, NodeParams, ValuesEnvelope } from '@accessgraph/contract';
+import { AccessPath, AccessPathsQuery, CountedValuesEnvelope, NodeParams } from '@accessgraph/contract';
 import type { Services } from '../services/services.js';
 import { PATHS } from './paths.js';
 
@@ -15,7 +15,7 @@ export const pathRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
           'Every distinct chain of edges by which a principal holds a permission on an application or resource: linked accounts, nested groups, roles, grants and inheritance, shortest first',
         params: NodeParams,
         querystring: AccessPathsQuery,
-        response: { 200: ValuesEnvelope(AccessPath) },
+        response: { 200: CountedValuesEnvelope(AccessPath) },
       },
     },
     (request) => services.paths.paths(request.params.node_id, request.query),

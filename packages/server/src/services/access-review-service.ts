@@ -5,14 +5,14 @@ import { canonicalKey, ENTITY_KINDS, type AccessReviewRequest, type AccessReview
 import { ApiError } from '../http/api-error.js';
 import { accessReviewCsv } from './access-review-csv.js';
 import type { DataSourceService } from './data-source-service.js';
-import { simplePage, valuesEnvelope } from './list-paging.js';
+import { countedEnvelope, countRows, simplePage } from './list-paging.js';
 
 /** Rows read from storage per page of a CSV export: each page is one read transaction, its rows the memory an export holds. */
 const CSV_PAGE_ROWS = 500;
 
 /** An answer: a page of JSON rows, or a whole CSV file to stream. */
 export type AccessReviewAnswer =
-  | { format: 'json'; body: ReturnType<typeof valuesEnvelope<AccessReviewRow>> }
+  | { format: 'json'; body: ReturnType<typeof countedEnvelope<AccessReviewRow>> }
   | { format: 'csv'; filename: string; stream: Readable };
 
 /**
@@ -48,7 +48,7 @@ export class AccessReviewService {
   }
 
   private async answer(scope: AccessReviewScope, name: string, subject: string[], query: AccessReviewQuery): Promise<AccessReviewAnswer> {
-    const { page_size: _size, page_token: _token, format = 'json', ...filters } = query;
+    const { page_size: _size, page_token: _token, total: _total, format = 'json', ...filters } = query;
     const request = filtersOf(query);
     if (format === 'csv') {
       if (query.page_token) throw ApiError.invalid([{ field: 'page_token', description: 'a CSV export is the whole answer; page with format=json' }]);
@@ -58,7 +58,9 @@ export class AccessReviewService {
     }
     // A page token continues only the review it came from, with the same filters.
     const question = JSON.stringify(['access_review', ...subject, filters]);
-    return { format, body: valuesEnvelope(await this.page(scope, { ...request, ...simplePage(question, query) }), question) };
+    const page = await this.page(scope, { ...request, ...simplePage(question, query) });
+    const total = query.total ? await countRows((next) => this.page(scope, { ...request, ...next })) : undefined;
+    return { format, body: countedEnvelope(page, question, total) };
   }
 
   private async page(scope: AccessReviewScope, request: AccessReviewRequest): Promise<Page<AccessReviewRow>> {

@@ -1,5 +1,5 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ListQuery } from '@accessgraph/contract';
-import { decodePageToken, encodePageToken, parseFilter, parseOrderBy, type ValidationIssue } from '@accessgraph/core';
+import { decodePageToken, encodePageToken, parseFilter, parseOrderBy, type KeysetValue, type ValidationIssue } from '@accessgraph/core';
 import type { ListRequest, Page } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
 
@@ -56,4 +56,32 @@ export function simplePage(question: string, query: { page_size?: number | undef
     pageSize: Math.min(query.page_size || DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
     ...(after?.ok ? { after: after.value } : {}),
   };
+}
+
+/** A page request of a keyset list: how many rows, after which key. */
+export interface PageRequest {
+  pageSize: number;
+  after?: KeysetValue[];
+}
+
+/**
+ * Every row of an answer counted, for `total=true`: the answer's pages read one after the other,
+ * the largest page at a time, as a client paging through it would (so the count is of the rows
+ * paging returns). `read` answers undefined when the subject is gone (then 0).
+ */
+export async function countRows(read: (page: PageRequest) => Promise<Page<unknown> | undefined>): Promise<number> {
+  let rows = 0;
+  let after: KeysetValue[] | undefined;
+  do {
+    const page = await read({ pageSize: MAX_PAGE_SIZE, ...(after ? { after } : {}) });
+    if (page === undefined) return rows;
+    rows += page.items.length;
+    after = page.nextAfter;
+  } while (after !== undefined);
+  return rows;
+}
+
+/** The list envelope, with `total_count` when a total was asked for. */
+export function countedEnvelope<T>(page: Page<T>, question: string, total: number | undefined) {
+  return { ...valuesEnvelope(page, question), ...(total === undefined ? {} : { total_count: total }) };
 }

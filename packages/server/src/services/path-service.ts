@@ -2,7 +2,7 @@ import type { AccessPathsQuery } from '@accessgraph/contract';
 import { ACCESS_HOLDER_KINDS, canonicalKey, ENTITY_KINDS, type Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
 import type { GraphService } from './graph-service.js';
-import { simplePage, valuesEnvelope } from './list-paging.js';
+import { countedEnvelope, countRows, simplePage, type PageRequest } from './list-paging.js';
 
 /** The query API's "how": every chain of edges by which a principal holds a permission on an application or resource. */
 export class PathService {
@@ -14,26 +14,30 @@ export class PathService {
   async paths(nodeId: string, query: AccessPathsQuery) {
     await this.graph.nodeOfType(nodeId, ACCESS_HOLDER_KINDS, 'hold no access of their own: ask about a local user, group, role, credential or idp identity, an IdP user or group, or an HRIS employee');
     await this.graph.nodeOfType(query.target, ENTITY_KINDS, 'are not reached by grants: the target must be an application or a resource', 'target');
-    const { page_size: _size, page_token: _token, ...asked } = query;
+    const { page_size: _size, page_token: _token, total: _total, ...asked } = query;
     // A page token continues only the question it came from.
     const question = JSON.stringify(['paths', nodeId, asked]);
-    const answer = await this.store.listAccessPaths(nodeId, {
+    const filters = {
       target: query.target,
-      ...simplePage(question, query),
       ...(query.permission ? { permission: query.permission.toLowerCase() } : {}),
       ...(query.canonical_type ? { canonicalType: canonicalKey(query.canonical_type) } : {}),
-    });
-    // Either node may have gone with a push or a deletion since it was checked.
-    if (answer === undefined) throw ApiError.notFound('node', nodeId);
-    if ('exceeded' in answer) {
-      const { limit, max } = answer.exceeded;
-      throw ApiError.invalid([
-        {
-          field: 'target',
-          description: `the paths from node_id to target take more than ${max} search steps to order (limit ${limit}); narrow them with permission or canonical_type`,
-        },
-      ]);
-    }
-    return valuesEnvelope(answer.page, question);
+    };
+    const read = async (page: PageRequest) => {
+      const answer = await this.store.listAccessPaths(nodeId, { ...filters, ...page });
+      // Either node may have gone with a push or a deletion since it was checked.
+      if (answer === undefined) throw ApiError.notFound('node', nodeId);
+      if ('exceeded' in answer) {
+        const { limit, max } = answer.exceeded;
+        throw ApiError.invalid([
+          {
+            field: 'target',
+            description: `the paths from node_id to target take more than ${max} search steps to order (limit ${limit}); narrow them with permission or canonical_type`,
+          },
+        ]);
+      }
+      return answer.page;
+    };
+    const page = await read(simplePage(question, query));
+    return countedEnvelope(page, question, query.total ? await countRows(read) : undefined);
   }
 }
