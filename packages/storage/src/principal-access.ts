@@ -67,8 +67,15 @@ export async function listPrincipalAccess(db: Kysely<Database>, graphs: GraphSto
     const reader = graphs.reader(db, entry.ds);
     for (;;) {
       const wanted = request.pageSize + 1 - items.length;
-      const { pairs, paths } = await findAccessPaths(reader, graphs, { ds: entry.ds, principalIds: entry.locals, afterTarget, byTarget: true, limit: wanted * entry.locals.length });
-      const rows = groupByTarget(asked, pairs);
+      const limit = wanted * entry.locals.length;
+      const { pairs, paths } = await findAccessPaths(reader, graphs, { ds: entry.ds, principalIds: entry.locals, afterTarget, byTarget: true, limit });
+      // A round that filled its limit may have cut its last target's pairs short (a target has one
+      // pair per local principal that reaches it). That target is left to the next round, which
+      // reads it whole: described from part of its principals, it could lose paths, or, under a
+      // filter, the whole row. A lone target cannot be cut: the limit is at least its pairs.
+      const cut = pairs.length === limit;
+      const all = groupByTarget(asked, pairs);
+      const rows = cut && all.length > 1 ? all.slice(0, -1) : all;
       if (rows.length === 0) break;
       afterTarget = rows[rows.length - 1]!.targetKey;
       const kept = await keepTargets(reader, entry.ds, rows, request);
@@ -84,7 +91,7 @@ export async function listPrincipalAccess(db: Kysely<Database>, graphs: GraphSto
         items.push(narrowed);
         keys.push([entry.dsId, kept[i]!.targetKey]);
       }
-      if (more || pairs.length < wanted * entry.locals.length) break;
+      if (more || !cut) break;
     }
     if (more) break;
   }

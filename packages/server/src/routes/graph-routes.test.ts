@@ -311,6 +311,40 @@ describe('access of a principal', () => {
     expect(before.length).toBeGreaterThan(1);
   });
 
+  it('keeps every path of a target when a round of reads ends inside its principals and a filter drops rows', async () => {
+    // Vault: ann-local (linked to ann by email) views t1, t2 and t3; the idp binding staff (ann's IdP group) edits t2 and t3.
+    // Pairs in target order: (t1 ann-local), (t2 ann-local), (t2 staff), (t3 ann-local), (t3 staff). Worked out by hand:
+    // with page_size 1 a round reads 2 x 2 = 4 pairs and ends between t3's two principals; t1 has no edit.
+    const vault = await pushTarget(t);
+    const payload = {
+      applications: [{ name: 'Vault', application_type: 'vault', local_users: [{ name: 'ann-local', identities: ['ann@corp.example'] }], resources: ['t1', 't2', 't3'].map((name) => ({ name, resource_type: 'doc' })) }],
+      permissions: [
+        { name: 'view', permission_type: ['DataRead'] },
+        { name: 'edit', permission_type: ['DataWrite'] },
+      ],
+      identity_to_permissions: [
+        { identity: 'ann-local', identity_type: 'local_user', application_permissions: [{ application: 'Vault', resources: ['t1', 't2', 't3'], permission: 'view' }] },
+        { identity: 'staff', identity_type: 'idp', application_permissions: [{ application: 'Vault', resources: ['t2', 't3'], permission: 'edit' }] },
+      ],
+    };
+    expect((await push(t, `${dataSourceUrl(vault.provider.id, vault.dataSource.id)}:push`, payload)).statusCode).toBe(200);
+    const ann = await nodeOf('type=idp_user&key=u1');
+    const pages: Row[] = [];
+    let token = '';
+    do {
+      const page = expectValues<Row>(await t.call({ url: `/api/v1/graph/nodes/${ann}/access?page_size=1&permission=edit&data_source_id=${vault.dataSource.id}${token ? `&page_token=${token}` : ''}`, key: t.keys.reader }));
+      pages.push(...page.values);
+      token = page.next_page_token;
+    } while (token);
+    expect(brief(pages)).toEqual(['t2: edit [DataWrite] via edit<staff/-/-', 't3: edit [DataWrite] via edit<staff/-/-']);
+    // Unfiltered, one row at a time: both principals' paths on every target.
+    expect(brief(await access(ann, `&data_source_id=${vault.dataSource.id}`))).toEqual([
+      't1: view [DataRead] via view<ann-local/-/-',
+      't2: edit,view [DataRead,DataWrite] via edit<staff/-/- view<ann-local/-/-',
+      't3: edit,view [DataRead,DataWrite] via edit<staff/-/- view<ann-local/-/-',
+    ]);
+  });
+
   it('is a 400 naming node_id for a node that holds no access, and a 404 for an unknown one', async () => {
     const app = await nodeOf(`type=application&data_source_id=${shop.dataSource.id}`);
     const res = await t.call({ url: `/api/v1/graph/nodes/${app}/access`, key: t.keys.reader });
