@@ -99,8 +99,44 @@ describe('GET /api/openapi.json', () => {
         'GET /api/v1/api_keys',
         'DELETE /api/v1/api_keys/{key_id}',
         'GET /healthz',
+        'GET /api/v1/graph/nodes',
+        'GET /api/v1/graph/nodes/{node_id}',
+        'GET /api/v1/graph/nodes/{node_id}/neighbours',
+        'GET /api/v1/graph/nodes/{node_id}/access',
+        'GET /api/v1/graph/nodes/{node_id}/accessors',
+        'GET /api/v1/graph/nodes/{node_id}/paths',
+        'GET /api/v1/graph/nodes/{node_id}/access_review',
+        'GET /api/v1/providers/custom/{id}/datasources/{data_source_id}/access_review',
+        'POST /api/v1/assessments/queries',
+        'GET /api/v1/assessments/queries',
+        'GET /api/v1/assessments/queries/{query_id}',
+        'DELETE /api/v1/assessments/queries/{query_id}',
+        'GET /api/v1/assessments/queries/{query_id}:nodes',
+        'GET /api/v1/assessments/queries/{query_id}:result',
+        'POST /api/v1/assessments/query_spec:nodes',
+        'POST /api/v1/assessments/query_spec:result',
+        'POST /api/preview/assessments/reports',
+        'GET /api/preview/assessments/reports',
+        'GET /api/preview/assessments/reports/{report_id}',
+        'PUT /api/preview/assessments/reports/{report_id}',
+        'DELETE /api/preview/assessments/reports/{report_id}',
+        'PUT /api/preview/assessments/reports/{report_id}/queries/{query_id}',
       ]),
     );
+  });
+
+  it('describes every operation: a summary, its parameters, and its 200 answer', async () => {
+    const doc = (await document()) as unknown as { paths: Record<string, Record<string, { summary?: string; parameters?: Array<{ name: string; schema?: unknown }>; responses?: Record<string, unknown> }>> };
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(operation.summary, where).toMatch(/\w/);
+        expect(Object.keys(operation.responses ?? {}), where).toContain('200');
+        // Every {param} of the path is a described parameter.
+        for (const [, name] of path.matchAll(/\{(\w+)\}/g)) expect(operation.parameters?.map((p) => p.name), where).toContain(name);
+        for (const parameter of operation.parameters ?? []) expect(parameter.schema, `${where} ${parameter.name}`).toBeDefined();
+      }
+    }
   });
 
   it('declares a bearer security scheme and requires it on the key-protected routes only', async () => {
