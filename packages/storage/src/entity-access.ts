@@ -6,6 +6,7 @@ import { findAccessPaths } from './effective-paths.js';
 import { describePathRows } from './effective-permissions-query.js';
 import type { GraphStorage } from './graph-writer.js';
 import { locate } from './node-detail.js';
+import { checkKind, type KindCheck } from './node-kind.js';
 import { narrowPaths, type PermissionFilter } from './permission-filter.js';
 import { peopleBehind } from './people-behind.js';
 import type { AccessRow } from './person-access.js';
@@ -15,7 +16,7 @@ import type { Page } from './store.js';
 /** The kinds of node whose accessors can be asked: what grants reach. */
 export const ENTITY_KINDS: readonly string[] = ['application', 'resource'];
 
-export interface EntityAccessRequest extends PermissionFilter {
+export interface EntityAccessRequest extends PermissionFilter, KindCheck {
   /** Only principals of this type (local_user, local_group, access_cred, idp_identity). */
   principalType?: string;
   pageSize: number;
@@ -38,14 +39,18 @@ export async function listEntityAccess(db: Kysely<Database>, graphs: GraphStorag
   const found = await locate(db, graphs, nodeId);
   if (found === undefined) return undefined;
   const { ds, node } = found;
+  checkKind(node.kind, request);
   if (!ENTITY_KINDS.includes(node.kind)) return { items: [] };
   let after = request.after === undefined ? undefined : cursor(request.after);
   const reader = graphs.reader(db, ds.seq);
   const rows: EntityAccessRow[] = [];
   const keys: string[] = [];
   let more = false;
-  for (;;) {
-    const { pairs, paths } = await findAccessPaths(reader, graphs, { ds: ds.seq, targetIds: [node.id], ...(after ? { after: [after, node.node_key] as [string, string] } : {}), limit: BATCH });
+  // The first round reads the page and one row more (whether more follow): all that a read
+  // without filters needs, where a whole BATCH would describe, and look up the people behind,
+  // up to twice the rows it shows. Filters that drop rows go on in rounds of BATCH.
+  for (let limit = Math.min(BATCH, request.pageSize + 1); ; limit = BATCH) {
+    const { pairs, paths } = await findAccessPaths(reader, graphs, { ds: ds.seq, targetIds: [node.id], ...(after ? { after: [after, node.node_key] as [string, string] } : {}), limit });
     if (pairs.length === 0) break;
     after = pairs[pairs.length - 1]!.principalKey;
     const page: AccessRow[] = pairs.map((p) => ({ principalKey: p.principalKey, targetKey: p.targetKey, principal: p.principal, target: p.target, locals: [p.principal] }));
@@ -68,7 +73,7 @@ export async function listEntityAccess(db: Kysely<Database>, graphs: GraphStorag
       });
       keys.push(page[i]!.principalKey);
     }
-    if (more || pairs.length < BATCH) break;
+    if (more || pairs.length < limit) break;
   }
   return more ? { items: rows, nextAfter: [keys[keys.length - 1]!] } : { items: rows };
 }

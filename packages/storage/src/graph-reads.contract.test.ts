@@ -105,5 +105,15 @@ for (const backend of testBackends()) {
       const rest = await store.listEntityAccess(app!.id, { pageSize: 10, after: two!.nextAfter! });
       expect([...two!.items, ...rest!.items].map((r) => r.principal.key)).toEqual(page!.items.map((r) => r.principal.key));
     });
+
+    it('refuses a node of a kind the request does not name, answering the others as without kinds', async () => {
+      const [app] = (await store.searchNodes({ search: search({ type: 'application', data_source_id: shop }), pageSize: 1 })).items;
+      const [bob] = (await store.searchNodes({ search: search({ type: 'idp_user', key: 'u2' }), pageSize: 1 })).items;
+      await expect(store.listPrincipalAccess(app!.id, { pageSize: 10, kinds: ['idp_user'] })).rejects.toMatchObject({ name: 'NodeKindError', kind: 'application' });
+      await expect(store.listEntityAccess(bob!.id, { pageSize: 10, kinds: ['application'] })).rejects.toMatchObject({ name: 'NodeKindError', kind: 'idp_user' });
+      expect(await store.listPrincipalAccess(bob!.id, { pageSize: 10, kinds: ['idp_user'] })).toEqual(await store.listPrincipalAccess(bob!.id, { pageSize: 10 }));
+      expect(await store.listEntityAccess(app!.id, { pageSize: 10, kinds: ['application'] })).toEqual(await store.listEntityAccess(app!.id, { pageSize: 10 }));
+      expect(await store.listPrincipalAccess('x', { pageSize: 10, kinds: ['idp_user'] })).toBeUndefined();
+    });
   });
 }

@@ -1,5 +1,6 @@
 export * from './store.js';
 export * from './store-error.js';
+export * from './node-kind.js';
 export * from './capabilities.js';
 export * from './kysely-store.js';
 export * from './sqlite-store.js';

@@ -145,15 +145,21 @@ async function describeNodes(db: Kysely<Database>, graphs: GraphStorage, nodes: 
   const byDs = new Map<number, Set<number>>();
   for (const [ds, id] of nodes) (byDs.get(ds) ?? byDs.set(ds, new Set()).get(ds)!).add(id);
   const result = new Map<string, DescribedNode>();
-  if (byDs.size === 0) return result;
-  const ids = new Map((await db.selectFrom('data_sources').select(['seq', 'id']).where('seq', 'in', [...byDs.keys()]).execute()).map((r) => [Number(r.seq), r.id]));
   for (const [ds, set] of byDs) {
+    // The data source's id comes joined to its nodes rather than by a query of its own (one round trip less per data source).
     const rows = await inChunks([...set], (slice) =>
-      graphs.reader(db, ds).selectFrom('graph_nodes').select(['id', 'kind', 'local_key', 'name', 'node_type', 'properties']).where('ds', '=', ds).where('id', 'in', slice).execute(),
+      graphs
+        .reader(db, ds)
+        .selectFrom('graph_nodes as n')
+        .leftJoin('data_sources as d', (join) => join.on('d.seq', '=', ds))
+        .select(['n.id', 'n.kind', 'n.local_key', 'n.name', 'n.node_type', 'n.properties', 'd.id as ds_id'])
+        .where('n.ds', '=', ds)
+        .where('n.id', 'in', slice)
+        .execute(),
     );
     for (const row of rows) {
       result.set(`${ds}:${Number(row.id)}`, {
-        ref: { type: row.kind, node_type: row.node_type, key: row.local_key, name: row.name, application: null, data_source_id: ids.get(ds) ?? '' },
+        ref: { type: row.kind, node_type: row.node_type, key: row.local_key, name: row.name, application: null, data_source_id: row.ds_id ?? '' },
         properties: JSON.parse(row.properties) as Record<string, unknown>,
       });
     }

@@ -7,14 +7,15 @@ import { findAccessPaths } from './effective-paths.js';
 import { byText, describePathRows } from './effective-permissions-query.js';
 import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
-import { ACCOUNT_RULES, identityHolders } from './member-groups.js';
+import { ACCOUNT_RULES, identityHolderNodes } from './member-groups.js';
 import type { AccessRow } from './person-access.js';
+import { checkKind, type KindCheck } from './node-kind.js';
 import { narrowPaths, type PermissionFilter } from './permission-filter.js';
 import { StoreError } from './store-error.js';
 import type { Page } from './store.js';
 
 /** What a principal's access may be narrowed to; strings lower-cased, canonical types as `canonicalKey` gives them. */
-export interface PrincipalAccessRequest extends PermissionFilter {
+export interface PrincipalAccessRequest extends PermissionFilter, KindCheck {
   dataSourceId?: string;
   application?: string;
   resourceType?: string;
@@ -56,6 +57,7 @@ interface Entry {
 export async function listPrincipalAccess(db: Kysely<Database>, graphs: GraphStorage, nodeId: string, request: PrincipalAccessRequest): Promise<Page<EffectivePermission> | undefined> {
   const asked = await askedNode(db, graphs, nodeId);
   if (asked === undefined) return undefined;
+  checkKind(asked.kind, request);
   const after = request.after === undefined ? undefined : cursor(request.after);
   const entries = (await entryPoints(db, graphs, asked)).filter((e) => request.dataSourceId === undefined || e.dsId === request.dataSourceId).sort((a, b) => order(a.dsId, b.dsId));
   const items: EffectivePermission[] = [];
@@ -148,18 +150,28 @@ export async function entryPoints(db: Kysely<Database>, graphs: GraphStorage, as
     // Resources, roles, permissions and the rest hold no access of their own (the service refuses to ask).
     return [];
   }
-  const byDs = new Map<number, Set<number>>();
+  const byDs = new Map<number, Entry & { set: Set<number> }>();
   for (const identity of identities) {
-    for (const { idp, nodes } of await identityHolders(db, graphs, identity.idp, identity.node)) {
+    for (const { idp, nodes } of await identityHolderNodes(db, graphs, identity.idp, identity.node)) {
+      // Each link comes with its data source's id (joined, not read by a query of its own).
       const links = await inChunks(nodes, (slice) =>
-        db.selectFrom('identity_links').select(['ds', 'node']).where('to_ds', '=', idp).where('to_node', 'in', slice).where('rule', 'in', ACCOUNT_RULES).execute(),
+        db
+          .selectFrom('identity_links as l')
+          .innerJoin('data_sources as d', 'd.seq', 'l.ds')
+          .select(['l.ds', 'l.node', 'd.id'])
+          .where('l.to_ds', '=', idp)
+          .where('l.to_node', 'in', slice)
+          .where('l.rule', 'in', ACCOUNT_RULES)
+          .execute(),
       );
-      for (const link of links) (byDs.get(Number(link.ds)) ?? byDs.set(Number(link.ds), new Set()).get(Number(link.ds))!).add(Number(link.node));
+      for (const link of links) {
+        const ds = Number(link.ds);
+        (byDs.get(ds) ?? byDs.set(ds, { ds, dsId: link.id, locals: [], set: new Set() }).get(ds)!).set.add(Number(link.node));
+      }
     }
   }
-  if (byDs.size === 0) return [];
-  const ids = await db.selectFrom('data_sources').select(['seq', 'id']).where('seq', 'in', [...byDs.keys()]).execute();
-  return ids.map((row) => ({ ds: Number(row.seq), dsId: row.id, locals: [...byDs.get(Number(row.seq))!].sort((a, b) => a - b) }));
+  // In data source order (seq), as the data sources were listed when read by a query of their own.
+  return [...byDs.values()].sort((a, b) => a.ds - b.ds).map(({ ds, dsId, set }) => ({ ds, dsId, locals: [...set].sort((a, b) => a - b) }));
 }
 
 /**

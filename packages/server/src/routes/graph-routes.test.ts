@@ -351,6 +351,9 @@ describe('access of a principal', () => {
     expect(res.statusCode).toBe(400);
     expect((res.json() as { message: string }).message).toMatch(/node_id: application nodes hold no access/);
     expect((await t.call({ url: '/api/v1/graph/nodes/nope/access', key: t.keys.reader })).statusCode).toBe(404);
+    // The node is judged before the page token, as when the service read it first.
+    expect((await t.call({ url: '/api/v1/graph/nodes/nope/access?page_token=bad', key: t.keys.reader })).statusCode).toBe(404);
+    expect((await t.call({ url: `/api/v1/graph/nodes/${app}/access?page_token=bad`, key: t.keys.reader })).json()).toMatchObject({ message: expect.stringMatching(/node_id: application nodes hold no access/) as unknown });
   });
 });
 
@@ -440,5 +443,8 @@ describe('access to an entity', () => {
     const res = await t.call({ url: `/api/v1/graph/nodes/${ann!.id}/accessors`, key: t.keys.reader });
     expect(res.statusCode).toBe(400);
     expect((res.json() as { message: string }).message).toMatch(/node_id: idp user nodes are not reached by grants/);
+    // The node is judged before the page token, as when the service read it first.
+    expect((await t.call({ url: '/api/v1/graph/nodes/nope/accessors?page_token=bad', key: t.keys.reader })).statusCode).toBe(404);
+    expect((await t.call({ url: `/api/v1/graph/nodes/${ann!.id}/accessors?page_token=bad`, key: t.keys.reader })).json()).toMatchObject({ message: expect.stringMatching(/node_id: idp user nodes are not reached by grants/) as unknown });
   });
 });

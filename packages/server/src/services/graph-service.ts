@@ -1,6 +1,6 @@
 import type { EntityAccessQuery, NeighboursQuery, NodeSearchQuery, PrincipalAccessQuery } from '@accessgraph/contract';
 import { readNodeSearch } from '@accessgraph/core';
-import { ACCESS_HOLDER_KINDS, canonicalKey, ENTITY_KINDS, type Store } from '@accessgraph/storage';
+import { ACCESS_HOLDER_KINDS, canonicalKey, ENTITY_KINDS, NodeKindError, type Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
 import { countedEnvelope, countRows, simplePage, valuesEnvelope } from './list-paging.js';
 
@@ -36,7 +36,6 @@ export class GraphService {
   }
 
   async access(nodeId: string, query: PrincipalAccessQuery) {
-    await this.nodeOfType(nodeId, ACCESS_HOLDER_KINDS, 'hold no access of their own: ask about a local user, group, role, credential or idp identity, an IdP user or group, or an HRIS employee');
     const { page_size: _size, page_token: _token, total: _total, ...asked } = query;
     const question = JSON.stringify(['access', nodeId, asked]);
     const filters = {
@@ -46,14 +45,14 @@ export class GraphService {
       ...(query.permission ? { permission: query.permission.toLowerCase() } : {}),
       ...(query.canonical_type ? { canonicalType: canonicalKey(query.canonical_type) } : {}),
     };
-    const page = await this.store.listPrincipalAccess(nodeId, { ...simplePage(question, query), ...filters });
+    const paging = await this.nodePage(nodeId, ACCESS_HOLDER_KINDS, HOLDS_NO_ACCESS, question, query);
+    const page = await ofKind(HOLDS_NO_ACCESS, () => this.store.listPrincipalAccess(nodeId, { ...paging, ...filters, kinds: ACCESS_HOLDER_KINDS }));
     if (page === undefined) throw ApiError.notFound('node', nodeId);
     const total = query.total ? await countRows((request) => this.store.listPrincipalAccess(nodeId, { ...request, ...filters })) : undefined;
     return countedEnvelope(page, question, total);
   }
 
   async accessors(nodeId: string, query: EntityAccessQuery) {
-    await this.nodeOfType(nodeId, ENTITY_KINDS, 'are not reached by grants: ask about an application or a resource');
     const { page_size: _size, page_token: _token, total: _total, ...asked } = query;
     const question = JSON.stringify(['accessors', nodeId, asked]);
     const filters = {
@@ -61,16 +60,48 @@ export class GraphService {
       ...(query.permission ? { permission: query.permission.toLowerCase() } : {}),
       ...(query.canonical_type ? { canonicalType: canonicalKey(query.canonical_type) } : {}),
     };
-    const page = await this.store.listEntityAccess(nodeId, { ...simplePage(question, query), ...filters });
+    const paging = await this.nodePage(nodeId, ENTITY_KINDS, NOT_GRANTED, question, query);
+    const page = await ofKind(NOT_GRANTED, () => this.store.listEntityAccess(nodeId, { ...paging, ...filters, kinds: ENTITY_KINDS }));
     if (page === undefined) throw ApiError.notFound('node', nodeId);
     const total = query.total ? await countRows((request) => this.store.listEntityAccess(nodeId, { ...request, ...filters })) : undefined;
     return countedEnvelope(page, question, total);
+  }
+
+  /**
+   * The page asked about a node whose type the store checks as it answers. A bad page token of
+   * an unknown node, or of a node of another type, still gets the 404 or 400 that its node earns
+   * first, as when the node was read before the token.
+   */
+  private async nodePage(nodeId: string, types: readonly string[], otherwise: string, question: string, query: { page_size?: number | undefined; page_token?: string | undefined }) {
+    try {
+      return simplePage(question, query);
+    } catch (error) {
+      await this.nodeOfType(nodeId, types, otherwise);
+      throw error;
+    }
   }
 
   /** A 404 for an unknown node, a 400 naming `field` (the parameter that gave the id) for a node of another type than the question asks about. */
   async nodeOfType(nodeId: string, types: readonly string[], otherwise: string, field = 'node_id'): Promise<void> {
     const node = await this.store.findNode(nodeId);
     if (node === undefined) throw ApiError.notFound('node', nodeId);
-    if (!types.includes(node.type)) throw ApiError.invalid([{ field, description: `${node.type.replace(/_/g, ' ')} nodes ${otherwise}` }]);
+    if (!types.includes(node.type)) throw wrongType(node.type, otherwise, field);
+  }
+}
+
+export const HOLDS_NO_ACCESS = 'hold no access of their own: ask about a local user, group, role, credential or idp identity, an IdP user or group, or an HRIS employee';
+const NOT_GRANTED = 'are not reached by grants: ask about an application or a resource';
+
+function wrongType(type: string, otherwise: string, field = 'node_id'): ApiError {
+  return ApiError.invalid([{ field, description: `${type.replace(/_/g, ' ')} nodes ${otherwise}` }]);
+}
+
+/** The store's answer, its refusal of a node of another type as the 400 `nodeOfType` gives. */
+async function ofKind<T>(otherwise: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof NodeKindError) throw wrongType(error.kind, otherwise);
+    throw error;
   }
 }

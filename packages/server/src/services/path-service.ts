@@ -1,7 +1,7 @@
 import type { AccessPathsQuery } from '@accessgraph/contract';
 import { ACCESS_HOLDER_KINDS, canonicalKey, ENTITY_KINDS, type Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
-import type { GraphService } from './graph-service.js';
+import { HOLDS_NO_ACCESS, type GraphService } from './graph-service.js';
 import { countedEnvelope, countRows, simplePage, type PageRequest } from './list-paging.js';
 
 /** The query API's "how": every chain of edges by which a principal holds a permission on an application or resource. */
@@ -12,7 +12,7 @@ export class PathService {
   ) {}
 
   async paths(nodeId: string, query: AccessPathsQuery) {
-    await this.graph.nodeOfType(nodeId, ACCESS_HOLDER_KINDS, 'hold no access of their own: ask about a local user, group, role, credential or idp identity, an IdP user or group, or an HRIS employee');
+    await this.graph.nodeOfType(nodeId, ACCESS_HOLDER_KINDS, HOLDS_NO_ACCESS);
     await this.graph.nodeOfType(query.target, ENTITY_KINDS, 'are not reached by grants: the target must be an application or a resource', 'target');
     const { page_size: _size, page_token: _token, total: _total, ...asked } = query;
     // A page token continues only the question it came from.
