@@ -69,6 +69,50 @@ print(json.dumps(out))
 `;
 
 /**
+ * oaaclient's multipart path (datasource_push_parts, as its test_api_multipart calls it with a
+ * small part_size), on its generated app with a user whose name has multi-byte characters, cut
+ * so that a chunk ends inside one; and push_metadata switching to multipart on its own
+ * (enable_multipart, with the threshold lowered). Each is compared with a plain push.
+ */
+const MULTIPART_SCRIPT = `
+import json, sys
+sys.path.insert(0, sys.argv[3] + "/tests")
+from oaaclient.client import OAAClient
+from generate_app import generate_app
+client = OAAClient(url=sys.argv[1], api_key=sys.argv[2])
+app = generate_app()
+app.add_local_user("Zo\u00e9 \\U0001F600", identities=["zoe@example.com"]).add_permission("View", apply_to_application=True)
+p = client.create_provider("multipart app", "application")
+out = {}
+def effective(ds):
+    rows = client.api_get(f"/api/v1/providers/custom/{p['id']}/datasources/{ds['id']}/effective_permissions", params={"page_size": 50})
+    return [[r["principal"]["key"], r["principal"]["name"], r["target"]["key"], r["permissions"]] for r in rows]
+plain = client.push_application("multipart app", data_source_name="plain", application_object=app, create_provider=False)
+plain_ds = client.get_data_source("plain", p["id"])
+# oaaclient's own push_metadata escapes non-ASCII (ensure_ascii); a caller of datasource_push_parts may not.
+body = json.dumps(app.get_payload(), separators=(",", ":"), ensure_ascii=False)
+raw = body.encode()
+# The smallest part size of at most 99 parts whose cuts fall inside a multi-byte character.
+size = len(raw) // 90 + 1
+while size < len(raw) and not any((raw[i] & 0xC0) == 0x80 for i in range(size, len(raw), size)):
+    size += 1
+parts_ds = client.create_data_source("parts", p["id"])
+res = client.datasource_push_parts(p["id"], parts_ds["id"], body, part_size=size)
+out["parts"] = (len(raw) + size - 1) // size
+out["cut_inside"] = any((raw[i] & 0xC0) == 0x80 for i in range(size, len(raw), size))
+out["warnings_equal"] = sorted(w["message"] for w in res["warnings"]) == sorted(w["message"] for w in plain["warnings"])
+out["warnings"] = len(res["warnings"])
+out["effective_equal"] = effective(parts_ds) == effective(plain_ds)
+out["zoe"] = sorted({r[1] for r in effective(parts_ds) if r[0].startswith("Zo")})
+client.enable_multipart = True
+client.MULTIPART_THRESHOLD_SIZE = 0
+auto = client.push_application("multipart app", data_source_name="auto", application_object=app, create_provider=False)
+out["auto_equal"] = sorted(w["message"] for w in auto["warnings"]) == sorted(w["message"] for w in plain["warnings"])
+out["auto_status"] = client.get_data_source("auto", p["id"])["status"]
+print(json.dumps(out))
+`;
+
+/**
  * oaaclient's saved-query and report methods, as its live tests call them (test_client.py's
  * test_create_query and test_create_report, test_utils.py's build_report on tests/report_test.json),
  * then the saved queries and a query spec run through its generic api_get / api_post, which follow
@@ -259,6 +303,21 @@ describe.skipIf(skipReason !== undefined)(
         ['user01@example.com', 'thing2', ['Admin', 'Manage_Thing']],
         ['user01@example.com', 'thing2.cog1', ['Admin']],
       ]);
+    });
+
+    it('pushes in parts with datasource_push_parts and enable_multipart, as a plain push does', async () => {
+      const { server, dataDir, key } = await startWithKey(['--tls', 'self-signed']);
+      const host = server.url.replace('127.0.0.1', 'localhost');
+      const result = await run('python3', ['-c', MULTIPART_SCRIPT, host, key, source!], {
+        env: { ...process.env, PYTHONPATH: source!, REQUESTS_CA_BUNDLE: join(dataDir, 'tls', 'self-signed-cert.pem'), OAA_API_RETRIES: '0' },
+        timeoutMs: 60_000,
+      });
+      expect(result.stderr).toBe('');
+      const out = JSON.parse(result.stdout) as Record<string, unknown>;
+      expect(out.parts).toBeGreaterThan(10);
+      expect(out.parts).toBeLessThanOrEqual(99);
+      expect(out).toMatchObject({ cut_inside: true, zoe: ['Zoé 😀'], warnings_equal: true, effective_equal: true, auto_equal: true, auto_status: 'SUCCESS' });
+      expect(out.warnings).toBeGreaterThan(0);
     });
 
     it('saves, lists, runs and deletes queries and reports with its query and report methods and build_report', async () => {

@@ -32,6 +32,7 @@ export const ERROR_REASONS = {
   INVALID_JSON_DATA: 'json_data could not be decoded: check compression_type, base64, gzip and JSON.',
   INVALID_PAYLOAD: "The payload breaks a rule of its provider's template; every problem is listed in field_violations.",
   TEMPLATE_MISMATCH: "The payload belongs to another template than its provider's (e.g. an identity provider payload pushed to an application provider).",
+  UPLOAD_INCOMPLETE: 'The multipart upload lacks chunks or has more than sequence_count; upload them (or fix sequence_count) and complete again.',
   QUERY_IN_USE: 'The saved query is part of a report; delete it with force=true to remove it from the reports too.',
   BODY_TOO_LARGE: 'The request body is larger than the server accepts.',
   NOT_FOUND: 'Requested resource was not found.',

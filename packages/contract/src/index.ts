@@ -22,3 +22,4 @@ export * from './access-review.js';
 export * from './saved-queries.js';
 export * from './assessment-reports.js';
 export * from './query-spec.js';
+export * from './multipart.js';

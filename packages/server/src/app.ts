@@ -14,10 +14,12 @@ import { dataSourceRoutes } from './routes/data-source-routes.js';
 import { graphRoutes } from './routes/graph-routes.js';
 import { iconRoutes } from './routes/icon-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
+import { multipartRoutes } from './routes/multipart-routes.js';
 import { pathRoutes } from './routes/path-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { pushRoutes } from './routes/push-routes.js';
 import { querySpecRoutes } from './routes/query-spec-routes.js';
+import type { Clock } from './services/clock.js';
 import { createServices } from './services/services.js';
 import { VERSION } from './version.js';
 
@@ -33,6 +35,8 @@ export interface AppOptions {
   maxInflatedBytes?: number;
   /** Serve HTTPS with this key and certificate (PEM). */
   https?: { key: string | Buffer; cert: string | Buffer };
+  /** Where multipart uploads read the time (their expiry); tests pass a clock they move. */
+  clock?: Clock;
 }
 
 /**
@@ -59,7 +63,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
-  const services = createServices(options.store, options.maxInflatedBytes ? { maxInflatedBytes: options.maxInflatedBytes } : {});
+  const services = createServices(options.store, {
+    ...(options.maxInflatedBytes ? { maxInflatedBytes: options.maxInflatedBytes } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   installAuth(app, services.apiKeys);
   await installOpenApi(app, VERSION);
 
@@ -68,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dataSourceRoutes, { services });
   await app.register(iconRoutes, { services });
   await app.register(pushRoutes, { services, bodyLimit });
+  await app.register(multipartRoutes, { services, bodyLimit });
   await app.register(apiKeyRoutes, { services });
   await app.register(graphRoutes, { services });
   await app.register(pathRoutes, { services });

@@ -13,12 +13,14 @@ import { getNodeDetail, listNeighbours, locate, type NeighbourRequest } from './
 import { searchNodes, type NodeSearchRequest } from './node-search.js';
 import { listPrincipalAccess, type PrincipalAccessRequest } from './principal-access.js';
 import { listEntityAccess, type EntityAccessRequest } from './entity-access.js';
+import { NodeKindError } from './node-kind.js';
 import { countQuerySpec, evaluateQuerySpec, type QuerySpecRequest } from './query-spec.js';
 import type { QuerySpecNode } from '@accessgraph/contract';
 import type { QuerySpec } from '@accessgraph/core';
 import { listAccessPaths, type AccessPathAnswer, type AccessPathRequest } from './access-paths.js';
 import { listAccessReview, type AccessReviewRequest, type AccessReviewScope } from './access-review.js';
 import * as icons from './provider-icons.js';
+import * as uploads from './multipart-uploads.js';
 import { writeProviderTypes } from './provider-types.js';
 import type { GraphStorage } from './graph-writer.js';
 import { commitPush, recordFailedPush, type PushWriterContext } from './push-commit.js';
@@ -41,6 +43,8 @@ import type {
   PushCommitted,
   Store,
   StoredIcon,
+  UploadPart,
+  UploadRecord,
 } from './store.js';
 
 const same = (value: string) => value;
@@ -94,7 +98,8 @@ export class KyselyStore implements Store {
     try {
       return await work();
     } catch (error) {
-      throw error instanceof StoreError ? error : this.translateError(error);
+      // A refused node kind is the caller's to answer (a 400), not a database failure.
+      throw error instanceof StoreError || error instanceof NodeKindError ? error : this.translateError(error);
     }
   }
 
@@ -289,6 +294,28 @@ export class KyselyStore implements Store {
 
   listPushes(dataSourceId: string, request: { pageSize: number; after?: KeysetValue[] }): Promise<Page<PushRecord>> {
     return this.run(() => listPushRecords(this.db, dataSourceId, request));
+  }
+
+  // Multipart uploads
+
+  createUpload(upload: { id: string; dataSourceId: string; now: string }): Promise<void> {
+    return this.run(() => uploads.createUpload(this.db, upload));
+  }
+
+  getUpload(id: string): Promise<UploadRecord | undefined> {
+    return this.run(() => uploads.getUpload(this.db, id));
+  }
+
+  putUploadPart(part: UploadPart): Promise<boolean> {
+    return this.run(() => uploads.putUploadPart(this.db, this.caps, part));
+  }
+
+  takeUploadParts(uploadId: string, now: string): Promise<Array<{ sequenceNumber: number; data: Uint8Array }> | undefined> {
+    return this.run(() => uploads.takeUploadParts(this.db, this.caps, uploadId, now));
+  }
+
+  deleteIdleUploads(idleBefore: string): Promise<number> {
+    return this.run(() => uploads.deleteIdleUploads(this.db, idleBefore));
   }
 
   getDataSourceState(dataSourceId: string): Promise<Uint8Array | undefined> {

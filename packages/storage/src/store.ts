@@ -134,6 +134,27 @@ export interface EffectivePermissionQuery {
   after?: KeysetValue[];
 }
 
+/** A multipart upload to a data source (spec §2.7) and the chunks it holds. */
+export interface UploadRecord {
+  id: string;
+  dataSourceId: string;
+  createdAt: string;
+  /** The last start, chunk or completion; idle uploads expire from it. */
+  touchedAt: string;
+  /** When `complete` took its chunks; null while it takes chunks. */
+  completedAt: string | null;
+  /** The chunks held, by ascending sequence number, with their sizes in bytes. */
+  parts: Array<{ sequenceNumber: number; sizeBytes: number }>;
+}
+
+/** One chunk of a multipart upload, as decoded from base64. */
+export interface UploadPart {
+  uploadId: string;
+  sequenceNumber: number;
+  data: Uint8Array;
+  now: string;
+}
+
 /**
  * The only door to the database. Implementations: SQLite (embedded default) and PostgreSQL;
  * one contract test suite runs unchanged against both. Every method that writes runs in one
@@ -187,6 +208,19 @@ export interface Store {
   recordFailedPush(record: NewPushRecord, now: string): Promise<void>;
   /** The data source's push history, newest first. */
   listPushes(dataSourceId: string, request: { pageSize: number; after?: KeysetValue[] }): Promise<Page<PushRecord>>;
+  /** Opens a multipart upload to a data source. */
+  createUpload(upload: { id: string; dataSourceId: string; now: string }): Promise<void>;
+  /** The upload of that id (any case), open or completed, with the sizes of its chunks; undefined if there is none. */
+  getUpload(id: string): Promise<UploadRecord | undefined>;
+  /** Stores a chunk (replacing one of the same number) and touches the upload; false, writing nothing, if the upload is gone or completed. */
+  putUploadPart(part: UploadPart): Promise<boolean>;
+  /**
+   * Marks an upload completed and takes its chunks (deleting them), by sequence number,
+   * atomically; undefined, changing nothing, if it is gone or already completed.
+   */
+  takeUploadParts(uploadId: string, now: string): Promise<Array<{ sequenceNumber: number; data: Uint8Array }> | undefined>;
+  /** Deletes uploads untouched since `idleBefore`, open or completed, with their chunks; returns how many. */
+  deleteIdleUploads(idleBefore: string): Promise<number>;
   /** The last accepted payload (gzipped JSON), if any. */
   getDataSourceState(dataSourceId: string): Promise<Uint8Array | undefined>;
   /**

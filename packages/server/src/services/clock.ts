@@ -2,3 +2,8 @@
 export function nowIso(): string {
   return new Date().toISOString();
 }
+
+/** Where a service reads the time; tests pass a clock they move. */
+export type Clock = () => Date;
+
+export const systemClock: Clock = () => new Date();

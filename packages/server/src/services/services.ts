@@ -4,7 +4,9 @@ import { ApiKeyService } from './api-key-service.js';
 import { AssessmentService } from './assessment-service.js';
 import { DataSourceService } from './data-source-service.js';
 import { GraphService } from './graph-service.js';
+import type { Clock } from './clock.js';
 import { IconService } from './icon-service.js';
+import { MultipartService } from './multipart-service.js';
 import { PathService } from './path-service.js';
 import { ProviderService } from './provider-service.js';
 import { PushService } from './push-service.js';
@@ -19,6 +21,7 @@ export interface Services {
   dataSources: DataSourceService;
   icons: IconService;
   pushes: PushService;
+  multipart: MultipartService;
   readBack: ReadBackService;
   graph: GraphService;
   paths: PathService;
@@ -27,16 +30,18 @@ export interface Services {
   querySpecs: QuerySpecService;
 }
 
-export function createServices(store: Store, options: { maxInflatedBytes?: number } = {}): Services {
+export function createServices(store: Store, options: { maxInflatedBytes?: number; clock?: Clock } = {}): Services {
   const providers = new ProviderService(store);
   const dataSources = new DataSourceService(store, providers);
+  const pushes = new PushService(store, providers, dataSources, options.maxInflatedBytes);
   return {
     store,
     apiKeys: new ApiKeyService(store),
     providers,
     dataSources,
     icons: new IconService(store, providers),
-    pushes: new PushService(store, providers, dataSources, options.maxInflatedBytes),
+    pushes,
+    multipart: new MultipartService(store, dataSources, pushes, options.clock ? { clock: options.clock } : {}),
     readBack: new ReadBackService(store, dataSources),
     graph: new GraphService(store),
     // GraphService holds nothing but the store: the paths' own instance checks node types the same way.

@@ -1,6 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { openSqliteStore, type Store } from '@accessgraph/storage';
 import { buildApp } from '../app.js';
+import type { Clock } from '../services/clock.js';
 import { ApiKeyService } from '../services/api-key-service.js';
 
 export interface TestApp {
@@ -13,7 +14,7 @@ export interface TestApp {
 }
 
 /** A server on a fresh in-memory SQLite store, with one key of each role. */
-export async function createTestApp(options: { maxInflatedBytes?: number } = {}): Promise<TestApp> {
+export async function createTestApp(options: { maxInflatedBytes?: number; clock?: Clock; bodyLimit?: number } = {}): Promise<TestApp> {
   const store = await openSqliteStore(':memory:');
   const app = await buildApp({ store, ...options });
   const apiKeys = new ApiKeyService(store);

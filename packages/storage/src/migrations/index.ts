@@ -8,6 +8,7 @@ import { postgresIndexesWithoutLeadingDsMigration } from './0005-postgres-indexe
 import { identityLinksMigration } from './0006-identity-links.js';
 import { graphEdgesToMigration } from './0007-graph-edges-to.js';
 import { assessmentsMigration } from './0008-assessments.js';
+import { multipartUploadsMigration } from './0009-multipart-uploads.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -23,5 +24,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
     '0006-identity-links': identityLinksMigration(caps),
     '0007-graph-edges-to': graphEdgesToMigration(caps),
     '0008-assessments': assessmentsMigration(caps),
+    '0009-multipart-uploads': multipartUploadsMigration(caps),
   };
 }
