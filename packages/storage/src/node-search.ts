@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { NodeSummary } from '@accessgraph/contract';
 import { matchesProperties, type KeysetValue, type NodeSearch } from '@accessgraph/core';
+import type { GraphNodeRow } from './graph-tables.js';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { escapeLike } from './keyset-list.js';
@@ -64,16 +65,8 @@ export async function searchNodes(db: Kysely<Database>, graphs: GraphStorage, re
   return page;
 }
 
-interface NodeRow {
-  id: number;
-  kind: string;
-  node_key: string;
-  local_key: string;
-  name: string;
-  node_type: string;
-  app_id: number | null;
-  properties?: string;
-}
+/** A node as the search reads it (properties only when a condition needs them). */
+type NodeRow = Pick<GraphNodeRow, 'id' | 'kind' | 'node_key' | 'local_key' | 'name' | 'node_type' | 'app_id'> & { properties?: string };
 
 /** A node of the page being built, with what the page needs besides its summary. */
 interface Found {

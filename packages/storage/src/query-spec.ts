@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { QuerySpecNode } from '@accessgraph/contract';
 import { decodeNodeId, encodeNodeId, kindsOfNodeSet, matchesNodeSet, nodeSetNeedsTags, type KeysetValue, type NodeSet, type QuerySpec } from '@accessgraph/core';
+import type { GraphNodeRow } from './graph-tables.js';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { nodeSummary } from './node-summary.js';
@@ -79,16 +80,8 @@ interface SourceDataSource {
   provider_id: string;
 }
 
-interface SourceRow {
-  id: number;
-  kind: string;
-  node_key: string;
-  local_key: string;
-  name: string;
-  node_type: string;
-  app_id: number | null;
-  properties: string;
-}
+/** A source node as read: the columns of a node the evaluation names and matches. */
+type SourceRow = Pick<GraphNodeRow, 'id' | 'kind' | 'node_key' | 'local_key' | 'name' | 'node_type' | 'app_id' | 'properties'>;
 
 async function* walk(db: Kysely<Database>, graphs: GraphStorage, spec: QuerySpec, after: [string, string] | undefined, describe: boolean): AsyncGenerator<Step> {
   const pinned = pinnedNodes(spec.sources);

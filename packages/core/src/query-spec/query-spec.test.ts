@@ -209,7 +209,7 @@ describe('parsing a query spec', () => {
 });
 
 describe('node types', () => {
-  it('grouping types expand to their member kinds; OAA types name one kind (or a stub of that type)', () => {
+  it('grouping types expand to their member kinds; OAA types name one kind (or the external nodes of that type)', () => {
     expect(nodeTypeKinds('User')).toEqual({ kinds: ['local_user', 'idp_user'] });
     expect(nodeTypeKinds('idpuser')).toEqual({ kinds: ['idp_user'] });
     expect(nodeTypeKinds('Resource')).toEqual({ kinds: ['resource'] });
