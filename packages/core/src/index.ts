@@ -17,3 +17,4 @@ export * from './payload-templates.js';
 export * from './linking/index.js';
 export * from './graph-query/index.js';
 export * from './query-spec/index.js';
+export * from './incremental/index.js';

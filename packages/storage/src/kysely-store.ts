@@ -32,6 +32,7 @@ import { groupProviderTypes, toProvider } from './row-mappers.js';
 import { StoreError } from './store-error.js';
 import type {
   ApiKeyRecord,
+  DataSourceState,
   EffectivePermissionQuery,
   ListRequest,
   NewPushRecord,
@@ -318,15 +319,15 @@ export class KyselyStore implements Store {
     return this.run(() => uploads.deleteIdleUploads(this.db, idleBefore));
   }
 
-  getDataSourceState(dataSourceId: string): Promise<Uint8Array | undefined> {
+  getDataSourceState(dataSourceId: string): Promise<DataSourceState | undefined> {
     return this.run(async () => {
       const row = await this.db
         .selectFrom('data_source_states as s')
         .innerJoin('data_sources as d', 'd.seq', 's.ds')
-        .select('s.payload')
+        .select(['s.payload', 's.pushed_at'])
         .where('d.id', '=', lower(dataSourceId))
         .executeTakeFirst();
-      return row?.payload;
+      return row && { payload: row.payload, pushedAt: row.pushed_at };
     });
   }
 

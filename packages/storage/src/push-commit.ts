@@ -49,10 +49,15 @@ export async function commitPush(context: PushWriterContext, commit: PushCommit)
     // The data source was deleted while its push was being processed: nothing to commit to.
     if (!target) throw gone(commit.dataSourceId);
     const ds = target.seq;
+    if (commit.basePushedAt !== undefined) await checkBase(conn, ds, commit.basePushedAt);
 
     // Read before the graph they describe is replaced (on SQLite, staging drops the old tables).
     const previous = await previousOffers(conn, graphs, ds, commit.template, commit.graph);
     await tx.stage(ds, commit.graph);
+    // After staging, which keeps the tags of nodes that survive: only a removal takes one away.
+    for (const tag of commit.tagRemovals ?? []) {
+      await conn.deleteFrom('graph_tags').where('ds', '=', ds).where('node_key', '=', tag.nodeKey).where('tag_key', '=', tag.key).where('tag_value', '=', tag.value).execute();
+    }
     const linkStarted = performance.now();
     const { unlinked, changes } = await relinkDataSource(tx, graphs, caps, { ds, template: commit.template, graph: commit.graph }, previous);
     const linkMs = Math.round(performance.now() - linkStarted);
@@ -83,6 +88,16 @@ export async function commitPush(context: PushWriterContext, commit: PushCommit)
     if (caps.refreshStatistics) await refreshStatistics(conn, caps.refreshStatistics);
     return { linkWarnings: linkWarnings.map(toPushWarning), linkMs, linkChanges: changes };
   });
+}
+
+/**
+ * An incremental push was applied to the state pushed at `basePushedAt`; under the data source's
+ * lock, that must still be its state, or another replica's push came in between and the change
+ * has to be applied again to what it left.
+ */
+async function checkBase(conn: Kysely<Database>, ds: number, basePushedAt: string): Promise<void> {
+  const row = await conn.selectFrom('data_source_states').select('pushed_at').where('ds', '=', ds).executeTakeFirst();
+  if (row?.pushed_at !== basePushedAt) throw new StoreError('conflict', 'the data source was pushed while this incremental push was applied to its previous state');
 }
 
 function toPushWarning(warning: PayloadWarning): PushWarning {

@@ -5,7 +5,7 @@ import type { DerivedGraph } from '@accessgraph/core';
 import { GRAPH_TABLES } from './graph-rows.js';
 import { partitionName } from './graph-table-names.js';
 import type { KyselyStore } from './kysely-store.js';
-import type { EffectivePermissionQuery } from './store.js';
+import type { EffectivePermissionQuery, PushCommit } from './store.js';
 import { DEMO, app, demoGraph, duplicateKeyGraph, group, otherGraph, path, repo, role, user } from './test-support/demo-graph.js';
 import { GraphFixture } from './test-support/graph-fixture.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
@@ -76,7 +76,10 @@ for (const backend of testBackends()) {
         ...overrides,
       };
     }
-    async function commit(graph: DerivedGraph, options: { ds?: string; provider?: string; state?: string; record?: Partial<PushRecord> } = {}) {
+    async function commit(
+      graph: DerivedGraph,
+      options: { ds?: string; provider?: string; state?: string; record?: Partial<PushRecord>; incremental?: Pick<PushCommit, 'basePushedAt' | 'tagRemovals'> } = {},
+    ) {
       const ds = options.ds ?? dsId;
       const rec = record(ds, options.record);
       await store.commitPush({
@@ -87,6 +90,7 @@ for (const backend of testBackends()) {
         state: bytes(options.state ?? `state-${clock}`),
         record: rec,
         now: at(clock),
+        ...options.incremental,
       });
       return rec;
     }
@@ -122,7 +126,7 @@ for (const backend of testBackends()) {
     async function snapshot(id = dsId) {
       return {
         permissions: await all({}, id),
-        state: await store.getDataSourceState(id),
+        state: (await store.getDataSourceState(id))?.payload,
         dataSource: await store.getDataSource(providerId, id),
         pushes: (await store.listPushes(id, { pageSize: 100 })).items,
         counts: await rowCounts(await seqOf(id)),
@@ -314,11 +318,41 @@ for (const backend of testBackends()) {
       expect(await store.getProvider(providerId)).toMatchObject({ application_types: ['demo'], resource_types: [] });
     });
 
+    it('an incremental commit removes exactly the tags it names, after the graph keeps the others', async () => {
+      const seq = await seqOf(dsId);
+      const tagged = () => demoGraph((f, ids) => void f.tag(ids.alice, 'team', 'a').tag(ids.alice, 'tier', 'gold').tag(ids.app, 'env', 'prod'));
+      await commit(tagged());
+      const base = (await store.getDataSourceState(dsId))!.pushedAt;
+      await commit(tagged(), {
+        incremental: {
+          basePushedAt: base,
+          tagRemovals: [
+            { nodeKey: 'app:demo/user:alice', key: 'team', value: 'a' },
+            { nodeKey: 'app:demo/user:alice', key: 'tier', value: 'silver' }, // not there: nothing to remove
+          ],
+        },
+      });
+      expect(await tagsOf(seq)).toEqual(['app:demo env=prod', 'app:demo/user:alice tier=gold']);
+    });
+
+    it('refuses an incremental commit whose base state was replaced meanwhile, changing nothing', async () => {
+      await commit(demoGraph(), { state: 'base' });
+      const base = (await store.getDataSourceState(dsId))!.pushedAt;
+      await commit(demoGraph(), { state: 'another replica' });
+      const before = await snapshot();
+      await expect(commit(demoGraph(), { state: 'stale change', incremental: { basePushedAt: base } })).rejects.toMatchObject({ name: 'StoreError', code: 'conflict' });
+      expect(await snapshot()).toEqual(before);
+      const current = (await store.getDataSourceState(dsId))!;
+      expect(Buffer.from(current.payload).toString()).toBe('another replica');
+      await commit(demoGraph(), { state: 'change applied again', incremental: { basePushedAt: current.pushedAt } });
+      expect(Buffer.from((await store.getDataSourceState(dsId))!.payload).toString()).toBe('change applied again');
+    });
+
     it('keeps exactly one copy of the state: the last committed bytes', async () => {
       await commit(demoGraph(), { state: 'first payload' });
-      expect(Buffer.from((await store.getDataSourceState(dsId))!).toString()).toBe('first payload');
+      expect(Buffer.from((await store.getDataSourceState(dsId))!.payload).toString()).toBe('first payload');
       await commit(demoGraph(), { state: 'second payload' });
-      expect(Buffer.from((await store.getDataSourceState(dsId.toUpperCase()))!).toString()).toBe('second payload');
+      expect(Buffer.from((await store.getDataSourceState(dsId.toUpperCase()))!.payload).toString()).toBe('second payload');
       expect((await rowCounts(await seqOf(dsId))).data_source_states).toBe(1);
     });
 
@@ -384,7 +418,7 @@ for (const backend of testBackends()) {
       }
       // The store still works afterwards.
       await commit(demoGraph(), { state: 'after' });
-      expect(Buffer.from((await store.getDataSourceState(dsId))!).toString()).toBe('after');
+      expect(Buffer.from((await store.getDataSourceState(dsId))!.payload).toString()).toBe('after');
     });
 
     it('refuses a commit to a data source of another provider, or one that is gone', async () => {
@@ -449,7 +483,7 @@ for (const backend of testBackends()) {
       const big = demoGraph();
       await Promise.all([commit(big, { state: 'big' }), commit(small, { state: 'small' }), commit(big, { state: 'big' })]);
       const counts = await rowCounts(await seqOf(dsId));
-      const state = Buffer.from((await store.getDataSourceState(dsId))!).toString();
+      const state = Buffer.from((await store.getDataSourceState(dsId))!.payload).toString();
       const graph = state === 'small' ? small : big;
       expect(counts).toMatchObject({ graph_nodes: graph.nodes.length, graph_grants: graph.grants.length, pushes: 3 });
     });

@@ -2,7 +2,8 @@
  * The failures the storage layer reports. Driver errors are translated into these at the
  * boundary so that raw driver messages never reach a client.
  */
-export type StoreErrorCode = 'duplicate' | 'invalid_cursor' | 'unavailable' | 'internal';
+/** `conflict`: the data source's state changed under an incremental push (another replica pushed); apply it again. */
+export type StoreErrorCode = 'duplicate' | 'invalid_cursor' | 'unavailable' | 'internal' | 'conflict';
 
 export class StoreError extends Error {
   constructor(

@@ -24,7 +24,7 @@ import type { AccessReviewRequest, AccessReviewScope } from './access-review.js'
 import type { CreationOrderRequest } from './creation-order.js';
 import type { NewSavedQuery, SavedQueryDeletion, SavedQueryRecord } from './saved-queries.js';
 import type { ReportRecord, ReportWrite, ReportWriteResult } from './assessment-reports.js';
-import type { DerivedGraph, FilterNode, KeysetValue, OrderTerm } from '@accessgraph/core';
+import type { DerivedGraph, FilterNode, KeysetValue, OrderTerm, TagRemoval } from '@accessgraph/core';
 
 /** A request for one page of a list, already parsed and checked by the caller. */
 export interface ListRequest {
@@ -100,8 +100,21 @@ export interface PushCommit {
   graph: DerivedGraph;
   /** The accepted payload (its JSON, gzipped): the data source's source of truth from now on. */
   state: Uint8Array;
+  /**
+   * An incremental push: the `pushedAt` of the state it was applied to. The commit fails with
+   * StoreError('conflict'), changing nothing, if another push has replaced that state since.
+   */
+  basePushedAt?: string;
+  /** Tags an incremental push removes (tags are otherwise additive across pushes). */
+  tagRemovals?: readonly TagRemoval[];
   record: NewPushRecord;
   now: string;
+}
+
+/** A data source's stored payload. */
+export interface DataSourceState {
+  payload: Uint8Array;
+  pushedAt: string;
 }
 
 /** What committing a push adds to its answer. */
@@ -221,8 +234,8 @@ export interface Store {
   takeUploadParts(uploadId: string, now: string): Promise<Array<{ sequenceNumber: number; data: Uint8Array }> | undefined>;
   /** Deletes uploads untouched since `idleBefore`, open or completed, with their chunks; returns how many. */
   deleteIdleUploads(idleBefore: string): Promise<number>;
-  /** The last accepted payload (gzipped JSON), if any. */
-  getDataSourceState(dataSourceId: string): Promise<Uint8Array | undefined>;
+  /** The last accepted payload (gzipped JSON) and when it was pushed (what an incremental push applies to), if any. */
+  getDataSourceState(dataSourceId: string): Promise<DataSourceState | undefined>;
   /**
    * The identity links that touch the data source, both ways, ordered by their two ends and rule;
    * or, with `unlinked`, its identity strings that link to nothing.

@@ -1,5 +1,6 @@
 import type { DerivedGraph, NodeKind } from '../graph/derived-graph.js';
 import { GraphBuilder } from '../graph/graph-builder.js';
+import { appEntityNodeKey, applicationNodeKey, type AppEntitySegment } from '../graph/node-keys.js';
 import { ASK, OFFER } from '../linking/identity-keys.js';
 import { GrantTable, type ReachTable } from '../graph/graph-tables.js';
 import { sortedOrder } from '../graph/sorted-order.js';
@@ -115,12 +116,12 @@ interface AppNodes {
 }
 
 function addApplication(b: GraphBuilder, app: AppEntity, permissions: Map<string, PermissionEntity>): AppNodes {
-  const prefix = `app:${app.key}`;
+  const prefix = applicationNodeKey(app.key);
   const type = `OAA.${app.type}`;
   const appId = b.node({ kind: 'application', key: prefix, localKey: app.localKey, name: app.name, nodeType: `${type}.Application`, properties: app.properties, tags: app.tags });
   b.ancestry.add(appId, appId, 0);
-  const entityNode = (kind: NodeKind, segment: string, nodeType: string, entity: Entity) => {
-    const id = b.node({ kind, key: `${prefix}/${segment}:${entity.key}`, localKey: entity.localKey, name: entity.name, nodeType, appId, properties: entity.properties, tags: entity.tags });
+  const entityNode = (kind: NodeKind, segment: AppEntitySegment, nodeType: string, entity: Entity) => {
+    const id = b.node({ kind, key: appEntityNodeKey(app.key, segment, entity.key), localKey: entity.localKey, name: entity.name, nodeType, appId, properties: entity.properties, tags: entity.tags });
     b.edge('contains', appId, id);
     return id;
   };
@@ -148,7 +149,7 @@ function addApplication(b: GraphBuilder, app: AppEntity, permissions: Map<string
   for (const permission of permissions.values()) {
     const id = b.node({
       kind: 'permission',
-      key: `${prefix}/permission:${permission.key}`,
+      key: appEntityNodeKey(app.key, 'permission', permission.key),
       localKey: permission.name,
       name: permission.name,
       nodeType: `${type}.Permission`,
@@ -157,7 +158,7 @@ function addApplication(b: GraphBuilder, app: AppEntity, permissions: Map<string
     });
     nodes.permissions.set(permission.key, id);
   }
-  addResources(b, app, nodes, prefix, type);
+  addResources(b, app, nodes, type);
   for (const user of app.users.values()) {
     const id = nodes.users.get(user.key)!;
     for (const group of user.groups) b.edge('member_of', id, nodes.groups.get(group.key)!);
@@ -179,13 +180,13 @@ function addApplication(b: GraphBuilder, app: AppEntity, permissions: Map<string
   return nodes;
 }
 
-function addResources(b: GraphBuilder, app: AppEntity, nodes: AppNodes, prefix: string, type: string): void {
+function addResources(b: GraphBuilder, app: AppEntity, nodes: AppNodes, type: string): void {
   // The map is filled parents first (a parent is read before its sub_resources).
   for (const resource of app.resources.values()) {
     const parent = resource.parentPath === null ? null : nodes.resources.get(resource.parentPath)!;
     const id = b.node({
       kind: 'resource',
-      key: `${prefix}/resource:${resource.pathKey}`,
+      key: appEntityNodeKey(app.key, 'resource', resource.pathKey),
       localKey: resource.localPath,
       name: resource.name,
       nodeType: `${type}.${resource.resourceType}.${parent === null ? 'Resource' : 'SubResource'}`,

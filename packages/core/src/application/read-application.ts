@@ -20,9 +20,6 @@ const APP_FIELDS = ['application_type', 'description', 'okta_app_id'] as const;
  * The model is only meaningful when no error was reported.
  */
 export function readApplicationPayload(payload: ApplicationPayload, issues: IssueCollector): ApplicationModel {
-  if (payload.incremental_change === true) {
-    issues.error('incremental_change', 'incremental_not_supported', 'incremental updates are not supported by this server yet; push the full payload');
-  }
   const definitions = readApplicationDefinitions(payload, issues);
   const permissions = readPermissions(payload, issues);
   const apps = new Map<string, AppEntity>();

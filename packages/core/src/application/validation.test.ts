@@ -218,14 +218,6 @@ describe('incremental markers in a full payload', () => {
     expectValid(payload);
   });
 
-  it('incremental_change: true is an error (not supported yet); false is fine', () => {
-    const payload = validPayload();
-    payload.incremental_change = true;
-    expectOnlyError(payload, { path: 'incremental_change', code: 'incremental_not_supported', names: 'incremental' });
-    payload.incremental_change = false;
-    expectValid(payload);
-  });
-
   it('dynamic_properties is a warning "deprecated" wherever it appears, not an error', () => {
     const payload = validPayload();
     appOf(payload).dynamic_properties = { a: 1 };

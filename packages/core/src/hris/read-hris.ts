@@ -54,9 +54,6 @@ type Definitions = Record<'system' | 'employee' | 'group', Map<string, PropertyT
  * and managers that the payload does not define are warnings; group nesting may not loop.
  */
 export function readHrisPayload(payload: HrisPayload, issues: IssueCollector): HrisModel {
-  if (payload.incremental_change === true) {
-    issues.error('incremental_change', 'incremental_not_supported', 'incremental updates are not supported for the HRIS template; push the full payload');
-  }
   const d = payload.custom_property_definition;
   const definitions: Definitions = {
     system: readDefinitions(d?.system_properties, 'custom_property_definition.system_properties', issues),

@@ -148,12 +148,6 @@ describe('fields', () => {
     only(payload, { path: 'employees[0].job_title', code: 'duplicate_field', names: '"Job Title"' });
   });
 
-  it('incremental payloads are refused', () => {
-    const payload = validHrisPayload();
-    payload.incremental_change = true;
-    only(payload, { path: 'incremental_change', code: 'incremental_not_supported' });
-  });
-
   it('operation belongs to incremental payloads', () => {
     const payload = validHrisPayload();
     payload.groups![0]!.operation = 'add';

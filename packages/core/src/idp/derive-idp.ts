@@ -1,5 +1,6 @@
 import type { DerivedGraph } from '../graph/derived-graph.js';
 import { GraphBuilder } from '../graph/graph-builder.js';
+import { idpNodeKey, type IdpSegment } from '../graph/node-keys.js';
 import { ASK, OFFER, qualified } from '../linking/identity-keys.js';
 import type { ExternalRef, IdentityMapping, IdpModel, IdpPrincipal, MappingProperty } from './model.js';
 
@@ -18,9 +19,9 @@ export function deriveIdpGraph(model: IdpModel): DerivedGraph {
   const type = `OAA.${model.idpType}`;
   // The mapping rules ride on the domain: identity linking reads them from there.
   const domainProperties = model.mappings.length === 0 ? model.domain.properties : { ...model.domain.properties, identity_mappings: model.mappings.map(storedMapping) };
-  const domain = b.node({ kind: 'idp_domain', key: `domain:${model.domain.key}`, localKey: model.domain.localKey, name: model.domain.name, nodeType: `${type}.IDPDomain`, properties: domainProperties, tags: model.domain.tags });
-  const contained = (kind: 'idp_user' | 'idp_group' | 'idp_app', segment: string, nodeType: string, entity: { key: string; localKey: string; name: string; properties: Record<string, unknown>; tags: IdpPrincipal['tags'] }) => {
-    const id = b.node({ kind, key: `${segment}:${entity.key}`, localKey: entity.localKey, name: entity.name, nodeType: `${type}.${nodeType}`, properties: entity.properties, tags: entity.tags });
+  const domain = b.node({ kind: 'idp_domain', key: idpNodeKey('domain', model.domain.key), localKey: model.domain.localKey, name: model.domain.name, nodeType: `${type}.IDPDomain`, properties: domainProperties, tags: model.domain.tags });
+  const contained = (kind: 'idp_user' | 'idp_group' | 'idp_app', segment: IdpSegment, nodeType: string, entity: { key: string; localKey: string; name: string; properties: Record<string, unknown>; tags: IdpPrincipal['tags'] }) => {
+    const id = b.node({ kind, key: idpNodeKey(segment, entity.key), localKey: entity.localKey, name: entity.name, nodeType: `${type}.${nodeType}`, properties: entity.properties, tags: entity.tags });
     b.edge('contains', domain, id);
     return id;
   };

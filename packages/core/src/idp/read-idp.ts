@@ -23,9 +23,6 @@ const GROUP_FIELDS = ['full_name', 'is_security_group'] as const;
  * (source_identity, entities_owned) are resolved by identity linking.
  */
 export function readIdpPayload(payload: IdpPayload, issues: IssueCollector): IdpModel {
-  if (payload.incremental_change === true) {
-    issues.error('incremental_change', 'incremental_not_supported', 'incremental updates are not supported by this server yet; push the full payload');
-  }
   const name = required(payload.name, 'name', issues);
   const idpType = required(payload.idp_type, 'idp_type', issues);
   checkField(payload.idp_description, '', 'idp_description', issues);

@@ -42,12 +42,6 @@ describe('top level', () => {
     only(payload, { path: 'idp_description', code: 'too_long', names: '258 bytes' });
   });
 
-  it('incremental payloads are refused until incremental updates exist', () => {
-    const payload = validIdpPayload();
-    payload.incremental_change = true;
-    only(payload, { path: 'incremental_change', code: 'incremental_not_supported' });
-  });
-
   it('exactly one domain: none is an error', () => {
     const payload = validIdpPayload();
     payload.domains = [];

@@ -35,12 +35,40 @@ const validators: Record<CustomTemplate, ValidateFunction> = {
   hris: ajv.compile(HrisPayload),
 };
 
+/**
+ * The schema an incremental payload's changes must fit: the template's, with nothing required
+ * (a change names an entity by its key and carries only what it changes) and everything else
+ * as strict — types, lengths, enums, unknown keys. The recursive resource schema gets an `$id`
+ * of its own, since one Ajv instance holds both.
+ */
+function changeSchema(schema: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(schema), (key, value: unknown) => {
+    if (key === 'required') return undefined;
+    if ((key === '$id' || key === '$ref') && value === 'OaaResource') return 'OaaResourceChange';
+    return value;
+  }) as unknown;
+  return copy;
+}
+
+const changeValidators: Record<CustomTemplate, ValidateFunction> = {
+  application: ajv.compile(changeSchema(ApplicationPayload) as object),
+  identity_provider: ajv.compile(changeSchema(IdpPayload) as object),
+  hris: ajv.compile(changeSchema(HrisPayload) as object),
+};
+
 /** Most schema errors reported for one payload; a broken generator can produce millions. */
 const MAX_VIOLATIONS = 1000;
 
 /** The payload's violations of its template's schema (empty if it has none). */
 export function payloadShapeViolations(template: CustomTemplate, payload: unknown): FieldViolation[] {
   const validate = validators[template];
+  if (validate(payload)) return [];
+  return schemaViolations((validate.errors ?? []) as SchemaError[], 'body').slice(0, MAX_VIOLATIONS);
+}
+
+/** An incremental payload's violations of its template's schema, nothing being required (see `changeSchema`). */
+export function changeShapeViolations(template: CustomTemplate, payload: unknown): FieldViolation[] {
+  const validate = changeValidators[template];
   if (validate(payload)) return [];
   return schemaViolations((validate.errors ?? []) as SchemaError[], 'body').slice(0, MAX_VIOLATIONS);
 }

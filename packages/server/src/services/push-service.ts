@@ -1,27 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gzip, constants as zlibConstants } from 'node:zlib';
+import { gunzip, gzip, constants as zlibConstants } from 'node:zlib';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CustomTemplate, FieldViolation, PushRecord, PushRequest, PushResponse, PushWarning } from '@accessgraph/contract';
 import {
   IssueCollector,
   PAYLOAD_TEMPLATES,
+  applyIncremental,
   decodePush,
   templateMismatch,
   type Compression,
   type DecodedPush,
   type DerivedGraph,
+  type PathOrigins,
+  type PayloadTemplate,
   type PayloadWarning,
+  type TagRemoval,
 } from '@accessgraph/core';
-import type { Store } from '@accessgraph/storage';
+import { StoreError, type DataSourceState, type Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
 import type { Caller } from './api-key-service.js';
 import type { DataSourceService } from './data-source-service.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { payloadShapeViolations } from './payload-schemas.js';
+import { changeShapeViolations, payloadShapeViolations } from './payload-schemas.js';
 import type { ProviderService } from './provider-service.js';
 
 const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * How often an incremental push is applied again when another replica's push to the same data
+ * source commits in between (pushes within one process already queue per data source).
+ */
+const INCREMENTAL_ATTEMPTS = 3;
 
 export interface PushInput {
   providerId: string;
@@ -81,28 +92,41 @@ export class PushService {
     };
 
     try {
-      const accepted = accept(input.body, template, this.maxInflatedBytes, clock);
-      record.compression = accepted.compression ?? record.compression;
-      record.incremental = accepted.incremental ?? record.incremental;
-      if (!accepted.ok) return await reject(accepted.error);
-      const { graph, state } = accepted;
-      // Warnings about the payload itself; the store adds those about identities that link to nothing.
-      const warnings: PushWarning[] = accepted.warnings.map(toWarning);
-      record.counts = graph.counts;
-      record.warnings = warnings;
-      clock.lap('derive');
+      const loadBase = () => this.store.getDataSourceState(dataSourceId);
+      for (let attempt = 1; ; attempt++) {
+        const accepted = await accept(input.body, template, this.maxInflatedBytes, clock, loadBase);
+        record.compression = accepted.compression ?? record.compression;
+        record.incremental = accepted.incremental ?? record.incremental;
+        if (!accepted.ok) return await reject(accepted.error);
+        const { graph, state } = accepted;
+        // Warnings about the payload itself; the store adds those about identities that link to nothing.
+        const warnings: PushWarning[] = accepted.warnings.map(toWarning);
+        record.counts = graph.counts;
+        record.warnings = warnings;
+        clock.lap('derive');
 
-      input.log.debug({ data_source_id: dataSourceId }, 'push: storing');
-      record.duration_ms = Date.now() - started.getTime();
-      const { linkWarnings, linkMs, linkChanges } = await this.store.commitPush({ providerId, dataSourceId, template, graph, state: await state, record, now: new Date().toISOString() });
-      warnings.push(...linkWarnings);
-      clock.lap('store');
-      clock.phases.link = linkMs;
-      input.log.info(
-        { data_source_id: dataSourceId, push_id: record.id, bytes: record.size_bytes, phases_ms: clock.phases, counts: graph.counts, warnings: warnings.length, links: linkChanges },
-        'push accepted',
-      );
-      return { warnings };
+        input.log.debug({ data_source_id: dataSourceId }, 'push: storing');
+        record.duration_ms = Date.now() - started.getTime();
+        let committed;
+        try {
+          committed = await this.store.commitPush({
+            providerId,
+            dataSourceId,
+            template,
+            graph,
+            state: await state,
+            record,
+            now: new Date().toISOString(),
+            ...(accepted.base ? { basePushedAt: accepted.base.pushedAt, tagRemovals: accepted.base.tagRemovals } : {}),
+          });
+        } catch (error) {
+          if (!(error instanceof StoreError && error.code === 'conflict')) throw error;
+          input.log.info({ data_source_id: dataSourceId, attempt }, 'incremental push: the data source changed meanwhile; applying it again');
+          if (attempt < INCREMENTAL_ATTEMPTS) continue;
+          return await reject(new ApiError('Unavailable', 'PUSH_CONFLICT', `other pushes to the data source committed during ${attempt} attempts to apply this incremental push; retry it`, { retryAfter: 1 }));
+        }
+        return this.accepted(input, dataSourceId, record, graph, warnings, committed, clock);
+      }
     } catch (error) {
       if (error instanceof ApiError) throw error;
       record.outcome = 'FAILED';
@@ -111,6 +135,25 @@ export class PushService {
       await this.recordQuietly(record, input.log);
       throw error;
     }
+  }
+
+  private accepted(
+    input: PushInput,
+    dataSourceId: string,
+    record: PushRecord,
+    graph: DerivedGraph,
+    warnings: PushWarning[],
+    { linkWarnings, linkMs, linkChanges }: { linkWarnings: PushWarning[]; linkMs: number; linkChanges: unknown },
+    clock: PhaseClock,
+  ): PushResponse {
+    warnings.push(...linkWarnings);
+    clock.lap('store');
+    clock.phases.link = linkMs;
+    input.log.info(
+      { data_source_id: dataSourceId, push_id: record.id, bytes: record.size_bytes, phases_ms: clock.phases, counts: graph.counts, warnings: warnings.length, links: linkChanges },
+      'push accepted',
+    );
+    return { warnings };
   }
 
   /** Records a push that changed nothing; a failure to record must not hide the real answer. */
@@ -130,8 +173,14 @@ interface Envelope {
 }
 
 type Refused = { ok: false; error: ApiError } & Partial<Envelope>;
-type Validated = { ok: true; derive: () => DerivedGraph; state: Promise<Uint8Array>; warnings: PayloadWarning[] } & Envelope;
-type Accepted = ({ ok: true; graph: DerivedGraph; state: Promise<Uint8Array>; warnings: PayloadWarning[] } & Envelope) | Refused;
+/** What an incremental push commits besides its graph: the state it was applied to, and the tags it removes. */
+interface IncrementalBase {
+  pushedAt: string;
+  tagRemovals: TagRemoval[];
+}
+type Validated = { ok: true; derive: () => DerivedGraph; state: Promise<Uint8Array>; warnings: PayloadWarning[]; base?: IncrementalBase } & Envelope;
+type Accepted = ({ ok: true; graph: DerivedGraph; state: Promise<Uint8Array>; warnings: PayloadWarning[]; base?: IncrementalBase } & Envelope) | Refused;
+type LoadBase = () => Promise<DataSourceState | undefined>;
 
 /**
  * Validation and derivation of one push body: the graph to store, or why not. Each step runs in
@@ -139,34 +188,91 @@ type Accepted = ({ ok: true; graph: DerivedGraph; state: Promise<Uint8Array>; wa
  * parsed payload (most of a gigabyte of objects at 100 MB) before the derivation, whose full
  * garbage collections would otherwise walk it again and again; the model before the store.
  */
-function accept(body: PushRequest, template: CustomTemplate, maxInflatedBytes: number | undefined, clock: PhaseClock): Accepted {
-  const validated = validate(body, template, maxInflatedBytes, clock);
+async function accept(body: PushRequest, template: CustomTemplate, maxInflatedBytes: number | undefined, clock: PhaseClock, loadBase: LoadBase): Promise<Accepted> {
+  const validated = await validate(body, template, maxInflatedBytes, clock, loadBase);
   if (!validated.ok) return validated;
   const graph = validated.derive();
-  return { ok: true, graph, state: validated.state, warnings: validated.warnings, compression: validated.compression, incremental: validated.incremental };
+  return { ...validated, ok: true, graph };
 }
 
 /** Decode, shape and meaning: the validated model, or why the payload is refused. */
-function validate(body: PushRequest, template: CustomTemplate, maxInflatedBytes: number | undefined, clock: PhaseClock): Validated | Refused {
+async function validate(body: PushRequest, template: CustomTemplate, maxInflatedBytes: number | undefined, clock: PhaseClock, loadBase: LoadBase): Promise<Validated | Refused> {
   const decoded = decodePush(body.json_data, body.compression_type, maxInflatedBytes);
   if (!decoded.ok) return { ok: false, error: ApiError.fromIssues(decoded.issues, 'INVALID_JSON_DATA') };
   const { payload } = decoded.value;
   const envelope: Envelope = { compression: decoded.value.compression, incremental: payload.incremental_change === true };
-  const state = storedState(decoded.value, body.json_data as string);
-  clock.lap('decode');
-
   const mismatch = templateMismatch(payload, template);
   if (mismatch) return { ...envelope, ok: false, error: ApiError.invalid([{ field: '', description: mismatch }], 'TEMPLATE_MISMATCH') };
   const reader = PAYLOAD_TEMPLATES[template];
   const issues = new IssueCollector();
   const normalised = reader.normalise(payload, issues);
   if (issues.hasErrors) return { ...envelope, ok: false, error: payloadError(issues) };
+  if (envelope.incremental) return validateIncremental(normalised as Record<string, unknown>, template, reader, envelope, clock, loadBase);
+
+  const state = storedState(decoded.value, body.json_data as string);
+  clock.lap('decode');
   const shape = payloadShapeViolations(template, normalised);
   if (shape.length > 0) return { ...envelope, ok: false, error: ApiError.invalid(shape, 'INVALID_PAYLOAD') };
   const derive = reader.read(normalised, issues);
   if (issues.hasErrors) return { ...envelope, ok: false, error: payloadError(issues) };
   clock.lap('validate');
   return { ...envelope, ok: true, derive, state, warnings: issues.warnings };
+}
+
+/**
+ * An incremental payload (spec §11): its changes are checked against the template's schema with
+ * nothing required, applied to the stored payload, and the result is validated and derived as a
+ * full push, so every rule holds for the state the data source is left in. Problems name paths
+ * in the incremental payload where the entity came from it, else say they are in stored data.
+ * The result becomes the stored state, so a later incremental push applies to it.
+ */
+async function validateIncremental(
+  change: Record<string, unknown>,
+  template: CustomTemplate,
+  reader: PayloadTemplate,
+  envelope: Envelope,
+  clock: PhaseClock,
+  loadBase: LoadBase,
+): Promise<Validated | Refused> {
+  const refused = (error: ApiError): Refused => ({ ...envelope, ok: false, error });
+  const shape = changeShapeViolations(template, change);
+  if (shape.length > 0) return refused(ApiError.invalid(shape, 'INVALID_PAYLOAD'));
+  const base = await loadBase();
+  if (!base) {
+    return refused(
+      new ApiError('FailedPrecondition', 'INCREMENTAL_NEEDS_FULL_PUSH', 'the data source has no pushed state yet: its first push must be a full payload, without incremental_change', {
+        violations: [{ field: 'incremental_change', description: 'the first push to a data source must be a full payload' }],
+      }),
+    );
+  }
+  const issues = new IssueCollector();
+  const stored = reader.normalise(JSON.parse((await gunzipAsync(base.payload)).toString('utf8')), issues) as Record<string, unknown>;
+  clock.lap('decode');
+  const applied = applyIncremental(template, stored, change, issues);
+  if (issues.hasErrors) return refused(payloadError(issues));
+
+  const mergedShape = payloadShapeViolations(template, applied.payload);
+  if (mergedShape.length > 0) return refused(ApiError.invalid(mergedShape.map((v) => inChange(v, applied.origins)), 'INVALID_PAYLOAD'));
+  const derive = reader.read(applied.payload, issues);
+  if (issues.hasErrors) {
+    const violations = issues.errors.map((e) => inChange({ field: e.path, description: e.message }, applied.origins));
+    return refused(ApiError.invalid(withMore(violations, issues), 'INVALID_PAYLOAD'));
+  }
+  const warnings = issues.warnings.map((w) => {
+    const { field, description } = inChange({ field: w.path, description: w.message }, applied.origins);
+    return { ...w, path: field, message: description };
+  });
+  const state = gzipAsync(JSON.stringify(applied.payload), { level: zlibConstants.Z_BEST_SPEED });
+  state.catch(() => undefined); // awaited later; a rejection must not go unhandled meanwhile
+  clock.lap('validate');
+  return { ...envelope, ok: true, derive, state, warnings, base: { pushedAt: base.pushedAt, tagRemovals: applied.tagRemovals } };
+}
+
+/** A problem of the resulting state, named by its path in the incremental payload, or said to be in stored data. */
+function inChange(violation: FieldViolation, origins: PathOrigins): FieldViolation {
+  const field = origins.fromChange(violation.field);
+  if (field !== undefined) return { field, description: violation.description };
+  return { field: violation.field, description: `in the data source's state after this change (stored data the change did not send): ${violation.description}` };
 }
 
 function checkEnvelopeIds(body: PushRequest, providerId: string, dataSourceId: string): void {
@@ -192,11 +298,15 @@ function storedState(decoded: DecodedPush, jsonData: string): Promise<Uint8Array
 }
 
 function payloadError(issues: IssueCollector): ApiError {
-  const violations = issues.errors.map((e) => ({ field: e.path, description: e.message }));
+  return ApiError.invalid(withMore(issues.errors.map((e) => ({ field: e.path, description: e.message })), issues), 'INVALID_PAYLOAD');
+}
+
+/** The violations, and how many more the collector counted than it kept. */
+function withMore(violations: FieldViolation[], issues: IssueCollector): FieldViolation[] {
   if (issues.totalErrors > issues.errors.length) {
     violations.push({ field: '', description: `${issues.totalErrors - issues.errors.length} more errors not listed` });
   }
-  return ApiError.invalid(violations, 'INVALID_PAYLOAD');
+  return violations;
 }
 
 function toWarning(warning: { path: string; code: string; message: string }): PushWarning {

@@ -1,0 +1,27 @@
+/**
+ * The stable node keys derivations give entities (lower-cased, unique within a data source). One
+ * place, because two things must agree on them: the derivations that make the nodes, and an
+ * incremental push that names nodes whose tags it removes (tags are kept by node key, additive
+ * across pushes, so only a removal by key takes one away).
+ */
+
+/** An application: `app:<name>`. */
+export function applicationNodeKey(appKey: string): string {
+  return `app:${appKey}`;
+}
+
+/** Segments of an application's entities in their node keys. */
+export type AppEntitySegment = 'user' | 'group' | 'role' | 'cred' | 'permission' | 'resource';
+
+/** An entity of an application: `app:<name>/user:<id or name>`; a resource's key is its dotted path of keys. */
+export function appEntityNodeKey(appKey: string, segment: AppEntitySegment, key: string): string {
+  return `${applicationNodeKey(appKey)}/${segment}:${key}`;
+}
+
+/** Segments of an identity provider's entities in their node keys. */
+export type IdpSegment = 'domain' | 'user' | 'group' | 'app';
+
+/** An entity of an identity provider: `user:<identity>`, `domain:<name>`. */
+export function idpNodeKey(segment: IdpSegment, key: string): string {
+  return `${segment}:${key}`;
+}

@@ -1,0 +1,460 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EffectivePermission, NodeDetail, PushRecord } from '@accessgraph/contract';
+import { encodeNodeId } from '@accessgraph/core';
+import { dataSourceUrl } from '../test-support/fixtures.js';
+import { expectError, expectValue, expectValues, violationsOf } from '../test-support/http-expect.js';
+import { allEffective, payloadFixture, push, pushTarget } from '../test-support/push.js';
+import { createTestApp, type TestApp } from '../test-support/test-app.js';
+
+/**
+ * Incremental pushes (spec §11) over HTTP: every operation of every template, checked on the
+ * stored graph (nodes, properties, tags) and on the effective permissions derived afterwards,
+ * and each one's error case. The expected access is worked out by hand from `ledger()`:
+ * - u1 (Ann) holds role Reader on Books; Reader grants read, which applies to sub-resources:
+ *   read on Books and Books.2024.
+ * - u2 (Ben) is in group Clerks, which has write on Books (no sub-resources): write on Books.
+ * - the group Clerks itself: write on Books.
+ */
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await createTestApp();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+type Json = Record<string, unknown>;
+
+function ledger(): Json {
+  return {
+    applications: [
+      {
+        name: 'Ledger',
+        application_type: 'ledger',
+        description: 'books of account',
+        local_users: [
+          { name: 'Ann', id: 'u1', identities: ['ann@corp.example'], email: 'ann@corp.example', tags: [{ key: 'team', value: 'finance' }] },
+          { name: 'Ben', id: 'u2', groups: ['Clerks'], is_active: true },
+        ],
+        local_groups: [{ name: 'Clerks' }],
+        local_roles: [
+          { name: 'Reader', permissions: ['read'] },
+          { name: 'Writer', permissions: ['read', 'write'] },
+        ],
+        resources: [{ name: 'Books', resource_type: 'book', sub_resources: [{ name: '2024', resource_type: 'year' }] }],
+        tags: [{ key: 'env', value: 'prod' }],
+      },
+    ],
+    permissions: [
+      { name: 'read', permission_type: ['DataRead'], apply_to_sub_resources: true },
+      { name: 'write', permission_type: ['DataWrite'] },
+    ],
+    identity_to_permissions: [
+      { identity: 'u1', identity_type: 'local_user', role_assignments: [{ application: 'Ledger', role: 'Reader', resources: ['Books'] }] },
+      { identity: 'Clerks', identity_type: 'local_group', application_permissions: [{ application: 'Ledger', permission: 'write', resources: ['Books'] }] },
+    ],
+  };
+}
+
+/** An incremental payload. */
+const change = (body: Json): Json => ({ incremental_change: true, ...body });
+
+/** The data source's access as `principal-key -> target-key: permissions` lines, sorted. */
+function accessLines(rows: EffectivePermission[]): string[] {
+  return sorted(rows.map((r) => `${r.principal.key} -> ${r.target.key}: ${r.permissions.join(',')}`));
+}
+
+const sorted = (lines: string[]) => [...lines].sort();
+
+const BASE_ACCESS = sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u2 -> Books: write']);
+
+async function ledgerTarget() {
+  const target = await pushTarget(t, 'application');
+  expect((await push(t, target.url, ledger())).statusCode).toBe(200);
+  const access = async () => accessLines(await allEffective(t, target.provider.id, target.dataSource.id));
+  const node = async (key: string) => {
+    const res = await t.call({ url: `/api/v1/graph/nodes/${encodeNodeId(target.dataSource.id, key)}` });
+    return res.statusCode === 404 ? undefined : expectValue<NodeDetail>(res);
+  };
+  const apply = async (body: Json) => {
+    const res = await push(t, target.url, change(body));
+    expect(res.statusCode, res.body).toBe(200);
+    return res;
+  };
+  const refuse = async (body: Json) => {
+    const before = await access();
+    const res = await push(t, target.url, change(body));
+    expectError(res, { status: 400, code: 'InvalidArgument', reason: 'INVALID_PAYLOAD' });
+    // A refused change changes nothing.
+    expect(await access()).toEqual(before);
+    return violationsOf(res);
+  };
+  return { ...target, access, node, apply, refuse };
+}
+
+describe('incremental pushes of the application template', () => {
+  it('checks the base access the tests below change', async () => {
+    const { access } = await ledgerTarget();
+    expect(await access()).toEqual(BASE_ACCESS);
+  });
+
+  it('add: a local user and its bindings join, the rest stays as stored', async () => {
+    const { access, node, apply, provider, dataSource } = await ledgerTarget();
+    await apply({
+      applications: [{ name: 'Ledger', local_users: [{ operation: 'add', name: 'Cy', id: 'u3', email: 'cy@corp.example' }] }],
+      identity_to_permissions: [
+        { identity: 'u3', identity_type: 'local_user', operation: 'add', role_assignments: [{ application: 'Ledger', role: 'Writer', resources: ['Books.2024'] }] },
+      ],
+    });
+    expect(await access()).toEqual([...BASE_ACCESS, 'u3 -> Books.2024: read,write'].sort());
+    expect((await node('app:ledger/user:u3'))?.properties).toMatchObject({ email: 'cy@corp.example' });
+    const [record] = expectValues<PushRecord>(await t.call({ url: `${dataSourceUrl(provider.id, dataSource.id)}/pushes` })).values;
+    expect(record).toMatchObject({ outcome: 'SUCCESS', incremental: true, counts: { local_users: 3 } });
+  });
+
+  it('add: refused for an entity that exists, naming it and its path', async () => {
+    const { refuse } = await ledgerTarget();
+    const violations = await refuse({ applications: [{ name: 'Ledger', local_users: [{ operation: 'add', name: 'Ann again', id: 'U1' }] }] });
+    expect(violations).toEqual([{ field: 'applications[0].local_users[0]', description: expect.stringMatching(/local user "U1" already exists.*modify/) }]);
+  });
+
+  it('modify: fields sent replace the stored ones, custom properties one by one, fields not sent stay', async () => {
+    const { access, node, apply } = await ledgerTarget();
+    await apply({
+      custom_property_definition: { applications: [{ application_type: 'ledger', local_user_properties: { desk: 'STRING', floor: 'NUMBER' } }] },
+      applications: [{ name: 'Ledger', local_users: [{ operation: 'modify', name: 'Ann', id: 'u1', email: 'ann@new.example', custom_properties: { desk: 'A1', floor: 3 } }] }],
+    });
+    await apply({ applications: [{ name: 'Ledger', local_users: [{ operation: 'modify', name: 'Ann', id: 'u1', custom_properties: { floor: 4 } }] }] });
+    const ann = await node('app:ledger/user:u1');
+    expect(ann?.properties).toMatchObject({ email: 'ann@new.example', customprop_desk: 'A1', customprop_floor: 4 });
+    // The role assignment was not in the change, and still holds.
+    expect(await access()).toEqual(BASE_ACCESS);
+  });
+
+  it('modify: refused for a missing entity and for tags in a modify', async () => {
+    const { refuse } = await ledgerTarget();
+    expect(await refuse({ applications: [{ name: 'Ledger', local_users: [{ operation: 'modify', name: 'Nobody', id: 'u9' }] }] })).toEqual([
+      { field: 'applications[0].local_users[0]', description: expect.stringMatching(/local user "u9" does not exist.*"add"/) },
+    ]);
+    expect(await refuse({ applications: [{ name: 'Ledger', local_users: [{ operation: 'modify', name: 'Ann', id: 'u1', tags: [{ key: 'a', value: 'b' }] }] }] })).toEqual([
+      { field: 'applications[0].local_users[0].tags', description: expect.stringContaining('add_tag') },
+    ]);
+  });
+
+  it('delete: a user goes with its bindings; a group goes with its memberships', async () => {
+    const { access, node, apply } = await ledgerTarget();
+    await apply({ applications: [{ name: 'Ledger', local_users: [{ operation: 'delete', id: 'u1', name: 'Ann' }] }] });
+    expect(await node('app:ledger/user:u1')).toBeUndefined();
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u2 -> Books: write']));
+    await apply({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'delete', name: 'clerks' }] }] });
+    expect(await node('app:ledger/group:clerks')).toBeUndefined();
+    expect((await node('app:ledger/user:u2'))?.properties).toMatchObject({ is_active: true });
+    expect(await access()).toEqual([]);
+  });
+
+  it('delete: a role goes with its assignments; a permission a role still names is refused as dangling', async () => {
+    const { access, apply, refuse } = await ledgerTarget();
+    const violations = await refuse({ permissions: [{ operation: 'delete', name: 'read' }] });
+    expect(violations.length).toBeGreaterThan(0);
+    expect(violations[0]!.field).toMatch(/^applications\[0\]\.local_roles\[\d\]\.permissions\[0\]$/);
+    expect(violations[0]!.description).toMatch(/state after this change.*"read"/);
+    await apply({ applications: [{ name: 'Ledger', local_roles: [{ operation: 'delete', name: 'Reader' }] }] });
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u2 -> Books: write']));
+  });
+
+  it('delete: refused for a resource a binding still names', async () => {
+    const { refuse } = await ledgerTarget();
+    const violations = await refuse({ applications: [{ name: 'Ledger', resources: [{ operation: 'delete', name: 'Books', resource_type: 'book' }] }] });
+    expect(violations.some((v) => v.field.startsWith('identity_to_permissions[') && /Books/i.test(v.description))).toBe(true);
+  });
+
+  it('add_tag and delete_tag (and its alias remove_tag): the node gains and loses exactly those tags', async () => {
+    const { node, apply } = await ledgerTarget();
+    await apply({ applications: [{ name: 'Ledger', local_users: [{ operation: 'add_tag', id: 'u1', tags: [{ key: 'tier', value: 'gold' }] }] }] });
+    expect((await node('app:ledger/user:u1'))?.tags).toEqual(expect.arrayContaining([{ key: 'team', value: 'finance' }, { key: 'tier', value: 'gold' }]));
+    // The tag pushed with the full payload goes too: tags are otherwise additive across pushes.
+    await apply({ applications: [{ name: 'Ledger', local_users: [{ operation: 'delete_tag', id: 'u1', tags: [{ key: 'team', value: 'finance' }] }] }] });
+    expect((await node('app:ledger/user:u1'))?.tags).toEqual([{ key: 'tier', value: 'gold' }]);
+    await apply({ applications: [{ name: 'Ledger', operation: 'remove_tag', tags: [{ key: 'env', value: 'prod' }] }] });
+    expect((await node('app:ledger'))?.tags).toEqual([]);
+    await apply({ applications: [{ name: 'Ledger', resources: [{ name: 'Books', sub_resources: [{ name: '2024', operation: 'add_tag', tags: [{ key: 'closed', value: 'yes' }] }] }] }] });
+    expect((await node('app:ledger/resource:books.2024'))?.tags).toEqual([{ key: 'closed', value: 'yes' }]);
+  });
+
+  it('add_tag: refused with other fields, and on entities that carry no tags', async () => {
+    const { refuse } = await ledgerTarget();
+    expect(await refuse({ applications: [{ name: 'Ledger', local_users: [{ operation: 'add_tag', id: 'u1', email: 'x@y.z', tags: [{ key: 'a', value: 'b' }] }] }] })).toEqual([
+      { field: 'applications[0].local_users[0].email', description: expect.stringContaining('separate "modify"') },
+    ]);
+    expect(await refuse({ identity_to_permissions: [{ identity: 'u1', operation: 'add_tag' }] })).toEqual([
+      { field: 'identity_to_permissions[0].operation', description: expect.stringContaining('carry no tags') },
+    ]);
+  });
+
+  it('add_resource and delete_resource edit a binding\'s resources', async () => {
+    const { access, apply } = await ledgerTarget();
+    await apply({
+      identity_to_permissions: [
+        { identity: 'Clerks', application_permissions: [{ application: 'Ledger', permission: 'write', operation: 'add_resource', resources: ['Books.2024'] }] },
+      ],
+    });
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'Clerks -> Books.2024: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u2 -> Books: write', 'u2 -> Books.2024: write']));
+    await apply({
+      identity_to_permissions: [
+        { identity: 'Clerks', application_permissions: [{ application: 'Ledger', permission: 'write', operation: 'delete_resource', resources: ['books'] }] },
+      ],
+    });
+    expect(await access()).toEqual(sorted(['Clerks -> Books.2024: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u2 -> Books.2024: write']));
+  });
+
+  it('delete_resource: refused when it would widen the binding to the whole application, or names a resource not there', async () => {
+    const { refuse } = await ledgerTarget();
+    expect(
+      await refuse({ identity_to_permissions: [{ identity: 'u1', role_assignments: [{ application: 'Ledger', role: 'Reader', operation: 'delete_resource', resources: ['Books'] }] }] }),
+    ).toEqual([{ field: 'identity_to_permissions[0].role_assignments[0].resources', description: expect.stringContaining('whole application') }]);
+    expect(
+      await refuse({ identity_to_permissions: [{ identity: 'u1', role_assignments: [{ application: 'Ledger', role: 'Reader', operation: 'delete_resource', resources: ['Nope'] }] }] }),
+    ).toEqual([{ field: 'identity_to_permissions[0].role_assignments[0].resources[0]', description: expect.stringContaining('"Nope" is not among') }]);
+  });
+
+  it('modify of a role and a permission changes the access they grant', async () => {
+    const { access, apply } = await ledgerTarget();
+    await apply({
+      applications: [{ name: 'Ledger', local_roles: [{ operation: 'modify', name: 'Reader', permissions: ['write'] }] }],
+      permissions: [{ operation: 'modify', name: 'write', apply_to_sub_resources: true }],
+    });
+    expect(await access()).toEqual(sorted([
+      'Clerks -> Books: write',
+      'Clerks -> Books.2024: write',
+      'u1 -> Books: write',
+      'u1 -> Books.2024: write',
+      'u2 -> Books: write',
+      'u2 -> Books.2024: write',
+    ]));
+  });
+
+  it('applications: add a second one, modify one, delete one with its bindings', async () => {
+    const { access, node, apply } = await ledgerTarget();
+    await apply({
+      applications: [
+        { operation: 'add', name: 'Vault', application_type: 'ledger', local_users: [{ name: 'Dee', id: 'd1' }], resources: [{ name: 'Safe', resource_type: 'box' }] },
+        { operation: 'modify', name: 'Ledger', description: 'the general ledger' },
+      ],
+      identity_to_permissions: [{ identity: 'd1', operation: 'add', identity_type: 'local_user', application_permissions: [{ application: 'Vault', permission: 'read', resources: ['Safe'] }] }],
+    });
+    expect((await node('app:ledger'))?.properties).toMatchObject({ description: 'the general ledger' });
+    expect(await access()).toEqual([...BASE_ACCESS, 'd1 -> Safe: read'].sort());
+    await apply({ applications: [{ operation: 'delete', name: 'vault' }] });
+    expect(await node('app:vault')).toBeUndefined();
+    expect(await access()).toEqual(BASE_ACCESS);
+  });
+
+  it('a resource container without an operation reaches its sub-resources; a sub-resource is added under it', async () => {
+    const { access, node, apply } = await ledgerTarget();
+    await apply({ applications: [{ name: 'Ledger', resources: [{ name: 'Books', sub_resources: [{ operation: 'add', name: '2025', resource_type: 'year' }] }] }] });
+    expect(await node('app:ledger/resource:books.2025')).toBeDefined();
+    // read applies to sub-resources: the new year is readable by Ann at once.
+    expect(await access()).toContain('u1 -> Books.2025: read');
+  });
+
+  it('access credentials: added, then deleted with the users that held them', async () => {
+    const { node, apply } = await ledgerTarget();
+    await apply({
+      applications: [
+        {
+          name: 'Ledger',
+          local_access_creds: [{ operation: 'add', id: 'k1', name: 'deploy key' }],
+          local_users: [{ operation: 'modify', id: 'u2', name: 'Ben', access_creds: ['k1'] }],
+        },
+      ],
+    });
+    expect(await node('app:ledger/cred:k1')).toBeDefined();
+    await apply({ applications: [{ name: 'Ledger', local_access_creds: [{ operation: 'delete', id: 'k1' }] }] });
+    expect(await node('app:ledger/cred:k1')).toBeUndefined();
+    expect((await node('app:ledger/user:u2'))?.neighbours.filter((n) => n.edge === 'holds_cred')).toEqual([]);
+  });
+
+  it('refuses a leaf without an operation, a container with fields but no operation, and an unknown container', async () => {
+    const { refuse } = await ledgerTarget();
+    expect(await refuse({ applications: [{ name: 'Ledger', local_users: [{ id: 'u1', name: 'Ann', email: 'a@b.c' }] }] })).toEqual([
+      { field: 'applications[0].local_users[0].operation', description: expect.stringContaining('has no operation') },
+    ]);
+    expect(await refuse({ applications: [{ name: 'Ledger', description: 'x' }] })).toEqual([
+      { field: 'applications[0].description', description: expect.stringContaining('operation "modify"') },
+    ]);
+    expect(await refuse({ applications: [{ name: 'Nowhere', local_users: [{ operation: 'add', id: 'u9', name: 'N' }] }] })).toEqual([
+      { field: 'applications[0]', description: expect.stringContaining('application "Nowhere" does not exist') },
+    ]);
+  });
+
+  it('refuses a change that breaks a rule of the resulting state, naming the path in the change', async () => {
+    const { refuse } = await ledgerTarget();
+    const violations = await refuse({ applications: [{ name: 'Ledger', local_users: [{ operation: 'add', name: 'Eve', id: 'u5', groups: ['Nobody'] }] }] });
+    expect(violations).toEqual([{ field: 'applications[0].local_users[0].groups[0]', description: 'local group "nobody" is not defined in application "Ledger"' }]);
+  });
+
+  it('refuses a change of the wrong type with its path, before reading the stored state', async () => {
+    const { refuse } = await ledgerTarget();
+    expect(await refuse({ applications: [{ name: 'Ledger', local_users: [{ operation: 'modify', id: 'u1', is_active: 'yes' }] }] })).toEqual([
+      { field: 'applications[0].local_users[0].is_active', description: expect.stringContaining('boolean') },
+    ]);
+  });
+
+  it('a first push cannot be incremental', async () => {
+    const { url, provider, dataSource } = await pushTarget(t, 'application');
+    const res = await push(t, url, change({ applications: [{ name: 'Ledger', operation: 'add', application_type: 'ledger' }] }));
+    expectError(res, { status: 400, code: 'FailedPrecondition', reason: 'INCREMENTAL_NEEDS_FULL_PUSH' });
+    expect(violationsOf(res)).toEqual([{ field: 'incremental_change', description: expect.stringContaining('full payload') }]);
+    const [record] = expectValues<PushRecord>(await t.call({ url: `${dataSourceUrl(provider.id, dataSource.id)}/pushes` })).values;
+    expect(record).toMatchObject({ outcome: 'REJECTED', incremental: true });
+  });
+
+  it('changes accumulate: each incremental push applies to what the last one left, a full push replaces it all', async () => {
+    const { access, apply, url } = await ledgerTarget();
+    await apply({ applications: [{ name: 'Ledger', local_users: [{ operation: 'add', id: 'u3', name: 'Cy', groups: ['Clerks'] }] }] });
+    await apply({ applications: [{ name: 'Ledger', local_users: [{ operation: 'delete', id: 'u2' }] }] });
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u3 -> Books: write']));
+    expect((await push(t, url, ledger())).statusCode).toBe(200);
+    expect(await access()).toEqual(BASE_ACCESS);
+  });
+});
+
+describe('incremental pushes of the identity provider template', () => {
+  async function idpTarget() {
+    const app = await ledgerTarget();
+    const idp = await pushTarget(t, 'identity_provider');
+    const base = {
+      name: 'Corp',
+      idp_type: 'corp_idp',
+      domains: [{ name: 'corp.example', tags: [{ key: 'env', value: 'prod' }] }],
+      users: [
+        { name: 'ann', identity: 'i1', email: 'ann@corp.example', groups: ['staff'], app_assignments: [{ id: 'as1', name: 'portal', app_id: 'a1' }] },
+        { name: 'zed', identity: 'i9', email: 'zed@corp.example', manager_id: 'i1' },
+      ],
+      groups: [{ name: 'staff', identity: 'staff' }],
+      apps: [{ id: 'a1', name: 'Portal' }],
+    };
+    expect((await push(t, idp.url, base)).statusCode).toBe(200);
+    const idpNode = async (key: string) => {
+      const res = await t.call({ url: `/api/v1/graph/nodes/${encodeNodeId(idp.dataSource.id, key)}` });
+      return res.statusCode === 404 ? undefined : expectValue<NodeDetail>(res);
+    };
+    /** The application's access of IdP principals (through linked local accounts). */
+    const idpAccess = async () => accessLines(await allEffective(t, app.provider.id, app.dataSource.id, '&principal=i1'));
+    const apply = async (body: Json) => {
+      const res = await push(t, idp.url, change(body));
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    return { idp, idpNode, idpAccess, apply };
+  }
+
+  it('add, modify and delete users: the access through their linked local accounts follows', async () => {
+    const { idpNode, idpAccess, apply } = await idpTarget();
+    const annAccess = sorted(['i1 -> Books: read', 'i1 -> Books.2024: read']);
+    expect(await idpAccess()).toEqual(annAccess);
+    // Ann's local account asks for ann@corp.example, which the IdP user no longer offers: the link and the access go.
+    await apply({ users: [{ operation: 'modify', identity: 'i1', name: 'ann', email: 'ann@other.example' }] });
+    expect((await idpNode('user:i1'))?.properties).toMatchObject({ email: 'ann@other.example' });
+    expect(await idpAccess()).toEqual([]);
+    await apply({ users: [{ operation: 'add', name: 'ben', identity: 'u2-person', email: 'ben@corp.example' }] });
+    expect(await idpNode('user:u2-person')).toBeDefined();
+    await apply({ users: [{ operation: 'modify', identity: 'i1', name: 'ann', email: 'ann@corp.example' }] });
+    expect(await idpAccess()).toEqual(annAccess);
+    await apply({ users: [{ operation: 'delete', identity: 'i9' }, { operation: 'delete', identity: 'i1' }] });
+    expect(await idpNode('user:i1')).toBeUndefined();
+    expect(await idpAccess()).toEqual([]);
+  });
+
+  it('delete of a user another user names as manager: the dangling manager_id is the warning a full push gives', async () => {
+    const { idp } = await idpTarget();
+    const res = await push(t, idp.url, change({ users: [{ operation: 'delete', identity: 'i1' }] }));
+    expect(res.statusCode, res.body).toBe(200);
+    // zed is stored data the change did not send: the warning says so, with zed's path in the resulting state.
+    expect(res.json<{ warnings: Array<{ path?: string; message: string }> }>().warnings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'users[0].manager_id', message: expect.stringMatching(/state after this change.*i1/) })]),
+    );
+  });
+
+  it('groups: delete takes the memberships; apps: delete takes the assignments', async () => {
+    const { idpNode, apply } = await idpTarget();
+    await apply({ groups: [{ operation: 'delete', identity: 'staff' }], apps: [{ operation: 'delete', id: 'a1' }] });
+    expect(await idpNode('group:staff')).toBeUndefined();
+    expect(await idpNode('app:a1')).toBeUndefined();
+    const ann = await idpNode('user:i1');
+    expect(ann?.neighbours.filter((n) => n.edge === 'member_of' || n.edge === 'assigned_app')).toEqual([]);
+    await apply({ groups: [{ operation: 'add', name: 'admins', identity: 'admins' }], users: [{ operation: 'modify', identity: 'i1', name: 'ann', groups: ['admins'] }] });
+    expect((await idpNode('user:i1'))?.neighbours.filter((n) => n.edge === 'member_of')).toEqual([expect.objectContaining({ direction: 'out', count: 1 })]);
+  });
+
+  it('domain: add_tag and remove_tag', async () => {
+    const { idpNode, apply } = await idpTarget();
+    await apply({ domains: [{ name: 'corp.example', operation: 'add_tag', tags: [{ key: 'owner', value: 'it' }] }] });
+    await apply({ domains: [{ name: 'corp.example', operation: 'remove_tag', tags: [{ key: 'env', value: 'prod' }] }] });
+    expect((await idpNode('domain:corp.example'))?.tags).toEqual([{ key: 'owner', value: 'it' }]);
+  });
+
+  it("identity_mapping_configuration: the 004 seed's modify replaces the rules; other entities stay", async () => {
+    const { idp, idpNode } = await idpTarget();
+    const res = await push(t, idp.url, payloadFixture('seed-idp-mapping-incremental.json'));
+    expect(res.statusCode, res.body).toBe(200);
+    const domain = await idpNode('domain:corp.example');
+    expect(JSON.stringify(domain?.properties)).toContain('GITHUB_USERS');
+    expect(await idpNode('user:i1')).toBeDefined();
+  });
+
+  it('refuses delete of a missing user and an operation on the mapping rules it does not take', async () => {
+    const { idp } = await idpTarget();
+    const res = await push(t, idp.url, change({ users: [{ operation: 'delete', identity: 'ghost' }], identity_mapping_configuration: { operation: 'add_tag', mappings: [] } }));
+    expect(res.statusCode).toBe(400);
+    expect(violationsOf(res)).toEqual([
+      { field: 'identity_mapping_configuration.operation', description: expect.stringContaining('does not apply') },
+      { field: 'users[0]', description: expect.stringContaining('user "ghost" does not exist') },
+    ]);
+  });
+});
+
+describe('incremental pushes of the HRIS template', () => {
+  async function hrisTarget() {
+    const target = await pushTarget(t, 'hris');
+    expect((await push(t, target.url, payloadFixture('seed-hris-bamboo.json'))).statusCode).toBe(200);
+    const node = async (key: string) => {
+      const res = await t.call({ url: `/api/v1/graph/nodes/${encodeNodeId(target.dataSource.id, key)}` });
+      return res.statusCode === 404 ? undefined : expectValue<NodeDetail>(res);
+    };
+    return { ...target, node };
+  }
+
+  it('add, modify and delete employees and groups; a deleted manager leaves the managers lists', async () => {
+    const { url, node } = await hrisTarget();
+    let res = await push(
+      t,
+      url,
+      change({
+        groups: [{ operation: 'add', id: 'eng', name: 'Engineering', group_type: 'Department' }],
+        employees: [
+          { operation: 'add', id: '20', name: 'Dana Diaz', employee_number: '20', email: 'dana@efficientoffice.com', groups: [{ id: 'eng' }], managers: [{ id: '1' }] },
+          { operation: 'modify', id: '10', job_title: 'CEO', termination_date: '2026-01-31T00:00:00Z', is_active: false },
+        ],
+      }),
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await node('employee:10'))?.properties).toMatchObject({ job_title: 'CEO', is_active: false, email: 'cbarnet@efficientoffice.com' });
+    expect((await node('employee:20'))?.neighbours).toEqual(expect.arrayContaining([expect.objectContaining({ edge: 'member_of', direction: 'out', count: 1 })]));
+    res = await push(t, url, change({ employees: [{ operation: 'delete', id: '1' }], groups: [{ operation: 'delete', id: 'eng' }] }));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await node('employee:1')).toBeUndefined();
+    expect(await node('group:eng')).toBeUndefined();
+    expect((await node('employee:20'))?.neighbours.filter((n) => n.edge === 'manages' || n.edge === 'member_of')).toEqual([]);
+  });
+
+  it('refuses tag operations (HRIS entities carry no tags) and a modify of a missing employee', async () => {
+    const { url } = await hrisTarget();
+    const res = await push(t, url, change({ employees: [{ operation: 'add_tag', id: '1' }, { operation: 'modify', id: '99', job_title: 'x' }] }));
+    expect(res.statusCode).toBe(400);
+    expect(violationsOf(res)).toEqual([
+      { field: 'employees[0].operation', description: expect.stringContaining('carry no tags') },
+      { field: 'employees[1]', description: expect.stringContaining('employee "99" does not exist') },
+    ]);
+  });
+});
