@@ -3,7 +3,7 @@ import { parseSize, type PayloadSize } from './workload.js';
 
 export type EngineName = 'sqlite' | 'postgres';
 
-export const SUITES = ['ingest', 'identities', 'queries'] as const;
+export const SUITES = ['ingest', 'identities', 'queries', 'updates'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -20,16 +20,21 @@ export interface BenchOptions {
   pauseMs: number;
   /** Milliseconds the query suite waits for each of casbin's answers before it stops casbin. */
   casbinTimeoutMs: number;
+  /** The update suite's full payload. */
+  updateSize: PayloadSize;
 }
 
 export const DEFAULT_SIZES = '10mb';
+export const DEFAULT_UPDATE_SIZE = '100mb';
 export const DEFAULT_PAUSE_SECONDS = 5;
 export const DEFAULT_CASBIN_TIMEOUT_MINUTES = 30;
 
 export const USAGE = `npm run bench [-- --suites ingest,identities --sizes 10mb,100mb --repeat 3 --engines sqlite,postgres --pg-url postgres://...]
   --suites   BENCH_SUITES   ingest (application pushes against their floor), identities (IdP and HRIS pushes,
-                            an IdP re-push that re-resolves 1M links) and/or queries (the query API on an organisation
-                            of 10M grants, beside node-casbin); default all three
+                            an IdP re-push that re-resolves 1M links), queries (the query API on an organisation
+                            of 10M grants, beside node-casbin) and/or updates (an incremental push of 1,000 users
+                            against the full push, and the full payload as a multipart upload); default all four
+  --update-size BENCH_UPDATE_SIZE  the update suite's full payload; default ${DEFAULT_UPDATE_SIZE}
   --scale    BENCH_SCALE    the identities and queries workloads as a fraction of the issues' (1 = 100k IdP users,
                             50 applications of 20k local users); default 1
   --sizes    BENCH_SIZES    payload sizes (nominal; 100mb = the issue's 50k users, 5k groups, 100k resources, 1M assignments); default ${DEFAULT_SIZES}
@@ -56,6 +61,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       'pg-url': { type: 'string' },
       pause: { type: 'string' },
       'casbin-timeout': { type: 'string' },
+      'update-size': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -90,6 +96,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     postgresUrl: values['pg-url'] ?? env.BENCH_PG_URL ?? env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     pauseMs: pause * 1000,
     casbinTimeoutMs: timeout * 60_000,
+    updateSize: parseSize(values['update-size'] ?? env.BENCH_UPDATE_SIZE ?? DEFAULT_UPDATE_SIZE),
   };
 }
 

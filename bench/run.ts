@@ -6,6 +6,7 @@
  * the same body, raw bulk load of the same rows with the same indexes) and the ratio. Then the
  * identity suite (identities.ts): IdP and HRIS pushes, and an IdP re-push that re-resolves 1M links.
  * Then the query suite (queries.ts): the query API on a generated organisation, beside node-casbin.
+ * Then the update suite (updates.ts): an incremental push against the full push, and a multipart upload.
  * Options: see options.ts (`npm run bench -- --help`).
  */
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -22,6 +23,7 @@ import { measureOnce, type Repetition } from './repetition.js';
 import { formatMarkdown, formatSummary } from './report.js';
 import { encodePayload, type EncodedPayload } from './request-bodies.js';
 import { sqliteEngine } from './sqlite-engine.js';
+import { formatUpdateResults, measureUpdates, prepareUpdateBodies, type UpdateMeasurement } from './updates.js';
 import { summarize, type Summary } from './summary.js';
 import { count, mb, seconds } from './units.js';
 import { shapeForBytes, type PayloadSize } from './workload.js';
@@ -92,6 +94,7 @@ async function main(): Promise<number> {
   if (summaries.length > 0) log(`\nAll medians (Markdown):\n\n${formatMarkdown(summaries)}`);
   if (options.suites.includes('identities')) failures += await identitySuite(engines, options.identityScale, options.repeat ?? 1, options.pauseMs);
   if (options.suites.includes('queries')) failures += await querySuite(engines, options.identityScale, options.casbinTimeoutMs);
+  if (options.suites.includes('updates')) failures += await updateSuite(engines, options.updateSize, options.pauseMs);
   if (failures > 0) log(`\n${failures} run(s) failed or left a data source unanswerable; see above.`);
   return failures > 0 ? 1 : 0;
 }
@@ -148,6 +151,24 @@ async function querySuite(engines: Engine[], scale: number, casbinTimeoutMs: num
     log(`  casbin FAILED: ${(error as Error).stack ?? String(error)}`);
   }
   log(`\nQueries (Markdown):\n\n${formatQueryResults(results, casbin)}`);
+  return failures;
+}
+
+/** The update suite on every engine; the number of failed measurements. */
+async function updateSuite(engines: Engine[], size: PayloadSize, pauseMs: number): Promise<number> {
+  const bodies = prepareUpdateBodies(size, log);
+  const results: UpdateMeasurement[] = [];
+  let failures = 0;
+  for (const engine of engines) {
+    log(`  ${engine.name === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`);
+    try {
+      results.push(await measureUpdates(engine, bodies, pauseMs, log));
+    } catch (error) {
+      failures += 1;
+      log(`  ${engine.name} FAILED: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+  log(`\nUpdates (Markdown):\n\n${formatUpdateResults(results, bodies)}`);
   return failures;
 }
 

@@ -211,6 +211,8 @@ class ChangeRun {
     const childFields = new Set(spec.children.map((child) => child.field));
     for (const field of Object.keys(change)) {
       if (field === 'operation' || childFields.has(field) || spec.keyFields.includes(field)) continue;
+      // Connectors repeat a container's identifying fields (an application's application_type): the same value changes nothing.
+      if (JSON.stringify(change[field]) === JSON.stringify(located.item[field])) continue;
       this.issues.error(
         at(path, field),
         'operation_required',

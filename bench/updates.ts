@@ -1,0 +1,169 @@
+import type { ApplicationPayload, OaaIdentityToPermission, OaaLocalUser } from '@accessgraph/contract';
+import { createAdminKey } from './accessgraph-cli.js';
+import { createDataSource, createProvider, request, requestJson, type BenchDataSource } from './api-client.js';
+import type { Engine } from './engine.js';
+import { generateAppPayload } from './generate-app-payload.js';
+import { readPeakRss, resetPeakRss } from './process-memory.js';
+import { startServer, type ServerProcess } from './server-process.js';
+import { count, mb, seconds } from './units.js';
+import { shapeForBytes, type PayloadSize } from './workload.js';
+
+/**
+ * The update benchmark (issue 7): on each engine, a fresh store and server; an application
+ * payload of the given size pushed in full, then an incremental push that changes 1,000 of its
+ * entities (modifies 400 users, adds 300 with their role assignments, deletes 300 with theirs),
+ * timed against the full push (goal: at most 1/20 of it); then the same full payload sent as a
+ * multipart upload (`:parts`) in 10 MB chunks, as oaaclient does for large payloads, timed
+ * against the single push.
+ */
+
+/** The issue's goal: an incremental push of 1,000 entities costs at most this share of the full push. */
+export const INCREMENTAL_GOAL = 1 / 20;
+export const CHUNK_BYTES = 10 * 1024 * 1024;
+const CHUNK_LABEL = '10 MiB';
+const CHANGES = { modified: 400, added: 300, deleted: 300 } as const;
+
+export interface UpdateBodies {
+  size: PayloadSize;
+  /** The full payload's JSON. */
+  payload: Buffer;
+  /** The incremental payload's JSON. */
+  incremental: Buffer;
+  users: number;
+}
+
+export interface UpdateMeasurement {
+  engine: string;
+  full: TimedRequest;
+  incremental: TimedRequest;
+  multipart: { totalMs: number; chunks: number; uploadMs: number[]; completeMs: number; peakRssBytes: number };
+}
+
+interface TimedRequest {
+  e2eMs: number;
+  phases: Record<string, number>;
+  peakRssBytes: number;
+  localUsers: number | undefined;
+}
+
+export function prepareUpdateBodies(size: PayloadSize, log: (line: string) => void): UpdateBodies {
+  const started = performance.now();
+  const payload = generateAppPayload(shapeForBytes(size.bytes));
+  const app = payload.applications![0]!;
+  const users = app.local_users!;
+  const incremental = incrementalChange(payload);
+  const bodies = { size, payload: Buffer.from(JSON.stringify(payload)), incremental: Buffer.from(JSON.stringify(incremental)), users: users.length };
+  log(
+    `\n=== updates: ${size.label} application payload ${mb(bodies.payload.length)} (${count(users.length)} users); incremental change of ` +
+      `${CHANGES.modified + CHANGES.added + CHANGES.deleted} users ${mb(bodies.incremental.length)}; generated in ${seconds(performance.now() - started)}`,
+  );
+  return bodies;
+}
+
+/** Modifies the first users' emails, adds new users with a role assignment each, deletes the last users. */
+function incrementalChange(payload: ApplicationPayload): ApplicationPayload {
+  const app = payload.applications![0]!;
+  const users = app.local_users!;
+  const role = app.local_roles![0]!.id!;
+  const resource = app.resources![0]!.id!;
+  const modified: OaaLocalUser[] = users.slice(0, CHANGES.modified).map((u) => ({ operation: 'modify', id: u.id!, name: u.name, email: `changed.${u.email!}` }));
+  const added: OaaLocalUser[] = Array.from({ length: CHANGES.added }, (_, i) => ({
+    operation: 'add',
+    id: `new${i}`,
+    name: `new user ${i}`,
+    email: `new${i}@example.com`,
+    identities: [`new${i}@example.com`],
+  }));
+  const deleted: OaaLocalUser[] = users.slice(-CHANGES.deleted).map((u) => ({ operation: 'delete', id: u.id!, name: u.name }));
+  const bindings: OaaIdentityToPermission[] = added.map((u) => ({
+    operation: 'add',
+    identity: u.id!,
+    identity_type: 'local_user',
+    role_assignments: [{ application: app.name, role, resources: [resource] }],
+  }));
+  return { incremental_change: true, applications: [{ name: app.name, application_type: app.application_type, local_users: [...modified, ...added, ...deleted] }], identity_to_permissions: bindings } as ApplicationPayload;
+}
+
+export async function measureUpdates(engine: Engine, bodies: UpdateBodies, pauseMs: number, log: (line: string) => void): Promise<UpdateMeasurement> {
+  const run = await engine.create();
+  try {
+    const key = await createAdminKey(run.dataDir, run.env);
+    const server = await startServer(run.dataDir, run.env);
+    try {
+      const provider = await createProvider(server.url, key, 'application', 'Bench updates');
+      const ds = await createDataSource(server.url, key, provider, 'Full then incremental');
+      let pushes = 0;
+      const pause = () => new Promise((resolve) => setTimeout(resolve, pauseMs));
+      const full = await timedPush(server, key, ds, bodies.payload, pushes++);
+      log(`    full push         ${seconds(full.e2eMs)}, phases ${JSON.stringify(full.phases)}, peak RSS ${mb(full.peakRssBytes)}`);
+      await pause();
+      const incremental = await timedPush(server, key, ds, bodies.incremental, pushes++);
+      const expected = bodies.users + CHANGES.added - CHANGES.deleted;
+      if (incremental.localUsers !== expected) throw new Error(`after the incremental push the data source has ${incremental.localUsers} local users, expected ${expected}`);
+      log(
+        `    incremental push  ${seconds(incremental.e2eMs)} (${(incremental.e2eMs / full.e2eMs).toFixed(3)} of the full push; goal ${INCREMENTAL_GOAL}), ` +
+          `phases ${JSON.stringify(incremental.phases)}, peak RSS ${mb(incremental.peakRssBytes)}`,
+      );
+      await pause();
+      const multipartDs = await createDataSource(server.url, key, provider, 'Multipart');
+      const multipart = await multipartUpload(server, key, multipartDs, bodies.payload);
+      await server.pushLog(pushes++);
+      log(
+        `    multipart upload  ${seconds(multipart.totalMs)} in ${multipart.chunks} chunks of ${CHUNK_LABEL} (${(multipart.totalMs / full.e2eMs).toFixed(2)} of the single push): ` +
+          `uploads ${multipart.uploadMs.map((ms) => seconds(ms)).join(', ')}; complete ${seconds(multipart.completeMs)}; peak RSS ${mb(multipart.peakRssBytes)}`,
+      );
+      return { engine: engine.name, full, incremental, multipart };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await run.dispose();
+  }
+}
+
+async function timedPush(server: ServerProcess, key: string, ds: BenchDataSource, payload: Buffer, logIndex: number): Promise<TimedRequest> {
+  const body = Buffer.concat([Buffer.from('{"json_data":'), Buffer.from(JSON.stringify(payload.toString('utf8'))), Buffer.from(',"compression_type":"none"}')]);
+  resetPeakRss(server.pid);
+  const res = await request(`${server.url}${ds.path}:push`, { key, body, timeoutMs: 30 * 60_000 });
+  const peakRssBytes = readPeakRss(server.pid);
+  if (res.status !== 200) throw new Error(`the push answered ${res.status}: ${res.text.slice(0, 1_000)}`);
+  const log = await server.pushLog(logIndex);
+  return { e2eMs: res.ms, phases: log.phases_ms, peakRssBytes, localUsers: log.counts.local_users };
+}
+
+/** oaaclient's multipart path: start, one upload per chunk of the payload's bytes (base64), complete; each timed. */
+async function multipartUpload(server: ServerProcess, key: string, ds: BenchDataSource, payload: Buffer): Promise<UpdateMeasurement['multipart']> {
+  const url = `${server.url}${ds.path}:parts`;
+  resetPeakRss(server.pid);
+  const started = performance.now();
+  const { upload_id: uploadId } = await requestJson<{ upload_id: string }>(url, key, { operation: 'start' });
+  const uploadMs: number[] = [];
+  let sequence = 0;
+  for (let offset = 0; offset < payload.length; offset += CHUNK_BYTES) {
+    sequence += 1;
+    const data = payload.subarray(offset, offset + CHUNK_BYTES).toString('base64');
+    const res = await request(url, { key, body: { operation: 'upload', upload_id: uploadId, sequence_number: sequence, data }, timeoutMs: 10 * 60_000 });
+    if (res.status !== 200) throw new Error(`chunk ${sequence} answered ${res.status}: ${res.text.slice(0, 500)}`);
+    uploadMs.push(res.ms);
+  }
+  const complete = await request(url, { key, body: { operation: 'complete', upload_id: uploadId, sequence_count: sequence }, timeoutMs: 30 * 60_000 });
+  if (complete.status !== 200) throw new Error(`complete answered ${complete.status}: ${complete.text.slice(0, 1_000)}`);
+  return { totalMs: performance.now() - started, chunks: sequence, uploadMs, completeMs: complete.ms, peakRssBytes: readPeakRss(server.pid) };
+}
+
+/** The suite's results as a Markdown table. */
+export function formatUpdateResults(results: readonly UpdateMeasurement[], bodies: UpdateBodies): string {
+  const lines = [
+    `Payload ${mb(bodies.payload.length)}; incremental change of 1,000 users (${mb(bodies.incremental.length)}); multipart in chunks of ${CHUNK_LABEL}.`,
+    '',
+    '| engine | full push | incremental push | incremental / full (goal ≤ 0.05) | multipart upload | multipart / single push |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of results) {
+    lines.push(
+      `| ${r.engine} | ${seconds(r.full.e2eMs)} | ${seconds(r.incremental.e2eMs)} | ${(r.incremental.e2eMs / r.full.e2eMs).toFixed(3)} | ` +
+        `${seconds(r.multipart.totalMs)} (${r.multipart.chunks} chunks) | ${(r.multipart.totalMs / r.full.e2eMs).toFixed(2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
