@@ -395,7 +395,7 @@ for (const backend of testBackends()) {
       await store.recordFailedPush(record(dsId, { outcome: 'FAILED' }), at(70));
       expect(await store.getDataSource(providerId, dsId)).toMatchObject({ status: 'FAILED', updated_at: at(70), last_push_at: before.dataSource!.last_push_at });
       expect(await all()).toEqual(before.permissions);
-      expect(await store.getDataSourceState(dsId)).toEqual(before.state);
+      expect((await store.getDataSourceState(dsId))?.payload).toEqual(before.state);
       expect((await store.listPushes(dsId, { pageSize: 100 })).items.map((p) => p.outcome)).toEqual(['FAILED', 'REJECTED', 'SUCCESS', 'REJECTED']);
       await store.recordFailedPush(record(randomUUID(), { outcome: 'FAILED' }), at(80)); // no such data source: dropped
     });

@@ -8,7 +8,7 @@ import { listOf, type CollectionSpec, type Json } from './collection-spec.js';
  * (`applications[0].local_users[2]`). Entities the change did not touch keep their stored path.
  */
 export class PathOrigins {
-  private prefixes?: Map<string, string>;
+  private prefixes?: Map<string, Origin>;
 
   constructor(
     private readonly merged: Json,
@@ -27,15 +27,20 @@ export class PathOrigins {
     for (let end = path.length; end > 0; end--) {
       if (end < path.length && path[end] !== '.' && path[end] !== '[') continue;
       const origin = prefixes.get(path.slice(0, end));
-      if (origin !== undefined) return origin + path.slice(end);
+      if (origin === undefined) continue;
+      const rest = path.slice(end);
+      // Inside a changed container, an entity of its collections that the change did not name is stored data.
+      const collection = /^\.([A-Za-z_]+)\[/.exec(rest)?.[1];
+      if (collection !== undefined && origin.collections.has(collection)) return undefined;
+      return origin.path + rest;
     }
     return undefined;
   }
 
   /** Walked only when a problem needs a path: a large stored payload is a million entities. */
-  private collect(): Map<string, string> {
-    const prefixes = new Map<string, string>();
-    for (const field of this.topLevel) prefixes.set(field, field);
+  private collect(): Map<string, Origin> {
+    const prefixes = new Map<string, Origin>();
+    for (const field of this.topLevel) prefixes.set(field, { path: field, collections: NONE });
     const walk = (specs: readonly CollectionSpec[], container: Json, path: string) => {
       for (const spec of specs) {
         const items = listOf(container, spec.field);
@@ -44,7 +49,7 @@ export class PathOrigins {
           if (typeof item !== 'object' || item === null) continue;
           const itemPath = at(at(path, spec.field), i);
           const origin = this.objects.get(item);
-          if (origin !== undefined) prefixes.set(itemPath, origin);
+          if (origin !== undefined) prefixes.set(itemPath, { path: origin, collections: new Set((spec.children ?? []).map((child) => child.field)) });
           if (spec.children) walk(spec.children, item as Json, itemPath);
         }
       }
@@ -53,3 +58,11 @@ export class PathOrigins {
     return prefixes;
   }
 }
+
+/** Where a changed entity came from, and the collections inside it (whose entities have origins of their own, if any). */
+interface Origin {
+  path: string;
+  collections: ReadonlySet<string>;
+}
+
+const NONE: ReadonlySet<string> = new Set();

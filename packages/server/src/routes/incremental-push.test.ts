@@ -322,6 +322,18 @@ describe('incremental pushes of the application template', () => {
   });
 });
 
+describe("the README's incremental example", () => {
+  it("tags a user of the seeds' sample payload", async () => {
+    const { url, dataSource } = await pushTarget(t, 'application');
+    expect((await push(t, url, payloadFixture('seed-app-simple.json'))).statusCode).toBe(200);
+    const jsonData = '{"incremental_change": true, "applications": [{"name": "Sample App", "local_users": [{"operation": "add_tag", "id": "0000000001", "tags": [{"key": "reviewed", "value": "2026"}]}]}]}';
+    const res = await t.call({ method: 'POST', url, payload: { json_data: jsonData } });
+    expect(res.statusCode, res.body).toBe(200);
+    const user = expectValue<NodeDetail>(await t.call({ url: `/api/v1/graph/nodes/${encodeNodeId(dataSource.id, 'app:sample app/user:0000000001')}` }));
+    expect(user.tags).toContainEqual({ key: 'reviewed', value: '2026' });
+  });
+});
+
 describe('incremental pushes of the identity provider template', () => {
   async function idpTarget() {
     const app = await ledgerTarget();
