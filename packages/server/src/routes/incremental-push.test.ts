@@ -322,6 +322,36 @@ describe('incremental pushes of the application template', () => {
   });
 });
 
+/** The ledger application and an identity provider whose user i1 (ann) is linked to Ann's local account by email. */
+async function idpTarget() {
+  const app = await ledgerTarget();
+  const idp = await pushTarget(t, 'identity_provider');
+  const base = {
+    name: 'Corp',
+    idp_type: 'corp_idp',
+    domains: [{ name: 'corp.example', tags: [{ key: 'env', value: 'prod' }] }],
+    users: [
+      { name: 'ann', identity: 'i1', email: 'ann@corp.example', groups: ['staff'], app_assignments: [{ id: 'as1', name: 'portal', app_id: 'a1' }] },
+      { name: 'zed', identity: 'i9', email: 'zed@corp.example', manager_id: 'i1' },
+    ],
+    groups: [{ name: 'staff', identity: 'staff' }],
+    apps: [{ id: 'a1', name: 'Portal' }],
+  };
+  expect((await push(t, idp.url, base)).statusCode).toBe(200);
+  const idpNode = async (key: string) => {
+    const res = await t.call({ url: `/api/v1/graph/nodes/${encodeNodeId(idp.dataSource.id, key)}` });
+    return res.statusCode === 404 ? undefined : expectValue<NodeDetail>(res);
+  };
+  /** The application's access of IdP principals (through linked local accounts). */
+  const idpAccess = async () => accessLines(await allEffective(t, app.provider.id, app.dataSource.id, '&principal=i1'));
+  const apply = async (body: Json) => {
+    const res = await push(t, idp.url, change(body));
+    expect(res.statusCode, res.body).toBe(200);
+  };
+  return { app, idp, idpNode, idpAccess, apply };
+}
+
+
 describe("the README's incremental example", () => {
   it("tags a user of the seeds' sample payload", async () => {
     const { url, dataSource } = await pushTarget(t, 'application');
@@ -335,34 +365,6 @@ describe("the README's incremental example", () => {
 });
 
 describe('incremental pushes of the identity provider template', () => {
-  async function idpTarget() {
-    const app = await ledgerTarget();
-    const idp = await pushTarget(t, 'identity_provider');
-    const base = {
-      name: 'Corp',
-      idp_type: 'corp_idp',
-      domains: [{ name: 'corp.example', tags: [{ key: 'env', value: 'prod' }] }],
-      users: [
-        { name: 'ann', identity: 'i1', email: 'ann@corp.example', groups: ['staff'], app_assignments: [{ id: 'as1', name: 'portal', app_id: 'a1' }] },
-        { name: 'zed', identity: 'i9', email: 'zed@corp.example', manager_id: 'i1' },
-      ],
-      groups: [{ name: 'staff', identity: 'staff' }],
-      apps: [{ id: 'a1', name: 'Portal' }],
-    };
-    expect((await push(t, idp.url, base)).statusCode).toBe(200);
-    const idpNode = async (key: string) => {
-      const res = await t.call({ url: `/api/v1/graph/nodes/${encodeNodeId(idp.dataSource.id, key)}` });
-      return res.statusCode === 404 ? undefined : expectValue<NodeDetail>(res);
-    };
-    /** The application's access of IdP principals (through linked local accounts). */
-    const idpAccess = async () => accessLines(await allEffective(t, app.provider.id, app.dataSource.id, '&principal=i1'));
-    const apply = async (body: Json) => {
-      const res = await push(t, idp.url, change(body));
-      expect(res.statusCode, res.body).toBe(200);
-    };
-    return { idp, idpNode, idpAccess, apply };
-  }
-
   it('add, modify and delete users: the access through their linked local accounts follows', async () => {
     const { idpNode, idpAccess, apply } = await idpTarget();
     const annAccess = sorted(['i1 -> Books: read', 'i1 -> Books.2024: read']);
@@ -388,6 +390,17 @@ describe('incremental pushes of the identity provider template', () => {
     expect(res.json<{ warnings: Array<{ path?: string; message: string }> }>().warnings).toEqual(
       expect.arrayContaining([expect.objectContaining({ path: 'users[0].manager_id', message: expect.stringMatching(/state after this change.*i1/) })]),
     );
+  });
+
+  it('groups: an IdP group deleted takes its members\' access through it', async () => {
+    const { app, idpAccess, apply } = await idpTarget();
+    // The application grants the IdP group staff write on Books (an idp binding), added incrementally.
+    await app.apply({
+      identity_to_permissions: [{ operation: 'add', identity: 'staff', identity_type: 'idp', application_permissions: [{ application: 'Ledger', permission: 'write', resources: ['Books'] }] }],
+    });
+    expect(await idpAccess()).toEqual(sorted(['i1 -> Books: read,write', 'i1 -> Books.2024: read']));
+    await apply({ groups: [{ operation: 'delete', identity: 'staff' }] });
+    expect(await idpAccess()).toEqual(sorted(['i1 -> Books: read', 'i1 -> Books.2024: read']));
   });
 
   it('groups: delete takes the memberships; apps: delete takes the assignments', async () => {
@@ -460,6 +473,21 @@ describe('incremental pushes of the HRIS template', () => {
     expect(await node('employee:1')).toBeUndefined();
     expect(await node('group:eng')).toBeUndefined();
     expect((await node('employee:20'))?.neighbours.filter((n) => n.edge === 'manages' || n.edge === 'member_of')).toEqual([]);
+  });
+
+  it("an employee added incrementally has its IdP user's access; deleted, it is gone", async () => {
+    await idpTarget();
+    const hris = await pushTarget(t, 'hris');
+    const base = { name: 'People', hris_type: 'people', system: { id: 'people', name: 'People' }, employees: [{ id: 'e0', name: 'Zoe', email: 'zoe@corp.example' }] };
+    expect((await push(t, hris.url, base)).statusCode).toBe(200);
+    let res = await push(t, hris.url, change({ employees: [{ operation: 'add', id: 'e1', name: 'Ann Employee', email: 'ann@corp.example' }] }));
+    expect(res.statusCode, res.body).toBe(200);
+    const employee = encodeNodeId(hris.dataSource.id, 'employee:e1');
+    const access = expectValues<EffectivePermission>(await t.call({ url: `/api/v1/graph/nodes/${employee}/access` }));
+    expect(accessLines(access.values)).toEqual(sorted(['i1 -> Books: read', 'i1 -> Books.2024: read']).map((line) => line.replace('i1', 'e1')));
+    res = await push(t, hris.url, change({ employees: [{ operation: 'delete', id: 'E1' }] }));
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await t.call({ url: `/api/v1/graph/nodes/${employee}/access` })).statusCode).toBe(404);
   });
 
   it('refuses tag operations (HRIS entities carry no tags) and a modify of a missing employee', async () => {
