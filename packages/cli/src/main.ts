@@ -58,6 +58,22 @@ export function buildProgram(): Command {
     .addOption(dataOption())
     .action(async (id: string, options) => (await import('./keys.js')).revokeKey(id, options));
 
+  const okta = program
+    .command('okta')
+    .description('import Okta activity for sso_last_login_at (works directly on the store; the server may be running)');
+  okta
+    .command('import-system-log')
+    .description('import Okta System Log events (/api/v1/logs: a JSON array, or JSON Lines); prints the counts')
+    .argument('<file>', 'the export')
+    .addOption(dataOption())
+    .action(async (file: string, options) => (await import('./okta.js')).importSystemLog(file, options));
+  okta
+    .command('import-users')
+    .description('import Okta users (/api/v1/users: a JSON array, or JSON Lines) to match on email or custom attributes; prints the counts')
+    .argument('<file>', 'the export')
+    .addOption(dataOption())
+    .action(async (file: string, options) => (await import('./okta.js')).importUsers(file, options));
+
   return program;
 }
 

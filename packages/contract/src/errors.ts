@@ -32,6 +32,8 @@ export const ERROR_REASONS = {
   INVALID_JSON_DATA: 'json_data could not be decoded: check compression_type, base64, gzip and JSON.',
   INVALID_PAYLOAD: "The payload breaks a rule of its provider's template; every problem is listed in field_violations.",
   TEMPLATE_MISMATCH: "The payload belongs to another template than its provider's (e.g. an identity provider payload pushed to an application provider).",
+  INVALID_CSV_DATA: 'csv_data could not be decoded, parsed or mapped: every problem is listed with its row and column.',
+  CSV_MAPPING_UNUSABLE: "The provider has no csv_mapping_configuration, or one that cannot map a CSV onto its template; see field_violations.",
   INCREMENTAL_NEEDS_FULL_PUSH: 'An incremental push changes a stored state: push the full payload first (incremental_change false or absent).',
   PUSH_CONFLICT: 'Other pushes to the data source kept committing while this incremental push was applied to its state; retry it.',
   UPLOAD_INCOMPLETE: 'The multipart upload lacks chunks or has more than sequence_count; upload them (or fix sequence_count) and complete again.',

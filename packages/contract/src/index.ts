@@ -23,3 +23,5 @@ export * from './saved-queries.js';
 export * from './assessment-reports.js';
 export * from './query-spec.js';
 export * from './multipart.js';
+export * from './csv-push.js';
+export * from './okta-sso.js';

@@ -17,4 +17,6 @@ export * from './payload-templates.js';
 export * from './linking/index.js';
 export * from './graph-query/index.js';
 export * from './query-spec/index.js';
+export * from './okta-sso/index.js';
 export * from './incremental/index.js';
+export * from './csv/index.js';

@@ -10,11 +10,13 @@ import { schemaValidatorCompiler } from './http/schema-validators.js';
 import { accessReviewRoutes } from './routes/access-review-routes.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { assessmentRoutes } from './routes/assessment-routes.js';
+import { csvPushRoutes } from './routes/csv-push-routes.js';
 import { dataSourceRoutes } from './routes/data-source-routes.js';
 import { graphRoutes } from './routes/graph-routes.js';
 import { iconRoutes } from './routes/icon-routes.js';
 import { metaRoutes } from './routes/meta-routes.js';
 import { multipartRoutes } from './routes/multipart-routes.js';
+import { oktaSsoRoutes } from './routes/okta-sso-routes.js';
 import { pathRoutes } from './routes/path-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { pushRoutes } from './routes/push-routes.js';
@@ -76,11 +78,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(iconRoutes, { services });
   await app.register(pushRoutes, { services, bodyLimit });
   await app.register(multipartRoutes, { services, bodyLimit });
+  await app.register(csvPushRoutes, { services, bodyLimit });
   await app.register(apiKeyRoutes, { services });
   await app.register(graphRoutes, { services });
   await app.register(pathRoutes, { services });
   await app.register(assessmentRoutes, { services });
   await app.register(querySpecRoutes, { services });
   await app.register(accessReviewRoutes, { services });
+  await app.register(oktaSsoRoutes, { services });
   return app;
 }

@@ -1,13 +1,14 @@
 import type { Generated } from 'kysely';
 import type { AssessmentTables } from './assessment-tables.js';
 import type { GraphTables } from './graph-tables.js';
+import type { OktaSsoTables } from './okta-sso-tables.js';
 import type { UploadTables } from './upload-tables.js';
 
 /**
  * Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings made by the app (they
  * sort correctly as text on both engines); booleans are 0/1 integers so SQL stays portable.
  */
-export interface Database extends GraphTables, AssessmentTables, UploadTables {
+export interface Database extends GraphTables, AssessmentTables, UploadTables, OktaSsoTables {
   providers: ProviderRow;
   provider_types: ProviderTypeRow;
   provider_icons: ProviderIconRow;

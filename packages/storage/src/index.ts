@@ -19,3 +19,4 @@ export type { NewSavedQuery, SavedQueryDeletion, SavedQueryRecord } from './save
 export type { ReportQueryRef, ReportRecord, ReportWrite, ReportWriteResult } from './assessment-reports.js';
 export type { CreationOrderRequest } from './creation-order.js';
 export type { AccessReviewRequest, AccessReviewScope } from './access-review.js';
+export { SSO_LAST_LOGIN_PROPERTY, type IntegrationSetting, type OktaActivityImport, type OktaActivityImported, type SsoEnrichmentCounts } from './okta-sso.js';

@@ -21,6 +21,7 @@ import { listAccessPaths, type AccessPathAnswer, type AccessPathRequest } from '
 import { listAccessReview, type AccessReviewRequest, type AccessReviewScope } from './access-review.js';
 import * as icons from './provider-icons.js';
 import * as uploads from './multipart-uploads.js';
+import * as oktaSso from './okta-sso.js';
 import { writeProviderTypes } from './provider-types.js';
 import type { GraphStorage } from './graph-writer.js';
 import { commitPush, recordFailedPush, type PushWriterContext } from './push-commit.js';
@@ -410,5 +411,19 @@ export class KyselyStore implements Store {
 
   touchApiKey(id: string, now: string): Promise<void> {
     return this.run(() => apiKeys.touchApiKey(this.db, id, now));
+  }
+
+  // Okta SSO enrichment and settings
+
+  listIntegrationSettings(): Promise<oktaSso.IntegrationSetting[]> {
+    return this.run(() => oktaSso.listIntegrationSettings(this.db));
+  }
+
+  putIntegrationSetting(setting: { name: string; value: string; now: string }): Promise<{ setting: oktaSso.IntegrationSetting; enrichment?: oktaSso.SsoEnrichmentCounts }> {
+    return this.run(() => oktaSso.putIntegrationSetting(this.pushWriter, setting));
+  }
+
+  importOktaActivity(input: oktaSso.OktaActivityImport): Promise<oktaSso.OktaActivityImported> {
+    return this.run(() => oktaSso.importOktaActivity(this.pushWriter, input));
   }
 }

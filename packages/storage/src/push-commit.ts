@@ -9,7 +9,8 @@ import { refreshProviderTypes } from './provider-types.js';
 import { insertPushRecord } from './push-history.js';
 import { StoreError } from './store-error.js';
 import type { NewPushRecord, PushCommit, PushCommitted } from './store.js';
-import { inWriteTransaction, lockDataSource } from './write-transaction.js';
+import { enrichPushedGraph } from './okta-sso.js';
+import { inWriteTransaction, lockDataSource, lockOktaSso } from './write-transaction.js';
 
 /** What the push writers need from the store. */
 export interface PushWriterContext {
@@ -33,6 +34,8 @@ export async function commitPush(context: PushWriterContext, commit: PushCommit)
   const { caps, graphs } = context;
   return graphs.transaction(async (tx) => {
     const conn = tx.conn;
+    // First, before the data source's lock: an import of Okta activity takes it exclusively and then data sources' rows.
+    if (commit.template === 'application') await lockOktaSso(conn, caps, 'shared');
     const find = () =>
       conn
         .selectFrom('data_sources')
@@ -53,6 +56,8 @@ export async function commitPush(context: PushWriterContext, commit: PushCommit)
 
     // Read before the graph they describe is replaced (on SQLite, staging drops the old tables).
     const previous = await previousOffers(conn, graphs, ds, commit.template, commit.graph);
+    // sso_last_login_at goes into the new nodes' properties before they are written.
+    if (commit.template === 'application') await enrichPushedGraph(conn, ds, commit.graph);
     await tx.stage(ds, commit.graph);
     // After staging, which keeps the tags of nodes that survive: only a removal takes one away.
     for (const tag of commit.tagRemovals ?? []) {

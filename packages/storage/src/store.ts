@@ -25,6 +25,7 @@ import type { CreationOrderRequest } from './creation-order.js';
 import type { NewSavedQuery, SavedQueryDeletion, SavedQueryRecord } from './saved-queries.js';
 import type { ReportRecord, ReportWrite, ReportWriteResult } from './assessment-reports.js';
 import type { DerivedGraph, FilterNode, KeysetValue, OrderTerm, TagRemoval } from '@accessgraph/core';
+import type { IntegrationSetting, OktaActivityImport, OktaActivityImported, SsoEnrichmentCounts } from './okta-sso.js';
 
 /** A request for one page of a list, already parsed and checked by the caller. */
 export interface ListRequest {
@@ -308,4 +309,14 @@ export interface Store {
   revokeApiKey(id: string, now: string): Promise<boolean>;
   /** Records a key's use; cheap enough for every request. */
   touchApiKey(id: string, now: string): Promise<void>;
+
+  /** Every named server setting that has been set, by name. */
+  listIntegrationSettings(): Promise<IntegrationSetting[]>;
+  /**
+   * Sets a named setting. Setting `okta_sso_user_matching_property` recomputes every local user's
+   * `sso_last_login_at` in the same transaction (and answers how that went).
+   */
+  putIntegrationSetting(setting: { name: string; value: string; now: string }): Promise<{ setting: IntegrationSetting; enrichment?: SsoEnrichmentCounts }>;
+  /** Records Okta sign-ins and users (already read by core) and recomputes `sso_last_login_at`, in one transaction. */
+  importOktaActivity(input: OktaActivityImport): Promise<OktaActivityImported>;
 }

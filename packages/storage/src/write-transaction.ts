@@ -51,6 +51,7 @@ const DATA_SOURCE_LOCKS = 0x41_47_50_53; // "AGPS"
 const PROVIDER_LOCKS = 0x41_47_50_50; // "AGPP"
 const LINK_LOCKS = 0x41_47_50_4c; // "AGPL"
 const ASSESSMENT_LOCKS = 0x41_47_50_41; // "AGPA"
+const OKTA_SSO_LOCKS = 0x41_47_50_4f; // "AGPO"
 
 /** Serializes writers of one data source until the transaction ends (PostgreSQL only). */
 export async function lockDataSource(conn: Kysely<Database>, caps: DialectCapabilities, seq: number): Promise<void> {
@@ -83,6 +84,18 @@ export async function lockIdentityLinks(conn: Kysely<Database>, caps: DialectCap
  */
 export async function lockAssessments(conn: Kysely<Database>, caps: DialectCapabilities): Promise<void> {
   if (caps.advisoryLocks) await advisoryLock(conn, ASSESSMENT_LOCKS, 0);
+}
+
+/**
+ * Orders Okta SSO enrichment against pushes until the transaction ends (PostgreSQL only):
+ * application pushes take it `shared` first thing (they do not wait for each other), an import of
+ * sign-in activity or a change of the matching property `exclusive`, so a recomputation sees no
+ * push half done and a push reads activity either before an import or after it, never between.
+ */
+export async function lockOktaSso(conn: Kysely<Database>, caps: DialectCapabilities, mode: 'shared' | 'exclusive'): Promise<void> {
+  if (!caps.advisoryLocks) return;
+  if (mode === 'shared') await sql`select pg_advisory_xact_lock_shared(cast(${OKTA_SSO_LOCKS} as integer), cast(0 as integer))`.execute(conn);
+  else await advisoryLock(conn, OKTA_SSO_LOCKS, 0);
 }
 
 async function advisoryLock(conn: Kysely<Database>, namespace: number, key: number): Promise<void> {

@@ -28,6 +28,10 @@ export const PATHS = {
   querySpecVerb: (verb: 'nodes' | 'result') => `/api/v1/assessments/query_spec::${verb}`,
   apiKeys: '/api/v1/api_keys',
   apiKey: '/api/v1/api_keys/:key_id',
+  integrationConfigurations: '/api/private/namespaces/integrations/configurations',
+  integrationConfiguration: '/api/private/namespaces/integrations/configurations/:key',
+  oktaSystemLog: '/api/private/okta/system_log',
+  oktaUsers: '/api/private/okta/users',
   health: '/healthz',
   openapi: '/api/openapi.json',
 } as const;

@@ -9,6 +9,7 @@ import { identityLinksMigration } from './0006-identity-links.js';
 import { graphEdgesToMigration } from './0007-graph-edges-to.js';
 import { assessmentsMigration } from './0008-assessments.js';
 import { multipartUploadsMigration } from './0009-multipart-uploads.js';
+import { oktaSsoActivityMigration } from './0010-okta-sso-activity.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -25,5 +26,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
     '0007-graph-edges-to': graphEdgesToMigration(caps),
     '0008-assessments': assessmentsMigration(caps),
     '0009-multipart-uploads': multipartUploadsMigration(caps),
+    '0010-okta-sso-activity': oktaSsoActivityMigration(caps),
   };
 }
