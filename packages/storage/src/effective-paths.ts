@@ -3,6 +3,7 @@ import type { Database } from './database.js';
 import { filteredDrive, pairOrder, pairSource, type AccessPair, type PairSearch } from './effective-pairs.js';
 import type { PathRow } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
+import { byBranch, unionOfBranches } from './union-reads.js';
 
 /** A search bounded by its principals or targets (the unfiltered walk stays with `findAccessPairs`). */
 export type FilteredPairSearch = PairSearch & ({ principal: string } | { target: string } | { principalIds: readonly number[] } | { targetIds: readonly number[] });
@@ -16,7 +17,7 @@ export interface PairsWithPaths {
 }
 
 /** A path row as the query answers it, with its pair's keys. */
-type PathQueryRow = PathRow & { principal_key: string; target_key: string };
+type PathQueryRow = PathRow & { principal_key: string; target_key: string; pair_rank: number };
 
 /**
  * The first `limit` pairs of a filtered search together with the grant paths behind them, in one
@@ -30,13 +31,32 @@ type PathQueryRow = PathRow & { principal_key: string; target_key: string };
  * that bound the search.
  */
 export async function findAccessPaths(db: Kysely<Database>, graphs: GraphStorage, search: FilteredPairSearch): Promise<PairsWithPaths> {
+  const result = await accessPathsQuery(graphs, search).execute(db);
+  return pairsWithPaths(result.rows);
+}
+
+/**
+ * `findAccessPaths` for several data sources at once, in one query (`unionOfBranches`): the
+ * answer of each search, in the searches' order.
+ */
+export async function findAccessPathsInEach(db: Kysely<Database>, graphs: GraphStorage, searches: ReadonlyArray<FilteredPairSearch>): Promise<PairsWithPaths[]> {
+  if (searches.length === 1) return [await findAccessPaths(graphs.reader(db, searches[0]!.ds), graphs, searches[0]!)];
+  const rows = await unionOfBranches(
+    db,
+    searches.map((search) => ({ reader: graphs.reader(db, search.ds), query: accessPathsQuery(graphs, search) })),
+    'pair_rank',
+  );
+  return byBranch(rows, searches.length).map(pairsWithPaths);
+}
+
+function accessPathsQuery(graphs: GraphStorage, search: FilteredPairSearch) {
   const drive = filteredDrive(search);
   // Driven by targets, grants are read by scope; on SQLite that table lacks permission and role,
   // which the grant's row gives (by its key: holder, id).
   const fetchGrant = drive === 'target' && !graphs.grantsByScopeWhole;
   const grant = fetchGrant ? 'gr' : 'g';
-  const result = await sql<PathQueryRow>`
-    select principal_key, target_key, principal, target, permission, holder, role, scope from (
+  return sql<PathQueryRow>`
+    select principal_key, target_key, principal, target, permission, holder, role, scope, pair_rank from (
       select p.*, dense_rank() over (order by ${pairOrder(search, 'p.principal_key', 'p.target_key')}) as pair_rank from (
         select distinct pn.node_key as principal_key, tn.node_key as target_key, pn.id as principal, tn.id as target,
           ${sql.raw(`${grant}.permission as permission, ${grant}.role as role`)}, g.holder as holder, g.scope as scope
@@ -44,10 +64,13 @@ export async function findAccessPaths(db: Kysely<Database>, graphs: GraphStorage
       ) p
     ) ranked
     where pair_rank <= ${search.limit}
-    order by pair_rank`.execute(db);
+    order by pair_rank`;
+}
+
+function pairsWithPaths(rows: readonly PathQueryRow[]): PairsWithPaths {
   const pairs: AccessPair[] = [];
   const paths: PathRow[] = [];
-  for (const row of result.rows) {
+  for (const row of rows) {
     const principal = Number(row.principal);
     const target = Number(row.target);
     const last = pairs[pairs.length - 1];

@@ -3,7 +3,8 @@ import type { EffectivePermission, EntityRef, GrantPath } from '@accessgraph/con
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { findAccessPairs } from './effective-pairs.js';
-import { findGrantPaths, inChunks, type PathRow } from './grant-paths.js';
+import { IDS_PER_QUERY, findGrantPaths, inChunks, type PathRow } from './grant-paths.js';
+import { unionOfBranches } from './union-reads.js';
 import { isPersonKey, personRows, type AccessRow } from './person-access.js';
 import { pushedDataSource } from './data-sources.js';
 import { StoreError } from './store-error.js';
@@ -75,6 +76,37 @@ export async function describeAccessRows(db: Kysely<Database>, ds: number, page:
  */
 export async function describePathRows(db: Kysely<Database>, ds: number, page: AccessRow[], allPaths: readonly PathRow[]): Promise<EffectivePermission[]> {
   if (page.length === 0) return [];
+  const { ids, paths } = namedNodes(page, allPaths);
+  const nodes = nodeMap(await inChunks([...ids], async (slice) => (await nodeInfoQuery(ds, slice).execute(db)).rows));
+  return assemble(page, paths, nodes);
+}
+
+/** One data source's rows to describe, with the paths read for them. */
+export interface PathRowsOfDataSource {
+  ds: number;
+  page: AccessRow[];
+  paths: readonly PathRow[];
+}
+
+/**
+ * `describePathRows` for several data sources at once: the nodes of all of them in one query
+ * (`unionOfBranches`), each data source's rows described from its own.
+ */
+export async function describePathRowsInEach(db: Kysely<Database>, graphs: GraphStorage, groups: readonly PathRowsOfDataSource[]): Promise<EffectivePermission[][]> {
+  const named = groups.map((group) => namedNodes(group.page, group.paths));
+  const branches = groups.flatMap((group, i) => {
+    const ids = [...named[i]!.ids];
+    const slices = Array.from({ length: Math.ceil(ids.length / IDS_PER_QUERY) }, (_, k) => ids.slice(k * IDS_PER_QUERY, (k + 1) * IDS_PER_QUERY));
+    return slices.map((slice) => ({ group: i, reader: graphs.reader(db, group.ds), query: nodeInfoQuery(group.ds, slice) }));
+  });
+  const rows = branches.length === 0 ? [] : await unionOfBranches(db, branches, 'id');
+  const perGroup: NodeInfoRow[][] = groups.map(() => []);
+  for (const row of rows) perGroup[branches[row.branch]!.group]!.push(row);
+  return groups.map((group, i) => (group.page.length === 0 ? [] : assemble(group.page, named[i]!.paths, nodeMap(perGroup[i]!))));
+}
+
+/** The nodes a page of rows and its paths name, and the paths of exactly those rows. */
+function namedNodes(page: readonly AccessRow[], allPaths: readonly PathRow[]): { ids: Set<number>; paths: PathRow[] } {
   const ids = new Set<number>();
   const pairs = new Set<string>();
   for (const row of page) {
@@ -89,26 +121,36 @@ export async function describePathRows(db: Kysely<Database>, ds: number, page: A
     ids.add(p.permission).add(p.holder).add(p.scope);
     if (p.role !== null) ids.add(p.role);
   }
-  const nodes = await nodeInfo(db, ds, [...ids]);
-  return assemble(page, paths, nodes);
+  return { ids, paths };
+}
+
+interface NodeInfoRow {
+  id: number;
+  kind: string;
+  node_key: string;
+  local_key: string;
+  name: string;
+  node_type: string;
+  app_name: string | null;
+  properties: string | null;
 }
 
 /**
  * The nodes of `ids`, as paths show them. A raw template rather than the query builder: this runs
  * once per data source of every access answer, and building the query cost more than running it.
  */
-async function nodeInfo(db: Kysely<Database>, ds: number, ids: number[]): Promise<Map<number, NodeInfo>> {
-  const rows = await inChunks(ids, async (slice) => {
-    const result = await sql<{ id: number; kind: string; node_key: string; local_key: string; name: string; node_type: string; app_name: string | null; properties: string | null }>`
+function nodeInfoQuery(ds: number, ids: readonly number[]) {
+  return sql<NodeInfoRow>`
       select n.id, n.kind, n.node_key, n.local_key, n.name, n.node_type, app.name as app_name,
         ${
           // Only permissions' properties are needed (their canonical types); resources' can be large.
           sql`case when n.kind = 'permission' then n.properties end`
         } as properties
       from ${sql.table('graph_nodes')} n left join ${sql.table('graph_nodes')} app on app.ds = n.ds and app.id = n.app_id
-      where n.ds = ${ds} and n.id in (${sql.join(slice)})`.execute(db);
-    return result.rows;
-  });
+      where n.ds = ${ds} and n.id in (${sql.join(ids)})`;
+}
+
+function nodeMap(rows: readonly NodeInfoRow[]): Map<number, NodeInfo> {
   return new Map(
     rows.map((row) => [
       Number(row.id),

@@ -3,8 +3,8 @@ import type { EffectivePermission, EntityRef } from '@accessgraph/contract';
 import { decodeNodeId, type KeysetValue } from '@accessgraph/core';
 import type { Database } from './database.js';
 import { PRINCIPAL_KINDS } from './effective-pairs.js';
-import { findAccessPaths } from './effective-paths.js';
-import { byText, describePathRows } from './effective-permissions-query.js';
+import { findAccessPathsInEach } from './effective-paths.js';
+import { byText, describePathRowsInEach, type PathRowsOfDataSource } from './effective-permissions-query.js';
 import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 import { ACCOUNT_RULES, identityHolderNodes } from './member-groups.js';
@@ -22,6 +22,15 @@ export interface PrincipalAccessRequest extends PermissionFilter, KindCheck {
   pageSize: number;
   /** (application data source id, target node key) of the last row of the previous page. */
   after?: KeysetValue[];
+}
+
+/** Data sources read in one query once the first has been read (see `unionOfBranches`). */
+const DATA_SOURCES_PER_ROUND = 16;
+
+/** A data source whose rows are still to be read, from a target on. */
+interface Reading {
+  entry: Entry;
+  afterTarget: string | undefined;
 }
 
 /** A data source's own principals. */
@@ -63,26 +72,36 @@ export async function listPrincipalAccess(db: Kysely<Database>, graphs: GraphSto
   const items: EffectivePermission[] = [];
   const keys: Array<[string, string]> = [];
   let more = false;
-  for (const entry of entries) {
-    if (after !== undefined && entry.dsId < after[0]) continue;
-    let afterTarget = after !== undefined && entry.dsId === after[0] ? after[1] : undefined;
-    const reader = graphs.reader(db, entry.ds);
-    for (;;) {
-      const wanted = request.pageSize + 1 - items.length;
-      const limit = wanted * entry.locals.length;
-      const { pairs, paths } = await findAccessPaths(reader, graphs, { ds: entry.ds, principalIds: entry.locals, afterTarget, byTarget: true, limit });
+  // What is left to read, in answer order: each data source from a target on (the cursor's, or where a round stopped).
+  const queue: Reading[] = entries
+    .filter((entry) => after === undefined || entry.dsId >= after[0])
+    .map((entry) => ({ entry, afterTarget: after !== undefined && entry.dsId === after[0] ? after[1] : undefined }));
+  // A page often fills from the first data source: it is read alone; then the others, several per query.
+  let batchSize = 1;
+  while (queue.length > 0 && !more) {
+    const batch = queue.splice(0, batchSize);
+    batchSize = DATA_SOURCES_PER_ROUND;
+    const wanted = request.pageSize + 1 - items.length;
+    const searches = batch.map(({ entry, afterTarget }) => ({ ds: entry.ds, principalIds: entry.locals, afterTarget, byTarget: true, limit: wanted * entry.locals.length }));
+    const found = await findAccessPathsInEach(db, graphs, searches);
+    const groups: PathRowsOfDataSource[] = [];
+    const resumeAt: Array<string | undefined> = [];
+    for (const [i, { pairs, paths }] of found.entries()) {
+      const { entry } = batch[i]!;
       // A round that filled its limit may have cut its last target's pairs short (a target has one
       // pair per local principal that reaches it). That target is left to the next round, which
       // reads it whole: described from part of its principals, it could lose paths, or, under a
       // filter, the whole row. A lone target cannot be cut: the limit is at least its pairs.
-      const cut = pairs.length === limit;
+      const cut = pairs.length === searches[i]!.limit;
       const all = groupByTarget(asked, pairs);
       const rows = cut && all.length > 1 ? all.slice(0, -1) : all;
-      if (rows.length === 0) break;
-      afterTarget = rows[rows.length - 1]!.targetKey;
-      const kept = await keepTargets(reader, entry.ds, rows, request);
-      const described = await describePathRows(reader, entry.ds, kept, paths);
-      for (const [i, row] of described.entries()) {
+      resumeAt.push(cut && rows.length > 0 ? rows[rows.length - 1]!.targetKey : undefined);
+      groups.push({ ds: entry.ds, page: await keepTargets(graphs.reader(db, entry.ds), entry.ds, rows, request), paths });
+    }
+    const described = await describePathRowsInEach(db, graphs, groups);
+    for (const [i, rows] of described.entries()) {
+      const { entry } = batch[i]!;
+      for (const [j, row] of rows.entries()) {
         const narrowed = narrowPaths(asked.kind === 'local_role' ? ofRole(row, asked.ref) : row, request);
         if (narrowed === undefined || narrowed.paths.length === 0) continue;
         if (items.length === request.pageSize) {
@@ -91,11 +110,17 @@ export async function listPrincipalAccess(db: Kysely<Database>, graphs: GraphSto
         }
         narrowed.target = { ...narrowed.target, data_source_id: entry.dsId };
         items.push(narrowed);
-        keys.push([entry.dsId, kept[i]!.targetKey]);
+        keys.push([entry.dsId, groups[i]!.page[j]!.targetKey]);
       }
-      if (more || !cut) break;
+      if (more) break;
+      const resume = resumeAt[i];
+      if (resume !== undefined) {
+        // This data source has more: it comes before the rest of the batch, whose rows wait their turn.
+        queue.unshift({ entry, afterTarget: resume }, ...batch.slice(i + 1));
+        batchSize = 1;
+        break;
+      }
     }
-    if (more) break;
   }
   return more ? { items, nextAfter: keys[keys.length - 1]! } : { items };
 }

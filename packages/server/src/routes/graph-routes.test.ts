@@ -265,18 +265,22 @@ describe('access of a principal', () => {
     expect(await access(bob, '&resource_type=book')).toEqual([]);
   });
 
-  it('pages through every row once', async () => {
+  it('pages through every row once, at every page size (pages that end inside a data source and across several)', async () => {
     const ann = await nodeOf('type=idp_user&key=u1');
     const all = await access(ann);
-    const paged: Row[] = [];
-    let token = '';
-    do {
-      const page = expectValues<Row>(await t.call({ url: `/api/v1/graph/nodes/${ann}/access?page_size=1${token ? `&page_token=${token}` : ''}`, key: t.keys.reader }));
-      paged.push(...page.values);
-      token = page.next_page_token;
-    } while (token);
-    expect(paged).toEqual(all);
-    expect(all.length).toBeGreaterThan(1);
+    expect(all.length).toBeGreaterThan(2);
+    expect(new Set(all.map((r) => r.target.data_source_id)).size).toBeGreaterThan(1);
+    for (let size = 1; size <= all.length + 1; size++) {
+      const paged: Row[] = [];
+      let token = '';
+      do {
+        const page = expectValues<Row>(await t.call({ url: `/api/v1/graph/nodes/${ann}/access?page_size=${size}${token ? `&page_token=${token}` : ''}`, key: t.keys.reader }));
+        expect(page.values.length).toBeLessThanOrEqual(size);
+        paged.push(...page.values);
+        token = page.next_page_token;
+      } while (token);
+      expect(paged, `page size ${size}`).toEqual(all);
+    }
     // A total on request counts every row; a filter counts only its rows.
     const counted = await t.call({ url: `/api/v1/graph/nodes/${ann}/access?page_size=1&total=true`, key: t.keys.reader });
     expect(counted.json()).toMatchObject({ total_count: all.length, has_more: true });
