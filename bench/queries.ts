@@ -38,7 +38,7 @@ export interface QueryBodies {
   shape: QueryOrgShape;
   idp: ReturnType<typeof generateIdpPayload>;
   apps: ApplicationPayload[];
-  encoded: { idp: EncodedPayload; hris: EncodedPayload; apps: EncodedPayload[]; appWithMoreGrants: EncodedPayload };
+  encoded: { idp: EncodedPayload; hris: EncodedPayload; apps: EncodedPayload[]; moreGrants: EncodedPayload };
 }
 
 export interface QueryMeasurement {
@@ -82,7 +82,7 @@ export function prepareQueryBodies(scale: number, log: (line: string) => void): 
     idp: encode(idp),
     hris: encode(generateHrisPayload(shape)),
     apps: apps.map(encode),
-    appWithMoreGrants: encode(withMoreGrants(apps[0]!, shape)),
+    moreGrants: encode(moreGrants(apps[0]!, shape)),
   };
   const appBytes = encoded.apps.reduce((n, a) => n + a.payloadBytes, 0);
   const pairs = shape.apps * shape.localUsersPerApp * 2 * (1 + shape.childrenPerParent);
@@ -91,15 +91,23 @@ export function prepareQueryBodies(scale: number, log: (line: string) => void): 
   return { shape, idp, apps, encoded };
 }
 
-/** Application 0 with ADDED_GRANTS more direct grants: users 0.. also get `reader` on a second parent. */
-function withMoreGrants(app: ApplicationPayload, shape: QueryOrgShape): ApplicationPayload {
+/**
+ * An incremental push of ADDED_GRANTS more grants to application 0: users 0.. also get `reader` on
+ * a second parent (each user's entry exists, holding its `editor` assignment: the new assignment is
+ * an `add` inside it).
+ */
+function moreGrants(app: ApplicationPayload, shape: QueryOrgShape): ApplicationPayload {
   const application = app.applications![0]!.name;
-  const extra = Array.from({ length: ADDED_GRANTS }, (_, k) => ({
-    identity: `a${k % shape.localUsersPerApp}`,
-    identity_type: 'local_user' as const,
-    role_assignments: [{ application, role: 'reader', resources: [resourceName((k * 7 + 1) % shape.parents)] }],
-  }));
-  return { ...app, identity_to_permissions: [...(app.identity_to_permissions ?? []), ...extra] };
+  // One new assignment per user; at small scales a user gets several of the grants, as resources of it.
+  const resources = new Map<string, string[]>();
+  for (let k = 0; k < ADDED_GRANTS; k++) {
+    const identity = `a${k % shape.localUsersPerApp}`;
+    const resource = resourceName((k * 7 + 1) % shape.parents);
+    const list = resources.get(identity) ?? resources.set(identity, []).get(identity)!;
+    if (!list.includes(resource)) list.push(resource);
+  }
+  const entries = [...resources].map(([identity, list]) => ({ identity, role_assignments: [{ operation: 'add' as const, application, role: 'reader', resources: list }] }));
+  return { incremental_change: true, identity_to_permissions: entries } as ApplicationPayload;
 }
 
 export async function measureQueries(engine: Engine, bodies: QueryBodies, log: (line: string) => void): Promise<QueryMeasurement> {
@@ -156,8 +164,8 @@ export async function measureQueries(engine: Engine, bodies: QueryBodies, log: (
 
       const completeAnswer = await pageThrough(`${appDs[0]!.path}/effective_permissions?page_size=1000`, get);
       log(`    complete answer (application 0's effective permissions): ${count(completeAnswer.rows)} rows in ${seconds(completeAnswer.ms)}, ${count(Math.round(completeAnswer.rowsPerSecond))} rows/s`);
-      const addGrantsMs = await push(appDs[0]!, bodies.encoded.appWithMoreGrants);
-      log(`    ${count(ADDED_GRANTS)} grants added (application 0 pushed again with them): ${seconds(addGrantsMs)}`);
+      const addGrantsMs = await push(appDs[0]!, bodies.encoded.moreGrants);
+      log(`    ${count(ADDED_GRANTS)} grants added (an incremental push to application 0): ${seconds(addGrantsMs)}`);
       return { engine: engine.name, loadMs, userFirstPage, userComplete, resourceFirstPage, resourceComplete, paths, completeAnswer, addGrantsMs };
     } finally {
       await server.stop();
