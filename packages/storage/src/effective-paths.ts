@@ -40,7 +40,7 @@ export async function findAccessPaths(db: Kysely<Database>, graphs: GraphStorage
  * answer of each search, in the searches' order.
  */
 export async function findAccessPathsInEach(db: Kysely<Database>, graphs: GraphStorage, searches: ReadonlyArray<FilteredPairSearch>): Promise<PairsWithPaths[]> {
-  if (searches.length === 1) return [await findAccessPaths(graphs.reader(db, searches[0]!.ds), graphs, searches[0]!)];
+  if (searches.length === 1 || !graphs.unionReads) return Promise.all(searches.map((search) => findAccessPaths(graphs.reader(db, search.ds), graphs, search)));
   const rows = await unionOfBranches(
     db,
     searches.map((search) => ({ reader: graphs.reader(db, search.ds), query: accessPathsQuery(graphs, search) })),

@@ -93,6 +93,7 @@ export interface PathRowsOfDataSource {
  * (`unionOfBranches`), each data source's rows described from its own.
  */
 export async function describePathRowsInEach(db: Kysely<Database>, graphs: GraphStorage, groups: readonly PathRowsOfDataSource[]): Promise<EffectivePermission[][]> {
+  if (groups.length === 1 || !graphs.unionReads) return Promise.all(groups.map((group) => describePathRows(graphs.reader(db, group.ds), group.ds, group.page, group.paths)));
   const named = groups.map((group) => namedNodes(group.page, group.paths));
   const branches = groups.flatMap((group, i) => {
     const ids = [...named[i]!.ids];

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CustomTemplate } from '@accessgraph/contract';
-import { readNodeSearch, type NodeSearch } from '@accessgraph/core';
+import { readNodeSearch, type KeysetValue, type NodeSearch } from '@accessgraph/core';
 import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
 import { shopPayload } from '../../core/src/linking/test-support/shop-payload.js';
 import type { KyselyStore } from './kysely-store.js';
@@ -76,6 +76,27 @@ for (const backend of testBackends()) {
       } while (after);
       expect(paged).toEqual(page!.items.map((n) => n.node.id));
       expect(await store.getNode('x')).toBeUndefined();
+    });
+
+    it("pages an IdP user's access over several data sources at every page size, each row once, in (data source, target) order", async () => {
+      await pushed('application', shopPayload());
+      await pushed('application', shopPayload());
+      const [bob] = (await store.searchNodes({ search: search({ type: 'idp_user', key: 'u2' }), pageSize: 1 })).items;
+      const all = (await store.listPrincipalAccess(bob!.id, { pageSize: 1000 }))!.items;
+      const keys = all.map((r) => `${r.target.data_source_id} ${r.target.key}`);
+      expect(new Set(all.map((r) => r.target.data_source_id)).size).toBe(3);
+      expect(keys).toEqual([...keys].sort());
+      for (let pageSize = 1; pageSize <= all.length + 1; pageSize++) {
+        const paged: typeof all = [];
+        let after: KeysetValue[] | undefined;
+        do {
+          const page = (await store.listPrincipalAccess(bob!.id, { pageSize, ...(after ? { after } : {}) }))!;
+          expect(page.items.length).toBeLessThanOrEqual(pageSize);
+          paged.push(...page.items);
+          after = page.nextAfter;
+        } while (after);
+        expect(paged, `page size ${pageSize}`).toEqual(all);
+      }
     });
 
     it("answers an IdP user's access across applications through its account and its nested groups' links", async () => {

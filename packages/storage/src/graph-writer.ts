@@ -63,6 +63,12 @@ export interface GraphStorage {
    * only what a query driven by its targets filters on (no permission, no role).
    */
   readonly grantsByScopeWhole: boolean;
+  /**
+   * Whether a read over several data sources goes as one query (`unionOfBranches`): on PostgreSQL
+   * each query is a round trip, most of an access answer's time; SQLite runs in the process, where
+   * a query per data source costs little and the union's wrapping sort would cost more.
+   */
+  readonly unionReads: boolean;
 }
 
 export interface GraphTransaction {
@@ -106,6 +112,7 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
   return {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, SQLITE_GRAPH_TABLES)),
     grantsByScopeWhole: false,
+    unionReads: false,
     async transaction(work) {
       let previous: { cache: number; threads: number; autoCheckpoint: number } | undefined;
       try {
@@ -172,6 +179,7 @@ export function postgresGraphStorage(pool: pg.Pool): GraphStorage {
   return {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, GRAPH_TABLES, SECOND_KEYS)),
     grantsByScopeWhole: true,
+    unionReads: true,
     async transaction(work) {
       const client = await pool.connect();
       let broken: Error | undefined;
