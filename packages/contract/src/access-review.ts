@@ -20,6 +20,8 @@ export const AccessReviewRow = Type.Object({
   hr_status: nullableText("The employment_status of the HRIS employee linked to the IdP user (the first by data source and key when there are several)."),
   terminated: Type.Boolean({ description: 'A linked HRIS employee is terminated (status TERMINATED in any case, or a termination_date that has passed).' }),
   active: Type.Union([Type.Boolean(), Type.Null()], { description: "The IdP user's is_active; null when the identity provider does not say, for groups, and when linked to none." }),
+  last_login_at: nullableText("The local account's last_login_at as the application reports it; null for groups, credentials and idp bindings, and when not reported."),
+  sso_last_login_at: nullableText("The local account's last sign-in to the application through Okta SSO (from imported Okta System Log activity); null when none is known. With last_login_at, what a dormant-account review reads."),
   application: text('The application the target belongs to (the target itself for an application).'),
   resource: nullableText('The resource key (dot path for a sub-resource); null when the target is the application itself.'),
   permissions: list('Local permissions held on the target, sorted.'),

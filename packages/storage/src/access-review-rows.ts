@@ -5,6 +5,8 @@ import type { PersonBehind } from './people-behind.js';
 export interface PrincipalFacts {
   email: string | null;
   active: boolean | null;
+  lastLoginAt: string | null;
+  ssoLastLoginAt: string | null;
 }
 
 /** A review row with the key that orders it among the rows of its (principal, target) pair. */
@@ -30,6 +32,9 @@ export function reviewRows(access: EffectivePermission, people: readonly PersonB
     principal_type: access.principal.type,
     principal_name: access.principal.name,
     data_source_id: dataSourceId,
+    // The account's own sign-ins, whoever the row is about: the review decides about this account's access.
+    last_login_at: principal.lastLoginAt,
+    sso_last_login_at: principal.ssoLastLoginAt,
   };
   if (people.length === 0) {
     return [

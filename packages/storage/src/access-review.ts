@@ -11,6 +11,7 @@ import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 import { locate } from './node-detail.js';
 import { peopleBehind } from './people-behind.js';
+import { SSO_LAST_LOGIN_PROPERTY } from './okta-sso.js';
 import { narrowPaths, type PermissionFilter } from './permission-filter.js';
 import { StoreError } from './store-error.js';
 import type { Page } from './store.js';
@@ -119,7 +120,7 @@ async function addPairs(db: Kysely<Database>, graphs: GraphStorage, scope: Scope
     if (page.request.principalType !== undefined && access.principal.type !== page.request.principalType) continue;
     const narrowed = narrowPaths(access, page.request);
     if (narrowed === undefined) continue;
-    for (const { identityKey, row } of reviewRows(narrowed, people.get(pair.principal) ?? [], facts.get(pair.principal) ?? { email: null, active: null }, scope.dsId)) {
+    for (const { identityKey, row } of reviewRows(narrowed, people.get(pair.principal) ?? [], facts.get(pair.principal) ?? NO_FACTS, scope.dsId)) {
       if (afterIdentity !== undefined && order(identityKey, afterIdentity) <= 0) continue;
       if (!page.offer(row, [pair.principalKey, pair.targetKey, identityKey])) return;
     }
@@ -143,13 +144,27 @@ async function pairAt(reader: Kysely<Database>, scope: Scope, principalKey: stri
   });
 }
 
-/** Each principal's own email and is_active: what a row shows when the principal is linked to nobody. */
+const NO_FACTS: PrincipalFacts = { email: null, active: null, lastLoginAt: null, ssoLastLoginAt: null };
+
+/**
+ * Each principal's own facts: its sign-ins, and the email and is_active a row shows when the
+ * principal is linked to nobody.
+ */
 async function principalFacts(reader: Kysely<Database>, ds: number, principals: number[]): Promise<Map<number, PrincipalFacts>> {
   const rows = await inChunks([...new Set(principals)], (slice) => reader.selectFrom('graph_nodes').select(['id', 'properties']).where('ds', '=', ds).where('id', 'in', slice).execute());
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
   return new Map(
     rows.map((row) => {
-      const { email, is_active: active } = JSON.parse(row.properties) as Record<string, unknown>;
-      return [Number(row.id), { email: typeof email === 'string' && email !== '' ? email : null, active: typeof active === 'boolean' ? active : null }];
+      const properties = JSON.parse(row.properties) as Record<string, unknown>;
+      return [
+        Number(row.id),
+        {
+          email: text(properties.email),
+          active: typeof properties.is_active === 'boolean' ? properties.is_active : null,
+          lastLoginAt: text(properties.last_login_at),
+          ssoLastLoginAt: text(properties[SSO_LAST_LOGIN_PROPERTY]),
+        },
+      ];
     }),
   );
 }

@@ -124,6 +124,27 @@ describe('sso_last_login_at from a System Log export', () => {
     expect(await lastLogins()).toEqual(BY_LOGIN);
   });
 
+  it("an access review shows each account's last login and its Okta SSO last login, for a dormant-account review", async () => {
+    await setMatching('login');
+    const app = ledger.applications[0]!;
+    await pushLedger({
+      ...ledger,
+      applications: [{ ...app, local_users: app.local_users.map((u) => (u.unique_id === 'dave' ? { ...u, last_login_at: '2025-01-15T08:00:00Z' } : u)) }],
+      permissions: [{ name: 'post', permission_type: ['DataWrite'] }],
+      identity_to_permissions: ['jane', 'dave'].map((identity) => ({ identity, identity_type: 'local_user', application_permissions: [{ application: 'Ledger', permission: 'post', apply_to_application: true }] })),
+    });
+    expect((await importLog()).statusCode).toBe(200);
+    const review = `${target.url.replace(/:push$/, '')}/access_review`;
+    const rows = expectValues<Record<string, unknown>>(await t.call({ url: review, key: t.keys.reader })).values;
+    expect(rows.map((r) => [r.principal, r.last_login_at, r.sso_last_login_at])).toEqual([
+      ['dave', '2025-01-15T08:00:00Z', null],
+      ['jane', null, JANE_AT],
+    ]);
+    const csv = (await t.call({ url: `${review}?format=csv`, key: t.keys.reader })).body.split('\r\n');
+    expect(csv[0]).toContain('active,last_login_at,sso_last_login_at,application');
+    expect(csv[2]).toContain(`,${JANE_AT},Ledger,`);
+  });
+
   it('push after import: the pushed graph carries the values, node detail and search filters see them', async () => {
     await setMatching('login');
     expect((await importLog()).statusCode).toBe(200);

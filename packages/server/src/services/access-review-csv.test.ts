@@ -12,6 +12,8 @@ const row = (n: number): AccessReviewRow => ({
   hr_status: null,
   terminated: false,
   active: true,
+  last_login_at: '2026-11-01T08:00:00Z',
+  sso_last_login_at: null,
   application: 'App',
   resource: null,
   permissions: ['read', 'write'],
@@ -28,7 +30,7 @@ const row = (n: number): AccessReviewRow => ({
 
 describe('access review CSV', () => {
   it('writes a row as cells in column order: lists joined, booleans as words, null empty', () => {
-    expect(csvRecord(row(1))).toEqual(['user-1', 'User 1', '', '', '', '', 'false', 'true', 'App', '', 'read; write', 'DataRead; DataWrite', 'read: direct; write: role editor', 'user-1', 'local_user', 'User 1', 'local_user', 'ds', '', 'ds']);
+    expect(csvRecord(row(1))).toEqual(['user-1', 'User 1', '', '', '', '', 'false', 'true', '2026-11-01T08:00:00Z', '', 'App', '', 'read; write', 'DataRead; DataWrite', 'read: direct; write: role editor', 'user-1', 'local_user', 'User 1', 'local_user', 'ds', '', 'ds']);
     expect(csvRecord(row(1))).toHaveLength(ACCESS_REVIEW_COLUMNS.length);
   });
 
