@@ -49,12 +49,14 @@ export interface DialectCapabilities {
    */
   readonly graphLayout: 'shared-clustered' | 'partition-per-data-source';
   /**
-   * Statement that makes the rest of a read transaction join tables in the order its queries
-   * write them, or '' when that is already so. The access queries write their joins in the order
-   * to take (CROSS JOIN, which SQLite follows as written). PostgreSQL would search every order of
-   * the five tables of an access query for each of them: measured, 0.8-1.3 ms of planning for
-   * 0.1 ms of execution, eleven times for an IdP user's access; with `join_collapse_limit = 1`
-   * 0.3 ms, and the same plan (each step an index lookup).
+   * Session settings (libpq `options`) of the connections that read access, which make their
+   * queries join tables in the order written, or '' when that is already so. The access queries
+   * write their joins in the order to take (CROSS JOIN, which SQLite follows as written).
+   * PostgreSQL would search every order of the five tables of an access query for each of them:
+   * measured, 0.8-1.3 ms of planning for 0.1 ms of execution, eleven times for an IdP user's
+   * access; with `join_collapse_limit = 1` 0.3 ms, and the same plan (each step an index lookup).
+   * Set on connections of their own (`openPostgresStore`), not per read with SET LOCAL, whose
+   * transaction cost three round trips (begin, set, commit) of each answer.
    */
   readonly joinsAsWritten: string;
 }
@@ -80,5 +82,5 @@ export const POSTGRES_CAPABILITIES: DialectCapabilities = {
   advisoryLocks: true,
   refreshStatistics: '',
   graphLayout: 'partition-per-data-source',
-  joinsAsWritten: 'set local join_collapse_limit = 1',
+  joinsAsWritten: '-c join_collapse_limit=1',
 };

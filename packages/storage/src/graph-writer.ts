@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
 import type pg from 'pg';
 import type { DerivedGraph } from '@accessgraph/core';
@@ -69,6 +69,13 @@ export interface GraphStorage {
    * a query per data source costs little and the union's wrapping sort would cost more.
    */
   readonly unionReads: boolean;
+  /**
+   * `column IN (subquery)` written so that it stays a lookup on the column's index for each row
+   * of the subquery, whatever the table's statistics say: SQLite does so for IN (subquery);
+   * PostgreSQL may turn it into a hash join over every row of the table when its statistics are
+   * stale (autovacuum off, a table only pushes write), but not `= ANY(ARRAY(subquery))`.
+   */
+  inSubquery(column: RawBuilder<unknown>, subquery: RawBuilder<unknown>): RawBuilder<unknown>;
 }
 
 export interface GraphTransaction {
@@ -113,6 +120,7 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
     reader: (db, ds) => db.withPlugin(partitionReader(ds, SQLITE_GRAPH_TABLES)),
     grantsByScopeWhole: false,
     unionReads: false,
+    inSubquery: (column, subquery) => sql`${column} in (${subquery})`,
     async transaction(work) {
       let previous: { cache: number; threads: number; autoCheckpoint: number } | undefined;
       try {
@@ -180,6 +188,7 @@ export function postgresGraphStorage(pool: pg.Pool): GraphStorage {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, GRAPH_TABLES, SECOND_KEYS)),
     grantsByScopeWhole: true,
     unionReads: true,
+    inSubquery: (column, subquery) => sql`${column} = any(array(${subquery}))`,
     async transaction(work) {
       const client = await pool.connect();
       let broken: Error | undefined;

@@ -67,6 +67,11 @@ export interface KyselyStoreOptions {
   translateError: (error: unknown) => StoreError;
   /** The engine's way of replacing and removing derived graphs (see graph-writer.ts). */
   graphs: GraphStorage;
+  /**
+   * Connections for the access reads (what a node reaches, who reaches a node), opened with the
+   * engine's `joinsAsWritten` settings; `db` when the engine needs none.
+   */
+  accessDb?: Kysely<Database>;
   /** Runs as the store closes, before its database connection does. */
   onClose?: () => Promise<void>;
 }
@@ -79,6 +84,7 @@ export interface KyselyStoreOptions {
 export class KyselyStore implements Store {
   readonly engine: 'sqlite' | 'postgres';
   private readonly db: Kysely<Database>;
+  private readonly accessDb: Kysely<Database>;
   private readonly caps: DialectCapabilities;
   private readonly translateError: (error: unknown) => StoreError;
   private readonly pushWriter: PushWriterContext;
@@ -87,6 +93,7 @@ export class KyselyStore implements Store {
 
   constructor(options: KyselyStoreOptions) {
     this.db = options.db;
+    this.accessDb = options.accessDb ?? options.db;
     this.caps = options.caps;
     this.engine = options.caps.engine;
     this.translateError = options.translateError;
@@ -106,15 +113,12 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * A read of access (what a node reaches, who reaches a node) in one transaction, whose queries
-   * join in the order they are written (`joinsAsWritten`): they run one access query per data
-   * source, and on PostgreSQL planning each cost more than running it.
+   * A read of access (what a node reaches, who reaches a node) on the connections whose queries
+   * join in the order they are written (`joinsAsWritten`): it runs one access query per data
+   * source, or per round of them, and on PostgreSQL planning each cost more than running it.
    */
-  private accessRead<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
-      if (this.caps.joinsAsWritten !== '') await sql.raw(this.caps.joinsAsWritten).execute(trx);
-      return work(trx);
-    });
+  private accessRead<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return work(this.accessDb);
   }
 
   async ping(): Promise<void> {
@@ -123,6 +127,7 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     await this.onClose();
+    if (this.accessDb !== this.db) await this.accessDb.destroy();
     await this.db.destroy();
   }
 

@@ -74,15 +74,6 @@ export function identityHolders(db: Kysely<Database>, graphs: GraphStorage, idp:
   return holders(db, graphs, idp, node, withGroups);
 }
 
-/**
- * The same principals as `identityHolders`, without the membership edges, for those who need only
- * the nodes (the access of an IdP user): each principal's groups in one recursive query instead
- * of a query per level of nesting.
- */
-export function identityHolderNodes(db: Kysely<Database>, graphs: GraphStorage, idp: number, node: number): Promise<Array<{ idp: number; nodes: number[] }>> {
-  return holders(db, graphs, idp, node, async (reader, ds, principal) => ({ nodes: await groupClosure(reader, ds, principal) }));
-}
-
 /** The asked principal's holders, and those of the principals of other identity providers federated to them, each with what `groups` reads of them. */
 async function holders<T extends { nodes: number[] }>(
   db: Kysely<Database>,
@@ -108,20 +99,50 @@ async function withGroups(reader: Kysely<Database>, ds: number, principal: numbe
   return { nodes: [principal, ...reachedBy(principal, memberships)], memberships };
 }
 
+/** A link by which a principal of an application data source stands for an IdP principal. */
+export interface AccountLink {
+  ds: number;
+  /** The data source's id, joined in the same query. */
+  dsId: string;
+  node: number;
+}
+
 /**
- * `principal` and every group it is a member of, transitively, in one recursive query (UNION
- * drops a node met again, so cycles end): the nodes `withGroups` finds level by level, in no
- * particular order. The edges are written after the closure so each step is a lookup by from_id
- * (SQLite follows CROSS JOIN as written, PostgreSQL too under `joinsAsWritten`).
+ * The links that carry an IdP user's or group's access into applications (ACCOUNT_RULES): those
+ * to the principal and its groups (nested), and those to the principals of other identity
+ * providers federated to any of them (`source_identity`) and their groups, as `identityHolders`
+ * finds those principals (spec §13.3). Each identity provider read is one query, the group closure
+ * and its links together: on PostgreSQL every query is a round trip, and an IdP user's access asks
+ * this first.
  */
-async function groupClosure(reader: Kysely<Database>, ds: number, principal: number): Promise<number[]> {
-  const { rows } = await sql<{ id: number | string }>`
+export async function accountLinks(db: Kysely<Database>, graphs: GraphStorage, idp: number, node: number): Promise<AccountLink[]> {
+  const own = await closureLinks(db, graphs, idp, node);
+  const links = own.filter((link) => link.rule !== FEDERATED);
+  for (const federated of own.filter((link) => link.rule === FEDERATED)) {
+    links.push(...(await closureLinks(db, graphs, federated.ds, federated.node)).filter((link) => link.rule !== FEDERATED));
+  }
+  return links;
+}
+
+const FEDERATED = 'source_identity';
+
+/**
+ * The account and federation links to `principal` and every group it is a member of,
+ * transitively, in one recursive query (UNION drops a node met again, so cycles end). The edges
+ * are written after the closure so each step is a lookup by from_id (SQLite follows CROSS JOIN as
+ * written, PostgreSQL too under `joinsAsWritten`); the links are looked up on their `to` index for
+ * each node of the closure (`inSubquery`).
+ */
+async function closureLinks(db: Kysely<Database>, graphs: GraphStorage, idp: number, principal: number): Promise<Array<AccountLink & { rule: string }>> {
+  const rules = sql.join([...ACCOUNT_RULES, FEDERATED].map((rule) => sql.lit(rule)));
+  const { rows } = await sql<{ rule: string; ds: number | string; node: number | string; ds_id: string }>`
     with recursive closure(id) as (
       select cast(${principal} as bigint)
       union
-      select e.to_id from closure c cross join ${sql.table('graph_edges')} e where e.ds = ${ds} and e.from_id = c.id and e.kind = 'member_of'
+      select e.to_id from closure c cross join ${sql.table('graph_edges')} e where e.ds = ${idp} and e.from_id = c.id and e.kind = 'member_of'
     )
-    select id from closure`.execute(reader);
-  const groups = rows.map((r) => Number(r.id)).filter((id) => id !== principal);
-  return [principal, ...groups];
+    select l.rule, l.ds, l.node, d.id as ds_id
+    from identity_links l cross join data_sources d
+    where l.to_ds = ${idp} and ${graphs.inSubquery(sql`l.to_node`, sql`select id from closure`)} and l.rule in (${rules}) and d.seq = l.ds`.execute(graphs.reader(db, idp));
+  return rows.map((row) => ({ rule: row.rule, ds: Number(row.ds), dsId: row.ds_id, node: Number(row.node) }));
 }

@@ -20,19 +20,22 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<KyselyStore> {
   const schema = options.schema;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name "${schema}"`);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.maxConnections ?? 10,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+  const max = options.maxConnections ?? 10;
+  const searchPath = schema ? `-c search_path=${schema}` : '';
+  const pool = new pg.Pool({ connectionString: url, max, ...(searchPath ? { options: searchPath } : {}) });
+  // Access reads get connections of their own, set to join as written (`joinsAsWritten`); they
+  // are short reads, so half as many suffice.
+  const accessPool = new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil(max / 2)), options: `${searchPath} ${POSTGRES_CAPABILITIES.joinsAsWritten}`.trim() });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  accessPool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const accessDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: accessPool }) });
   try {
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     await migrateToLatest(db as Kysely<unknown>, POSTGRES_CAPABILITIES, schema);
   } catch (error) {
-    await db.destroy();
+    await Promise.all([db.destroy(), accessDb.destroy()]);
     throw translatePostgresError(error);
   }
   const graphs = postgresGraphStorage(pool);
@@ -40,10 +43,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     // Partitions of data sources that no longer exist (none, unless something went very wrong).
     await graphs.transaction((tx) => tx.remove([]));
   } catch (error) {
-    await db.destroy();
+    await Promise.all([db.destroy(), accessDb.destroy()]);
     throw translatePostgresError(error);
   }
-  return new KyselyStore({ db, caps: POSTGRES_CAPABILITIES, translateError: translatePostgresError, graphs });
+  return new KyselyStore({ db, accessDb, caps: POSTGRES_CAPABILITIES, translateError: translatePostgresError, graphs });
 }
 
 export function translatePostgresError(error: unknown): StoreError {

@@ -7,7 +7,7 @@ import { findAccessPathsInEach } from './effective-paths.js';
 import { byText, describePathRowsInEach, type PathRowsOfDataSource } from './effective-permissions-query.js';
 import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
-import { ACCOUNT_RULES, identityHolderNodes } from './member-groups.js';
+import { accountLinks } from './member-groups.js';
 import type { AccessRow } from './person-access.js';
 import { checkKind, type KindCheck } from './node-kind.js';
 import { narrowPaths, type PermissionFilter } from './permission-filter.js';
@@ -177,22 +177,8 @@ export async function entryPoints(db: Kysely<Database>, graphs: GraphStorage, as
   }
   const byDs = new Map<number, Entry & { set: Set<number> }>();
   for (const identity of identities) {
-    for (const { idp, nodes } of await identityHolderNodes(db, graphs, identity.idp, identity.node)) {
-      // Each link comes with its data source's id (joined, not read by a query of its own).
-      const links = await inChunks(nodes, (slice) =>
-        db
-          .selectFrom('identity_links as l')
-          .innerJoin('data_sources as d', 'd.seq', 'l.ds')
-          .select(['l.ds', 'l.node', 'd.id'])
-          .where('l.to_ds', '=', idp)
-          .where('l.to_node', 'in', slice)
-          .where('l.rule', 'in', ACCOUNT_RULES)
-          .execute(),
-      );
-      for (const link of links) {
-        const ds = Number(link.ds);
-        (byDs.get(ds) ?? byDs.set(ds, { ds, dsId: link.id, locals: [], set: new Set() }).get(ds)!).set.add(Number(link.node));
-      }
+    for (const link of await accountLinks(db, graphs, identity.idp, identity.node)) {
+      (byDs.get(link.ds) ?? byDs.set(link.ds, { ds: link.ds, dsId: link.dsId, locals: [], set: new Set() }).get(link.ds)!).set.add(link.node);
     }
   }
   // In data source order (seq), as the data sources were listed when read by a query of their own.
