@@ -112,7 +112,7 @@ async function addPairs(db: Kysely<Database>, graphs: GraphStorage, scope: Scope
   if (pairs.length === 0) return;
   const reader = graphs.reader(db, scope.ds);
   const principals = pairs.map((p) => p.principal);
-  const described = await describeAccessRows(reader, scope.ds, pairs.map((p) => ({ ...p, locals: [p.principal] })));
+  const described = await describeAccessRows(reader, graphs, scope.ds, pairs.map((p) => ({ ...p, locals: [p.principal] })));
   const people = await peopleBehind(db, graphs, scope.ds, principals, { managers: true });
   const facts = await principalFacts(reader, scope.ds, principals);
   for (const [i, access] of described.entries()) {

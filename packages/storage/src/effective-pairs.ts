@@ -127,6 +127,11 @@ export function filteredDrive(search: PairSearch): PairDrive {
   return search.principal === undefined && search.principalIds === undefined ? 'target' : 'principal';
 }
 
+/** `column IN (ids)`, as the engine writes it (`GraphStorage.idIn`). */
+export type IdIn = (column: RawBuilder<unknown>, ids: readonly number[]) => RawBuilder<unknown>;
+
+const listIn: IdIn = (column, ids) => sql`${column} in (${sql.join(ids)})`;
+
 /** The order of a search's pairs, given the expressions of the principal key and target key. */
 export function pairOrder(search: PairSearch, principalKey: string, targetKey: string): RawBuilder<unknown> {
   return sql.raw(search.byTarget ? `${targetKey}, ${principalKey}` : `${principalKey}, ${targetKey}`);
@@ -144,7 +149,8 @@ export function pairOrder(search: PairSearch, principalKey: string, targetKey: s
  * of its resource types. With `grantRow`, driven by targets, the grant's own row joins as `gr`
  * (by its key, right after the grant was found by scope) for what the scope table lacks on SQLite.
  */
-export function pairSource(search: PairSearch, drive: PairDrive, range: KeyRange = {}, options: { grantRow?: boolean } = {}): RawBuilder<unknown> {
+export function pairSource(search: PairSearch, drive: PairDrive, range: KeyRange = {}, options: { grantRow?: boolean; idIn?: IdIn } = {}): RawBuilder<unknown> {
+  const idIn = options.idIn ?? listIn;
   const { ds } = search;
   const conditions: RawBuilder<unknown>[] = [
     sql`pn.ds = ${ds}`,
@@ -162,8 +168,8 @@ export function pairSource(search: PairSearch, drive: PairDrive, range: KeyRange
           where gt.ds = ${ds} and gt.grant_id = g.id and gt.type_key = tn.resource_type_key))`,
   ];
   if (search.principal !== undefined) conditions.push(sql`pn.lookup_key = ${search.principal}`);
-  if (search.principalIds !== undefined) conditions.push(sql`pn.id in (${sql.join(search.principalIds.map((id) => sql`${id}`))})`);
-  if (search.targetIds !== undefined) conditions.push(sql`tn.id in (${sql.join(search.targetIds.map((id) => sql`${id}`))})`);
+  if (search.principalIds !== undefined) conditions.push(idIn(sql`pn.id`, search.principalIds));
+  if (search.targetIds !== undefined) conditions.push(idIn(sql`tn.id`, search.targetIds));
   if (search.application !== undefined) conditions.push(sql`(tn.id = ${search.application} or tn.app_id = ${search.application})`);
   if (search.afterTarget !== undefined) conditions.push(sql`tn.node_key > ${search.afterTarget}`);
   if (search.target !== undefined) conditions.push(sql`tn.lookup_key = ${search.target}`);

@@ -3,7 +3,7 @@ import type { Database } from './database.js';
 import { filteredDrive, pairOrder, pairSource, type AccessPair, type PairSearch } from './effective-pairs.js';
 import type { PathRow } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
-import { byBranch, unionOfBranches } from './union-reads.js';
+import { PREPARED } from './prepared-statements.js';
 
 /** A search bounded by its principals or targets (the unfiltered walk stays with `findAccessPairs`). */
 export type FilteredPairSearch = PairSearch & ({ principal: string } | { target: string } | { principalIds: readonly number[] } | { targetIds: readonly number[] });
@@ -36,17 +36,13 @@ export async function findAccessPaths(db: Kysely<Database>, graphs: GraphStorage
 }
 
 /**
- * `findAccessPaths` for several data sources at once, in one query (`unionOfBranches`): the
- * answer of each search, in the searches' order.
+ * `findAccessPaths` for several data sources at once: the answer of each search, in the
+ * searches' order. On PostgreSQL the queries run side by side, each on a connection of the access
+ * pool (one round trip each, a prepared statement planned once per connection); on SQLite one
+ * after the other in the process.
  */
-export async function findAccessPathsInEach(db: Kysely<Database>, graphs: GraphStorage, searches: ReadonlyArray<FilteredPairSearch>): Promise<PairsWithPaths[]> {
-  if (searches.length === 1 || !graphs.unionReads) return Promise.all(searches.map((search) => findAccessPaths(graphs.reader(db, search.ds), graphs, search)));
-  const rows = await unionOfBranches(
-    db,
-    searches.map((search) => ({ reader: graphs.reader(db, search.ds), query: accessPathsQuery(graphs, search) })),
-    'pair_rank',
-  );
-  return byBranch(rows, searches.length).map(pairsWithPaths);
+export function findAccessPathsInEach(db: Kysely<Database>, graphs: GraphStorage, searches: ReadonlyArray<FilteredPairSearch>): Promise<PairsWithPaths[]> {
+  return Promise.all(searches.map((search) => findAccessPaths(graphs.reader(db, search.ds), graphs, search)));
 }
 
 function accessPathsQuery(graphs: GraphStorage, search: FilteredPairSearch) {
@@ -55,12 +51,12 @@ function accessPathsQuery(graphs: GraphStorage, search: FilteredPairSearch) {
   // which the grant's row gives (by its key: holder, id).
   const fetchGrant = drive === 'target' && !graphs.grantsByScopeWhole;
   const grant = fetchGrant ? 'gr' : 'g';
-  return sql<PathQueryRow>`
+  return sql<PathQueryRow>`${sql.raw(PREPARED)}
     select principal_key, target_key, principal, target, permission, holder, role, scope, pair_rank from (
       select p.*, dense_rank() over (order by ${pairOrder(search, 'p.principal_key', 'p.target_key')}) as pair_rank from (
         select distinct pn.node_key as principal_key, tn.node_key as target_key, pn.id as principal, tn.id as target,
           ${sql.raw(`${grant}.permission as permission, ${grant}.role as role`)}, g.holder as holder, g.scope as scope
-        from ${pairSource(search, drive, {}, { grantRow: fetchGrant })}
+        from ${pairSource(search, drive, {}, { grantRow: fetchGrant, idIn: graphs.idIn })}
       ) p
     ) ranked
     where pair_rank <= ${search.limit}

@@ -3,11 +3,11 @@ import type { EffectivePermission, EntityRef, GrantPath } from '@accessgraph/con
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { findAccessPairs } from './effective-pairs.js';
-import { IDS_PER_QUERY, findGrantPaths, inChunks, type PathRow } from './grant-paths.js';
-import { unionOfBranches } from './union-reads.js';
+import { findGrantPaths, inChunks, type PathRow } from './grant-paths.js';
 import { isPersonKey, personRows, type AccessRow } from './person-access.js';
 import { pushedDataSource } from './data-sources.js';
 import { StoreError } from './store-error.js';
+import { PREPARED } from './prepared-statements.js';
 import type { EffectivePermissionQuery, Page } from './store.js';
 
 interface NodeInfo {
@@ -55,7 +55,7 @@ export async function listEffectivePermissions(
   // always agrees with the SQL that continues from it.
   const page = rows.slice(0, query.pageSize);
   if (page.length === 0) return { items: [] };
-  const items = await describeAccessRows(db, ds, page);
+  const items = await describeAccessRows(db, graphs, ds, page);
   if (rows.length <= query.pageSize) return { items };
   const last = page[page.length - 1]!;
   return { items, nextAfter: [last.principalKey, last.targetKey] };
@@ -65,8 +65,8 @@ export async function listEffectivePermissions(
  * Access rows of data source `ds` (read through its reader `db`) as effective permissions: the
  * grants behind exactly those rows, then the nodes they name, each path sorted as a reader expects.
  */
-export async function describeAccessRows(db: Kysely<Database>, ds: number, page: AccessRow[]): Promise<EffectivePermission[]> {
-  return describePathRows(db, ds, page, await findGrantPaths(db, ds, page.flatMap((row) => row.locals.map((local) => ({ principal: local, target: row.target })))));
+export async function describeAccessRows(db: Kysely<Database>, graphs: GraphStorage, ds: number, page: AccessRow[]): Promise<EffectivePermission[]> {
+  return describePathRows(db, graphs, ds, page, await findGrantPaths(db, ds, page.flatMap((row) => row.locals.map((local) => ({ principal: local, target: row.target })))));
 }
 
 /**
@@ -74,10 +74,10 @@ export async function describeAccessRows(db: Kysely<Database>, ds: number, page:
  * of other pairs too: only those of each row's locals and target are taken). One query reads the
  * nodes the rows and paths name.
  */
-export async function describePathRows(db: Kysely<Database>, ds: number, page: AccessRow[], allPaths: readonly PathRow[]): Promise<EffectivePermission[]> {
+export async function describePathRows(db: Kysely<Database>, graphs: GraphStorage, ds: number, page: AccessRow[], allPaths: readonly PathRow[]): Promise<EffectivePermission[]> {
   if (page.length === 0) return [];
   const { ids, paths } = namedNodes(page, allPaths);
-  const nodes = nodeMap(await inChunks([...ids], async (slice) => (await nodeInfoQuery(ds, slice).execute(db)).rows));
+  const nodes = nodeMap(await inChunks([...ids], async (slice) => (await nodeInfoQuery(graphs, ds, slice).execute(db)).rows));
   return assemble(page, paths, nodes);
 }
 
@@ -88,22 +88,9 @@ export interface PathRowsOfDataSource {
   paths: readonly PathRow[];
 }
 
-/**
- * `describePathRows` for several data sources at once: the nodes of all of them in one query
- * (`unionOfBranches`), each data source's rows described from its own.
- */
-export async function describePathRowsInEach(db: Kysely<Database>, graphs: GraphStorage, groups: readonly PathRowsOfDataSource[]): Promise<EffectivePermission[][]> {
-  if (groups.length === 1 || !graphs.unionReads) return Promise.all(groups.map((group) => describePathRows(graphs.reader(db, group.ds), group.ds, group.page, group.paths)));
-  const named = groups.map((group) => namedNodes(group.page, group.paths));
-  const branches = groups.flatMap((group, i) => {
-    const ids = [...named[i]!.ids];
-    const slices = Array.from({ length: Math.ceil(ids.length / IDS_PER_QUERY) }, (_, k) => ids.slice(k * IDS_PER_QUERY, (k + 1) * IDS_PER_QUERY));
-    return slices.map((slice) => ({ group: i, reader: graphs.reader(db, group.ds), query: nodeInfoQuery(group.ds, slice) }));
-  });
-  const rows = branches.length === 0 ? [] : await unionOfBranches(db, branches, 'id');
-  const perGroup: NodeInfoRow[][] = groups.map(() => []);
-  for (const row of rows) perGroup[branches[row.branch]!.group]!.push(row);
-  return groups.map((group, i) => (group.page.length === 0 ? [] : assemble(group.page, named[i]!.paths, nodeMap(perGroup[i]!))));
+/** `describePathRows` for several data sources at once (side by side on PostgreSQL, as `findAccessPathsInEach`). */
+export function describePathRowsInEach(db: Kysely<Database>, graphs: GraphStorage, groups: readonly PathRowsOfDataSource[]): Promise<EffectivePermission[][]> {
+  return Promise.all(groups.map((group) => describePathRows(graphs.reader(db, group.ds), graphs, group.ds, group.page, group.paths)));
 }
 
 /** The nodes a page of rows and its paths name, and the paths of exactly those rows. */
@@ -140,15 +127,15 @@ interface NodeInfoRow {
  * The nodes of `ids`, as paths show them. A raw template rather than the query builder: this runs
  * once per data source of every access answer, and building the query cost more than running it.
  */
-function nodeInfoQuery(ds: number, ids: readonly number[]) {
-  return sql<NodeInfoRow>`
+function nodeInfoQuery(graphs: GraphStorage, ds: number, ids: readonly number[]) {
+  return sql<NodeInfoRow>`${sql.raw(PREPARED)}
       select n.id, n.kind, n.node_key, n.local_key, n.name, n.node_type, app.name as app_name,
         ${
           // Only permissions' properties are needed (their canonical types); resources' can be large.
           sql`case when n.kind = 'permission' then n.properties end`
         } as properties
       from ${sql.table('graph_nodes')} n left join ${sql.table('graph_nodes')} app on app.ds = n.ds and app.id = n.app_id
-      where n.ds = ${ds} and n.id in (${sql.join(ids)})`;
+      where n.ds = ${ds} and ${graphs.idIn(sql`n.id`, ids)}`;
 }
 
 function nodeMap(rows: readonly NodeInfoRow[]): Map<number, NodeInfo> {

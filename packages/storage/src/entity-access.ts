@@ -54,7 +54,7 @@ export async function listEntityAccess(db: Kysely<Database>, graphs: GraphStorag
     if (pairs.length === 0) break;
     after = pairs[pairs.length - 1]!.principalKey;
     const page: AccessRow[] = pairs.map((p) => ({ principalKey: p.principalKey, targetKey: p.targetKey, principal: p.principal, target: p.target, locals: [p.principal] }));
-    const described = await describePathRows(reader, ds.seq, page, paths);
+    const described = await describePathRows(reader, graphs, ds.seq, page, paths);
     const people = await linkedIdentities(db, graphs, ds.seq, page.map((p) => p.principal!));
     for (const [i, row] of described.entries()) {
       if (request.principalType !== undefined && row.principal.type !== request.principalType) continue;

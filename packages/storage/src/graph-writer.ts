@@ -64,18 +64,14 @@ export interface GraphStorage {
    */
   readonly grantsByScopeWhole: boolean;
   /**
-   * Whether a read over several data sources goes as one query (`unionOfBranches`): on PostgreSQL
-   * each query is a round trip, most of an access answer's time; SQLite runs in the process, where
-   * a query per data source costs little and the union's wrapping sort would cost more.
-   */
-  readonly unionReads: boolean;
-  /**
    * `column IN (subquery)` written so that it stays a lookup on the column's index for each row
    * of the subquery, whatever the table's statistics say: SQLite does so for IN (subquery);
    * PostgreSQL may turn it into a hash join over every row of the table when its statistics are
    * stale (autovacuum off, a table only pushes write), but not `= ANY(ARRAY(subquery))`.
    */
   inSubquery(column: RawBuilder<unknown>, subquery: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** `column IN (ids)`; on PostgreSQL as one array parameter, so the text does not vary with the list (`PREPARED`). */
+  idIn(column: RawBuilder<unknown>, ids: readonly number[]): RawBuilder<unknown>;
 }
 
 export interface GraphTransaction {
@@ -119,8 +115,8 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
   return {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, SQLITE_GRAPH_TABLES)),
     grantsByScopeWhole: false,
-    unionReads: false,
     inSubquery: (column, subquery) => sql`${column} in (${subquery})`,
+    idIn: (column, ids) => sql`${column} in (${sql.join(ids)})`,
     async transaction(work) {
       let previous: { cache: number; threads: number; autoCheckpoint: number } | undefined;
       try {
@@ -187,8 +183,8 @@ export function postgresGraphStorage(pool: pg.Pool): GraphStorage {
   return {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, GRAPH_TABLES, SECOND_KEYS)),
     grantsByScopeWhole: true,
-    unionReads: true,
     inSubquery: (column, subquery) => sql`${column} = any(array(${subquery}))`,
+    idIn: (column, ids) => sql`${column} = any(${sql.val(ids)}::bigint[])`,
     async transaction(work) {
       const client = await pool.connect();
       let broken: Error | undefined;

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
+import { PREPARED } from './prepared-statements.js';
 
 /**
  * Every group `principal` is a member of in data source `ds`, transitively: its member_of edges
@@ -135,7 +136,7 @@ const FEDERATED = 'source_identity';
  */
 async function closureLinks(db: Kysely<Database>, graphs: GraphStorage, idp: number, principal: number): Promise<Array<AccountLink & { rule: string }>> {
   const rules = sql.join([...ACCOUNT_RULES, FEDERATED].map((rule) => sql.lit(rule)));
-  const { rows } = await sql<{ rule: string; ds: number | string; node: number | string; ds_id: string }>`
+  const { rows } = await sql<{ rule: string; ds: number | string; node: number | string; ds_id: string }>`${sql.raw(PREPARED)}
     with recursive closure(id) as (
       select cast(${principal} as bigint)
       union

@@ -6,6 +6,7 @@ import { postgresGraphStorage } from './graph-writer.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrate.js';
 import { StoreError } from './store-error.js';
+import { preparingPool } from './prepared-statements.js';
 
 export interface PostgresStoreOptions {
   /** Schema to keep every table in (created if missing); tests give each run its own. */
@@ -25,12 +26,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const pool = new pg.Pool({ connectionString: url, max, ...(searchPath ? { options: searchPath } : {}) });
   // Access reads get connections of their own, set to join as written (`joinsAsWritten`); they
   // are short reads, so half as many suffice.
-  const accessPool = new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil(max / 2)), options: `${searchPath} ${POSTGRES_CAPABILITIES.joinsAsWritten}`.trim() });
+  const accessPool = new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil(max / 2)), options: `${searchPath} ${POSTGRES_CAPABILITIES.joinsAsWritten} -c plan_cache_mode=force_generic_plan`.trim() });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   accessPool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const accessDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: accessPool }) });
+  const accessDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(accessPool) }) });
   try {
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     await migrateToLatest(db as Kysely<unknown>, POSTGRES_CAPABILITIES, schema);

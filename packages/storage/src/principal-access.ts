@@ -24,7 +24,7 @@ export interface PrincipalAccessRequest extends PermissionFilter, KindCheck {
   after?: KeysetValue[];
 }
 
-/** Data sources read in one query once the first has been read (see `unionOfBranches`). */
+/** Data sources read in one round once the first has been read (side by side on PostgreSQL: `findAccessPathsInEach`). */
 const DATA_SOURCES_PER_ROUND = 16;
 
 /** A data source whose rows are still to be read, from a target on. */

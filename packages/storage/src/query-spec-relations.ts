@@ -152,7 +152,7 @@ async function accessOf(db: Kysely<Database>, graphs: GraphStorage, source: Sour
       if (pairs.length === limit && rows.length > 1) rows = rows.slice(0, -1);
       if (rows.length === 0) break;
       afterTarget = rows[rows.length - 1]!.targetKey;
-      await tallyRows(db, reader, { ds: entry.ds, dsId: entry.dsId }, rows, paths, 'target', tally, source);
+      await tallyRows(db, graphs, reader, { ds: entry.ds, dsId: entry.dsId }, rows, paths, 'target', tally, source);
       if (tally.done() || pairs.length < limit) break;
     }
     if (tally.done()) return;
@@ -169,7 +169,7 @@ async function accessorsOf(db: Kysely<Database>, graphs: GraphStorage, source: S
     const last = pairs[pairs.length - 1]!;
     after = [last.principalKey, last.targetKey];
     const rows: AccessRow[] = pairs.map((p) => ({ principalKey: p.principalKey, targetKey: p.targetKey, principal: p.principal, target: p.target, locals: [p.principal] }));
-    await tallyRows(db, reader, { ds: source.seq, dsId: source.dsId }, rows, paths, 'principal', tally, source);
+    await tallyRows(db, graphs, reader, { ds: source.seq, dsId: source.dsId }, rows, paths, 'principal', tally, source);
     if (tally.done() || pairs.length < TARGETS_PER_ROUND) return;
   }
 }
@@ -178,7 +178,7 @@ async function accessorsOf(db: Kysely<Database>, graphs: GraphStorage, source: S
  * Matches the far end of each access row (the target, or the principal for an accessor row)
  * against the destinations, then reads the permissions of the rows that match.
  */
-async function tallyRows(db: Kysely<Database>, reader: Kysely<Database>, ds: { ds: number; dsId: string }, rows: AccessRow[], paths: readonly PathRow[], end: 'target' | 'principal', tally: Tally, source: SourceNode): Promise<void> {
+async function tallyRows(db: Kysely<Database>, graphs: GraphStorage, reader: Kysely<Database>, ds: { ds: number; dsId: string }, rows: AccessRow[], paths: readonly PathRow[], end: 'target' | 'principal', tally: Tally, source: SourceNode): Promise<void> {
   const ids = rows.map((r) => (end === 'target' ? r.target : r.principal!));
   const nodes = await selectableNodes(db, reader, ds, ids, tally.relation.destinations);
   const kept: Array<{ row: AccessRow; node: SelectableNode; matched: boolean[] }> = [];
@@ -189,7 +189,7 @@ async function tallyRows(db: Kysely<Database>, reader: Kysely<Database>, ds: { d
     if (matched.some(Boolean)) kept.push({ row, node, matched });
   }
   if (kept.length === 0) return;
-  const described = await describePathRows(reader, ds.ds, kept.map((k) => k.row), paths);
+  const described = await describePathRows(reader, graphs, ds.ds, kept.map((k) => k.row), paths);
   for (const [i, { node, matched }] of kept.entries()) {
     const access = permissionsOf(described[i]!, source);
     if (access.permissions.length > 0) tally.add(node, matched, access);
