@@ -54,8 +54,8 @@ export async function listEntityAccess(db: Kysely<Database>, graphs: GraphStorag
     if (pairs.length === 0) break;
     after = pairs[pairs.length - 1]!.principalKey;
     const page: AccessRow[] = pairs.map((p) => ({ principalKey: p.principalKey, targetKey: p.targetKey, principal: p.principal, target: p.target, locals: [p.principal] }));
-    const described = await describePathRows(reader, graphs, ds.seq, page, paths);
-    const people = await linkedIdentities(db, graphs, ds.seq, page.map((p) => p.principal!));
+    // Independent reads: side by side on PostgreSQL (two connections of the access pool).
+    const [described, people] = await Promise.all([describePathRows(reader, graphs, ds.seq, page, paths), linkedIdentities(db, graphs, ds.seq, page.map((p) => p.principal!))]);
     for (const [i, row] of described.entries()) {
       if (request.principalType !== undefined && row.principal.type !== request.principalType) continue;
       const narrowed = narrowPaths(row, request);

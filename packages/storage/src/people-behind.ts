@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EntityRef } from '@accessgraph/contract';
 import type { Database } from './database.js';
 import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 import { ACCOUNT_RULES } from './member-groups.js';
+import { PREPARED } from './prepared-statements.js';
 
 /** An HRIS employee linked to an IdP user. */
 export interface EmployeeBehind {
@@ -51,15 +52,21 @@ export async function peopleBehind(
   principals: readonly number[],
   options: { managers?: boolean } = {},
 ): Promise<Map<number, PersonBehind[]>> {
-  const links = await inChunks([...new Set(principals)], (slice) =>
-    db.selectFrom('identity_links').select(['node', 'to_ds', 'to_node']).where('ds', '=', ds).where('node', 'in', slice).where('rule', 'in', ACCOUNT_RULES).execute(),
-  );
+  const links = await inChunks([...new Set(principals)], async (slice) => {
+    const { rows } = await sql<{ node: number; to_ds: number; to_node: number }>`${sql.raw(PREPARED)}
+      select node, to_ds, to_node from identity_links
+      where ds = ${ds} and ${graphs.idIn(sql`node`, slice)} and rule in (${sql.join(ACCOUNT_RULES.map((rule) => sql.lit(rule)))})`.execute(db);
+    return rows;
+  });
   const result = new Map<number, PersonBehind[]>();
   if (links.length === 0) return result;
   const targets = links.map((l) => [Number(l.to_ds), Number(l.to_node)] as const);
-  const identities = await describeNodes(db, graphs, targets);
-  const employees = await employeesOf(db, graphs, targets, options.managers === true);
-  const managers = options.managers === true ? await managersOf(db, graphs, targets) : new Map<string, Manager>();
+  // Independent reads: side by side on PostgreSQL (connections of the pool), one after the other on SQLite.
+  const [identities, employees, managers] = await Promise.all([
+    describeNodes(db, graphs, targets),
+    employeesOf(db, graphs, targets, options.managers === true),
+    options.managers === true ? managersOf(db, graphs, targets) : new Map<string, Manager>(),
+  ]);
   for (const link of links) {
     const key = `${Number(link.to_ds)}:${Number(link.to_node)}`;
     const identity = identities.get(key);
@@ -85,9 +92,11 @@ async function employeesOf(db: Kysely<Database>, graphs: GraphStorage, users: Re
   for (const [idp, user] of users) (byIdp.get(idp) ?? byIdp.set(idp, []).get(idp)!).push(user);
   const links: Array<{ ds: number; node: number; to_ds: number; to_node: number }> = [];
   for (const [idp, nodes] of byIdp) {
-    const rows = await inChunks([...new Set(nodes)], (slice) =>
-      db.selectFrom('identity_links').select(['ds', 'node', 'to_ds', 'to_node']).where('to_ds', '=', idp).where('to_node', 'in', slice).where('rule', '=', 'hris').execute(),
-    );
+    const rows = await inChunks([...new Set(nodes)], async (slice) => {
+      const found = await sql<{ ds: number; node: number; to_ds: number; to_node: number }>`${sql.raw(PREPARED)}
+        select ds, node, to_ds, to_node from identity_links where to_ds = ${idp} and ${graphs.idIn(sql`to_node`, slice)} and rule = 'hris'`.execute(db);
+      return found.rows;
+    });
     links.push(...rows.map((r) => ({ ds: Number(r.ds), node: Number(r.node), to_ds: Number(r.to_ds), to_node: Number(r.to_node) })));
   }
   const employeeNodes = links.map((l) => [l.ds, l.node] as const);
@@ -121,9 +130,11 @@ async function managersOf(db: Kysely<Database>, graphs: GraphStorage, nodes: Rea
   for (const [ds, id] of nodes) (byDs.get(ds) ?? byDs.set(ds, new Set()).get(ds)!).add(id);
   const links: Array<{ ds: number; node: number; manager: number }> = [];
   for (const [ds, ids] of byDs) {
-    const rows = await inChunks([...ids], (slice) =>
-      db.selectFrom('identity_links').select(['node', 'to_node']).where('ds', '=', ds).where('node', 'in', slice).where('rule', '=', 'manager').execute(),
-    );
+    const rows = await inChunks([...ids], async (slice) => {
+      const found = await sql<{ node: number; to_node: number }>`${sql.raw(PREPARED)}
+        select node, to_node from identity_links where ds = ${ds} and ${graphs.idIn(sql`node`, slice)} and rule = 'manager'`.execute(db);
+      return found.rows;
+    });
     links.push(...rows.map((r) => ({ ds, node: Number(r.node), manager: Number(r.to_node) })));
   }
   const described = await describeNodes(db, graphs, links.map((l) => [l.ds, l.manager] as const));
@@ -147,16 +158,13 @@ async function describeNodes(db: Kysely<Database>, graphs: GraphStorage, nodes: 
   const result = new Map<string, DescribedNode>();
   for (const [ds, set] of byDs) {
     // The data source's id comes joined to its nodes rather than by a query of its own (one round trip less per data source).
-    const rows = await inChunks([...set], (slice) =>
-      graphs
-        .reader(db, ds)
-        .selectFrom('graph_nodes as n')
-        .leftJoin('data_sources as d', (join) => join.on('d.seq', '=', ds))
-        .select(['n.id', 'n.kind', 'n.local_key', 'n.name', 'n.node_type', 'n.properties', 'd.id as ds_id'])
-        .where('n.ds', '=', ds)
-        .where('n.id', 'in', slice)
-        .execute(),
-    );
+    const rows = await inChunks([...set], async (slice) => {
+      const found = await sql<{ id: number; kind: string; local_key: string; name: string; node_type: string; properties: string; ds_id: string | null }>`${sql.raw(PREPARED)}
+        select n.id, n.kind, n.local_key, n.name, n.node_type, n.properties, d.id as ds_id
+        from ${sql.table('graph_nodes')} n left join data_sources d on d.seq = ${ds}
+        where n.ds = ${ds} and ${graphs.idIn(sql`n.id`, slice)}`.execute(graphs.reader(db, ds));
+      return found.rows;
+    });
     for (const row of rows) {
       result.set(`${ds}:${Number(row.id)}`, {
         ref: { type: row.kind, node_type: row.node_type, key: row.local_key, name: row.name, application: null, data_source_id: row.ds_id ?? '' },
