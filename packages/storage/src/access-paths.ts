@@ -45,8 +45,7 @@ const MEMBERSHIP_EDGES = ['member_of', 'holds_cred', 'has_role', 'includes_role'
  * Undefined when either node is unknown; empty when they are of kinds no path joins.
  */
 export async function listAccessPaths(db: Kysely<Database>, graphs: GraphStorage, nodeId: string, request: AccessPathRequest): Promise<AccessPathAnswer | undefined> {
-  const from = await locate(db, graphs, nodeId);
-  const to = await locate(db, graphs, request.target);
+  const [from, to] = await Promise.all([locate(db, graphs, nodeId), locate(db, graphs, request.target)]);
   if (from === undefined || to === undefined) return undefined;
   if (!ENTITY_KINDS.includes(to.node.kind)) return { page: { items: [] } };
   const graph = new PathGraphBuilder(from);

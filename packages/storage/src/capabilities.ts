@@ -38,6 +38,13 @@ export interface DialectCapabilities {
    */
   readonly refreshStatistics: string;
   /**
+   * Whether the identity links' statistics are refreshed after a push that rewrote a good part of
+   * them (`analyzeLinksIfChanged`): on PostgreSQL, whose autovacuum may be off or not yet around
+   * to it, a plan from stale statistics reads every link of a data source to find an IdP user's
+   * few (6 ms against 0.06 ms per lookup, measured). SQLite's `refreshStatistics` covers it.
+   */
+  readonly analyzeLinks: boolean;
+  /**
    * How the tables holding derived graphs (nodes, edges, reach, ancestry, grants, grant types,
    * identity references) are laid out; see `graph-writer.ts` for why each engine gets its own.
    * - `shared-clustered` (SQLite): no partitions. Since migration 0003 the graph tables are
@@ -69,6 +76,7 @@ export const SQLITE_CAPABILITIES: DialectCapabilities = {
   beginWrite: 'begin immediate',
   advisoryLocks: false,
   refreshStatistics: 'pragma optimize',
+  analyzeLinks: false,
   graphLayout: 'shared-clustered',
   joinsAsWritten: '',
 };
@@ -81,6 +89,7 @@ export const POSTGRES_CAPABILITIES: DialectCapabilities = {
   beginWrite: 'begin',
   advisoryLocks: true,
   refreshStatistics: '',
+  analyzeLinks: true,
   graphLayout: 'partition-per-data-source',
   joinsAsWritten: '-c join_collapse_limit=1',
 };

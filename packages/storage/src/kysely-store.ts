@@ -69,7 +69,7 @@ export interface KyselyStoreOptions {
   graphs: GraphStorage;
   /**
    * Connections for the access reads (what a node reaches, who reaches a node), opened with the
-   * engine's `joinsAsWritten` settings; `db` when the engine needs none.
+   * engine's `joinsAsWritten` settings; without them those reads are transactions on `db`.
    */
   accessDb?: Kysely<Database>;
   /** Runs as the store closes, before its database connection does. */
@@ -84,7 +84,7 @@ export interface KyselyStoreOptions {
 export class KyselyStore implements Store {
   readonly engine: 'sqlite' | 'postgres';
   private readonly db: Kysely<Database>;
-  private readonly accessDb: Kysely<Database>;
+  private readonly accessDb: Kysely<Database> | undefined;
   private readonly caps: DialectCapabilities;
   private readonly translateError: (error: unknown) => StoreError;
   private readonly pushWriter: PushWriterContext;
@@ -93,7 +93,7 @@ export class KyselyStore implements Store {
 
   constructor(options: KyselyStoreOptions) {
     this.db = options.db;
-    this.accessDb = options.accessDb ?? options.db;
+    this.accessDb = options.accessDb;
     this.caps = options.caps;
     this.engine = options.caps.engine;
     this.translateError = options.translateError;
@@ -113,12 +113,15 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * A read of access (what a node reaches, who reaches a node) on the connections whose queries
-   * join in the order they are written (`joinsAsWritten`): it runs one access query per data
-   * source, or per round of them, and on PostgreSQL planning each cost more than running it.
+   * A read of access (what a node reaches, who reaches a node, the paths between). With connections of its own
+   * (PostgreSQL: `joinsAsWritten`, prepared statements) it runs there, each query on whichever
+   * connection is free, so independent queries go side by side; each sees what was committed when
+   * it started, as every statement does under READ COMMITTED. Otherwise (SQLite) it is one read
+   * transaction: one snapshot for all its queries, and on the one connection nothing else
+   * interleaves.
    */
   private accessRead<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    return work(this.accessDb);
+    return this.accessDb === undefined ? this.db.transaction().execute(work) : work(this.accessDb);
   }
 
   async ping(): Promise<void> {
@@ -127,7 +130,7 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     await this.onClose();
-    if (this.accessDb !== this.db) await this.accessDb.destroy();
+    await this.accessDb?.destroy();
     await this.db.destroy();
   }
 
@@ -284,7 +287,7 @@ export class KyselyStore implements Store {
   }
 
   listAccessPaths(nodeId: string, request: AccessPathRequest): Promise<AccessPathAnswer | undefined> {
-    return this.run(() => this.db.transaction().execute((trx) => listAccessPaths(trx, this.graphs, nodeId, request)));
+    return this.run(() => this.accessRead((db) => listAccessPaths(db, this.graphs, nodeId, request)));
   }
 
   listAccessReview(scope: AccessReviewScope, request: AccessReviewRequest): Promise<Page<AccessReviewRow> | undefined> {

@@ -8,7 +8,7 @@ import { previousOffers, relinkDataSource } from './identity-links.js';
 import { refreshProviderTypes } from './provider-types.js';
 import { insertPushRecord } from './push-history.js';
 import { StoreError } from './store-error.js';
-import type { NewPushRecord, PushCommit, PushCommitted } from './store.js';
+import type { LinkChanges, NewPushRecord, PushCommit, PushCommitted } from './store.js';
 import { enrichPushedGraph } from './okta-sso.js';
 import { inWriteTransaction, lockDataSource, lockOktaSso } from './write-transaction.js';
 
@@ -31,6 +31,30 @@ export interface PushWriterContext {
  * types), and last the swap, the only step that blocks readers, for milliseconds.
  */
 export async function commitPush(context: PushWriterContext, commit: PushCommit): Promise<PushCommitted> {
+  const committed = await commitPushTransaction(context, commit);
+  if (context.caps.analyzeLinks) await analyzeLinksIfChanged(context.db, committed.linkChanges);
+  return committed;
+}
+
+/**
+ * After a push's commit, outside its transaction (ANALYZE holds a lock that would queue other
+ * pushes' commits behind it): refreshes the identity links' statistics when they were never
+ * gathered or the push inserted and deleted more than a tenth of the rows they counted, the
+ * threshold of PostgreSQL's own autoanalyze. Best effort: stale statistics cost speed, not answers.
+ */
+async function analyzeLinksIfChanged(db: Kysely<Database>, changes: LinkChanges): Promise<void> {
+  const changed = changes.inserted + changes.deleted;
+  if (changed === 0) return;
+  try {
+    const { rows } = await sql<{ reltuples: number }>`select reltuples from pg_class where oid = 'identity_links'::regclass`.execute(db);
+    const counted = Number(rows[0]?.reltuples ?? -1);
+    if (counted < 0 || changed > 50 + counted / 10) await sql`analyze identity_links`.execute(db);
+  } catch {
+    // The next push tries again; autovacuum, where it runs, does it too.
+  }
+}
+
+function commitPushTransaction(context: PushWriterContext, commit: PushCommit): Promise<PushCommitted> {
   const { caps, graphs } = context;
   return graphs.transaction(async (tx) => {
     const conn = tx.conn;
