@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CustomTemplate } from '@accessgraph/contract';
 import { IssueCollector, PAYLOAD_TEMPLATES, readNodeSearch } from '@accessgraph/core';
 import type { KyselyStore } from '../kysely-store.js';
+import type { PushCommitted } from '../store.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 
@@ -10,10 +11,15 @@ const T0 = '2026-01-01T00:00:00.000Z';
  * store (read and derived as the push service does, minus validation); returns the data source id.
  */
 export async function pushPayload(store: KyselyStore, template: CustomTemplate, payload: unknown): Promise<string> {
+  return (await pushPayloadCommitted(store, template, payload)).dataSourceId;
+}
+
+/** `pushPayload`, with what the commit answered. */
+export async function pushPayloadCommitted(store: KyselyStore, template: CustomTemplate, payload: unknown): Promise<{ dataSourceId: string; committed: PushCommitted }> {
   const provider = await store.createProvider({ id: randomUUID(), name: `${template} ${randomUUID()}`, customTemplate: template, provisioning: false, options: {}, state: 'ENABLED', now: T0 });
   const ds = await store.createDataSource({ id: randomUUID(), providerId: provider.id, name: 'prod', now: T0 });
   const graph = PAYLOAD_TEMPLATES[template].read(payload, new IssueCollector())();
-  await store.commitPush({
+  const committed = await store.commitPush({
     providerId: provider.id,
     dataSourceId: ds.id,
     template,
@@ -22,7 +28,7 @@ export async function pushPayload(store: KyselyStore, template: CustomTemplate, 
     record: { id: randomUUID(), data_source_id: ds.id, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
     now: T0,
   });
-  return ds.id;
+  return { dataSourceId: ds.id, committed };
 }
 
 /** The id of the first node a search finds (throws on a bad search). */
