@@ -4,7 +4,7 @@ import { readNodeSearch, type KeysetValue, type NodeSearch } from '@accessgraph/
 import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
 import { shopPayload } from '../../core/src/linking/test-support/shop-payload.js';
 import type { KyselyStore } from './kysely-store.js';
-import { pushPayload } from './test-support/push-payload.js';
+import { commitPayload, pushPayload, pushPayloadCommitted } from './test-support/push-payload.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
 
 /** The query API's graph reads on both engines: node search, one node, neighbours both ways and across links. */
@@ -109,6 +109,18 @@ for (const backend of testBackends()) {
       const writes = await store.listPrincipalAccess(bob!.id, { pageSize: 10, canonicalType: 'datawrite' });
       expect(writes!.items.map((r) => r.permissions)).toEqual([['edit']]);
       expect(await store.listPrincipalAccess('x', { pageSize: 10 })).toBeUndefined();
+    });
+
+    it('answers from the graph a re-push of the data source left (PostgreSQL re-plans its prepared statements on the new partitions)', async () => {
+      const target = await pushPayloadCommitted(store, 'application', shopPayload());
+      const [bob] = (await store.searchNodes({ search: search({ type: 'idp_user', key: 'u2' }), pageSize: 1 })).items;
+      const access = async () => (await store.listPrincipalAccess(bob!.id, { pageSize: 10, dataSourceId: target.dataSourceId }))!.items.map((r) => [r.permissions, r.paths.map((p) => p.linked?.key).sort()]);
+      expect(await access()).toEqual([[['edit', 'view'], ['bob-local', 'clerks', 'staff']]]);
+      // The same application without the clerks' editor role: bob keeps view, through his account and the staff binding.
+      const payload = shopPayload();
+      payload.identity_to_permissions = payload.identity_to_permissions!.filter((entry) => entry.identity !== 'clerks');
+      await commitPayload(store, target, 'application', payload);
+      expect(await access()).toEqual([[['view'], ['bob-local', 'staff']]]);
     });
 
     it('answers who reaches an application, with the IdP principals behind each', async () => {

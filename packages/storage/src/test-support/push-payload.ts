@@ -14,21 +14,31 @@ export async function pushPayload(store: KyselyStore, template: CustomTemplate, 
   return (await pushPayloadCommitted(store, template, payload)).dataSourceId;
 }
 
-/** `pushPayload`, with what the commit answered. */
-export async function pushPayloadCommitted(store: KyselyStore, template: CustomTemplate, payload: unknown): Promise<{ dataSourceId: string; committed: PushCommitted }> {
+/** `pushPayload`, with the provider and what the commit answered. */
+export async function pushPayloadCommitted(store: KyselyStore, template: CustomTemplate, payload: unknown): Promise<PushTarget & { committed: PushCommitted }> {
   const provider = await store.createProvider({ id: randomUUID(), name: `${template} ${randomUUID()}`, customTemplate: template, provisioning: false, options: {}, state: 'ENABLED', now: T0 });
   const ds = await store.createDataSource({ id: randomUUID(), providerId: provider.id, name: 'prod', now: T0 });
+  const target = { providerId: provider.id, dataSourceId: ds.id };
+  return { ...target, committed: await commitPayload(store, target, template, payload) };
+}
+
+/** A pushed data source and its provider. */
+export interface PushTarget {
+  providerId: string;
+  dataSourceId: string;
+}
+
+/** Pushes an OAA payload to a data source that exists (a re-push replaces its graph). */
+export function commitPayload(store: KyselyStore, target: PushTarget, template: CustomTemplate, payload: unknown): Promise<PushCommitted> {
   const graph = PAYLOAD_TEMPLATES[template].read(payload, new IssueCollector())();
-  const committed = await store.commitPush({
-    providerId: provider.id,
-    dataSourceId: ds.id,
+  return store.commitPush({
+    ...target,
     template,
     graph,
     state: new Uint8Array([1]),
-    record: { id: randomUUID(), data_source_id: ds.id, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
+    record: { id: randomUUID(), data_source_id: target.dataSourceId, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
     now: T0,
   });
-  return { dataSourceId: ds.id, committed };
 }
 
 /** The id of the first node a search finds (throws on a bad search). */
