@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './database.js';
+import { PREPARED } from './prepared-statements.js';
 
 /** Node kinds that can hold access: the rows of an effective-permission listing. */
 export const PRINCIPAL_KINDS = ['local_user', 'local_group', 'access_cred', 'idp_identity'] as const;
@@ -105,7 +106,9 @@ async function queryPairs(
   drive: PairDrive,
   range: KeyRange,
 ): Promise<AccessPair[]> {
-  const result = await sql<{ principal_key: string; target_key: string; principal: number; target: number }>`
+  // Without lists of ids its text varies only with which conditions it has: a prepared statement on PostgreSQL's access connections.
+  const prepared = search.principalIds === undefined && search.targetIds === undefined ? sql.raw(PREPARED) : sql``;
+  const result = await sql<{ principal_key: string; target_key: string; principal: number; target: number }>`${prepared}
     select pn.node_key as principal_key, tn.node_key as target_key, pn.id as principal, tn.id as target
     from ${pairSource(search, drive, range)}
     group by pn.node_key, tn.node_key, pn.id, tn.id

@@ -113,7 +113,8 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * A read of access (what a node reaches, who reaches a node, the paths between). With connections of its own
+   * A read of access (what a node reaches, who reaches a node, the paths between, a data source's
+   * effective permissions and access review). With connections of its own
    * (PostgreSQL: `joinsAsWritten`, prepared statements) it runs there, each query on whichever
    * connection is free, so independent queries go side by side; each sees what was committed when
    * it started, as every statement does under READ COMMITTED. Otherwise (SQLite) it is one read
@@ -291,7 +292,7 @@ export class KyselyStore implements Store {
   }
 
   listAccessReview(scope: AccessReviewScope, request: AccessReviewRequest): Promise<Page<AccessReviewRow> | undefined> {
-    return this.run(() => this.db.transaction().execute((trx) => listAccessReview(trx, this.graphs, scope, request)));
+    return this.run(() => this.accessRead((db) => listAccessReview(db, this.graphs, scope, request)));
   }
 
   commitPush(commit: PushCommit): Promise<PushCommitted> {
@@ -346,7 +347,7 @@ export class KyselyStore implements Store {
    * tables, the next query would find them gone or replaced).
    */
   listEffectivePermissions(dataSourceId: string, query: EffectivePermissionQuery): Promise<Page<EffectivePermission>> {
-    return this.run(() => this.db.transaction().execute((trx) => listEffectivePermissions(trx, this.graphs, dataSourceId, query)));
+    return this.run(() => this.accessRead((db) => listEffectivePermissions(db, this.graphs, dataSourceId, query)));
   }
 
   evaluateQuerySpec(request: QuerySpecRequest): Promise<Page<QuerySpecNode>> {
