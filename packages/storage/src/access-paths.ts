@@ -83,9 +83,9 @@ async function readPaths(db: Kysely<Database>, graphs: GraphStorage, graph: Path
   const reader = graphs.reader(db, app);
   for (const edge of await followEdges(reader, app, [...locals], MEMBERSHIP_EDGES)) graph.move(graph.real(app, edge.from), graph.real(app, edge.to), edge.kind);
 
-  const rows = await findGrantPaths(reader, app, [...locals].map((principal) => ({ principal, target })));
+  const rows = await findGrantPaths(reader, graphs, app, [...locals].map((principal) => ({ principal, target })));
   // A role reaches what the grants of it reach, whoever holds them (as in a role's access).
-  const roleRows = from.node.kind === 'local_role' && from.ds.seq === app ? await grantsOfRole(reader, app, from.node.id, target) : [];
+  const roleRows = from.node.kind === 'local_role' && from.ds.seq === app ? await grantsOfRole(reader, graphs, app, from.node.id, target) : [];
   const permissions = await permissionsOf(reader, app, [...rows, ...roleRows].map((r) => r.permission), request);
   const ancestors = await ancestorsOf(reader, app, target);
   const scopeState = (scope: number) => graph.chainTo(app, ancestors, scope);
@@ -128,9 +128,9 @@ async function readIdentityPaths(db: Kysely<Database>, graphs: GraphStorage, gra
 }
 
 /** Grants that carry role `role` and reach `target`, whoever holds them. */
-async function grantsOfRole(reader: Kysely<Database>, ds: number, role: number, target: number): Promise<PathRow[]> {
+async function grantsOfRole(reader: Kysely<Database>, graphs: GraphStorage, ds: number, role: number, target: number): Promise<PathRow[]> {
   const holders = await reader.selectFrom('graph_grants').select('holder').distinct().where('ds', '=', ds).where('role', '=', role).execute();
-  const rows = await findGrantPaths(reader, ds, holders.map((h) => ({ principal: Number(h.holder), target })));
+  const rows = await findGrantPaths(reader, graphs, ds, holders.map((h) => ({ principal: Number(h.holder), target })));
   return rows.filter((r) => r.role === role);
 }
 

@@ -86,14 +86,12 @@ async function nthPrincipalKey(
   from: KeyRange['from'],
   n: number,
 ): Promise<string | undefined> {
-  let query = db
-    .selectFrom('graph_nodes')
-    .select('node_key')
-    .where('ds', '=', ds)
-    .where('kind', 'in', PRINCIPAL_KINDS);
-  if (from) query = query.where('node_key', from.inclusive ? '>=' : '>', from.key);
-  const row = await query.orderBy('node_key').limit(1).offset(n - 1).executeTakeFirst();
-  return row?.node_key;
+  const after = from === undefined ? sql`` : sql`and node_key ${sql.raw(from.inclusive ? '>=' : '>')} ${from.key}`;
+  // Its text varies only with `from`'s bound: a prepared statement on PostgreSQL's access connections.
+  const { rows } = await sql<{ node_key: string }>`${sql.raw(PREPARED)}
+    select node_key from ${t('graph_nodes')} where ds = ${ds} and kind in (${sql.join(PRINCIPAL_KINDS.map((k) => sql.lit(k)))}) ${after}
+    order by node_key limit 1 offset ${n - 1}`.execute(db);
+  return rows[0]?.node_key;
 }
 
 /**

@@ -66,7 +66,7 @@ export async function listEffectivePermissions(
  * grants behind exactly those rows, then the nodes they name, each path sorted as a reader expects.
  */
 export async function describeAccessRows(db: Kysely<Database>, graphs: GraphStorage, ds: number, page: AccessRow[]): Promise<EffectivePermission[]> {
-  return describePathRows(db, graphs, ds, page, await findGrantPaths(db, ds, page.flatMap((row) => row.locals.map((local) => ({ principal: local, target: row.target })))));
+  return describePathRows(db, graphs, ds, page, await findGrantPaths(db, graphs, ds, page.flatMap((row) => row.locals.map((local) => ({ principal: local, target: row.target })))));
 }
 
 /**

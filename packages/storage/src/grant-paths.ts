@@ -1,6 +1,8 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './database.js';
 import type { AccessPair } from './effective-pairs.js';
+import type { GraphStorage } from './graph-writer.js';
+import { PREPARED } from './prepared-statements.js';
 
 /** One grant that gives a pair access: the pieces of its path, as node ids. */
 export interface PathRow {
@@ -36,38 +38,33 @@ export const IDS_PER_QUERY = 1_000;
  * may drive it from the targets and expand every holder of every ancestor (seconds instead of
  * milliseconds). Lookups keyed by the page cannot go wrong that way.
  */
-export async function findGrantPaths(db: Kysely<Database>, ds: number, page: ReadonlyArray<Pick<AccessPair, 'principal' | 'target'>>): Promise<PathRow[]> {
+export async function findGrantPaths(db: Kysely<Database>, graphs: GraphStorage, ds: number, page: ReadonlyArray<Pick<AccessPair, 'principal' | 'target'>>): Promise<PathRow[]> {
   const principals = unique(page.map((p) => p.principal));
   const targets = unique(page.map((p) => p.target));
-  const reach = await inChunks(principals, (ids) =>
-    db.selectFrom('graph_reach').select(['principal', 'holder']).where('ds', '=', ds).where('principal', 'in', ids).execute(),
-  );
-  const ancestry = await inChunks(targets, (ids) =>
-    db.selectFrom('graph_ancestry').select(['node', 'ancestor', 'depth']).where('ds', '=', ds).where('node', 'in', ids).execute(),
-  );
-  const targetTypes = await inChunks(targets, (ids) =>
-    db.selectFrom('graph_nodes').select(['id', 'resource_type_key']).where('ds', '=', ds).where('id', 'in', ids).execute(),
-  );
+  // Prepared statements (lists as one array parameter on PostgreSQL); the first three are
+  // independent, so on PostgreSQL they go side by side.
+  const lookup = <Row>(query: (ids: number[]) => RawBuilder<Row>) => (ids: number[]) => query(ids).execute(db).then((result) => result.rows);
+  const [reach, ancestry, targetTypes] = await Promise.all([
+    inChunks(principals, lookup((ids) => sql<{ principal: number; holder: number }>`${sql.raw(PREPARED)}
+      select principal, holder from ${sql.table('graph_reach')} where ds = ${ds} and ${graphs.idIn(sql`principal`, ids)}`)),
+    inChunks(targets, lookup((ids) => sql<{ node: number; ancestor: number; depth: number }>`${sql.raw(PREPARED)}
+      select node, ancestor, depth from ${sql.table('graph_ancestry')} where ds = ${ds} and ${graphs.idIn(sql`node`, ids)}`)),
+    inChunks(targets, lookup((ids) => sql<{ id: number; resource_type_key: string | null }>`${sql.raw(PREPARED)}
+      select id, resource_type_key from ${sql.table('graph_nodes')} where ds = ${ds} and ${graphs.idIn(sql`id`, ids)}`)),
+  ]);
   const holders = unique(reach.map((r) => Number(r.holder)));
   const scopes = unique(ancestry.map((a) => Number(a.ancestor)));
   const grants: Grant[] = [];
   for (let i = 0; i < scopes.length; i += IDS_PER_QUERY) {
     const scopeChunk = scopes.slice(i, i + IDS_PER_QUERY);
-    const rows = await inChunks(holders, (ids) =>
-      db
-        .selectFrom('graph_grants')
-        .select(['id', 'holder', 'permission', 'scope', 'self', 'descendants', 'role', 'typed'])
-        .where('ds', '=', ds)
-        .where('holder', 'in', ids)
-        .where('scope', 'in', scopeChunk)
-        .execute(),
-    );
+    const rows = await inChunks(holders, lookup((ids) => sql<Grant>`${sql.raw(PREPARED)}
+      select id, holder, permission, scope, self, descendants, role, typed from ${sql.table('graph_grants')}
+      where ds = ${ds} and ${graphs.idIn(sql`holder`, ids)} and ${graphs.idIn(sql`scope`, scopeChunk)}`));
     grants.push(...rows);
   }
   const typed = unique(grants.filter((g) => Number(g.typed) === 1).map((g) => Number(g.id)));
-  const grantTypes = await inChunks(typed, (ids) =>
-    db.selectFrom('graph_grant_types').select(['grant_id', 'type_key']).where('ds', '=', ds).where('grant_id', 'in', ids).execute(),
-  );
+  const grantTypes = await inChunks(typed, lookup((ids) => sql<{ grant_id: number; type_key: string }>`${sql.raw(PREPARED)}
+    select grant_id, type_key from ${sql.table('graph_grant_types')} where ds = ${ds} and ${graphs.idIn(sql`grant_id`, ids)}`));
 
   const holdersOf = groupBy(reach, (r) => Number(r.principal), (r) => Number(r.holder));
   const ancestorsOf = groupBy(ancestry, (a) => Number(a.node), (a) => ({ ancestor: Number(a.ancestor), depth: Number(a.depth) }));
