@@ -17,6 +17,9 @@ export interface PostgresStoreOptions {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** How long an idle connection of the access pool stays open (with its prepared statements). */
+const ACCESS_IDLE_MS = 5 * 60_000;
+
 /** Connects to PostgreSQL at `url` and applies every pending migration. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<KyselyStore> {
   const schema = options.schema;
@@ -24,9 +27,17 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const max = options.maxConnections ?? 10;
   const searchPath = schema ? `-c search_path=${schema}` : '';
   const pool = new pg.Pool({ connectionString: url, max, ...(searchPath ? { options: searchPath } : {}) });
-  // Access reads get connections of their own, set to join as written (`joinsAsWritten`); they
-  // are short reads, so half as many suffice.
-  const accessPool = new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil(max / 2)), options: `${searchPath} ${POSTGRES_CAPABILITIES.joinsAsWritten} -c plan_cache_mode=force_generic_plan`.trim() });
+  // Access reads get connections of their own, set to join as written (`joinsAsWritten`) and to
+  // keep generic plans of their prepared statements (`preparingPool`); they are short reads, so
+  // half as many suffice. An idle connection is kept for minutes, not pg's default 10 s: its
+  // prepared statements go with it, and someone clicking through an access review every half
+  // minute would otherwise have every query parsed and planned again.
+  const accessPool = new pg.Pool({
+    connectionString: url,
+    max: Math.max(2, Math.ceil(max / 2)),
+    idleTimeoutMillis: ACCESS_IDLE_MS,
+    options: `${searchPath} ${POSTGRES_CAPABILITIES.joinsAsWritten} -c plan_cache_mode=force_generic_plan`.trim(),
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   accessPool.on('error', () => {});
