@@ -280,11 +280,11 @@ export class KyselyStore implements Store {
   }
 
   listPrincipalAccess(nodeId: string, request: PrincipalAccessRequest): Promise<Page<EffectivePermission> | undefined> {
-    return this.run(() => this.accessRead((trx) => listPrincipalAccess(trx, this.graphs, nodeId, request)));
+    return this.run(() => this.accessRead((db) => listPrincipalAccess(db, this.graphs, nodeId, request)));
   }
 
   listEntityAccess(nodeId: string, request: EntityAccessRequest): Promise<Page<EntityAccessRow> | undefined> {
-    return this.run(() => this.accessRead((trx) => listEntityAccess(trx, this.graphs, nodeId, request)));
+    return this.run(() => this.accessRead((db) => listEntityAccess(db, this.graphs, nodeId, request)));
   }
 
   listAccessPaths(nodeId: string, request: AccessPathRequest): Promise<AccessPathAnswer | undefined> {

@@ -52,6 +52,9 @@ function reachedBy(start: number, edges: readonly FollowedEdge[]): number[] {
   return [...nodes];
 }
 
+/** The link by which a principal of one identity provider is federated to one of another (spec §13.3). */
+const FEDERATED = 'source_identity';
+
 /** Links by which an application's principal stands for an IdP user or group. */
 export const ACCOUNT_RULES = ['identities', 'idp_binding', 'mapping'];
 
@@ -71,26 +74,15 @@ export interface IdentityHolders {
  * (nested), and the principals of other identity providers federated to any of those
  * (`source_identity`) with their groups (spec §13.3).
  */
-export function identityHolders(db: Kysely<Database>, graphs: GraphStorage, idp: number, node: number): Promise<IdentityHolders[]> {
-  return holders(db, graphs, idp, node, withGroups);
-}
-
-/** The asked principal's holders, and those of the principals of other identity providers federated to them, each with what `groups` reads of them. */
-async function holders<T extends { nodes: number[] }>(
-  db: Kysely<Database>,
-  graphs: GraphStorage,
-  idp: number,
-  node: number,
-  groups: (reader: Kysely<Database>, ds: number, principal: number) => Promise<T>,
-): Promise<Array<T & { idp: number; federatedTo?: number }>> {
-  const own = await groups(graphs.reader(db, idp), idp, node);
-  const result: Array<T & { idp: number; federatedTo?: number }> = [{ idp, ...own }];
+export async function identityHolders(db: Kysely<Database>, graphs: GraphStorage, idp: number, node: number): Promise<IdentityHolders[]> {
+  const own = await withGroups(graphs.reader(db, idp), idp, node);
+  const result: IdentityHolders[] = [{ idp, ...own }];
   const federated = await inChunks(own.nodes, (slice) =>
-    db.selectFrom('identity_links').select(['ds', 'node', 'to_node']).where('to_ds', '=', idp).where('to_node', 'in', slice).where('rule', '=', 'source_identity').execute(),
+    db.selectFrom('identity_links').select(['ds', 'node', 'to_node']).where('to_ds', '=', idp).where('to_node', 'in', slice).where('rule', '=', FEDERATED).execute(),
   );
   for (const f of federated) {
     const ds = Number(f.ds);
-    result.push({ idp: ds, ...(await groups(graphs.reader(db, ds), ds, Number(f.node))), federatedTo: Number(f.to_node) });
+    result.push({ idp: ds, ...(await withGroups(graphs.reader(db, ds), ds, Number(f.node))), federatedTo: Number(f.to_node) });
   }
   return result;
 }
@@ -125,7 +117,6 @@ export async function accountLinks(db: Kysely<Database>, graphs: GraphStorage, i
   return links;
 }
 
-const FEDERATED = 'source_identity';
 
 /**
  * The account and federation links to `principal` and every group it is a member of,
