@@ -1,4 +1,4 @@
-import { sortedOrder, type DerivedGraph } from '@accessgraph/core';
+import { sortedOrder, type DerivedGraph, type GraphNode, type IdentityRef } from '@accessgraph/core';
 import { PROVIDER_TYPE_KINDS } from './row-mappers.js';
 
 /** A column of a bulk-written table, with the SQL type PostgreSQL needs to cast its array. */
@@ -51,8 +51,71 @@ export const DISPLAY_COLUMNS: ReadonlySet<string> = new Set(['local_key', 'name'
 const I = 'integer';
 const T = 'text';
 const cols = (...columns: BulkColumn[]) => columns;
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-const bit = (value: boolean) => (value ? 1 : 0);
+export const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+export const bit = (value: boolean) => (value ? 1 : 0);
+
+/** Columns of the graph tables after `ds`, in the order their rows are filled. */
+export const EDGE_COLUMNS = cols(['kind', T], ['from_id', I], ['to_id', I], ['properties', T]);
+export const REACH_COLUMNS = cols(['principal', I], ['holder', I], ['depth', I]);
+export const GRANT_COLUMNS = cols(['id', I], ['holder', I], ['permission', I], ['scope', I], ['self', I], ['descendants', I], ['role', I], ['typed', I]);
+export const GRANT_TYPE_COLUMNS = cols(['grant_id', I], ['type_key', T]);
+export const GRANT_SCOPE_COLUMNS = cols(['scope', I], ['holder', I], ['id', I], ['self', I], ['descendants', I], ['typed', I]);
+export const REACH_HOLDER_COLUMNS = cols(['holder', I], ['principal', I]);
+
+/** Rows given as one array of values per row (a change made by difference writes a few; a push's bulk rows are filled from columns). */
+export function tupleRows(table: string, columns: readonly BulkColumn[], rows: ReadonlyArray<readonly unknown[]>, ignoreDuplicates = false): BulkRows {
+  return {
+    table,
+    columns,
+    count: rows.length,
+    ignoreDuplicates,
+    fill(i, out, at) {
+      const row = rows[i]!;
+      for (let c = 0; c < row.length; c++) out[at + c] = row[c];
+    },
+  };
+}
+
+export function nodeRows(nodes: readonly GraphNode[]): BulkRows {
+  return {
+    table: 'graph_nodes',
+    columns: cols(
+      ['id', I], ['kind', T], ['node_key', T], ['local_key', T], ['lookup_key', T], ['name', T],
+      ['node_type', T], ['app_id', I], ['parent_id', I], ['resource_type', T], ['resource_type_key', T], ['properties', T],
+    ),
+    count: nodes.length,
+    fill(i, out, at) {
+      const n = nodes[i]!;
+      out[at] = n.id;
+      out[at + 1] = n.kind;
+      out[at + 2] = n.key;
+      out[at + 3] = n.localKey;
+      out[at + 4] = n.localKey.toLowerCase();
+      out[at + 5] = n.name;
+      out[at + 6] = n.nodeType;
+      out[at + 7] = n.appId;
+      out[at + 8] = n.parentId;
+      out[at + 9] = n.resourceType;
+      out[at + 10] = n.resourceType?.toLowerCase() ?? null;
+      out[at + 11] = JSON.stringify(n.properties);
+    },
+  };
+}
+
+/** Identity strings, in `order` (indexes into `refs`) when given. */
+export function identityRefRows(refs: readonly IdentityRef[], order?: ArrayLike<number>): BulkRows {
+  return {
+    table: 'graph_identity_refs',
+    columns: cols(['node', I], ['identity', T], ['source', T]),
+    count: refs.length,
+    fill(i, out, at) {
+      const r = refs[order === undefined ? i : order[i]!]!;
+      out[at] = r.node;
+      out[at + 1] = r.identity;
+      out[at + 2] = r.source;
+    },
+  };
+}
 
 /**
  * The graph as rows of the bulk tables, one entry per table of GRAPH_TABLES, in that order. Each
@@ -71,32 +134,10 @@ export function graphTableRows(graph: DerivedGraph): BulkRows[] {
   const refOrder = sortedOrder(identityRefs.length, size, (i) => identityRefs[i]!.node);
   const grantTypes = grantTypeRows(graph);
   return [
-    {
-      table: 'graph_nodes',
-      columns: cols(
-        ['id', I], ['kind', T], ['node_key', T], ['local_key', T], ['lookup_key', T], ['name', T],
-        ['node_type', T], ['app_id', I], ['parent_id', I], ['resource_type', T], ['resource_type_key', T], ['properties', T],
-      ),
-      count: nodes.length,
-      fill(i, out, at) {
-        const n = nodes[i]!;
-        out[at] = n.id;
-        out[at + 1] = n.kind;
-        out[at + 2] = n.key;
-        out[at + 3] = n.localKey;
-        out[at + 4] = n.localKey.toLowerCase();
-        out[at + 5] = n.name;
-        out[at + 6] = n.nodeType;
-        out[at + 7] = n.appId;
-        out[at + 8] = n.parentId;
-        out[at + 9] = n.resourceType;
-        out[at + 10] = n.resourceType?.toLowerCase() ?? null;
-        out[at + 11] = JSON.stringify(n.properties);
-      },
-    },
+    nodeRows(nodes),
     {
       table: 'graph_edges',
-      columns: cols(['kind', T], ['from_id', I], ['to_id', I], ['properties', T]),
+      columns: EDGE_COLUMNS,
       count: edges.length,
       fill(i, out, at) {
         const e = edgeOrder[i]!;
@@ -108,7 +149,7 @@ export function graphTableRows(graph: DerivedGraph): BulkRows[] {
     },
     {
       table: 'graph_reach',
-      columns: cols(['principal', I], ['holder', I], ['depth', I]),
+      columns: REACH_COLUMNS,
       count: reach.length,
       ignoreDuplicates: true,
       fill(i, out, at) {
@@ -132,7 +173,7 @@ export function graphTableRows(graph: DerivedGraph): BulkRows[] {
     },
     {
       table: 'graph_grants',
-      columns: cols(['id', I], ['holder', I], ['permission', I], ['scope', I], ['self', I], ['descendants', I], ['role', I], ['typed', I]),
+      columns: GRANT_COLUMNS,
       count: grants.length,
       fill(i, out, at) {
         const id = grantOrder[i]!;
@@ -149,24 +190,14 @@ export function graphTableRows(graph: DerivedGraph): BulkRows[] {
     },
     {
       table: 'graph_grant_types',
-      columns: cols(['grant_id', I], ['type_key', T]),
+      columns: GRANT_TYPE_COLUMNS,
       count: grantTypes.count,
       fill(i, out, at) {
         out[at] = grantTypes.grant[i];
         out[at + 1] = grantTypes.type[i];
       },
     },
-    {
-      table: 'graph_identity_refs',
-      columns: cols(['node', I], ['identity', T], ['source', T]),
-      count: identityRefs.length,
-      fill(i, out, at) {
-        const r = identityRefs[refOrder[i]!]!;
-        out[at] = r.node;
-        out[at + 1] = r.identity;
-        out[at + 2] = r.source;
-      },
-    },
+    identityRefRows(identityRefs, refOrder),
   ];
 }
 
@@ -184,7 +215,7 @@ export function secondKeyRows(graph: DerivedGraph): BulkRows[] {
   return [
     {
       table: 'graph_grants_by_scope',
-      columns: cols(['scope', I], ['holder', I], ['id', I], ['self', I], ['descendants', I], ['typed', I]),
+      columns: GRANT_SCOPE_COLUMNS,
       count: grants.length,
       fill(i, out, at) {
         const id = scopeOrder[i]!;
@@ -198,7 +229,7 @@ export function secondKeyRows(graph: DerivedGraph): BulkRows[] {
     },
     {
       table: 'graph_reach_by_holder',
-      columns: cols(['holder', I], ['principal', I]),
+      columns: REACH_HOLDER_COLUMNS,
       count: reach.length,
       ignoreDuplicates: true,
       fill(i, out, at) {
@@ -229,17 +260,17 @@ function grantTypeRows(graph: DerivedGraph): { count: number; grant: Int32Array;
 }
 
 /** The tags the graph's nodes carry (tags are keyed by the node's stable key, not its id). */
-export function tagRows(graph: DerivedGraph): BulkRows {
+export function tagRows(nodes: readonly GraphNode[]): BulkRows {
   const node: number[] = [];
   const index: number[] = [];
-  graph.nodes.forEach((n, i) => n.tags.forEach((_, t) => (node.push(i), index.push(t))));
+  nodes.forEach((n, i) => n.tags.forEach((_, t) => (node.push(i), index.push(t))));
   return {
     table: 'graph_tags',
     columns: cols(['node_key', T], ['tag_key', T], ['tag_value', T]),
     count: node.length,
     ignoreDuplicates: true,
     fill(i, out, at) {
-      const n = graph.nodes[node[i]!]!;
+      const n = nodes[node[i]!]!;
       const tag = n.tags[index[i]!]!;
       out[at] = n.key;
       out[at + 1] = tag.key;

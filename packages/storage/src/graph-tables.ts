@@ -18,7 +18,8 @@ export interface GraphTables {
   /** Links across data sources (migration 0006): from (ds, node) to (to_ds, to_node). */
   identity_links: { ds: number; node: number; to_ds: number; to_node: number; rule: string; via: string; detail: string };
   data_source_types: { ds: number; kind: string; type_name: string; type_key: string };
-  data_source_states: { ds: number; payload: Uint8Array; pushed_at: string };
+  data_source_states: { ds: number; payload: Uint8Array; pushed_at: string; delta_basis: string | null };
+  data_source_changes: { ds: number; seq: number; payload: Uint8Array; pushed_at: string };
   pushes: PushRow;
 }
 

@@ -91,6 +91,8 @@ export interface GraphTransaction {
   remove(ds: readonly number[]): Promise<void>;
   /** Inserts rows of data source `ds` into a live table shared by every data source (not a graph table). */
   insertRows(ds: number, rows: BulkRows): Promise<void>;
+  /** Inserts rows into data source `ds`'s current graph table `rows.table` (a change made by difference, not a staged graph). */
+  insertGraphRows(ds: number, rows: BulkRows): Promise<void>;
 }
 
 /**
@@ -151,6 +153,7 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
             },
             async publish() {},
             insertRows: (ds, rows) => inserter.insert(conn, ds, rows),
+            insertGraphRows: (ds, rows) => inserter.insert(conn, ds, rows, partitionName(rows.table, ds)),
             async remove(dsList) {
               if (dsList.length > 0) await conn.deleteFrom('graph_tags').where('ds', 'in', dsList).execute();
               await dropDataSourceTables(any, SQLITE_GRAPH_TABLES, { ds: dsList, orphans: true });
@@ -266,6 +269,10 @@ class PartitionSwap implements GraphTransaction {
     return this.inserter.insert(this.conn, ds, rows);
   }
 
+  insertGraphRows(ds: number, rows: BulkRows): Promise<void> {
+    return this.inserter.insert(this.conn, ds, rows, partitionName(rows.table, ds));
+  }
+
   async remove(ds: readonly number[]): Promise<void> {
     if (ds.length > 0) await this.conn.deleteFrom('graph_tags').where('ds', 'in', ds).execute();
     await dropPartitions(this.conn, GRAPH_TABLES, { ds, orphans: true, lock: true });
@@ -281,7 +288,7 @@ async function replaceSmallTables(conn: Kysely<Database>, inserter: BulkInserter
   await sql`
     delete from graph_tags where ds = ${ds} and not exists (
       select 1 from ${sql.table(nodes)} n where n.ds = graph_tags.ds and n.node_key = graph_tags.node_key)`.execute(conn);
-  await inserter.insert(conn, ds, tagRows(graph));
+  await inserter.insert(conn, ds, tagRows(graph.nodes));
   await conn.deleteFrom('data_source_types').where('ds', '=', ds).execute();
   await inserter.insert(conn, ds, typeRows(graph));
 }

@@ -22,7 +22,7 @@ import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
 import type { GraphStorage, GraphTransaction } from './graph-writer.js';
 import { inChunks } from './grant-paths.js';
-import { countLinks, REWRITE_ABOVE, writeLinkChanges, type LinkScope } from './link-changes.js';
+import { countLinks, replaceNodeLinks, REWRITE_ABOVE, writeLinkChanges, type LinkScope } from './link-changes.js';
 import type { LinkChanges } from './store.js';
 import { LOWER_CASED_IN_LIMIT, lowerCasedIn } from './lower-cased-in.js';
 import { lockIdentityLinks } from './write-transaction.js';
@@ -31,8 +31,11 @@ import { lockIdentityLinks } from './write-transaction.js';
 export interface PushedSource {
   ds: number;
   template: CustomTemplate;
-  graph: DerivedGraph;
+  graph: LinkedGraph;
 }
+
+/** What linking reads of a derived graph: the whole graph of a push, or the nodes a change made by difference rewrote. */
+export type LinkedGraph = Pick<DerivedGraph, 'nodes' | 'identityRefs' | 'types'>;
 
 /**
  * Re-resolves every identity link that touches the pushed data source, in the push's
@@ -50,9 +53,10 @@ export async function relinkDataSource(
   tx: GraphTransaction,
   graphs: GraphStorage,
   caps: DialectCapabilities,
-  pushed: PushedSource,
+  { ds, template, graph }: { ds: number; template: CustomTemplate; graph: DerivedGraph },
   previous: PreviousOffers | undefined,
 ): Promise<{ unlinked: IdentityRef[]; changes: LinkChanges }> {
+  const pushed: PushedSource = { ds, template, graph };
   const conn = tx.conn;
   await lockIdentityLinks(conn, caps);
   const self = sourceOf(pushed);
@@ -60,10 +64,37 @@ export async function relinkDataSource(
   const { sources: others, employees } = await otherSources(conn, graphs, caps, pushed, self, plan);
   const scope: LinkScope = plan === 'all' ? 'all' : { ...plan, identityProviders: others.filter((o) => o.template === 'identity_provider').map((o) => o.ds), employees };
   const links = resolveLinks(plan === 'all' ? self : withOffersNamedBy(self, others), others);
-  links.push(...(await ownerLinks(conn, graphs, pushed, others)), ...managerLinks(pushed));
+  links.push(...(await ownerLinks(conn, graphs, pushed, others)), ...managerLinks(ds, graph));
   const written = await writeLinkChanges(tx, pushed.ds, links, scope);
   const total = scope === 'all' ? links.length : await countLinks(conn, pushed.ds);
   return { unlinked: unlinkedAsks(pushed.ds, pushed.graph.identityRefs, links), changes: { links: total, ...written } };
+}
+
+/**
+ * Re-resolves the links of some nodes of an application data source — the local users a change
+ * made by difference added, rewrote or deleted — against the other data sources as they stand:
+ * a local user's links depend on its own identity strings and the identity providers' alone,
+ * so the links of the application's other nodes stay as they are. `nodes` holds the rewritten
+ * nodes; `touched` their ids and those of the deleted ones, whose links go.
+ */
+export async function relinkNodes(
+  tx: GraphTransaction,
+  graphs: GraphStorage,
+  caps: DialectCapabilities,
+  { ds, nodes, refs, touched }: { ds: number; nodes: DerivedGraph['nodes']; refs: IdentityRef[]; touched: readonly number[] },
+): Promise<{ unlinked: IdentityRef[]; changes: LinkChanges }> {
+  const conn = tx.conn;
+  await lockIdentityLinks(conn, caps);
+  const declared = await conn.selectFrom('data_source_types').select('type_name').where('ds', '=', ds).where('kind', '=', 'application_type').execute();
+  const graph: LinkedGraph = { nodes, identityRefs: refs, types: { application_types: declared.map((t) => t.type_name), resource_types: [], idp_types: [], hris_types: [] } };
+  const pushed: PushedSource = { ds, template: 'application', graph };
+  const self = sourceOf(pushed);
+  const { sources: others } = await otherSources(conn, graphs, caps, pushed, self, 'all');
+  const mine = new Set(touched);
+  const touches = (link: IdentityLink) => (link.fromDs === ds && mine.has(link.fromNode)) || (link.toDs === ds && mine.has(link.toNode));
+  const links = [...resolveLinks(self, others), ...(await ownerLinks(conn, graphs, pushed, others))].filter(touches);
+  const written = await replaceNodeLinks(tx, ds, touched, links);
+  return { unlinked: unlinkedAsks(ds, refs, links), changes: { links: await countLinks(conn, ds), ...written } };
 }
 
 /**
@@ -325,15 +356,15 @@ const MANAGERS = { field: 'managers' } as const;
 const MANAGER_ID = { field: 'manager_id' } as const;
 
 /** A report to its manager, within the data source (an IdP's `manager_id`, an HRIS employee's `managers`). */
-function managerLinks(pushed: PushedSource): IdentityLink[] {
-  const { edges, nodes } = pushed.graph;
+function managerLinks(ds: number, graph: DerivedGraph): IdentityLink[] {
+  const { edges, nodes } = graph;
   const links: IdentityLink[] = [];
   for (let i = 0; i < edges.length; i++) {
     if (edges.kind(i) !== 'manages') continue;
     const manager = edges.col.from[i]!;
     const report = edges.col.to[i]!;
     const field = nodes[report]!.kind === 'hris_employee' ? 'managers' : 'manager_id';
-    links.push({ fromDs: pushed.ds, fromNode: report, toDs: pushed.ds, toNode: manager, rule: 'manager', via: '', detail: field === 'managers' ? MANAGERS : MANAGER_ID });
+    links.push({ fromDs: ds, fromNode: report, toDs: ds, toNode: manager, rule: 'manager', via: '', detail: field === 'managers' ? MANAGERS : MANAGER_ID });
   }
   return links;
 }

@@ -25,6 +25,9 @@ import * as oktaSso from './okta-sso.js';
 import { writeProviderTypes } from './provider-types.js';
 import type { GraphStorage } from './graph-writer.js';
 import { commitPush, recordFailedPush, type PushWriterContext } from './push-commit.js';
+import { commitUserDelta } from './user-delta-commit.js';
+import { readUserSlice, type UserSliceRead } from './user-slice.js';
+import type { UserDeltaPlan } from '@accessgraph/core';
 import { listPushRecords } from './push-history.js';
 import * as savedQueries from './saved-queries.js';
 import * as reports from './assessment-reports.js';
@@ -43,6 +46,7 @@ import type {
   ProviderChanges,
   PushCommit,
   PushCommitted,
+  UserDeltaCommit,
   Store,
   StoredIcon,
   UploadPart,
@@ -299,6 +303,15 @@ export class KyselyStore implements Store {
     return this.run(() => commitPush(this.pushWriter, commit));
   }
 
+  /** In one read transaction: on SQLite a whole push replaces the graph's tables, which must not happen between its lookups. */
+  readUserSlice(dataSourceId: string, plan: UserDeltaPlan): Promise<UserSliceRead> {
+    return this.run(() => this.db.transaction().execute((trx) => readUserSlice(trx, this.graphs, dataSourceId, plan)));
+  }
+
+  commitUserDelta(commit: UserDeltaCommit): Promise<PushCommitted & { counts: Record<string, number> }> {
+    return this.run(() => commitUserDelta(this.pushWriter, commit));
+  }
+
   recordFailedPush(record: NewPushRecord, now: string): Promise<void> {
     return this.run(() => recordFailedPush(this.pushWriter, record, now));
   }
@@ -330,15 +343,18 @@ export class KyselyStore implements Store {
   }
 
   getDataSourceState(dataSourceId: string): Promise<DataSourceState | undefined> {
-    return this.run(async () => {
-      const row = await this.db
+    // One snapshot: the payload and the changes logged after it.
+    return this.run(() => this.db.transaction().execute(async (trx) => {
+      const row = await trx
         .selectFrom('data_source_states as s')
         .innerJoin('data_sources as d', 'd.seq', 's.ds')
-        .select(['s.payload', 's.pushed_at'])
+        .select(['s.ds', 's.payload', 's.pushed_at'])
         .where('d.id', '=', lower(dataSourceId))
         .executeTakeFirst();
-      return row && { payload: row.payload, pushedAt: row.pushed_at };
-    });
+      if (!row) return undefined;
+      const changes = await trx.selectFrom('data_source_changes').select('payload').where('ds', '=', row.ds).orderBy('seq').execute();
+      return { payload: row.payload, changes: changes.map((c) => c.payload), pushedAt: row.pushed_at };
+    }));
   }
 
   /**

@@ -169,3 +169,19 @@ function linkRows(links: readonly IdentityLink[]): BulkRows {
     },
   };
 }
+
+/**
+ * Replaces the links that touch some nodes of data source `ds` (from them or to them) with
+ * `links`: a change made by difference re-resolves only its nodes' links (see `relinkNodes`).
+ */
+export async function replaceNodeLinks(tx: GraphTransaction, ds: number, nodes: readonly number[], links: readonly IdentityLink[]): Promise<{ deleted: number; inserted: number }> {
+  let deleted = 0;
+  await inChunks(nodes, async (slice) => {
+    const from = await tx.conn.deleteFrom('identity_links').where('ds', '=', ds).where('node', 'in', slice).executeTakeFirst();
+    const to = await tx.conn.deleteFrom('identity_links').where('to_ds', '=', ds).where('to_node', 'in', slice).where('ds', '<>', ds).executeTakeFirst();
+    deleted += Number(from.numDeletedRows) + Number(to.numDeletedRows);
+    return [];
+  });
+  await insertLinks(tx, links);
+  return { deleted, inserted: links.length };
+}

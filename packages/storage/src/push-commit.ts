@@ -10,6 +10,7 @@ import { insertPushRecord } from './push-history.js';
 import { StoreError } from './store-error.js';
 import type { LinkChanges, NewPushRecord, PushCommit, PushCommitted } from './store.js';
 import { enrichPushedGraph } from './okta-sso.js';
+import { deltaBasisOf } from './delta-basis.js';
 import { inWriteTransaction, lockDataSource, lockOktaSso } from './write-transaction.js';
 
 /** What the push writers need from the store. */
@@ -58,23 +59,7 @@ function commitPushTransaction(context: PushWriterContext, commit: PushCommit): 
   const { caps, graphs } = context;
   return graphs.transaction(async (tx) => {
     const conn = tx.conn;
-    // First, before the data source's lock: an import of Okta activity takes it exclusively and then data sources' rows.
-    if (commit.template === 'application') await lockOktaSso(conn, caps, 'shared');
-    const find = () =>
-      conn
-        .selectFrom('data_sources')
-        .select(['seq', 'provider_id'])
-        .where('id', '=', commit.dataSourceId.toLowerCase())
-        .where('provider_id', '=', commit.providerId.toLowerCase())
-        .executeTakeFirst();
-    let target = await find();
-    if (target && caps.advisoryLocks) {
-      await lockDataSource(conn, caps, target.seq);
-      // The previous holder of the lock may have been its deletion.
-      target = await find();
-    }
-    // The data source was deleted while its push was being processed: nothing to commit to.
-    if (!target) throw gone(commit.dataSourceId);
+    const target = await lockPushTarget(conn, caps, commit);
     const ds = target.seq;
     if (commit.basePushedAt !== undefined) await checkBase(conn, ds, commit.basePushedAt);
 
@@ -92,25 +77,17 @@ function commitPushTransaction(context: PushWriterContext, commit: PushCommit): 
     const linkMs = Math.round(performance.now() - linkStarted);
     const linkWarnings = unlinkedWarnings(commit.graph, unlinked);
     const record = { ...commit.record, warnings: [...commit.record.warnings, ...linkWarnings.map(toPushWarning)] };
-    const updated = await conn
-      .updateTable('data_sources')
-      .set({
-        status: 'SUCCESS',
-        last_push_at: commit.now,
-        last_push_warnings: record.warnings.length,
-        incremental_allowed: 1,
-        updated_at: commit.now,
-      })
-      .where('seq', '=', ds)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw gone(commit.dataSourceId);
-    // One row per data source: the new payload overwrites the old, nothing keeps earlier copies.
+    await markPushed(conn, ds, commit.dataSourceId, commit.now, record.warnings.length);
+    // One row per data source: the new payload overwrites the old, nothing keeps earlier copies,
+    // and the changes logged since the last whole state are part of this one.
     const payload = Buffer.from(commit.state.buffer, commit.state.byteOffset, commit.state.byteLength);
+    const basis = commit.template === 'application' && commit.declarations !== undefined ? JSON.stringify(deltaBasisOf(commit.graph, commit.declarations)) : null;
     await conn
       .insertInto('data_source_states')
-      .values({ ds, payload, pushed_at: commit.now })
-      .onConflict((oc) => oc.column('ds').doUpdateSet({ payload, pushed_at: commit.now }))
+      .values({ ds, payload, pushed_at: commit.now, delta_basis: basis })
+      .onConflict((oc) => oc.column('ds').doUpdateSet({ payload, pushed_at: commit.now, delta_basis: basis }))
       .execute();
+    await conn.deleteFrom('data_source_changes').where('ds', '=', ds).execute();
     await insertPushRecord(conn, ds, record);
     await refreshProviderTypes(conn, caps, target.provider_id, ds);
     await tx.publish();
@@ -119,21 +96,56 @@ function commitPushTransaction(context: PushWriterContext, commit: PushCommit): 
   });
 }
 
+/** Marks the data source pushed successfully now. */
+export async function markPushed(conn: Kysely<Database>, ds: number, dataSourceId: string, now: string, warnings: number): Promise<void> {
+  const updated = await conn
+    .updateTable('data_sources')
+    .set({ status: 'SUCCESS', last_push_at: now, last_push_warnings: warnings, incremental_allowed: 1, updated_at: now })
+    .where('seq', '=', ds)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw gone(dataSourceId);
+}
+
+/**
+ * The data source a push commits to, locked (see commitPush for the order of locks); fails if it
+ * was deleted while the push was processed.
+ */
+export async function lockPushTarget(conn: Kysely<Database>, caps: DialectCapabilities, commit: { providerId: string; dataSourceId: string; template: string }): Promise<{ seq: number; provider_id: string }> {
+  // First, before the data source's lock: an import of Okta activity takes it exclusively and then data sources' rows.
+  if (commit.template === 'application') await lockOktaSso(conn, caps, 'shared');
+  const find = () =>
+    conn
+      .selectFrom('data_sources')
+      .select(['seq', 'provider_id'])
+      .where('id', '=', commit.dataSourceId.toLowerCase())
+      .where('provider_id', '=', commit.providerId.toLowerCase())
+      .executeTakeFirst();
+  let target = await find();
+  if (target && caps.advisoryLocks) {
+    await lockDataSource(conn, caps, target.seq);
+    // The previous holder of the lock may have been its deletion.
+    target = await find();
+  }
+  // The data source was deleted while its push was being processed: nothing to commit to.
+  if (!target) throw gone(commit.dataSourceId);
+  return target;
+}
+
 /**
  * An incremental push was applied to the state pushed at `basePushedAt`; under the data source's
  * lock, that must still be its state, or another replica's push came in between and the change
  * has to be applied again to what it left.
  */
-async function checkBase(conn: Kysely<Database>, ds: number, basePushedAt: string): Promise<void> {
+export async function checkBase(conn: Kysely<Database>, ds: number, basePushedAt: string): Promise<void> {
   const row = await conn.selectFrom('data_source_states').select('pushed_at').where('ds', '=', ds).executeTakeFirst();
   if (row?.pushed_at !== basePushedAt) throw new StoreError('conflict', 'the data source was pushed while this incremental push was applied to its previous state');
 }
 
-function toPushWarning(warning: PayloadWarning): PushWarning {
+export function toPushWarning(warning: PayloadWarning): PushWarning {
   return warning.path ? { message: warning.message, path: warning.path, code: warning.code } : { message: warning.message, code: warning.code };
 }
 
-function gone(dataSourceId: string): StoreError {
+export function gone(dataSourceId: string): StoreError {
   return new StoreError('internal', `data source ${dataSourceId} no longer exists`);
 }
 

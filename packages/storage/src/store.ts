@@ -18,6 +18,8 @@ import type { PrincipalAccessRequest } from './principal-access.js';
 import type { EntityAccessRequest } from './entity-access.js';
 import type { QuerySpecRequest } from './query-spec.js';
 import type { QuerySpecNode } from '@accessgraph/contract';
+import type { PayloadDeclarations, UserDelta, UserDeltaPlan } from '@accessgraph/core';
+import type { UserSliceRead } from './user-slice.js';
 import type { QuerySpec } from '@accessgraph/core';
 import type { AccessPathAnswer, AccessPathRequest } from './access-paths.js';
 import type { AccessReviewRequest, AccessReviewScope } from './access-review.js';
@@ -108,14 +110,38 @@ export interface PushCommit {
   basePushedAt?: string;
   /** Tags an incremental push removes (tags are otherwise additive across pushes). */
   tagRemovals?: readonly TagRemoval[];
+  /**
+   * An application payload's top-level declarations, kept so that later changes of local users
+   * can be made by difference (`Store.commitUserDelta`); without them those go the whole-state way.
+   */
+  declarations?: PayloadDeclarations;
   record: NewPushRecord;
   now: string;
 }
 
 /** A data source's stored payload. */
 export interface DataSourceState {
+  /** The last payload stored whole (gzipped JSON). */
   payload: Uint8Array;
+  /** The incremental payloads applied by difference since (gzipped JSON), oldest first: the state is the payload with these applied. */
+  changes: Uint8Array[];
+  /** When the state last changed: what an incremental push's commit checks it was applied to. */
   pushedAt: string;
+}
+
+/** An incremental push of local users, made by difference (see `readUserSlice`). */
+export interface UserDeltaCommit {
+  providerId: string;
+  dataSourceId: string;
+  delta: UserDelta;
+  /** The small graph the delta was taken from, which names its nodes' unlinked identity strings. */
+  graph: DerivedGraph;
+  /** The incremental payload (its JSON, gzipped), logged after the stored state. */
+  change: Uint8Array;
+  /** The `pushedAt` of the state the slice was read from: the commit fails with StoreError('conflict') if it changed since. */
+  basePushedAt: string;
+  record: NewPushRecord;
+  now: string;
 }
 
 /** What committing a push adds to its answer. */
@@ -235,8 +261,19 @@ export interface Store {
   takeUploadParts(uploadId: string, now: string): Promise<Array<{ sequenceNumber: number; data: Uint8Array }> | undefined>;
   /** Deletes uploads untouched since `idleBefore`, open or completed, with their chunks; returns how many. */
   deleteIdleUploads(idleBefore: string): Promise<number>;
-  /** The last accepted payload (gzipped JSON) and when it was pushed (what an incremental push applies to), if any. */
+  /** The data source's state (what an incremental push applies to), if it has been pushed. */
   getDataSourceState(dataSourceId: string): Promise<DataSourceState | undefined>;
+  /**
+   * What a change of local users touches in the data source's stored graph (`UserDeltaPlan`), or
+   * why it has to be applied to the whole state instead.
+   */
+  readUserSlice(dataSourceId: string, plan: UserDeltaPlan): Promise<UserSliceRead>;
+  /**
+   * Commits a change of local users by difference, in one transaction: the users' rows, their
+   * identity links, the change logged after the state, the status and the push record. Fails with
+   * StoreError('conflict'), changing nothing, if the state changed since the slice was read.
+   */
+  commitUserDelta(commit: UserDeltaCommit): Promise<PushCommitted & { counts: Record<string, number> }>;
   /**
    * The identity links that touch the data source, both ways, ordered by their two ends and rule;
    * or, with `unlinked`, its identity strings that link to nothing.

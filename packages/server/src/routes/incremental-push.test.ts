@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EffectivePermission, NodeDetail, PushRecord } from '@accessgraph/contract';
 import { encodeNodeId } from '@accessgraph/core';
 import { dataSourceUrl } from '../test-support/fixtures.js';
@@ -351,6 +351,48 @@ async function idpTarget() {
   return { app, idp, idpNode, idpAccess, apply };
 }
 
+
+describe('changes of local users, made by difference', () => {
+  it('read no stored payload; a structural change then applies to the payload with them replayed', async () => {
+    const { access, apply } = await ledgerTarget();
+    const state = vi.spyOn(t.store, 'getDataSourceState');
+    await apply({
+      applications: [{ name: 'Ledger', local_users: [{ operation: 'add', name: 'Cy', id: 'u3' }, { operation: 'modify', name: 'Ben', id: 'u2', groups: [] }] }],
+      identity_to_permissions: [{ identity: 'u3', identity_type: 'local_user', operation: 'add', role_assignments: [{ application: 'Ledger', role: 'Reader', resources: ['Books'] }] }],
+    });
+    expect(state).not.toHaveBeenCalled();
+    const afterUsers = sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u3 -> Books: read', 'u3 -> Books.2024: read']);
+    expect(await access()).toEqual(afterUsers);
+    // A new group is not a change of local users: the whole state, with the change above replayed on the stored payload.
+    await apply({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'add', name: 'Auditors' }] }] });
+    expect(state).toHaveBeenCalledTimes(1);
+    expect(await access()).toEqual(afterUsers);
+    // And the next change of local users applies by difference to what that left.
+    await apply({ applications: [{ name: 'Ledger', local_users: [{ operation: 'modify', name: 'Ben', id: 'u2', groups: ['Clerks', 'Auditors'] }] }] });
+    expect(state).toHaveBeenCalledTimes(1);
+    expect(await access()).toEqual(sorted([...afterUsers, 'u2 -> Books: write']));
+  });
+
+  it('refuse what the whole state would refuse, by the path in the change, and change nothing', async () => {
+    const { refuse } = await ledgerTarget();
+    expect(
+      await refuse({
+        applications: [{ name: 'Ledger', local_users: [{ operation: 'add', name: 'Cy', id: 'u3', groups: ['Nobody'], created_at: 'yesterday' }] }],
+        identity_to_permissions: [{ identity: 'u3', identity_type: 'local_user', operation: 'add', role_assignments: [{ application: 'Ledger', role: 'Boss', resources: ['Books'] }] }],
+      }),
+    ).toEqual([
+      { field: 'applications[0].local_users[0].created_at', description: expect.stringMatching(/RFC 3339|timestamp/i) },
+      { field: 'applications[0].local_users[0].groups[0]', description: expect.stringMatching(/nobody/i) },
+      { field: 'identity_to_permissions[0].role_assignments[0].role', description: expect.stringMatching(/Boss/) },
+    ]);
+  });
+
+  it("warn about the change's own identity strings that link to nothing", async () => {
+    const { apply } = await ledgerTarget();
+    const res = await apply({ applications: [{ name: 'Ledger', local_users: [{ operation: 'add', name: 'Cy', id: 'u3', identities: ['cy@nowhere.example'] }] }] });
+    expect((JSON.parse(res.body) as { warnings: Array<{ message: string }> }).warnings.map((w) => w.message)).toEqual([expect.stringContaining('"cy@nowhere.example"')]);
+  });
+});
 
 describe("the README's incremental example", () => {
   it("tags a user of the seeds' sample payload", async () => {

@@ -12,8 +12,8 @@ import {
   type Compression,
   type DecodedPush,
   type DerivedGraph,
-  type PathOrigins,
   type PayloadTemplate,
+  type PayloadDeclarations,
   type PayloadWarning,
   type TagRemoval,
 } from '@accessgraph/core';
@@ -23,6 +23,8 @@ import type { Caller } from './api-key-service.js';
 import type { DataSourceService } from './data-source-service.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { changeShapeViolations, payloadShapeViolations } from './payload-schemas.js';
+import { inChange, payloadError, withMore } from './payload-errors.js';
+import { tryUserDelta, type UserDeltaOutcome } from './user-delta-push.js';
 import type { ProviderService } from './provider-service.js';
 
 const gzipAsync = promisify(gzip);
@@ -92,12 +94,33 @@ export class PushService {
     };
 
     try {
-      const loadBase = () => this.store.getDataSourceState(dataSourceId);
+      const stored: StoredState = {
+        load: () => this.store.getDataSourceState(dataSourceId),
+        tryDelta: (change, reader) => tryUserDelta(this.store, dataSourceId, change, reader),
+      };
       for (let attempt = 1; ; attempt++) {
-        const accepted = await accept(input.body, template, this.maxInflatedBytes, clock, loadBase);
+        const accepted = await accept(input.body, template, this.maxInflatedBytes, clock, stored);
         record.compression = accepted.compression ?? record.compression;
         record.incremental = accepted.incremental ?? record.incremental;
         if (!accepted.ok) return await reject(accepted.error);
+        if (accepted.kind === 'delta') {
+          const warnings: PushWarning[] = accepted.warnings.map(toWarning);
+          record.warnings = warnings;
+          clock.lap('derive');
+          record.duration_ms = Date.now() - started.getTime();
+          let committed;
+          try {
+            const { delta, graph, change, basePushedAt } = accepted;
+            committed = await this.store.commitUserDelta({ providerId, dataSourceId, delta, graph, change: await change, basePushedAt, record, now: new Date().toISOString() });
+          } catch (error) {
+            if (!(error instanceof StoreError && error.code === 'conflict')) throw error;
+            input.log.info({ data_source_id: dataSourceId, attempt }, 'incremental push: the data source changed meanwhile; applying it again');
+            if (attempt < INCREMENTAL_ATTEMPTS) continue;
+            return await reject(conflictError(attempt));
+          }
+          record.counts = committed.counts;
+          return this.accepted(input, dataSourceId, record, warnings, committed, clock, true);
+        }
         const { graph, state } = accepted;
         // Warnings about the payload itself; the store adds those about identities that link to nothing.
         const warnings: PushWarning[] = accepted.warnings.map(toWarning);
@@ -118,14 +141,15 @@ export class PushService {
             record,
             now: new Date().toISOString(),
             ...(accepted.base ? { basePushedAt: accepted.base.pushedAt, tagRemovals: accepted.base.tagRemovals } : {}),
+            ...(accepted.declarations ? { declarations: accepted.declarations } : {}),
           });
         } catch (error) {
           if (!(error instanceof StoreError && error.code === 'conflict')) throw error;
           input.log.info({ data_source_id: dataSourceId, attempt }, 'incremental push: the data source changed meanwhile; applying it again');
           if (attempt < INCREMENTAL_ATTEMPTS) continue;
-          return await reject(new ApiError('Unavailable', 'PUSH_CONFLICT', `other pushes to the data source committed during ${attempt} attempts to apply this incremental push; retry it`, { retryAfter: 1 }));
+          return await reject(conflictError(attempt));
         }
-        return this.accepted(input, dataSourceId, record, graph, warnings, committed, clock);
+        return this.accepted(input, dataSourceId, record, warnings, committed, clock, false);
       }
     } catch (error) {
       if (error instanceof ApiError) throw error;
@@ -141,16 +165,25 @@ export class PushService {
     input: PushInput,
     dataSourceId: string,
     record: PushRecord,
-    graph: DerivedGraph,
     warnings: PushWarning[],
     { linkWarnings, linkMs, linkChanges }: { linkWarnings: PushWarning[]; linkMs: number; linkChanges: unknown },
     clock: PhaseClock,
+    byDifference: boolean,
   ): PushResponse {
     warnings.push(...linkWarnings);
     clock.lap('store');
     clock.phases.link = linkMs;
     input.log.info(
-      { data_source_id: dataSourceId, push_id: record.id, bytes: record.size_bytes, phases_ms: clock.phases, counts: graph.counts, warnings: warnings.length, links: linkChanges },
+      {
+        data_source_id: dataSourceId,
+        push_id: record.id,
+        bytes: record.size_bytes,
+        phases_ms: clock.phases,
+        counts: record.counts,
+        by_difference: byDifference,
+        warnings: warnings.length,
+        links: linkChanges,
+      },
       'push accepted',
     );
     return { warnings };
@@ -178,9 +211,24 @@ interface IncrementalBase {
   pushedAt: string;
   tagRemovals: TagRemoval[];
 }
-type Validated = { ok: true; derive: () => DerivedGraph; state: Promise<Uint8Array>; warnings: PayloadWarning[]; base?: IncrementalBase } & Envelope;
-type Accepted = ({ ok: true; graph: DerivedGraph; state: Promise<Uint8Array>; warnings: PayloadWarning[]; base?: IncrementalBase } & Envelope) | Refused;
-type LoadBase = () => Promise<DataSourceState | undefined>;
+/** A payload to store whole; its declarations when it is an application's (what later changes of local users are checked against). */
+interface Whole {
+  ok: true;
+  kind: 'whole';
+  state: Promise<Uint8Array>;
+  warnings: PayloadWarning[];
+  base?: IncrementalBase;
+  declarations?: PayloadDeclarations;
+}
+/** A change of local users to commit by difference. */
+type ByDifference = { ok: true } & Extract<UserDeltaOutcome, { kind: 'delta' }> & Envelope;
+type Validated = (Whole & { derive: () => DerivedGraph } & Envelope) | ByDifference;
+type Accepted = (Whole & { graph: DerivedGraph } & Envelope) | ByDifference | Refused;
+/** What an incremental push reads of the data source: its whole state, or the slice a change of local users touches. */
+interface StoredState {
+  load(): Promise<DataSourceState | undefined>;
+  tryDelta(change: Record<string, unknown>, reader: PayloadTemplate): Promise<UserDeltaOutcome>;
+}
 
 /**
  * Validation and derivation of one push body: the graph to store, or why not. Each step runs in
@@ -188,15 +236,15 @@ type LoadBase = () => Promise<DataSourceState | undefined>;
  * parsed payload (most of a gigabyte of objects at 100 MB) before the derivation, whose full
  * garbage collections would otherwise walk it again and again; the model before the store.
  */
-async function accept(body: PushRequest, template: CustomTemplate, maxInflatedBytes: number | undefined, clock: PhaseClock, loadBase: LoadBase): Promise<Accepted> {
-  const validated = await validate(body, template, maxInflatedBytes, clock, loadBase);
-  if (!validated.ok) return validated;
+async function accept(body: PushRequest, template: CustomTemplate, maxInflatedBytes: number | undefined, clock: PhaseClock, stored: StoredState): Promise<Accepted> {
+  const validated = await validate(body, template, maxInflatedBytes, clock, stored);
+  if (!validated.ok || validated.kind === 'delta') return validated;
   const graph = validated.derive();
   return { ...validated, ok: true, graph };
 }
 
 /** Decode, shape and meaning: the validated model, or why the payload is refused. */
-async function validate(body: PushRequest, template: CustomTemplate, maxInflatedBytes: number | undefined, clock: PhaseClock, loadBase: LoadBase): Promise<Validated | Refused> {
+async function validate(body: PushRequest, template: CustomTemplate, maxInflatedBytes: number | undefined, clock: PhaseClock, stored: StoredState): Promise<Validated | Refused> {
   const decoded = decodePush(body.json_data, body.compression_type, maxInflatedBytes);
   if (!decoded.ok) return { ok: false, error: ApiError.fromIssues(decoded.issues, 'INVALID_JSON_DATA') };
   const { payload } = decoded.value;
@@ -207,7 +255,7 @@ async function validate(body: PushRequest, template: CustomTemplate, maxInflated
   const issues = new IssueCollector();
   const normalised = reader.normalise(payload, issues);
   if (issues.hasErrors) return { ...envelope, ok: false, error: payloadError(issues) };
-  if (envelope.incremental) return validateIncremental(normalised as Record<string, unknown>, template, reader, envelope, clock, loadBase);
+  if (envelope.incremental) return validateIncremental(normalised as Record<string, unknown>, template, reader, envelope, clock, stored);
 
   const state = storedState(decoded.value, body.json_data as string);
   clock.lap('decode');
@@ -216,15 +264,28 @@ async function validate(body: PushRequest, template: CustomTemplate, maxInflated
   const derive = reader.read(normalised, issues);
   if (issues.hasErrors) return { ...envelope, ok: false, error: payloadError(issues) };
   clock.lap('validate');
-  return { ...envelope, ok: true, derive, state, warnings: issues.warnings };
+  return { ...envelope, ok: true, kind: 'whole', derive, state, warnings: issues.warnings, ...declarationsOf(template, normalised) };
+}
+
+/** An application payload's top-level declarations (small: definitions and permissions), kept with its state. */
+function declarationsOf(template: CustomTemplate, payload: unknown): { declarations?: PayloadDeclarations } {
+  if (template !== 'application') return {};
+  const { custom_property_definition, permissions } = payload as Record<string, unknown>;
+  return { declarations: { custom_property_definition, permissions } };
+}
+
+function conflictError(attempts: number): ApiError {
+  return new ApiError('Unavailable', 'PUSH_CONFLICT', `other pushes to the data source committed during ${attempts} attempts to apply this incremental push; retry it`, { retryAfter: 1 });
 }
 
 /**
  * An incremental payload (spec §11): its changes are checked against the template's schema with
- * nothing required, applied to the stored payload, and the result is validated and derived as a
- * full push, so every rule holds for the state the data source is left in. Problems name paths
- * in the incremental payload where the entity came from it, else say they are in stored data.
- * The result becomes the stored state, so a later incremental push applies to it.
+ * nothing required. A change of an application's local users only is made by difference
+ * (`tryUserDelta`). Any other is applied to the stored state — the last payload stored whole with
+ * the changes logged since — and the result is validated and derived as a full push, so every
+ * rule holds for the state the data source is left in. Problems name paths in the incremental
+ * payload where the entity came from it, else say they are in stored data. The result becomes the
+ * stored state, so a later incremental push applies to it.
  */
 async function validateIncremental(
   change: Record<string, unknown>,
@@ -232,12 +293,20 @@ async function validateIncremental(
   reader: PayloadTemplate,
   envelope: Envelope,
   clock: PhaseClock,
-  loadBase: LoadBase,
+  stored: StoredState,
 ): Promise<Validated | Refused> {
   const refused = (error: ApiError): Refused => ({ ...envelope, ok: false, error });
   const shape = changeShapeViolations(template, change);
   if (shape.length > 0) return refused(ApiError.invalid(shape, 'INVALID_PAYLOAD'));
-  const base = await loadBase();
+  if (template === 'application') {
+    const outcome = await stored.tryDelta(change, reader);
+    if (outcome.kind === 'refused') return refused(outcome.error);
+    if (outcome.kind === 'delta') {
+      clock.lap('validate');
+      return { ...envelope, ...outcome, ok: true };
+    }
+  }
+  const base = await stored.load();
   if (!base) {
     return refused(
       new ApiError('FailedPrecondition', 'INCREMENTAL_NEEDS_FULL_PUSH', 'the data source has no pushed state yet: its first push must be a full payload, without incremental_change', {
@@ -246,9 +315,9 @@ async function validateIncremental(
     );
   }
   const issues = new IssueCollector();
-  const stored = reader.normalise(JSON.parse((await gunzipAsync(base.payload)).toString('utf8')), issues) as Record<string, unknown>;
+  const state = await wholeState(template, reader, base);
   clock.lap('decode');
-  const applied = applyIncremental(template, stored, change, issues);
+  const applied = applyIncremental(template, state, change, issues);
   if (issues.hasErrors) return refused(payloadError(issues));
 
   const mergedShape = payloadShapeViolations(template, applied.payload);
@@ -262,18 +331,26 @@ async function validateIncremental(
     const { field, description } = inChange({ field: w.path, description: w.message }, applied.origins);
     return { ...w, path: field, message: description };
   });
-  const state = gzipAsync(JSON.stringify(applied.payload), { level: zlibConstants.Z_BEST_SPEED });
-  state.catch(() => undefined); // awaited later; a rejection must not go unhandled meanwhile
+  const gzipped = gzipAsync(JSON.stringify(applied.payload), { level: zlibConstants.Z_BEST_SPEED });
+  gzipped.catch(() => undefined); // awaited later; a rejection must not go unhandled meanwhile
   clock.lap('validate');
-  return { ...envelope, ok: true, derive, state, warnings, base: { pushedAt: base.pushedAt, tagRemovals: applied.tagRemovals } };
+  const appliedTo = { pushedAt: base.pushedAt, tagRemovals: applied.tagRemovals };
+  return { ...envelope, ok: true, kind: 'whole', derive, state: gzipped, warnings, base: appliedTo, ...declarationsOf(template, applied.payload) };
 }
 
-/** A problem of the resulting state, named by its path in the incremental payload, or said to be in stored data. */
-function inChange(violation: FieldViolation, origins: PathOrigins): FieldViolation {
-  const field = origins.fromChange(violation.field);
-  if (field !== undefined) return { field, description: violation.description };
-  return { field: violation.field, description: `in the data source's state after this change (stored data the change did not send): ${violation.description}` };
+/**
+ * The data source's state as one payload: the last one stored whole, with the changes made by
+ * difference since applied in order. Each was valid when it was committed, so none can fail now.
+ */
+async function wholeState(template: CustomTemplate, reader: PayloadTemplate, base: DataSourceState): Promise<Record<string, unknown>> {
+  const issues = new IssueCollector();
+  const parse = async (gzipped: Uint8Array) => JSON.parse((await gunzipAsync(gzipped)).toString('utf8')) as unknown;
+  const state = reader.normalise(await parse(base.payload), issues) as Record<string, unknown>;
+  for (const change of base.changes) applyIncremental(template, state, (await parse(change)) as Record<string, unknown>, issues);
+  if (issues.hasErrors) throw new Error(`the data source's logged changes no longer apply to its stored payload: ${issues.errors[0]!.path}: ${issues.errors[0]!.message}`);
+  return state;
 }
+
 
 function checkEnvelopeIds(body: PushRequest, providerId: string, dataSourceId: string): void {
   const violations: FieldViolation[] = [];
@@ -297,17 +374,7 @@ function storedState(decoded: DecodedPush, jsonData: string): Promise<Uint8Array
   return pending;
 }
 
-function payloadError(issues: IssueCollector): ApiError {
-  return ApiError.invalid(withMore(issues.errors.map((e) => ({ field: e.path, description: e.message })), issues), 'INVALID_PAYLOAD');
-}
 
-/** The violations, and how many more the collector counted than it kept. */
-function withMore(violations: FieldViolation[], issues: IssueCollector): FieldViolation[] {
-  if (issues.totalErrors > issues.errors.length) {
-    violations.push({ field: '', description: `${issues.totalErrors - issues.errors.length} more errors not listed` });
-  }
-  return violations;
-}
 
 function toWarning(warning: { path: string; code: string; message: string }): PushWarning {
   return warning.path ? { message: warning.message, path: warning.path, code: warning.code } : { message: warning.message, code: warning.code };

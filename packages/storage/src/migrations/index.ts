@@ -10,6 +10,7 @@ import { graphEdgesToMigration } from './0007-graph-edges-to.js';
 import { assessmentsMigration } from './0008-assessments.js';
 import { multipartUploadsMigration } from './0009-multipart-uploads.js';
 import { oktaSsoActivityMigration } from './0010-okta-sso-activity.js';
+import { dataSourceChangesMigration } from './0011-data-source-changes.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -27,5 +28,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
     '0008-assessments': assessmentsMigration(caps),
     '0009-multipart-uploads': multipartUploadsMigration(caps),
     '0010-okta-sso-activity': oktaSsoActivityMigration(caps),
+    '0011-data-source-changes': dataSourceChangesMigration(caps),
   };
 }

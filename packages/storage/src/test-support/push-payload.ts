@@ -31,12 +31,15 @@ export interface PushTarget {
 /** Pushes an OAA payload to a data source that exists (a re-push replaces its graph). */
 export function commitPayload(store: KyselyStore, target: PushTarget, template: CustomTemplate, payload: unknown): Promise<PushCommitted> {
   const graph = PAYLOAD_TEMPLATES[template].read(payload, new IssueCollector())();
+  const { custom_property_definition, permissions } = payload as Record<string, unknown>;
   return store.commitPush({
     ...target,
     template,
     graph,
+    // What the push service keeps of an application payload, so that changes of local users can be made by difference.
+    ...(template === 'application' ? { declarations: { custom_property_definition, permissions } } : {}),
     state: new Uint8Array([1]),
-    record: { id: randomUUID(), data_source_id: target.dataSourceId, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
+    record: { id: randomUUID(), data_source_id: target.dataSourceId, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: graph.counts, warnings: [], errors: [] },
     now: T0,
   });
 }

@@ -1,0 +1,69 @@
+import type { FieldViolation } from '@accessgraph/contract';
+import type { DerivedGraph } from '../graph/derived-graph.js';
+import { IssueCollector, type PayloadWarning } from '../payload/issues.js';
+import type { PayloadTemplate } from '../payload-templates.js';
+import { applyIncremental } from './apply-changes.js';
+import type { PathOrigins } from './path-origins.js';
+import { slicePayload, type StoredSlice } from './stored-slice.js';
+import { userDelta, type UserDelta } from './user-delta.js';
+import type { UserDeltaPlan } from './user-delta-plan.js';
+
+/** A change of local users applied to its slice: the delta to commit, why it must go the whole-state way, or its problems. */
+export type SliceOutcome =
+  | { kind: 'delta'; delta: UserDelta; graph: DerivedGraph; warnings: PayloadWarning[] }
+  | { kind: 'whole'; reason: string }
+  | { kind: 'refused'; violations: FieldViolation[]; unlisted: number };
+
+/**
+ * Applies a change of local users to the slice of the stored graph it touches (`StoredSlice`):
+ * the slice is read back as a small payload, the change is applied to it with the same engine as
+ * to a whole state, and the result is checked (`shapeViolations`, the template's schema) and
+ * derived as any payload is; the named users' rows of that derivation are the delta. A problem of
+ * the change's own entities refuses it, named by its path in the change. A problem elsewhere in
+ * the small payload cannot be told from an artefact of reading it back (a collection keyed partly
+ * by id, say), so the change goes the whole-state way, which decides. Warnings are those about
+ * the change's own entities.
+ */
+export function applyToSlice(
+  slice: StoredSlice,
+  plan: UserDeltaPlan,
+  change: Record<string, unknown>,
+  reader: PayloadTemplate,
+  shapeViolations: (payload: unknown) => FieldViolation[],
+): SliceOutcome {
+  const issues = new IssueCollector();
+  const stored = reader.normalise(slicePayload(slice), issues) as Record<string, unknown>;
+  const applied = applyIncremental('application', stored, structuredClone(change), issues);
+  // What the engine refuses (an add of an existing user, a modify of a missing one) it names by the change's own paths.
+  if (issues.hasErrors) return refused(issues.errors.map((e) => ({ field: e.path, description: e.message })), issues);
+  const shape = ownProblems(shapeViolations(applied.payload), applied.origins);
+  if (shape === 'elsewhere') return { kind: 'whole', reason: 'the read-back state has a shape problem outside the change' };
+  if (shape.length > 0) return refused(shape, issues);
+  const derive = reader.read(applied.payload, issues);
+  if (issues.hasErrors) {
+    const own = ownProblems(issues.errors.map((e) => ({ field: e.path, description: e.message })), applied.origins);
+    return own === 'elsewhere' ? { kind: 'whole', reason: 'the read-back state has a problem outside the change' } : refused(own, issues);
+  }
+  const warnings: PayloadWarning[] = [];
+  for (const warning of issues.warnings) {
+    const path = applied.origins.fromChange(warning.path);
+    if (path !== undefined) warnings.push({ ...warning, path });
+  }
+  const graph = derive();
+  return { kind: 'delta', delta: userDelta(graph, slice, plan), graph, warnings };
+}
+
+function refused(violations: FieldViolation[], issues: IssueCollector): SliceOutcome {
+  return { kind: 'refused', violations, unlisted: issues.totalErrors - issues.errors.length };
+}
+
+/** The violations at their paths in the change, or 'elsewhere' when any of them is in stored data. */
+function ownProblems(violations: readonly FieldViolation[], origins: PathOrigins): FieldViolation[] | 'elsewhere' {
+  const own: FieldViolation[] = [];
+  for (const violation of violations) {
+    const field = origins.fromChange(violation.field);
+    if (field === undefined) return 'elsewhere';
+    own.push({ field, description: violation.description });
+  }
+  return own;
+}

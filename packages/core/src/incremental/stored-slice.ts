@@ -1,0 +1,127 @@
+import type { OaaTag } from '@accessgraph/contract';
+import type { Json } from './collection-spec.js';
+
+/**
+ * The part of an application data source's stored state that a local-user change touches (see
+ * `user-delta-plan.ts`), read from its graph by storage: the named users as they are, and what
+ * the change and those users refer to. `slicePayload` turns it back into a payload, small, that
+ * the change is applied to and validated and derived as any payload is, so the same rules decide
+ * what a valid change is whichever way it is stored.
+ */
+export interface StoredSlice {
+  /** What the last full payload declared at its top level (`custom_property_definition`, `permissions`), kept with the state. */
+  declarations: PayloadDeclarations;
+  apps: SliceApp[];
+  /** The first node id and grant id no row of the data source uses. */
+  nextNodeId: number;
+  nextGrantId: number;
+}
+
+export interface PayloadDeclarations {
+  custom_property_definition?: unknown;
+  permissions?: unknown;
+}
+
+/** A stored node as the slice needs it. */
+export interface SliceNode {
+  id: number;
+  key: string;
+  localKey: string;
+  name: string;
+  properties: Record<string, unknown>;
+  parentId: number | null;
+  resourceType: string | null;
+}
+
+export interface SliceApp {
+  node: SliceNode;
+  /** Whether the application's users carry ids (then they are keyed by id, else by name). */
+  usersKeyedById: boolean;
+  /** The users the change names that exist. */
+  users: SliceUser[];
+  groups: SliceNode[];
+  creds: SliceNode[];
+  /** Roles the bindings name and every role nested in them, with what they list (local keys). */
+  roles: Array<SliceNode & { permissions: string[]; roles: string[] }>;
+  /** Resources the bindings name, and their ancestors. */
+  resources: SliceNode[];
+  /** Permission nodes the bindings reach (directly or through the roles), for the grants' ids. */
+  permissions: SliceNode[];
+  /** The stored reach rows of the slice's groups and credentials, by principal: [holder, depth] pairs. */
+  reach: Map<number, Array<readonly [number, number]>>;
+}
+
+export interface SliceUser extends SliceNode {
+  identities: string[];
+  /** Local keys of the groups and credentials the user names. */
+  groups: string[];
+  creds: string[];
+  tags: OaaTag[];
+  /** The user's stored grants and bindings (has_role / has_permission edges). */
+  grants: number;
+  bindings: number;
+}
+
+const USER_FIELDS = new Set(['email', 'is_active', 'created_at', 'last_login_at', 'deactivated_at', 'password_last_changed_at', 'user_type', 'owners']);
+const CUSTOM = 'customprop_';
+
+/** The slice as a full application payload (before the change is applied to it). */
+export function slicePayload(slice: StoredSlice): Json {
+  return {
+    ...(slice.declarations.custom_property_definition !== undefined ? { custom_property_definition: slice.declarations.custom_property_definition } : {}),
+    ...(slice.declarations.permissions !== undefined ? { permissions: slice.declarations.permissions } : {}),
+    applications: slice.apps.map(appItem),
+    identity_to_permissions: [],
+  };
+}
+
+function appItem(app: SliceApp): Json {
+  return {
+    name: app.node.localKey,
+    application_type: app.node.properties.application_type,
+    local_users: app.users.map((user) => userItem(user, app.usersKeyedById)),
+    local_groups: app.groups.map((group) => keyed(group)),
+    local_access_creds: app.creds.map((cred) => ({ id: cred.localKey, name: cred.name })),
+    local_roles: app.roles.map((role) => ({ ...keyed(role), permissions: role.permissions, roles: role.roles })),
+    resources: resourceTree(app.resources),
+  };
+}
+
+/** An entity's item: with its id when its key is not its name (a collection keyed by name has none). */
+function keyed(node: SliceNode): Json {
+  return node.localKey === node.name ? { name: node.name } : { id: node.localKey, name: node.name };
+}
+
+/** A stored user back as its payload item: built-in fields and owners as they were given, custom properties by their (lower-cased) names. */
+function userItem(user: SliceUser, keyedById: boolean): Json {
+  const item: Json = keyedById ? { id: user.localKey, name: user.name } : { name: user.localKey };
+  const custom: Json = {};
+  for (const [name, value] of Object.entries(user.properties)) {
+    if (USER_FIELDS.has(name)) item[name] = value;
+    else if (name.startsWith(CUSTOM)) custom[name.slice(CUSTOM.length)] = value;
+  }
+  if (Object.keys(custom).length > 0) item.custom_properties = custom;
+  if (user.identities.length > 0) item.identities = user.identities;
+  if (user.groups.length > 0) item.groups = user.groups;
+  if (user.creds.length > 0) item.access_creds = user.creds;
+  if (user.tags.length > 0) item.tags = user.tags;
+  return item;
+}
+
+/** Resources (each with its ancestors among them) nested as the payload nests them. */
+function resourceTree(resources: readonly SliceNode[]): Json[] {
+  const byId = new Map(resources.map((r) => [r.id, r]));
+  const items = new Map<number, Json>();
+  const roots: Json[] = [];
+  // Parents before children: a parent's local key (its dotted path) is a prefix of its children's.
+  for (const resource of [...resources].sort((a, b) => a.localKey.length - b.localKey.length)) {
+    const parent = resource.parentId === null ? undefined : byId.get(resource.parentId);
+    const own = parent === undefined ? resource.localKey : resource.localKey.slice(parent.localKey.length + 1);
+    const item: Json = own === resource.name ? { name: resource.name } : { id: own, name: resource.name };
+    item.resource_type = resource.resourceType;
+    items.set(resource.id, item);
+    if (parent === undefined) roots.push(item);
+    else ((items.get(parent.id)!.sub_resources ??= []) as Json[]).push(item);
+  }
+  return roots;
+}

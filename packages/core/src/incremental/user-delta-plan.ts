@@ -1,0 +1,122 @@
+import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.js';
+
+/**
+ * Which incremental application payloads change the graph by difference (docs/architecture.md,
+ * "Incremental pushes"): those that change local users only — add, modify, delete, add_tag,
+ * delete_tag — and give the users they add their bindings. A local user is a leaf of the graph:
+ * no edge, reach row or grant of anything else depends on it, so its rows can be replaced alone.
+ * Anything else (groups, roles, permissions, resources, bindings of existing identities, the
+ * application itself) can change what other principals reach, and goes the whole-state way.
+ */
+export interface UserDeltaPlan {
+  apps: UserDeltaApp[];
+}
+
+export type UserOperation = 'add' | 'modify' | 'delete' | 'add_tag' | 'delete_tag';
+
+export interface UserDeltaApp {
+  /** The application's key (its name, lower-cased). */
+  key: string;
+  /** The users the change names, by key, with their operation. */
+  users: Array<{ key: string; operation: UserOperation }>;
+  /** Keys of the groups and credentials the change's users name (existing users' own are read from the graph). */
+  groups: string[];
+  creds: string[];
+  /** What the added users' bindings name: roles, permissions, resources by their dotted key paths. */
+  roles: string[];
+  permissions: string[];
+  resources: string[];
+  /** The identities (lower-cased) the change's bindings are for: each a user the change adds. */
+  bindingIdentities: string[];
+}
+
+const OPERATIONS: Record<string, UserOperation> = { add: 'add', modify: 'modify', delete: 'delete', add_tag: 'add_tag', delete_tag: 'delete_tag', remove_tag: 'delete_tag' };
+const TOP_LEVEL = new Set(['incremental_change', 'applications', 'identity_to_permissions']);
+const APP_FIELDS = new Set(['name', 'application_type', 'local_users']);
+const BINDING_LISTS = { application_permissions: 'permission', role_assignments: 'role' } as const;
+
+/** The plan for an incremental application payload that only changes local users, else undefined. */
+export function planUserDelta(change: Json): UserDeltaPlan | undefined {
+  for (const field of Object.keys(change)) if (!TOP_LEVEL.has(field) && change[field] !== undefined && change[field] !== null) return undefined;
+  const apps = new Map<string, UserDeltaApp & { added: Set<string> }>();
+  for (const app of listed(change, 'applications')) {
+    if (app === undefined) return undefined;
+    const key = lowerKey(app.name);
+    if (key === undefined || apps.has(key) || app.operation != null) return undefined;
+    for (const field of Object.keys(app)) if (!APP_FIELDS.has(field)) return undefined;
+    const plan = { key, users: [], groups: [], creds: [], roles: [], permissions: [], resources: [], bindingIdentities: [], added: new Set<string>() } as UserDeltaApp & { added: Set<string> };
+    const seen = new Set<string>();
+    for (const user of listed(app, 'local_users')) {
+      const userKey = user === undefined ? undefined : idOrNameKey(user);
+      const operation = user === undefined ? undefined : OPERATIONS[String(user.operation)];
+      // A repeated or unkeyed user, or an unknown operation, is for the whole-state path to report.
+      if (user === undefined || userKey === undefined || operation === undefined || seen.has(userKey)) return undefined;
+      seen.add(userKey);
+      plan.users.push({ key: userKey, operation });
+      if (operation === 'add') plan.added.add(userKey);
+      const groups = stringKeys(user.groups);
+      const creds = stringKeys(user.access_creds);
+      if (groups === undefined || creds === undefined) return undefined;
+      plan.groups.push(...groups);
+      plan.creds.push(...creds);
+    }
+    apps.set(key, plan);
+  }
+  if (apps.size === 0) return undefined;
+  for (const entry of listed(change, 'identity_to_permissions')) {
+    if (!bindingOfAddedUser(entry, apps)) return undefined;
+  }
+  return { apps: [...apps.values()].map(({ added: _added, ...app }) => ({ ...app, groups: unique(app.groups), creds: unique(app.creds), roles: unique(app.roles), permissions: unique(app.permissions), resources: unique(app.resources) })) };
+}
+
+/**
+ * Whether an identity_to_permissions entry is an `add` for a local user the change adds, in the
+ * applications it names (then its references are noted in the plan). Anything else — another
+ * operation, another kind of identity, an identity that exists already — is not a leaf change.
+ */
+function bindingOfAddedUser(entry: Json | undefined, apps: Map<string, UserDeltaApp & { added: Set<string> }>): boolean {
+  if (entry === undefined || entry.operation !== 'add' || entry.identity_type !== 'local_user') return false;
+  const identity = lowerKey(entry.identity);
+  if (identity === undefined) return false;
+  let any = false;
+  for (const [list, granted] of Object.entries(BINDING_LISTS)) {
+    for (const binding of listed(entry, list)) {
+      const app = binding === undefined ? undefined : apps.get(lowerKey(binding.application) ?? '');
+      if (binding === undefined || app === undefined || !app.added.has(identity) || binding.operation != null) return false;
+      const grant = lowerKey(binding[granted]);
+      const resources = stringKeys(binding.resources);
+      if (grant === undefined || resources === undefined) return false;
+      (granted === 'role' ? app.roles : app.permissions).push(grant);
+      app.resources.push(...resources);
+      if (!app.bindingIdentities.includes(identity)) app.bindingIdentities.push(identity);
+      any = true;
+    }
+  }
+  return any;
+}
+
+/** The objects of a list field, undefined in place of anything that is not one. */
+function listed(item: Json, field: string): Array<Json | undefined> {
+  const value = item[field];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return [undefined];
+  const objects = objectsOf(item, field);
+  return objects.length === value.length ? objects : [undefined];
+}
+
+/** A list of names, lower-cased; undefined if it is not a list of strings. */
+function stringKeys(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return undefined;
+  const keys: string[] = [];
+  for (const item of value) {
+    const key = lowerKey(item);
+    if (key === undefined) return undefined;
+    keys.push(key);
+  }
+  return keys;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,165 @@
+import type { DerivedGraph, EdgeKind, GraphNode, IdentityRef } from '../graph/derived-graph.js';
+import { appEntityNodeKey } from '../graph/node-keys.js';
+import type { SliceApp, StoredSlice } from './stored-slice.js';
+import type { UserDeltaPlan } from './user-delta-plan.js';
+
+/**
+ * The rows a local-user change replaces in a data source's stored graph (see
+ * `user-delta-plan.ts`), at the stored node ids: what the small payload the change was applied
+ * to derived for the named users, with everything else it derived (the groups, roles and
+ * resources it only held to check and resolve references) left out.
+ */
+export interface UserDelta {
+  /** Stored ids of the named users that exist: their node, memberships, identity strings, reach and tags are written anew. */
+  replaced: number[];
+  /** Of those, the deleted ones: their grants, bindings and links go as well. */
+  deleted: number[];
+  /** Node keys whose tags are written anew (every named user): `nodes` carry the tags they have now. */
+  tagNodes: string[];
+  nodes: GraphNode[];
+  edges: Array<{ kind: EdgeKind; from: number; to: number; properties: Record<string, unknown> | undefined }>;
+  reach: Array<readonly [principal: number, holder: number, depth: number]>;
+  grants: DeltaGrant[];
+  identityRefs: IdentityRef[];
+  /** How the push's counts change. */
+  counts: { local_users: number; bindings: number; grants: number };
+  /** Stored id -> the small graph's id, to name a user's unlinked identity strings in its terms. */
+  derivedIds: Map<number, number>;
+}
+
+export interface DeltaGrant {
+  id: number;
+  holder: number;
+  permission: number;
+  scope: number;
+  self: boolean;
+  descendants: boolean;
+  role: number | null;
+  types: readonly string[] | null;
+}
+
+/** Edges a user has apart from its bindings: written anew when the user is. */
+const MEMBERSHIP_EDGES: ReadonlySet<EdgeKind> = new Set(['contains', 'member_of', 'holds_cred']);
+
+/** The rows of the users `plan` names, from `graph`, derived from the slice with the change applied. */
+export function userDelta(graph: DerivedGraph, slice: StoredSlice, plan: UserDeltaPlan): UserDelta {
+  const stored = storedIds(slice);
+  const toStored = new Map<number, number>();
+  const derivedIds = new Map<number, number>();
+  for (const node of graph.nodes) {
+    const id = stored.get(node.key);
+    if (id !== undefined) toStored.set(node.id, id);
+  }
+  const delta: UserDelta = { replaced: [], deleted: [], tagNodes: [], nodes: [], edges: [], reach: [], grants: [], identityRefs: [], counts: { local_users: 0, bindings: graph.counts.bindings ?? 0, grants: 0 }, derivedIds };
+  const derivedByKey = new Map(graph.nodes.map((n) => [n.key, n]));
+  const existing = new Map(slice.apps.flatMap((app) => app.users.map((user) => [user.key, user] as const)));
+  /** Named users that remain: small-graph id -> stored id. */
+  const remaining = new Map<number, number>();
+  let nextNode = slice.nextNodeId;
+  for (const app of plan.apps) {
+    for (const { key } of app.users) {
+      const nodeKey = appEntityNodeKey(app.key, 'user', key);
+      const before = existing.get(nodeKey);
+      const after = derivedByKey.get(nodeKey);
+      delta.tagNodes.push(nodeKey);
+      if (before !== undefined) delta.replaced.push(before.id);
+      if (after === undefined) {
+        if (before === undefined) continue;
+        delta.deleted.push(before.id);
+        delta.counts.local_users--;
+        delta.counts.bindings -= before.bindings;
+        delta.counts.grants -= before.grants;
+        continue;
+      }
+      if (before === undefined) delta.counts.local_users++;
+      const id = before?.id ?? nextNode++;
+      toStored.set(after.id, id);
+      remaining.set(after.id, id);
+      derivedIds.set(id, after.id);
+      delta.nodes.push({ ...after, id, appId: toStored.get(after.appId!)! });
+    }
+  }
+  const map = (id: number) => {
+    const mapped = toStored.get(id);
+    if (mapped === undefined) throw new Error(`the change derived node ${graph.nodes[id]?.key ?? id}, which is neither a named user nor in the stored graph`);
+    return mapped;
+  };
+
+  const targets = new Map<number, number[]>();
+  const { edges } = graph;
+  for (let i = 0; i < edges.length; i++) {
+    const kind = edges.kind(i);
+    const from = edges.col.from[i]!;
+    const to = edges.col.to[i]!;
+    const user = remaining.get(kind === 'contains' ? to : from);
+    if (user === undefined) continue;
+    // Bindings come only with added users (the change carries no others): existing users keep their stored ones.
+    if (!MEMBERSHIP_EDGES.has(kind) && existing.has(graph.nodes[from]!.key)) continue;
+    delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
+    if (kind === 'member_of' || kind === 'holds_cred') (targets.get(user) ?? targets.set(user, []).get(user)!).push(map(to));
+  }
+
+  const holders = new Set<number>();
+  let nextGrant = slice.nextGrantId;
+  const { grants } = graph;
+  for (let i = 0; i < grants.length; i++) {
+    const holder = remaining.get(grants.col.holder[i]!);
+    if (holder === undefined) continue;
+    const role = grants.col.role[i]!;
+    delta.grants.push({
+      id: nextGrant++,
+      holder,
+      permission: map(grants.col.permission[i]!),
+      scope: map(grants.col.scope[i]!),
+      self: grants.self(i),
+      descendants: grants.descendants(i),
+      role: role < 0 ? null : map(role),
+      types: grants.types(i),
+    });
+    holders.add(holder);
+  }
+  delta.counts.grants += delta.grants.length;
+  for (const user of existing.values()) if (user.grants > 0) holders.add(user.id);
+
+  const reachOf = reachTables(slice.apps);
+  for (const user of remaining.values()) delta.reach.push(...userReach(user, holders.has(user), targets.get(user) ?? [], reachOf));
+  for (const ref of graph.identityRefs) {
+    const node = remaining.get(ref.node);
+    if (node !== undefined) delta.identityRefs.push({ ...ref, node });
+  }
+  return delta;
+}
+
+/**
+ * A user's reach rows: itself when it holds grants, and every holder its groups and credentials
+ * reach, one step further, each at its shortest depth — what the breadth-first closure of a full
+ * derivation gives, since nothing reaches a user and its neighbours' rows are stored.
+ */
+function userReach(user: number, holdsGrants: boolean, targets: readonly number[], reachOf: ReadonlyMap<number, ReadonlyArray<readonly [number, number]>>): Array<readonly [number, number, number]> {
+  const depths = new Map<number, number>();
+  if (holdsGrants) depths.set(user, 0);
+  for (const target of targets) {
+    for (const [holder, depth] of reachOf.get(target) ?? []) {
+      const known = depths.get(holder);
+      if (known === undefined || depth + 1 < known) depths.set(holder, depth + 1);
+    }
+  }
+  return [...depths].map(([holder, depth]) => [user, holder, depth] as const);
+}
+
+function reachTables(apps: readonly SliceApp[]): Map<number, ReadonlyArray<readonly [number, number]>> {
+  const all = new Map<number, ReadonlyArray<readonly [number, number]>>();
+  for (const app of apps) for (const [principal, rows] of app.reach) all.set(principal, rows);
+  return all;
+}
+
+/** Stored node ids of everything in the slice, by node key. */
+function storedIds(slice: StoredSlice): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const app of slice.apps) {
+    ids.set(app.node.key, app.node.id);
+    for (const list of [app.users, app.groups, app.creds, app.roles, app.resources, app.permissions]) for (const node of list) ids.set(node.key, node.id);
+  }
+  return ids;
+}
+

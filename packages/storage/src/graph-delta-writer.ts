@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import type { UserDelta } from '@accessgraph/core';
+import type { Database } from './database.js';
+import { inChunks } from './grant-paths.js';
+import {
+  bit,
+  EDGE_COLUMNS,
+  GRANT_COLUMNS,
+  GRANT_SCOPE_COLUMNS,
+  GRANT_TYPE_COLUMNS,
+  identityRefRows,
+  json,
+  nodeRows,
+  REACH_COLUMNS,
+  REACH_HOLDER_COLUMNS,
+  tagRows,
+  tupleRows,
+} from './graph-rows.js';
+import type { GraphStorage, GraphTransaction } from './graph-writer.js';
+
+/**
+ * Writes a change of local users into a data source's current graph tables, in the push's
+ * transaction: deletes the rows of the users it names (their node, memberships, identity strings,
+ * reach and tags; for deleted users their grants and bindings too) and inserts what they are now.
+ * Index lookups and a few rows per user, whatever the size of the graph: the counterpart of
+ * `GraphTransaction.stage`, which replaces a graph whole. On SQLite the second keys (grants by
+ * scope, reach by holder) are tables of their own and change with their rows; on PostgreSQL they
+ * are indexes.
+ */
+export async function writeUserDelta(tx: GraphTransaction, graphs: GraphStorage, ds: number, delta: UserDelta): Promise<void> {
+  const db = graphs.reader(tx.conn, ds);
+  const secondKeys = !graphs.grantsByScopeWhole;
+  const replaced = delta.replaced;
+  const deleted = delta.deleted;
+
+  await inChunks(replaced, async (users) => {
+    if (secondKeys) await deleteReachByHolder(db, ds, users);
+    await db.deleteFrom('graph_reach').where('ds', '=', ds).where('principal', 'in', users).execute();
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('to_id', 'in', users).where('kind', '=', 'contains').execute();
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', users).where('kind', 'in', ['member_of', 'holds_cred']).execute();
+    await db.deleteFrom('graph_identity_refs').where('ds', '=', ds).where('node', 'in', users).execute();
+    await db.deleteFrom('graph_nodes').where('ds', '=', ds).where('id', 'in', users).execute();
+    return [];
+  });
+  await inChunks(deleted, async (users) => {
+    const grants = await db.selectFrom('graph_grants').select(['id', 'scope']).where('ds', '=', ds).where('holder', 'in', users).execute();
+    await inChunks(
+      grants.map((g) => Number(g.id)),
+      async (ids) => (await db.deleteFrom('graph_grant_types').where('ds', '=', ds).where('grant_id', 'in', ids).execute(), []),
+    );
+    if (secondKeys) {
+      const scopes = [...new Set(grants.map((g) => Number(g.scope)))];
+      await inChunks(scopes, async (slice) => (await db.deleteFrom('graph_grants_by_scope').where('ds', '=', ds).where('scope', 'in', slice).where('holder', 'in', users).execute(), []));
+    }
+    await db.deleteFrom('graph_grants').where('ds', '=', ds).where('holder', 'in', users).execute();
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', users).execute();
+    return [];
+  });
+  await inChunks(delta.tagNodes, async (keys) => (await tx.conn.deleteFrom('graph_tags').where('ds', '=', ds).where('node_key', 'in', keys).execute(), []));
+
+  await tx.insertGraphRows(ds, nodeRows(delta.nodes));
+  await tx.insertGraphRows(ds, tupleRows('graph_edges', EDGE_COLUMNS, delta.edges.map((e) => [e.kind, e.from, e.to, json(e.properties)])));
+  await tx.insertGraphRows(ds, tupleRows('graph_reach', REACH_COLUMNS, delta.reach, true));
+  await tx.insertGraphRows(ds, tupleRows('graph_grants', GRANT_COLUMNS, delta.grants.map((g) => [g.id, g.holder, g.permission, g.scope, bit(g.self), bit(g.descendants), g.role, bit(g.types !== null)])));
+  const types = delta.grants.flatMap((g) => [...new Set((g.types ?? []).map((t) => t.toLowerCase()))].map((type) => [g.id, type] as const));
+  await tx.insertGraphRows(ds, tupleRows('graph_grant_types', GRANT_TYPE_COLUMNS, types));
+  await tx.insertGraphRows(ds, identityRefRows(delta.identityRefs));
+  if (secondKeys) {
+    await tx.insertGraphRows(ds, tupleRows('graph_grants_by_scope', GRANT_SCOPE_COLUMNS, delta.grants.map((g) => [g.scope, g.holder, g.id, bit(g.self), bit(g.descendants), bit(g.types !== null)])));
+    await tx.insertGraphRows(ds, tupleRows('graph_reach_by_holder', REACH_HOLDER_COLUMNS, delta.reach.map(([principal, holder]) => [holder, principal]), true));
+  }
+  await tx.insertRows(ds, tagRows(delta.nodes));
+}
+
+/** SQLite's reach-by-holder rows of these principals, found through their reach rows (the table is keyed by holder). */
+async function deleteReachByHolder(db: Kysely<Database>, ds: number, principals: number[]): Promise<void> {
+  const rows = await db.selectFrom('graph_reach').select('holder').distinct().where('ds', '=', ds).where('principal', 'in', principals).execute();
+  const holders = rows.map((r) => Number(r.holder));
+  await inChunks(holders, async (slice) => (await db.deleteFrom('graph_reach_by_holder').where('ds', '=', ds).where('holder', 'in', slice).where('principal', 'in', principals).execute(), []));
+}

@@ -1,0 +1,206 @@
+import type { Kysely } from 'kysely';
+import { ASK, appEntityNodeKey, applicationNodeKey, type SliceApp, type SliceNode, type SliceUser, type StoredSlice, type UserDeltaApp, type UserDeltaPlan } from '@accessgraph/core';
+import type { Database } from './database.js';
+import type { GraphStorage } from './graph-writer.js';
+import { inChunks } from './grant-paths.js';
+import { parseDeltaBasis } from './delta-basis.js';
+
+/** A slice to apply a local-user change to, with the state it was read from; or why the change has to go the whole-state way. */
+export type UserSliceRead = { slice: StoredSlice; pushedAt: string } | { whole: string };
+
+/**
+ * Reads what a change of local users touches in a data source's stored graph (`StoredSlice`):
+ * the named users with their memberships, identity strings, tags and grant counts; the groups and
+ * credentials they and the change name, with those principals' reach rows; the roles, permissions
+ * and resources the added users' bindings name. A few index lookups per named entity, whatever
+ * the size of the data source. Says `whole` instead when the stored state cannot take the change
+ * by difference (see the reasons below); the push then applies it to the whole state.
+ */
+export async function readUserSlice(db: Kysely<Database>, graphs: GraphStorage, dataSourceId: string, plan: UserDeltaPlan): Promise<UserSliceRead> {
+  const state = await db
+    .selectFrom('data_sources as d')
+    .innerJoin('data_source_states as s', 's.ds', 'd.seq')
+    .select(['d.seq', 's.pushed_at', 's.delta_basis'])
+    .where('d.id', '=', dataSourceId.toLowerCase())
+    .executeTakeFirst();
+  if (!state) return { whole: 'no stored state' };
+  const basis = parseDeltaBasis(state.delta_basis);
+  if (basis === undefined) return { whole: 'the state was stored before differences were kept' };
+  // A role that holds grants itself makes the roles a user is assigned part of its reach: those rows depend on other roles' bindings.
+  if (basis.rolesHoldGrants) return { whole: 'roles hold grants of their own' };
+  const ds = Number(state.seq);
+  const nodes = new NodeReader(graphs.reader(db, ds), ds);
+  const apps: SliceApp[] = [];
+  for (const planned of plan.apps) {
+    const read = await readApp(nodes, planned, basis.usersKeyedById.includes(applicationNodeKey(planned.key)));
+    if ('whole' in read) return read;
+    apps.push(read);
+  }
+  return { slice: { declarations: basis.declarations, apps, nextNodeId: basis.nextNodeId, nextGrantId: basis.nextGrantId }, pushedAt: state.pushed_at };
+}
+
+async function readApp(nodes: NodeReader, plan: UserDeltaApp, usersKeyedById: boolean): Promise<SliceApp | { whole: string }> {
+  const [app] = await nodes.byKeys([applicationNodeKey(plan.key)]);
+  // The whole-state path names an unknown application in its error.
+  if (app === undefined || app.kind !== 'application') return { whole: 'unknown application' };
+  const okta = app.properties.okta_app_id;
+  // Okta last-login enrichment matches an application's users as a set (first identity that matches wins).
+  if (typeof okta === 'string' && okta.trim() !== '') return { whole: 'the application is enriched with Okta sign-ins' };
+  // An added identity that some other principal already has bindings under: the whole-state path reports the entry that exists.
+  const bound = await nodes.byLookupKeys(plan.bindingIdentities);
+  if (bound.some((n) => n.kind === 'idp_identity') || (await nodes.bindingCounts(bound.map((n) => n.id))).size > 0) return { whole: 'an added binding names an identity that has bindings' };
+  // Deleting a user also drops untyped entries of its key, which are IdP bindings: their grants are not the user's.
+  const deleted = plan.users.filter((u) => u.operation === 'delete').map((u) => u.key);
+  if ((await nodes.byLookupKeys(deleted)).some((n) => n.kind === 'idp_identity')) return { whole: 'a deleted user shares its key with an IdP binding' };
+
+  const found = await nodes.byKeys(plan.users.map((u) => appEntityNodeKey(plan.key, 'user', u.key)));
+  const userNodes = found.filter((n) => n.kind === 'local_user');
+  const userIds = userNodes.map((n) => n.id);
+  const edges = await nodes.edgesFrom(userIds, ['member_of', 'holds_cred']);
+  const targets = await nodes.byIds([...new Set(edges.map((e) => e.to))]);
+  const targetById = new Map(targets.map((n) => [n.id, n]));
+  const refs = await nodes.identities(userIds);
+  const tags = await nodes.tags(userNodes.map((n) => n.key));
+  const grants = await nodes.grantCounts(userIds);
+  const bindings = await nodes.bindingCounts(userIds);
+  const users: SliceUser[] = userNodes.map((node) => {
+    const mine = edges.filter((e) => e.from === node.id);
+    const keysOf = (kind: string) => mine.filter((e) => e.kind === kind).map((e) => targetById.get(e.to)!.localKey);
+    return { ...node, identities: refs.get(node.id) ?? [], groups: keysOf('member_of'), creds: keysOf('holds_cred'), tags: tags.get(node.key) ?? [], grants: grants.get(node.id) ?? 0, bindings: bindings.get(node.id) ?? 0 };
+  });
+
+  const groups = unique([...targets.filter((n) => n.kind === 'local_group'), ...(await nodes.byKeys(plan.groups.map((k) => appEntityNodeKey(plan.key, 'group', k))))]);
+  const creds = unique([...targets.filter((n) => n.kind === 'access_cred'), ...(await nodes.byKeys(plan.creds.map((k) => appEntityNodeKey(plan.key, 'cred', k))))]);
+  const roles = await rolesWithNested(nodes, await nodes.byKeys(plan.roles.map((k) => appEntityNodeKey(plan.key, 'role', k))));
+  const rolePermissions = await nodes.edgesFrom(roles.map((r) => r.id), ['role_grants']);
+  const permissions = unique([...(await nodes.byIds(rolePermissions.map((e) => e.to))), ...(await nodes.byKeys(plan.permissions.map((k) => appEntityNodeKey(plan.key, 'permission', k))))]);
+  const permissionById = new Map(permissions.map((p) => [p.id, p]));
+  const resources = await nodes.byKeys(plan.resources.map((k) => appEntityNodeKey(plan.key, 'resource', k)));
+  const ancestors = await nodes.byIds(await nodes.ancestors(resources.map((r) => r.id)));
+  const principals = [...groups, ...creds].map((n) => n.id);
+  return {
+    node: app,
+    usersKeyedById,
+    users,
+    groups: groups.filter((n) => n.kind === 'local_group'),
+    creds: creds.filter((n) => n.kind === 'access_cred'),
+    roles: roles.map((role) => ({
+      ...role,
+      permissions: rolePermissions.filter((e) => e.from === role.id).map((e) => permissionById.get(e.to)!.localKey),
+      roles: role.nested.map((id) => roles.find((r) => r.id === id)!.localKey),
+    })),
+    resources: unique([...resources, ...ancestors]).filter((n) => n.kind === 'resource'),
+    permissions: permissions.filter((n) => n.kind === 'permission'),
+    reach: await nodes.reach(principals),
+  };
+}
+
+/** The roles and every role nested in them (includes_role, transitively), each with the roles it includes. */
+async function rolesWithNested(nodes: NodeReader, roots: StoredNode[]): Promise<Array<StoredNode & { nested: number[] }>> {
+  const roles = new Map<number, StoredNode & { nested: number[] }>();
+  let frontier = roots.filter((r) => r.kind === 'local_role');
+  while (frontier.length > 0) {
+    for (const role of frontier) roles.set(role.id, { ...role, nested: [] });
+    const edges = await nodes.edgesFrom(frontier.map((r) => r.id), ['includes_role']);
+    for (const edge of edges) roles.get(edge.from)!.nested.push(edge.to);
+    frontier = await nodes.byIds([...new Set(edges.map((e) => e.to))].filter((id) => !roles.has(id)));
+  }
+  return [...roles.values()];
+}
+
+function unique<T extends { id: number }>(nodes: readonly T[]): T[] {
+  return [...new Map(nodes.map((n) => [n.id, n])).values()];
+}
+
+interface StoredNode extends SliceNode {
+  kind: string;
+}
+
+/** Index lookups into one data source's graph tables. */
+class NodeReader {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ds: number,
+  ) {}
+
+  private nodes() {
+    return this.db.selectFrom('graph_nodes').select(['id', 'kind', 'node_key', 'local_key', 'name', 'properties', 'parent_id', 'resource_type']).where('ds', '=', this.ds);
+  }
+
+  byKeys(keys: readonly string[]): Promise<StoredNode[]> {
+    return inChunks(keys, async (slice) => (await this.nodes().where('node_key', 'in', slice).execute()).map(toNode));
+  }
+
+  byIds(ids: readonly number[]): Promise<StoredNode[]> {
+    return inChunks(ids, async (slice) => (await this.nodes().where('id', 'in', slice).execute()).map(toNode));
+  }
+
+  byLookupKeys(keys: readonly string[]): Promise<StoredNode[]> {
+    return inChunks(keys, async (slice) => (await this.nodes().where('lookup_key', 'in', slice).execute()).map(toNode));
+  }
+
+  edgesFrom(ids: readonly number[], kinds: readonly string[]): Promise<Array<{ kind: string; from: number; to: number }>> {
+    return inChunks(ids, async (slice) => {
+      const rows = await this.db.selectFrom('graph_edges').select(['kind', 'from_id', 'to_id']).where('ds', '=', this.ds).where('from_id', 'in', slice).where('kind', 'in', kinds).execute();
+      return rows.map((r) => ({ kind: r.kind, from: Number(r.from_id), to: Number(r.to_id) }));
+    });
+  }
+
+  /** Each node's `identities` strings. */
+  async identities(ids: readonly number[]): Promise<Map<number, string[]>> {
+    const rows = await inChunks(ids, (slice) =>
+      this.db.selectFrom('graph_identity_refs').select(['node', 'identity']).where('ds', '=', this.ds).where('node', 'in', slice).where('source', '=', ASK.identities).execute(),
+    );
+    return groupBy(rows, (r) => Number(r.node), (r) => r.identity);
+  }
+
+  async tags(keys: readonly string[]): Promise<Map<string, Array<{ key: string; value: string }>>> {
+    const rows = await inChunks(keys, (slice) =>
+      this.db.selectFrom('graph_tags').select(['node_key', 'tag_key', 'tag_value']).where('ds', '=', this.ds).where('node_key', 'in', slice).orderBy('node_key').orderBy('tag_key').orderBy('tag_value').execute(),
+    );
+    return groupBy(rows, (r) => r.node_key, (r) => ({ key: r.tag_key, value: r.tag_value }));
+  }
+
+  async grantCounts(holders: readonly number[]): Promise<Map<number, number>> {
+    const rows = await inChunks(holders, (slice) =>
+      this.db.selectFrom('graph_grants').select(['holder', (eb) => eb.fn.countAll<number | string>().as('n')]).where('ds', '=', this.ds).where('holder', 'in', slice).groupBy('holder').execute(),
+    );
+    return new Map(rows.map((r) => [Number(r.holder), Number(r.n)]));
+  }
+
+  /** How many bindings (has_role and has_permission edges) each principal has. */
+  async bindingCounts(ids: readonly number[]): Promise<Map<number, number>> {
+    const counts = new Map<number, number>();
+    for (const edge of await this.edgesFrom(ids, ['has_role', 'has_permission'])) counts.set(edge.from, (counts.get(edge.from) ?? 0) + 1);
+    return counts;
+  }
+
+  async ancestors(ids: readonly number[]): Promise<number[]> {
+    const rows = await inChunks(ids, (slice) => this.db.selectFrom('graph_ancestry').select('ancestor').where('ds', '=', this.ds).where('node', 'in', slice).where('depth', '>', 0).execute());
+    return [...new Set(rows.map((r) => Number(r.ancestor)))];
+  }
+
+  async reach(principals: readonly number[]): Promise<Map<number, Array<readonly [number, number]>>> {
+    const rows = await inChunks(principals, (slice) => this.db.selectFrom('graph_reach').select(['principal', 'holder', 'depth']).where('ds', '=', this.ds).where('principal', 'in', slice).execute());
+    return groupBy(rows, (r) => Number(r.principal), (r) => [Number(r.holder), Number(r.depth)] as const);
+  }
+}
+
+function toNode(row: { id: number | string; kind: string; node_key: string; local_key: string; name: string; properties: string; parent_id: number | string | null; resource_type: string | null }): StoredNode {
+  return {
+    id: Number(row.id),
+    kind: row.kind,
+    key: row.node_key,
+    localKey: row.local_key,
+    name: row.name,
+    properties: JSON.parse(row.properties) as Record<string, unknown>,
+    parentId: row.parent_id === null ? null : Number(row.parent_id),
+    resourceType: row.resource_type,
+  };
+}
+
+function groupBy<T, K, V>(items: readonly T[], key: (item: T) => K, value: (item: T) => V): Map<K, V[]> {
+  const groups = new Map<K, V[]>();
+  for (const item of items) (groups.get(key(item)) ?? groups.set(key(item), []).get(key(item))!).push(value(item));
+  return groups;
+}
