@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { UserDelta } from '@accessgraph/core';
 import type { Database } from './database.js';
 import { inChunks } from './grant-paths.js';
@@ -43,15 +43,12 @@ export async function writeUserDelta(tx: GraphTransaction, graphs: GraphStorage,
     return [];
   });
   await inChunks(deleted, async (users) => {
-    const grants = await db.selectFrom('graph_grants').select(['id', 'scope']).where('ds', '=', ds).where('holder', 'in', users).execute();
+    const grants = await db.selectFrom('graph_grants').select(['id', 'scope', 'holder']).where('ds', '=', ds).where('holder', 'in', users).execute();
     await inChunks(
       grants.map((g) => Number(g.id)),
       async (ids) => (await db.deleteFrom('graph_grant_types').where('ds', '=', ds).where('grant_id', 'in', ids).execute(), []),
     );
-    if (secondKeys) {
-      const scopes = [...new Set(grants.map((g) => Number(g.scope)))];
-      await inChunks(scopes, async (slice) => (await db.deleteFrom('graph_grants_by_scope').where('ds', '=', ds).where('scope', 'in', slice).where('holder', 'in', users).execute(), []));
-    }
+    if (secondKeys) await deleteByKeyPrefix(db, 'graph_grants_by_scope', ds, ['scope', 'holder'], grants.map((g) => [Number(g.scope), Number(g.holder)]));
     await db.deleteFrom('graph_grants').where('ds', '=', ds).where('holder', 'in', users).execute();
     await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', users).execute();
     return [];
@@ -74,7 +71,21 @@ export async function writeUserDelta(tx: GraphTransaction, graphs: GraphStorage,
 
 /** SQLite's reach-by-holder rows of these principals, found through their reach rows (the table is keyed by holder). */
 async function deleteReachByHolder(db: Kysely<Database>, ds: number, principals: number[]): Promise<void> {
-  const rows = await db.selectFrom('graph_reach').select('holder').distinct().where('ds', '=', ds).where('principal', 'in', principals).execute();
-  const holders = rows.map((r) => Number(r.holder));
-  await inChunks(holders, async (slice) => (await db.deleteFrom('graph_reach_by_holder').where('ds', '=', ds).where('holder', 'in', slice).where('principal', 'in', principals).execute(), []));
+  const rows = await db.selectFrom('graph_reach').select(['holder', 'principal']).where('ds', '=', ds).where('principal', 'in', principals).execute();
+  await deleteByKeyPrefix(db, 'graph_reach_by_holder', ds, ['holder', 'principal'], rows.map((r) => [Number(r.holder), Number(r.principal)]));
+}
+
+/**
+ * Deletes the rows under (first, second) key prefixes: one statement per second column value (a
+ * deleted user) with its first column values (scopes, holders) as an IN list, which SQLite probes
+ * in the key's b-tree one (first, second) pair at a time. A scope or a group holds thousands of
+ * other holders' grants or members; deleting by the first column, or by two IN lists (which
+ * SQLite reads as ranges of the first), would read them all.
+ */
+async function deleteByKeyPrefix(db: Kysely<Database>, table: 'graph_grants_by_scope' | 'graph_reach_by_holder', ds: number, [first, second]: readonly [string, string], keys: ReadonlyArray<readonly [number, number]>): Promise<void> {
+  const bySecond = new Map<number, number[]>();
+  for (const [a, b] of keys) (bySecond.get(b) ?? bySecond.set(b, []).get(b)!).push(a);
+  for (const [b, as] of bySecond) {
+    await inChunks([...new Set(as)], async (slice) => (await db.deleteFrom(table).where('ds', '=', ds).where(sql.ref(first), 'in', slice).where(sql.ref(second), '=', b).execute(), []));
+  }
 }
