@@ -63,7 +63,7 @@ for (const backend of testBackends()) {
       const pushed = await pushPayloadCommitted(store, 'application', base);
       const target = { providerId: pushed.providerId, dataSourceId: pushed.dataSourceId };
       const state = structuredClone(base) as Json;
-      for (const change of [addAndModify(), deleteAndRetag()]) {
+      for (const change of [addAndModify(), deleteAndRetag(), bindingsAdded()]) {
         const issues = new IssueCollector();
         applyIncremental('application', state, structuredClone(change), issues);
         expect(issues.errors).toEqual([]);
@@ -73,11 +73,22 @@ for (const backend of testBackends()) {
         expect(await access(target.dataSourceId)).toEqual(await access(oracle));
         expect(await lastCounts(target.dataSourceId)).toEqual(await lastCounts(oracle));
       }
-      // By hand, after both changes: cy (u3) holds r2 on s2 (edit, inherited by s2.box, and view
-      // through r1, not inherited) and reaches staff's edit on s2 through managers; dee (u4) holds
-      // view on the application and r3 on s1, whose peek applies to boxes only: s1.box.
+      // By hand, after the changes: cy (u3) holds r2 on s2 (edit, inherited by s2.box, and view
+      // through r1, not inherited), reaches staff's edit on s2 through managers, and was given r1
+      // on s1 (view) and edit on the application (inherited by everything in it); dee (u4) holds
+      // view on the application, r3 on s1, whose peek applies to boxes only (s1.box), and was
+      // given r2 on s1: edit on s1 and s1.box, view on s1.
       const lines = await access(target.dataSourceId);
-      expect(lines.filter((l) => l.startsWith('u3 ') || l.startsWith('u4 '))).toEqual(['u3 -> s2.box: edit', 'u3 -> s2: edit,view', 'u4 -> Shop: view', 'u4 -> s1.box: peek']);
+      expect(lines.filter((l) => l.startsWith('u3 ') || l.startsWith('u4 '))).toEqual([
+        'u3 -> Shop: edit',
+        'u3 -> s1.box: edit',
+        'u3 -> s1: edit,view',
+        'u3 -> s2.box: edit',
+        'u3 -> s2: edit,view',
+        'u4 -> Shop: view',
+        'u4 -> s1.box: edit,peek',
+        'u4 -> s1: edit,view',
+      ]);
     });
 
     it('re-resolves the links of the users it changes, and only theirs', async () => {
@@ -225,6 +236,21 @@ function addAndModify(): Json {
         role_assignments: [{ application: 'Shop', role: 'r3', resources: ['s1'] }],
         application_permissions: [{ application: 'Shop', permission: 'view', apply_to_application: true }],
       },
+    ],
+  };
+}
+
+/** Bindings added to the stored entries of two existing users (entries located by identity, without an operation). */
+function bindingsAdded(): Json {
+  return {
+    incremental_change: true,
+    identity_to_permissions: [
+      {
+        identity: 'u3',
+        role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1', resources: ['s1'] }],
+        application_permissions: [{ operation: 'add', application: 'Shop', permission: 'edit', apply_to_application: true }],
+      },
+      { identity: 'U4', identity_type: 'local_user', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r2', resources: ['s1'] }] },
     ],
   };
 }

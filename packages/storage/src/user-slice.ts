@@ -53,27 +53,45 @@ async function readApp(nodes: NodeReader, plan: UserDeltaApp, usersKeyedById: bo
   const deleted = plan.users.filter((u) => u.operation === 'delete').map((u) => u.key);
   if ((await nodes.byLookupKeys(deleted)).some((n) => n.kind === 'idp_identity')) return { whole: 'a deleted user shares its key with an IdP binding' };
 
-  const found = await nodes.byKeys(plan.users.map((u) => appEntityNodeKey(plan.key, 'user', u.key)));
+  const found = await nodes.byKeys([...plan.users.map((u) => u.key), ...plan.entryIdentities].map((k) => appEntityNodeKey(plan.key, 'user', k)));
   const userNodes = found.filter((n) => n.kind === 'local_user');
+  const entryKeys = new Set(plan.entryIdentities.map((k) => appEntityNodeKey(plan.key, 'user', k)));
+  // An entry whose identity is no local user of the application is for the whole-state path to report.
+  if (userNodes.filter((n) => entryKeys.has(n.key)).length !== entryKeys.size) return { whole: 'an entry the change adds bindings to is not a local user' };
   const userIds = userNodes.map((n) => n.id);
-  const edges = await nodes.edgesFrom(userIds, ['member_of', 'holds_cred']);
+  const edges = await nodes.edgesFrom(userIds, ['member_of', 'holds_cred', 'has_role', 'has_permission']);
   const targets = await nodes.byIds([...new Set(edges.map((e) => e.to))]);
   const targetById = new Map(targets.map((n) => [n.id, n]));
   const refs = await nodes.identities(userIds);
   const tags = await nodes.tags(userNodes.map((n) => n.key));
   const grants = await nodes.grantCounts(userIds);
-  const bindings = await nodes.bindingCounts(userIds);
-  const users: SliceUser[] = userNodes.map((node) => {
+  const users: SliceUser[] = [];
+  for (const node of userNodes) {
     const mine = edges.filter((e) => e.from === node.id);
     const keysOf = (kind: string) => mine.filter((e) => e.kind === kind).map((e) => targetById.get(e.to)!.localKey);
-    return { ...node, identities: refs.get(node.id) ?? [], groups: keysOf('member_of'), creds: keysOf('holds_cred'), tags: tags.get(node.key) ?? [], grants: grants.get(node.id) ?? 0, bindings: bindings.get(node.id) ?? 0 };
-  });
+    const entry = { roles: keysOf('has_role'), permissions: keysOf('has_permission') };
+    const bindings = entry.roles.length + entry.permissions.length;
+    // Without bindings the graph cannot tell an entry that holds none from no entry at all.
+    if (entryKeys.has(node.key) && bindings === 0) return { whole: 'an entry the change adds bindings to holds none the graph shows' };
+    users.push({
+      ...node,
+      identities: refs.get(node.id) ?? [],
+      groups: keysOf('member_of'),
+      creds: keysOf('holds_cred'),
+      tags: tags.get(node.key) ?? [],
+      grants: grants.get(node.id) ?? 0,
+      bindings,
+      ...(entryKeys.has(node.key) ? { entry } : {}),
+    });
+  }
+  const entryUsers = new Set(users.filter((u) => u.entry !== undefined).map((u) => u.id));
+  const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && edges.some((e) => e.to === n.id && entryUsers.has(e.from)));
 
   const groups = unique([...targets.filter((n) => n.kind === 'local_group'), ...(await nodes.byKeys(plan.groups.map((k) => appEntityNodeKey(plan.key, 'group', k))))]);
   const creds = unique([...targets.filter((n) => n.kind === 'access_cred'), ...(await nodes.byKeys(plan.creds.map((k) => appEntityNodeKey(plan.key, 'cred', k))))]);
-  const roles = await rolesWithNested(nodes, await nodes.byKeys(plan.roles.map((k) => appEntityNodeKey(plan.key, 'role', k))));
+  const roles = await rolesWithNested(nodes, unique([...heldBy('local_role'), ...(await nodes.byKeys(plan.roles.map((k) => appEntityNodeKey(plan.key, 'role', k))))]));
   const rolePermissions = await nodes.edgesFrom(roles.map((r) => r.id), ['role_grants']);
-  const permissions = unique([...(await nodes.byIds(rolePermissions.map((e) => e.to))), ...(await nodes.byKeys(plan.permissions.map((k) => appEntityNodeKey(plan.key, 'permission', k))))]);
+  const permissions = unique([...heldBy('permission'), ...(await nodes.byIds(rolePermissions.map((e) => e.to))), ...(await nodes.byKeys(plan.permissions.map((k) => appEntityNodeKey(plan.key, 'permission', k))))]);
   const permissionById = new Map(permissions.map((p) => [p.id, p]));
   const resources = await nodes.byKeys(plan.resources.map((k) => appEntityNodeKey(plan.key, 'resource', k)));
   const ancestors = await nodes.byIds(await nodes.ancestors(resources.map((r) => r.id)));

@@ -60,6 +60,14 @@ export interface SliceUser extends SliceNode {
   /** The user's stored grants and bindings (has_role / has_permission edges). */
   grants: number;
   bindings: number;
+  /**
+   * For a user whose stored entry the change adds bindings to: what the entry holds in this
+   * application, by role and permission keys. The graph keeps no more of a binding than its role
+   * or permission and its grants, so the entry is written back with only those keys: enough for
+   * the change to find it and for a binding it adds to be told from one it holds, and granting
+   * nothing itself, so that the derivation's grants for the user are those of the added bindings.
+   */
+  entry?: { roles: string[]; permissions: string[] };
 }
 
 const USER_FIELDS = new Set(['email', 'is_active', 'created_at', 'last_login_at', 'deactivated_at', 'password_last_changed_at', 'user_type', 'owners']);
@@ -71,7 +79,17 @@ export function slicePayload(slice: StoredSlice): Json {
     ...(slice.declarations.custom_property_definition !== undefined ? { custom_property_definition: slice.declarations.custom_property_definition } : {}),
     ...(slice.declarations.permissions !== undefined ? { permissions: slice.declarations.permissions } : {}),
     applications: slice.apps.map(appItem),
-    identity_to_permissions: [],
+    identity_to_permissions: slice.apps.flatMap((app) => app.users.flatMap((user) => (user.entry ? [entryItem(app, user, user.entry)] : []))),
+  };
+}
+
+function entryItem(app: SliceApp, user: SliceUser, entry: NonNullable<SliceUser['entry']>): Json {
+  const application = app.node.localKey;
+  return {
+    identity: user.localKey,
+    identity_type: 'local_user',
+    role_assignments: entry.roles.map((role) => ({ application, role })),
+    application_permissions: entry.permissions.map((permission) => ({ application, permission })),
   };
 }
 

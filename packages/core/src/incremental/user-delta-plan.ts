@@ -3,9 +3,10 @@ import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.j
 /**
  * Which incremental application payloads change the graph by difference (docs/architecture.md,
  * "Incremental pushes"): those that change local users only — add, modify, delete, add_tag,
- * delete_tag — and give the users they add their bindings. A local user is a leaf of the graph:
- * no edge, reach row or grant of anything else depends on it, so its rows can be replaced alone.
- * Anything else (groups, roles, permissions, resources, bindings of existing identities, the
+ * delete_tag — and add bindings of local users: entries for the users they add, or bindings
+ * added to an existing user's entry. A local user is a leaf of the graph: no edge, reach row or
+ * grant of anything else depends on it, so its rows can be replaced alone. Anything else (groups,
+ * roles, permissions, resources, bindings changed or removed, bindings of other principals, the
  * application itself) can change what other principals reach, and goes the whole-state way.
  */
 export interface UserDeltaPlan {
@@ -26,14 +27,17 @@ export interface UserDeltaApp {
   roles: string[];
   permissions: string[];
   resources: string[];
-  /** The identities (lower-cased) the change's bindings are for: each a user the change adds. */
+  /** The identities (lower-cased) of the entries the change adds: each a user the change adds. */
   bindingIdentities: string[];
+  /** The identities (lower-cased) of existing users whose entries the change adds bindings to. */
+  entryIdentities: string[];
 }
 
 const OPERATIONS: Record<string, UserOperation> = { add: 'add', modify: 'modify', delete: 'delete', add_tag: 'add_tag', delete_tag: 'delete_tag', remove_tag: 'delete_tag' };
 const TOP_LEVEL = new Set(['incremental_change', 'applications', 'identity_to_permissions']);
 const APP_FIELDS = new Set(['name', 'application_type', 'local_users']);
 const BINDING_LISTS = { application_permissions: 'permission', role_assignments: 'role' } as const;
+const ENTRY_FIELDS = new Set(['identity', 'identity_type', 'application_permissions', 'role_assignments']);
 
 /** The plan for an incremental application payload that only changes local users, else undefined. */
 export function planUserDelta(change: Json): UserDeltaPlan | undefined {
@@ -44,7 +48,7 @@ export function planUserDelta(change: Json): UserDeltaPlan | undefined {
     const key = lowerKey(app.name);
     if (key === undefined || apps.has(key) || app.operation != null) return undefined;
     for (const field of Object.keys(app)) if (!APP_FIELDS.has(field)) return undefined;
-    const plan = { key, users: [], groups: [], creds: [], roles: [], permissions: [], resources: [], bindingIdentities: [], added: new Set<string>() } as UserDeltaApp & { added: Set<string> };
+    const plan = newApp(key);
     const seen = new Set<string>();
     for (const user of listed(app, 'local_users')) {
       const userKey = user === undefined ? undefined : idOrNameKey(user);
@@ -62,33 +66,70 @@ export function planUserDelta(change: Json): UserDeltaPlan | undefined {
     }
     apps.set(key, plan);
   }
-  if (apps.size === 0) return undefined;
   for (const entry of listed(change, 'identity_to_permissions')) {
-    if (!bindingOfAddedUser(entry, apps)) return undefined;
+    if (!(entry?.operation === 'add' ? entryOfAddedUser(entry, apps) : bindingsAddedTo(entry, apps))) return undefined;
   }
+  if (apps.size === 0) return undefined;
   return { apps: [...apps.values()].map(({ added: _added, ...app }) => ({ ...app, groups: unique(app.groups), creds: unique(app.creds), roles: unique(app.roles), permissions: unique(app.permissions), resources: unique(app.resources) })) };
+}
+
+type PlannedApp = UserDeltaApp & { added: Set<string> };
+
+function newApp(key: string): PlannedApp {
+  return { key, users: [], groups: [], creds: [], roles: [], permissions: [], resources: [], bindingIdentities: [], entryIdentities: [], added: new Set<string>() };
 }
 
 /**
  * Whether an identity_to_permissions entry is an `add` for a local user the change adds, in the
- * applications it names (then its references are noted in the plan). Anything else — another
- * operation, another kind of identity, an identity that exists already — is not a leaf change.
+ * applications it names (then its references are noted in the plan). Another kind of identity,
+ * or one the change does not add, is not a leaf change.
  */
-function bindingOfAddedUser(entry: Json | undefined, apps: Map<string, UserDeltaApp & { added: Set<string> }>): boolean {
-  if (entry === undefined || entry.operation !== 'add' || entry.identity_type !== 'local_user') return false;
+function entryOfAddedUser(entry: Json, apps: Map<string, PlannedApp>): boolean {
+  if (entry.identity_type !== 'local_user') return false;
   const identity = lowerKey(entry.identity);
-  if (identity === undefined) return false;
+  return identity !== undefined && eachBinding(entry, (binding) => {
+    const app = apps.get(lowerKey(binding.application) ?? '');
+    if (app === undefined || !app.added.has(identity) || binding.operation != null) return undefined;
+    if (!app.bindingIdentities.includes(identity)) app.bindingIdentities.push(identity);
+    return app;
+  });
+}
+
+/**
+ * Whether an identity_to_permissions entry without an operation only locates a local user's
+ * stored entry to `add` bindings to it (then the user and what the bindings name are noted in the
+ * plan; storage checks the identity is a local user with bindings). A user the change also names
+ * in its applications is left to the whole-state path, which orders the two.
+ */
+function bindingsAddedTo(entry: Json | undefined, apps: Map<string, PlannedApp>): boolean {
+  if (entry === undefined || entry.operation != null || (entry.identity_type != null && entry.identity_type !== 'local_user')) return false;
+  for (const field of Object.keys(entry)) if (!ENTRY_FIELDS.has(field)) return false;
+  const identity = lowerKey(entry.identity);
+  return identity !== undefined && eachBinding(entry, (binding) => {
+    const key = lowerKey(binding.application);
+    if (key === undefined || binding.operation !== 'add') return undefined;
+    const app = apps.get(key) ?? apps.set(key, newApp(key)).get(key)!;
+    if (app.users.some((u) => u.key === identity)) return undefined;
+    if (!app.entryIdentities.includes(identity)) app.entryIdentities.push(identity);
+    return app;
+  });
+}
+
+/**
+ * Notes what each binding of an entry names in the application `accept` returns for it; false if
+ * it returns none for a binding, if a binding is not an object or names something other than
+ * strings, or if the entry has no bindings.
+ */
+function eachBinding(entry: Json, accept: (binding: Json) => PlannedApp | undefined): boolean {
   let any = false;
   for (const [list, granted] of Object.entries(BINDING_LISTS)) {
     for (const binding of listed(entry, list)) {
-      const app = binding === undefined ? undefined : apps.get(lowerKey(binding.application) ?? '');
-      if (binding === undefined || app === undefined || !app.added.has(identity) || binding.operation != null) return false;
-      const grant = lowerKey(binding[granted]);
-      const resources = stringKeys(binding.resources);
-      if (grant === undefined || resources === undefined) return false;
+      const app = binding === undefined ? undefined : accept(binding);
+      const grant = lowerKey(binding?.[granted]);
+      const resources = stringKeys(binding?.resources);
+      if (app === undefined || grant === undefined || resources === undefined) return false;
       (granted === 'role' ? app.roles : app.permissions).push(grant);
       app.resources.push(...resources);
-      if (!app.bindingIdentities.includes(identity)) app.bindingIdentities.push(identity);
       any = true;
     }
   }

@@ -42,6 +42,7 @@ export interface DeltaGrant {
 const MEMBERSHIP_EDGES: ReadonlySet<EdgeKind> = new Set(['contains', 'member_of', 'holds_cred']);
 
 /** The rows of the users `plan` names, from `graph`, derived from the slice with the change applied. */
+/** `slice.apps` are the plan's applications, in its order. */
 export function userDelta(graph: DerivedGraph, slice: StoredSlice, plan: UserDeltaPlan): UserDelta {
   const stored = storedIds(slice);
   const toStored = new Map<number, number>();
@@ -56,8 +57,18 @@ export function userDelta(graph: DerivedGraph, slice: StoredSlice, plan: UserDel
   /** Named users that remain: small-graph id -> stored id. */
   const remaining = new Map<number, number>();
   let nextNode = slice.nextNodeId;
+  /** Per existing user, the node keys of the roles and permissions its written-back entry holds: bindings it has, not ones the change adds. */
+  const heldBindings = new Map<number, Set<string>>();
+  for (const [i, app] of plan.apps.entries()) {
+    for (const user of slice.apps[i]!.users) {
+      if (user.entry === undefined) continue;
+      const keys = [...user.entry.roles.map((r) => appEntityNodeKey(app.key, 'role', r.toLowerCase())), ...user.entry.permissions.map((p) => appEntityNodeKey(app.key, 'permission', p.toLowerCase()))];
+      heldBindings.set(user.id, new Set(keys));
+      delta.counts.bindings -= user.entry.roles.length + user.entry.permissions.length;
+    }
+  }
   for (const app of plan.apps) {
-    for (const { key } of app.users) {
+    for (const { key } of [...app.users, ...app.entryIdentities.map((identity) => ({ key: identity }))]) {
       const nodeKey = appEntityNodeKey(app.key, 'user', key);
       const before = existing.get(nodeKey);
       const after = derivedByKey.get(nodeKey);
@@ -93,8 +104,8 @@ export function userDelta(graph: DerivedGraph, slice: StoredSlice, plan: UserDel
     const to = edges.col.to[i]!;
     const user = remaining.get(kind === 'contains' ? to : from);
     if (user === undefined) continue;
-    // Bindings come only with added users (the change carries no others): existing users keep their stored ones.
-    if (!MEMBERSHIP_EDGES.has(kind) && existing.has(graph.nodes[from]!.key)) continue;
+    // Existing users keep their stored bindings; the written-back ones are not written again.
+    if (!MEMBERSHIP_EDGES.has(kind) && heldBindings.get(user)?.has(graph.nodes[to]!.key)) continue;
     delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
     if (kind === 'member_of' || kind === 'holds_cred') (targets.get(user) ?? targets.set(user, []).get(user)!).push(map(to));
   }

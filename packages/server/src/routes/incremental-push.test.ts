@@ -373,6 +373,19 @@ describe('changes of local users, made by difference', () => {
     expect(await access()).toEqual(sorted([...afterUsers, 'u2 -> Books: write']));
   });
 
+  it("add bindings to an existing user's entry without reading the stored payload; one it holds already is refused", async () => {
+    const { access, apply, refuse } = await ledgerTarget();
+    const state = vi.spyOn(t.store, 'getDataSourceState');
+    await apply({ identity_to_permissions: [{ identity: 'u1', role_assignments: [{ operation: 'add', application: 'Ledger', role: 'Writer', resources: ['Books'] }] }] });
+    expect(state).not.toHaveBeenCalled();
+    // Writer: read (inherited by Books.2024) and write (not inherited) on Books, beside Reader's read.
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: read,write', 'u1 -> Books.2024: read', 'u2 -> Books: write']));
+    expect(await refuse({ identity_to_permissions: [{ identity: 'u1', role_assignments: [{ operation: 'add', application: 'Ledger', role: 'reader', resources: ['Books.2024'] }] }] })).toEqual([
+      { field: 'identity_to_permissions[0].role_assignments[0]', description: expect.stringMatching(/already exists/) },
+    ]);
+    expect(state).not.toHaveBeenCalled();
+  });
+
   it('refuse what the whole state would refuse, by the path in the change, and change nothing', async () => {
     const { refuse } = await ledgerTarget();
     expect(
