@@ -2,7 +2,7 @@ import type { DerivedGraph, PayloadDeclarations } from '@accessgraph/core';
 
 /**
  * What a change of local users needs to know about a data source's stored state besides the rows
- * it touches (`user-slice.ts`), kept as JSON beside the state (`data_source_states.delta_basis`)
+ * it touches (`leaf-slice.ts`), kept as JSON beside the state (`data_source_states.delta_basis`)
  * so that the change reads none of the rest: the payload's top-level declarations, the first free
  * node and grant ids, whether roles hold grants of their own, which applications key their users
  * by id, and the state's counts.

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { UserDelta } from '@accessgraph/core';
+import type { LeafDelta } from '@accessgraph/core';
 import type { Database } from './database.js';
 import { inChunks } from './grant-paths.js';
 import {
@@ -27,7 +27,7 @@ import type { GraphStorage, GraphTransaction } from './graph-writer.js';
  * scope, reach by holder) are tables of their own and change with their rows; on PostgreSQL they
  * are indexes.
  */
-export async function writeUserDelta(tx: GraphTransaction, graphs: GraphStorage, ds: number, delta: UserDelta): Promise<void> {
+export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage, ds: number, delta: LeafDelta): Promise<void> {
   const db = graphs.reader(tx.conn, ds);
   const secondKeys = !graphs.grantsByScopeWhole;
   const replaced = delta.replaced;

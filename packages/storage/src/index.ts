@@ -20,4 +20,4 @@ export type { ReportQueryRef, ReportRecord, ReportWrite, ReportWriteResult } fro
 export type { CreationOrderRequest } from './creation-order.js';
 export type { AccessReviewRequest, AccessReviewScope } from './access-review.js';
 export { SSO_LAST_LOGIN_PROPERTY, type IntegrationSetting, type OktaActivityImport, type OktaActivityImported, type SsoEnrichmentCounts } from './okta-sso.js';
-export type { UserSliceRead } from './user-slice.js';
+export type { LeafSliceRead } from './leaf-slice.js';

@@ -25,9 +25,9 @@ import * as oktaSso from './okta-sso.js';
 import { writeProviderTypes } from './provider-types.js';
 import type { GraphStorage } from './graph-writer.js';
 import { commitPush, recordFailedPush, type PushWriterContext } from './push-commit.js';
-import { commitUserDelta } from './user-delta-commit.js';
-import { readUserSlice, type UserSliceRead } from './user-slice.js';
-import type { UserDeltaPlan } from '@accessgraph/core';
+import { commitLeafDelta } from './leaf-delta-commit.js';
+import { readLeafSlice, type LeafSliceRead } from './leaf-slice.js';
+import type { LeafDeltaPlan } from '@accessgraph/core';
 import { listPushRecords } from './push-history.js';
 import * as savedQueries from './saved-queries.js';
 import * as reports from './assessment-reports.js';
@@ -46,7 +46,7 @@ import type {
   ProviderChanges,
   PushCommit,
   PushCommitted,
-  UserDeltaCommit,
+  LeafDeltaCommit,
   Store,
   StoredIcon,
   UploadPart,
@@ -304,12 +304,12 @@ export class KyselyStore implements Store {
   }
 
   /** In one read transaction: on SQLite a whole push replaces the graph's tables, which must not happen between its lookups. */
-  readUserSlice(dataSourceId: string, plan: UserDeltaPlan): Promise<UserSliceRead> {
-    return this.run(() => this.db.transaction().execute((trx) => readUserSlice(trx, this.graphs, dataSourceId, plan)));
+  readLeafSlice(dataSourceId: string, plan: LeafDeltaPlan): Promise<LeafSliceRead> {
+    return this.run(() => this.db.transaction().execute((trx) => readLeafSlice(trx, this.graphs, dataSourceId, plan)));
   }
 
-  commitUserDelta(commit: UserDeltaCommit): Promise<PushCommitted & { counts: Record<string, number> }> {
-    return this.run(() => commitUserDelta(this.pushWriter, commit));
+  commitLeafDelta(commit: LeafDeltaCommit): Promise<PushCommitted & { counts: Record<string, number> }> {
+    return this.run(() => commitLeafDelta(this.pushWriter, commit));
   }
 
   recordFailedPush(record: NewPushRecord, now: string): Promise<void> {

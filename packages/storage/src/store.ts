@@ -18,8 +18,8 @@ import type { PrincipalAccessRequest } from './principal-access.js';
 import type { EntityAccessRequest } from './entity-access.js';
 import type { QuerySpecRequest } from './query-spec.js';
 import type { QuerySpecNode } from '@accessgraph/contract';
-import type { PayloadDeclarations, UserDelta, UserDeltaPlan } from '@accessgraph/core';
-import type { UserSliceRead } from './user-slice.js';
+import type { PayloadDeclarations, LeafDelta, LeafDeltaPlan } from '@accessgraph/core';
+import type { LeafSliceRead } from './leaf-slice.js';
 import type { QuerySpec } from '@accessgraph/core';
 import type { AccessPathAnswer, AccessPathRequest } from './access-paths.js';
 import type { AccessReviewRequest, AccessReviewScope } from './access-review.js';
@@ -112,7 +112,7 @@ export interface PushCommit {
   tagRemovals?: readonly TagRemoval[];
   /**
    * An application payload's top-level declarations, kept so that later changes of local users
-   * can be made by difference (`Store.commitUserDelta`); without them those go the whole-state way.
+   * can be made by difference (`Store.commitLeafDelta`); without them those go the whole-state way.
    */
   declarations?: PayloadDeclarations;
   record: NewPushRecord;
@@ -129,11 +129,11 @@ export interface DataSourceState {
   pushedAt: string;
 }
 
-/** An incremental push of local users, made by difference (see `readUserSlice`). */
-export interface UserDeltaCommit {
+/** An incremental push of local users, made by difference (see `readLeafSlice`). */
+export interface LeafDeltaCommit {
   providerId: string;
   dataSourceId: string;
-  delta: UserDelta;
+  delta: LeafDelta;
   /** The small graph the delta was taken from, which names its nodes' unlinked identity strings. */
   graph: DerivedGraph;
   /** The incremental payload (its JSON, gzipped), logged after the stored state. */
@@ -264,16 +264,16 @@ export interface Store {
   /** The data source's state (what an incremental push applies to), if it has been pushed. */
   getDataSourceState(dataSourceId: string): Promise<DataSourceState | undefined>;
   /**
-   * What a change of local users touches in the data source's stored graph (`UserDeltaPlan`), or
+   * What a change of local users touches in the data source's stored graph (`LeafDeltaPlan`), or
    * why it has to be applied to the whole state instead.
    */
-  readUserSlice(dataSourceId: string, plan: UserDeltaPlan): Promise<UserSliceRead>;
+  readLeafSlice(dataSourceId: string, plan: LeafDeltaPlan): Promise<LeafSliceRead>;
   /**
    * Commits a change of local users by difference, in one transaction: the users' rows, their
    * identity links, the change logged after the state, the status and the push record. Fails with
    * StoreError('conflict'), changing nothing, if the state changed since the slice was read.
    */
-  commitUserDelta(commit: UserDeltaCommit): Promise<PushCommitted & { counts: Record<string, number> }>;
+  commitLeafDelta(commit: LeafDeltaCommit): Promise<PushCommitted & { counts: Record<string, number> }>;
   /**
    * The identity links that touch the data source, both ways, ordered by their two ends and rule;
    * or, with `unlinked`, its identity strings that link to nothing.

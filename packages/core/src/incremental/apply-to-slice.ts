@@ -5,12 +5,12 @@ import type { PayloadTemplate } from '../payload-templates.js';
 import { applyIncremental } from './apply-changes.js';
 import type { PathOrigins } from './path-origins.js';
 import { slicePayload, type StoredSlice } from './stored-slice.js';
-import { userDelta, type UserDelta } from './user-delta.js';
-import type { UserDeltaPlan } from './user-delta-plan.js';
+import { leafDelta, type LeafDelta } from './leaf-delta.js';
+import type { LeafDeltaPlan } from './leaf-delta-plan.js';
 
 /** A change of local users applied to its slice: the delta to commit, why it must go the whole-state way, or its problems. */
 export type SliceOutcome =
-  | { kind: 'delta'; delta: UserDelta; graph: DerivedGraph; warnings: PayloadWarning[] }
+  | { kind: 'delta'; delta: LeafDelta; graph: DerivedGraph; warnings: PayloadWarning[] }
   | { kind: 'whole'; reason: string }
   | { kind: 'refused'; violations: FieldViolation[]; unlisted: number };
 
@@ -26,7 +26,7 @@ export type SliceOutcome =
  */
 export function applyToSlice(
   slice: StoredSlice,
-  plan: UserDeltaPlan,
+  plan: LeafDeltaPlan,
   change: Record<string, unknown>,
   reader: PayloadTemplate,
   shapeViolations: (payload: unknown) => FieldViolation[],
@@ -50,7 +50,7 @@ export function applyToSlice(
     if (path !== undefined) warnings.push({ ...warning, path });
   }
   const graph = derive();
-  return { kind: 'delta', delta: userDelta(graph, slice, plan), graph, warnings };
+  return { kind: 'delta', delta: leafDelta(graph, slice, plan), graph, warnings };
 }
 
 function refused(violations: FieldViolation[], issues: IssueCollector): SliceOutcome {

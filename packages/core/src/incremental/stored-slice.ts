@@ -3,7 +3,7 @@ import type { Json } from './collection-spec.js';
 
 /**
  * The part of an application data source's stored state that a local-user change touches (see
- * `user-delta-plan.ts`), read from its graph by storage: the named users as they are, and what
+ * `leaf-delta-plan.ts`), read from its graph by storage: the named users as they are, and what
  * the change and those users refer to. `slicePayload` turns it back into a payload, small, that
  * the change is applied to and validated and derived as any payload is, so the same rules decide
  * what a valid change is whichever way it is stored.

@@ -24,7 +24,7 @@ import type { DataSourceService } from './data-source-service.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { changeShapeViolations, payloadShapeViolations } from './payload-schemas.js';
 import { inChange, payloadError, withMore } from './payload-errors.js';
-import { tryUserDelta, type UserDeltaOutcome } from './user-delta-push.js';
+import { tryLeafDelta, type LeafDeltaOutcome } from './leaf-delta-push.js';
 import type { ProviderService } from './provider-service.js';
 
 const gzipAsync = promisify(gzip);
@@ -96,7 +96,7 @@ export class PushService {
     try {
       const stored: StoredState = {
         load: () => this.store.getDataSourceState(dataSourceId),
-        tryDelta: (change, reader) => tryUserDelta(this.store, dataSourceId, change, reader),
+        tryDelta: (change, reader) => tryLeafDelta(this.store, dataSourceId, change, reader),
       };
       for (let attempt = 1; ; attempt++) {
         const accepted = await accept(input.body, template, this.maxInflatedBytes, clock, stored);
@@ -111,7 +111,7 @@ export class PushService {
           let committed;
           try {
             const { delta, graph, change, basePushedAt } = accepted;
-            committed = await this.store.commitUserDelta({ providerId, dataSourceId, delta, graph, change: await change, basePushedAt, record, now: new Date().toISOString() });
+            committed = await this.store.commitLeafDelta({ providerId, dataSourceId, delta, graph, change: await change, basePushedAt, record, now: new Date().toISOString() });
           } catch (error) {
             if (!(error instanceof StoreError && error.code === 'conflict')) throw error;
             input.log.info({ data_source_id: dataSourceId, attempt }, 'incremental push: the data source changed meanwhile; applying it again');
@@ -221,13 +221,13 @@ interface Whole {
   declarations?: PayloadDeclarations;
 }
 /** A change of local users to commit by difference. */
-type ByDifference = { ok: true } & Extract<UserDeltaOutcome, { kind: 'delta' }> & Envelope;
+type ByDifference = { ok: true } & Extract<LeafDeltaOutcome, { kind: 'delta' }> & Envelope;
 type Validated = (Whole & { derive: () => DerivedGraph } & Envelope) | ByDifference;
 type Accepted = (Whole & { graph: DerivedGraph } & Envelope) | ByDifference | Refused;
 /** What an incremental push reads of the data source: its whole state, or the slice a change of local users touches. */
 interface StoredState {
   load(): Promise<DataSourceState | undefined>;
-  tryDelta(change: Record<string, unknown>, reader: PayloadTemplate): Promise<UserDeltaOutcome>;
+  tryDelta(change: Record<string, unknown>, reader: PayloadTemplate): Promise<LeafDeltaOutcome>;
 }
 
 /**
@@ -281,7 +281,7 @@ function conflictError(attempts: number): ApiError {
 /**
  * An incremental payload (spec §11): its changes are checked against the template's schema with
  * nothing required. A change of an application's local users only is made by difference
- * (`tryUserDelta`). Any other is applied to the stored state — the last payload stored whole with
+ * (`tryLeafDelta`). Any other is applied to the stored state — the last payload stored whole with
  * the changes logged since — and the result is validated and derived as a full push, so every
  * rule holds for the state the data source is left in. Problems name paths in the incremental
  * payload where the entity came from it, else say they are in stored data. The result becomes the

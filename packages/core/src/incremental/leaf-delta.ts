@@ -1,15 +1,15 @@
 import type { DerivedGraph, EdgeKind, GraphNode, IdentityRef } from '../graph/derived-graph.js';
 import { appEntityNodeKey } from '../graph/node-keys.js';
 import type { SliceApp, StoredSlice } from './stored-slice.js';
-import type { UserDeltaPlan } from './user-delta-plan.js';
+import type { LeafDeltaPlan } from './leaf-delta-plan.js';
 
 /**
  * The rows a local-user change replaces in a data source's stored graph (see
- * `user-delta-plan.ts`), at the stored node ids: what the small payload the change was applied
+ * `leaf-delta-plan.ts`), at the stored node ids: what the small payload the change was applied
  * to derived for the named users, with everything else it derived (the groups, roles and
  * resources it only held to check and resolve references) left out.
  */
-export interface UserDelta {
+export interface LeafDelta {
   /** Stored ids of the named users that exist: their node, memberships, identity strings, reach and tags are written anew. */
   replaced: number[];
   /** Of those, the deleted ones: their grants, bindings and links go as well. */
@@ -43,7 +43,7 @@ const MEMBERSHIP_EDGES: ReadonlySet<EdgeKind> = new Set(['contains', 'member_of'
 
 /** The rows of the users `plan` names, from `graph`, derived from the slice with the change applied. */
 /** `slice.apps` are the plan's applications, in its order. */
-export function userDelta(graph: DerivedGraph, slice: StoredSlice, plan: UserDeltaPlan): UserDelta {
+export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDeltaPlan): LeafDelta {
   const stored = storedIds(slice);
   const toStored = new Map<number, number>();
   const derivedIds = new Map<number, number>();
@@ -51,7 +51,7 @@ export function userDelta(graph: DerivedGraph, slice: StoredSlice, plan: UserDel
     const id = stored.get(node.key);
     if (id !== undefined) toStored.set(node.id, id);
   }
-  const delta: UserDelta = { replaced: [], deleted: [], tagNodes: [], nodes: [], edges: [], reach: [], grants: [], identityRefs: [], counts: { local_users: 0, bindings: graph.counts.bindings ?? 0, grants: 0 }, derivedIds };
+  const delta: LeafDelta = { replaced: [], deleted: [], tagNodes: [], nodes: [], edges: [], reach: [], grants: [], identityRefs: [], counts: { local_users: 0, bindings: graph.counts.bindings ?? 0, grants: 0 }, derivedIds };
   const derivedByKey = new Map(graph.nodes.map((n) => [n.key, n]));
   const existing = new Map(slice.apps.flatMap((app) => app.users.map((user) => [user.key, user] as const)));
   /** Named users that remain: small-graph id -> stored id. */

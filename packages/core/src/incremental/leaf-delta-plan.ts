@@ -9,17 +9,17 @@ import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.j
  * roles, permissions, resources, bindings changed or removed, bindings of other principals, the
  * application itself) can change what other principals reach, and goes the whole-state way.
  */
-export interface UserDeltaPlan {
-  apps: UserDeltaApp[];
+export interface LeafDeltaPlan {
+  apps: LeafDeltaApp[];
 }
 
-export type UserOperation = 'add' | 'modify' | 'delete' | 'add_tag' | 'delete_tag';
+export type LeafOperation = 'add' | 'modify' | 'delete' | 'add_tag' | 'delete_tag';
 
-export interface UserDeltaApp {
+export interface LeafDeltaApp {
   /** The application's key (its name, lower-cased). */
   key: string;
   /** The users the change names, by key, with their operation. */
-  users: Array<{ key: string; operation: UserOperation }>;
+  users: Array<{ key: string; operation: LeafOperation }>;
   /** Keys of the groups and credentials the change's users name (existing users' own are read from the graph). */
   groups: string[];
   creds: string[];
@@ -33,16 +33,16 @@ export interface UserDeltaApp {
   entryIdentities: string[];
 }
 
-const OPERATIONS: Record<string, UserOperation> = { add: 'add', modify: 'modify', delete: 'delete', add_tag: 'add_tag', delete_tag: 'delete_tag', remove_tag: 'delete_tag' };
+const OPERATIONS: Record<string, LeafOperation> = { add: 'add', modify: 'modify', delete: 'delete', add_tag: 'add_tag', delete_tag: 'delete_tag', remove_tag: 'delete_tag' };
 const TOP_LEVEL = new Set(['incremental_change', 'applications', 'identity_to_permissions']);
 const APP_FIELDS = new Set(['name', 'application_type', 'local_users']);
 const BINDING_LISTS = { application_permissions: 'permission', role_assignments: 'role' } as const;
 const ENTRY_FIELDS = new Set(['identity', 'identity_type', 'application_permissions', 'role_assignments']);
 
 /** The plan for an incremental application payload that only changes local users, else undefined. */
-export function planUserDelta(change: Json): UserDeltaPlan | undefined {
+export function planLeafDelta(change: Json): LeafDeltaPlan | undefined {
   for (const field of Object.keys(change)) if (!TOP_LEVEL.has(field) && change[field] !== undefined && change[field] !== null) return undefined;
-  const apps = new Map<string, UserDeltaApp & { added: Set<string> }>();
+  const apps = new Map<string, LeafDeltaApp & { added: Set<string> }>();
   for (const app of listed(change, 'applications')) {
     if (app === undefined) return undefined;
     const key = lowerKey(app.name);
@@ -73,7 +73,7 @@ export function planUserDelta(change: Json): UserDeltaPlan | undefined {
   return { apps: [...apps.values()].map(({ added: _added, ...app }) => ({ ...app, groups: unique(app.groups), creds: unique(app.creds), roles: unique(app.roles), permissions: unique(app.permissions), resources: unique(app.resources) })) };
 }
 
-type PlannedApp = UserDeltaApp & { added: Set<string> };
+type PlannedApp = LeafDeltaApp & { added: Set<string> };
 
 function newApp(key: string): PlannedApp {
   return { key, users: [], groups: [], creds: [], roles: [], permissions: [], resources: [], bindingIdentities: [], entryIdentities: [], added: new Set<string>() };

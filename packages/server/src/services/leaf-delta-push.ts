@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip, constants as zlibConstants } from 'node:zlib';
-import { applyToSlice, planUserDelta, type DerivedGraph, type PayloadTemplate, type PayloadWarning, type UserDelta } from '@accessgraph/core';
+import { applyToSlice, planLeafDelta, type DerivedGraph, type PayloadTemplate, type PayloadWarning, type LeafDelta } from '@accessgraph/core';
 import type { Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
 import { withUnlisted } from './payload-errors.js';
@@ -9,21 +9,21 @@ import { payloadShapeViolations } from './payload-schemas.js';
 const gzipAsync = promisify(gzip);
 
 /** A change of local users made by difference, ready to commit; why it must go the whole-state way; or why it is refused. */
-export type UserDeltaOutcome =
-  | { kind: 'delta'; delta: UserDelta; graph: DerivedGraph; change: Promise<Uint8Array>; basePushedAt: string; warnings: PayloadWarning[] }
+export type LeafDeltaOutcome =
+  | { kind: 'delta'; delta: LeafDelta; graph: DerivedGraph; change: Promise<Uint8Array>; basePushedAt: string; warnings: PayloadWarning[] }
   | { kind: 'whole'; reason: string }
   | { kind: 'refused'; error: ApiError };
 
 /**
- * An incremental application payload that changes local users only (`planUserDelta`), made by
+ * An incremental application payload that changes local users only (`planLeafDelta`), made by
  * difference (docs/architecture.md, "Incremental pushes"): the slice of the stored graph it
- * touches is read (`Store.readUserSlice`) and the change applied to it (`applyToSlice`). The
+ * touches is read (`Store.readLeafSlice`) and the change applied to it (`applyToSlice`). The
  * change itself (gzipped) is what the commit logs after the stored state.
  */
-export async function tryUserDelta(store: Store, dataSourceId: string, change: Record<string, unknown>, reader: PayloadTemplate): Promise<UserDeltaOutcome> {
-  const plan = planUserDelta(change);
+export async function tryLeafDelta(store: Store, dataSourceId: string, change: Record<string, unknown>, reader: PayloadTemplate): Promise<LeafDeltaOutcome> {
+  const plan = planLeafDelta(change);
   if (plan === undefined) return { kind: 'whole', reason: 'the change is not one of local users only' };
-  const read = await store.readUserSlice(dataSourceId, plan);
+  const read = await store.readLeafSlice(dataSourceId, plan);
   if ('whole' in read) return { kind: 'whole', reason: read.whole };
   const outcome = applyToSlice(read.slice, plan, change, reader, (payload) => payloadShapeViolations('application', payload));
   if (outcome.kind === 'whole') return outcome;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApplicationPayload } from '@accessgraph/contract';
-import { IssueCollector, PAYLOAD_TEMPLATES, applyIncremental, applyToSlice, planUserDelta } from '@accessgraph/core';
+import { IssueCollector, PAYLOAD_TEMPLATES, applyIncremental, applyToSlice, planLeafDelta } from '@accessgraph/core';
 import { validPayload } from '../../core/src/application/test-support/payloads.js';
 import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
 import type { KyselyStore } from './kysely-store.js';
@@ -11,7 +11,7 @@ import { testBackends, type TestDatabase } from './test-support/test-backends.js
 type Json = Record<string, unknown>;
 
 /**
- * Changes of local users made by difference (`readUserSlice`, `applyToSlice`, `commitUserDelta`)
+ * Changes of local users made by difference (`readLeafSlice`, `applyToSlice`, `commitLeafDelta`)
  * against the oracle: the same changes applied to the whole payload and pushed whole into a data
  * source of their own. After each change every table of the data source's graph — nodes, edges,
  * reach, ancestry, grants with their types, identity strings, tags, identity links both ways,
@@ -36,13 +36,13 @@ for (const backend of testBackends()) {
 
     /** A change made by difference, as the push service makes it (minus the schema check, which the routes' tests cover). */
     async function byDifference(target: PushTarget, change: Json): Promise<void> {
-      const plan = planUserDelta(change);
+      const plan = planLeafDelta(change);
       expect(plan, 'a change of local users only').toBeDefined();
-      const read = await store.readUserSlice(target.dataSourceId, plan!);
+      const read = await store.readLeafSlice(target.dataSourceId, plan!);
       if ('whole' in read) throw new Error(`the slice was not read: ${read.whole}`);
       const outcome = applyToSlice(read.slice, plan!, change, PAYLOAD_TEMPLATES.application, () => []);
       if (outcome.kind !== 'delta') throw new Error(`no delta: ${JSON.stringify(outcome)}`);
-      await store.commitUserDelta({
+      await store.commitLeafDelta({
         ...target,
         delta: outcome.delta,
         graph: outcome.graph,
@@ -105,10 +105,10 @@ for (const backend of testBackends()) {
       const payload = shopWithGroupGrants();
       (payload.identity_to_permissions as Json[]).push({ identity: 'r1', identity_type: 'local_role', application_permissions: [{ application: 'Shop', permission: 'edit', apply_to_application: true }] });
       const pushed = await pushPayloadCommitted(store, 'application', payload);
-      const plan = planUserDelta(deleteAndRetag())!;
-      expect(await store.readUserSlice(pushed.dataSourceId, plan)).toEqual({ whole: 'roles hold grants of their own' });
+      const plan = planLeafDelta(deleteAndRetag())!;
+      expect(await store.readLeafSlice(pushed.dataSourceId, plan)).toEqual({ whole: 'roles hold grants of their own' });
       await db.query('update data_source_states set delta_basis = null');
-      expect(await store.readUserSlice(pushed.dataSourceId, plan)).toEqual({ whole: 'the state was stored before differences were kept' });
+      expect(await store.readLeafSlice(pushed.dataSourceId, plan)).toEqual({ whole: 'the state was stored before differences were kept' });
     });
 
     it('goes the whole-state way when a deleted user shares its key with an IdP binding, or an added binding names a bound identity', async () => {
@@ -117,11 +117,11 @@ for (const backend of testBackends()) {
       payload.applications![0]!.local_users!.push({ name: 'ops', id: 'ops@corp.example' });
       const pushed = await pushPayloadCommitted(store, 'application', payload);
       const deleteOps = { incremental_change: true, applications: [{ name: 'Shop', local_users: [{ operation: 'delete', id: 'ops@corp.example', name: 'ops' }] }] };
-      expect(await store.readUserSlice(pushed.dataSourceId, planUserDelta(deleteOps)!)).toEqual({ whole: 'a deleted user shares its key with an IdP binding' });
+      expect(await store.readLeafSlice(pushed.dataSourceId, planLeafDelta(deleteOps)!)).toEqual({ whole: 'a deleted user shares its key with an IdP binding' });
       const change = addAndModify();
       (change.applications as Json[])[0]!.local_users = [{ operation: 'add', id: 'staff', name: 'staff member' }];
       (change.identity_to_permissions as Json[]).splice(0, 2, { operation: 'add', identity: 'staff', identity_type: 'local_user', application_permissions: [{ application: 'Shop', permission: 'view', apply_to_application: true }] });
-      expect(await store.readUserSlice(pushed.dataSourceId, planUserDelta(change)!)).toEqual({ whole: 'an added binding names an identity that has bindings' });
+      expect(await store.readLeafSlice(pushed.dataSourceId, planLeafDelta(change)!)).toEqual({ whole: 'an added binding names an identity that has bindings' });
     });
 
     it('logs each change after the stored payload, which a whole push then replaces', async () => {

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
-import { ASK, appEntityNodeKey, applicationNodeKey, type SliceApp, type SliceNode, type SliceUser, type StoredSlice, type UserDeltaApp, type UserDeltaPlan } from '@accessgraph/core';
+import { ASK, appEntityNodeKey, applicationNodeKey, type SliceApp, type SliceNode, type SliceUser, type StoredSlice, type LeafDeltaApp, type LeafDeltaPlan } from '@accessgraph/core';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { inChunks } from './grant-paths.js';
 import { parseDeltaBasis } from './delta-basis.js';
 
 /** A slice to apply a local-user change to, with the state it was read from; or why the change has to go the whole-state way. */
-export type UserSliceRead = { slice: StoredSlice; pushedAt: string } | { whole: string };
+export type LeafSliceRead = { slice: StoredSlice; pushedAt: string } | { whole: string };
 
 /**
  * Reads what a change of local users touches in a data source's stored graph (`StoredSlice`):
@@ -16,7 +16,7 @@ export type UserSliceRead = { slice: StoredSlice; pushedAt: string } | { whole: 
  * the size of the data source. Says `whole` instead when the stored state cannot take the change
  * by difference (see the reasons below); the push then applies it to the whole state.
  */
-export async function readUserSlice(db: Kysely<Database>, graphs: GraphStorage, dataSourceId: string, plan: UserDeltaPlan): Promise<UserSliceRead> {
+export async function readLeafSlice(db: Kysely<Database>, graphs: GraphStorage, dataSourceId: string, plan: LeafDeltaPlan): Promise<LeafSliceRead> {
   const state = await db
     .selectFrom('data_sources as d')
     .innerJoin('data_source_states as s', 's.ds', 'd.seq')
@@ -39,7 +39,7 @@ export async function readUserSlice(db: Kysely<Database>, graphs: GraphStorage, 
   return { slice: { declarations: basis.declarations, apps, nextNodeId: basis.nextNodeId, nextGrantId: basis.nextGrantId }, pushedAt: state.pushed_at };
 }
 
-async function readApp(nodes: NodeReader, plan: UserDeltaApp, usersKeyedById: boolean): Promise<SliceApp | { whole: string }> {
+async function readApp(nodes: NodeReader, plan: LeafDeltaApp, usersKeyedById: boolean): Promise<SliceApp | { whole: string }> {
   const [app] = await nodes.byKeys([applicationNodeKey(plan.key)]);
   // The whole-state path names an unknown application in its error.
   if (app === undefined || app.kind !== 'application') return { whole: 'unknown application' };

@@ -1,19 +1,19 @@
 import { unlinkedWarnings } from '@accessgraph/core';
 import { parseDeltaBasis } from './delta-basis.js';
-import { writeUserDelta } from './graph-delta-writer.js';
+import { writeLeafDelta } from './graph-delta-writer.js';
 import { relinkNodes } from './identity-links.js';
 import { checkBase, lockPushTarget, markPushed, toPushWarning, type PushWriterContext } from './push-commit.js';
 import { insertPushRecord } from './push-history.js';
 import { StoreError } from './store-error.js';
-import type { PushCommitted, UserDeltaCommit } from './store.js';
+import type { PushCommitted, LeafDeltaCommit } from './store.js';
 
 /**
- * Commits a change of local users by difference (see Store.commitUserDelta), in the locks' order
- * of a whole push (`commitPush`): the users' rows (`writeUserDelta`), their links
+ * Commits a change of local users by difference (see Store.commitLeafDelta), in the locks' order
+ * of a whole push (`commitPush`): the users' rows (`writeLeafDelta`), their links
  * (`relinkNodes`), then the data source's row, the change logged after its state, the state's
  * new time and basis, and the push record with the state's counts changed by the delta's.
  */
-export function commitUserDelta(context: PushWriterContext, commit: UserDeltaCommit): Promise<PushCommitted & { counts: Record<string, number> }> {
+export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCommit): Promise<PushCommitted & { counts: Record<string, number> }> {
   const { caps, graphs } = context;
   return graphs.transaction(async (tx) => {
     const conn = tx.conn;
@@ -25,7 +25,7 @@ export function commitUserDelta(context: PushWriterContext, commit: UserDeltaCom
     if (basis === undefined) throw new StoreError('conflict', 'the data source was pushed whole meanwhile');
 
     const { delta } = commit;
-    await writeUserDelta(tx, graphs, ds, delta);
+    await writeLeafDelta(tx, graphs, ds, delta);
     const linkStarted = performance.now();
     const touched = [...new Set([...delta.replaced, ...delta.nodes.map((n) => n.id)])];
     const { unlinked, changes } = await relinkNodes(tx, graphs, caps, { ds, nodes: delta.nodes, refs: delta.identityRefs, touched });
