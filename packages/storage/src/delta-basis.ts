@@ -8,6 +8,8 @@ import type { DerivedGraph, PayloadDeclarations } from '@accessgraph/core';
  * by id, and the state's counts.
  */
 export interface DeltaBasis {
+  /** BASIS_VERSION when written; a basis of another version is not read (the next whole push writes it anew). */
+  version: number;
   declarations: PayloadDeclarations;
   nextNodeId: number;
   nextGrantId: number;
@@ -16,6 +18,15 @@ export interface DeltaBasis {
   usersKeyedById: string[];
   /** The state's entity counts, for the push record of a change that counts only what it changed. */
   counts: Record<string, number>;
+  /** Per application node key, the resource types (lower-cased) whose resources carry ids. */
+  resourceTypesKeyedById: Record<string, string[]>;
+  /**
+   * Whether every binding leaves a trace in the grants on each resource it names: true unless some
+   * role's permissions all apply to other resource types only and not to sub-resources, so that its
+   * assignment on a resource of another type grants nothing there. Only then can a resource
+   * without grants be deleted knowing no binding names it.
+   */
+  bindingsLeaveTraces: boolean;
 }
 
 /** The basis of a graph a push stores whole (application data sources only). */
@@ -26,15 +37,64 @@ export function deltaBasisOf(graph: DerivedGraph, declarations: PayloadDeclarati
   const keyedById = new Set<number>();
   for (const node of nodes) if (node.kind === 'local_user' && node.localKey !== node.name && node.appId !== null) keyedById.add(node.appId);
   return {
+    version: BASIS_VERSION,
     declarations,
     nextNodeId: nodes.length,
     nextGrantId: grants.length,
     rolesHoldGrants,
     usersKeyedById: [...keyedById].map((id) => nodes[id]!.key),
     counts: graph.counts,
+    resourceTypesKeyedById: resourceTypesKeyedById(graph),
+    bindingsLeaveTraces: bindingsLeaveTraces(graph),
   };
 }
 
+function resourceTypesKeyedById(graph: DerivedGraph): Record<string, string[]> {
+  const { nodes } = graph;
+  const types: Record<string, Set<string>> = {};
+  for (const node of nodes) {
+    if (node.kind !== 'resource' || node.appId === null || node.resourceType === null) continue;
+    const parent = node.parentId === null ? undefined : nodes[node.parentId]!;
+    const own = parent === undefined ? node.localKey : node.localKey.slice(parent.localKey.length + 1);
+    if (own !== node.name) (types[nodes[node.appId]!.key] ??= new Set()).add(node.resourceType.toLowerCase());
+  }
+  return Object.fromEntries(Object.entries(types).map(([app, set]) => [app, [...set]]));
+}
+
+function bindingsLeaveTraces(graph: DerivedGraph): boolean {
+  const { nodes, edges } = graph;
+  const next = new Map<number, number[]>();
+  for (let i = 0; i < edges.length; i++) {
+    const kind = edges.kind(i);
+    if (kind === 'role_grants' || kind === 'includes_role') (next.get(edges.col.from[i]!) ?? next.set(edges.col.from[i]!, []).get(edges.col.from[i]!)!).push(edges.col.to[i]!);
+  }
+  const leavesTrace = (permission: number) => {
+    const { resource_types: types, apply_to_sub_resources: inherit } = nodes[permission]!.properties as { resource_types?: unknown[]; apply_to_sub_resources?: boolean };
+    return inherit === true || !Array.isArray(types) || types.length === 0;
+  };
+  for (const role of nodes) {
+    if (role.kind !== 'local_role') continue;
+    const seen = new Set([role.id]);
+    const stack = [role.id];
+    let traced = false;
+    while (stack.length > 0 && !traced) {
+      for (const to of next.get(stack.pop()!) ?? []) {
+        if (nodes[to]!.kind === 'permission') traced ||= leavesTrace(to);
+        else if (!seen.has(to)) {
+          seen.add(to);
+          stack.push(to);
+        }
+      }
+    }
+    if (!traced) return false;
+  }
+  return true;
+}
+
+/** Changes with what the basis holds; a state stored with another version goes the whole-state way once. */
+const BASIS_VERSION = 1;
+
 export function parseDeltaBasis(json: string | null): DeltaBasis | undefined {
-  return json === null ? undefined : (JSON.parse(json) as DeltaBasis);
+  const basis = json === null ? undefined : (JSON.parse(json) as Partial<DeltaBasis>);
+  return basis?.version === BASIS_VERSION ? (basis as DeltaBasis) : undefined;
 }

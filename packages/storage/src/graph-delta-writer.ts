@@ -3,6 +3,7 @@ import type { LeafDelta } from '@accessgraph/core';
 import type { Database } from './database.js';
 import { inChunks } from './grant-paths.js';
 import {
+  ANCESTRY_COLUMNS,
   bit,
   EDGE_COLUMNS,
   GRANT_COLUMNS,
@@ -19,10 +20,10 @@ import {
 import type { GraphStorage, GraphTransaction } from './graph-writer.js';
 
 /**
- * Writes a change of local users into a data source's current graph tables, in the push's
- * transaction: deletes the rows of the users it names (their node, memberships, identity strings,
- * reach and tags; for deleted users their grants and bindings too) and inserts what they are now.
- * Index lookups and a few rows per user, whatever the size of the graph: the counterpart of
+ * Writes a change of leaves (local users, resources) into a data source's current graph tables, in
+ * the push's transaction: deletes the rows of the leaves it names (their node, memberships,
+ * identity strings, reach, ancestry and tags; for deleted ones their grants and edges too) and
+ * inserts what they are now. Index lookups and a few rows per leaf, whatever the size of the graph: the counterpart of
  * `GraphTransaction.stage`, which replaces a graph whole. On SQLite the second keys (grants by
  * scope, reach by holder) are tables of their own and change with their rows; on PostgreSQL they
  * are indexes.
@@ -33,24 +34,25 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
   const replaced = delta.replaced;
   const deleted = delta.deleted;
 
-  await inChunks(replaced, async (users) => {
-    if (secondKeys) await deleteReachByHolder(db, ds, users);
-    await db.deleteFrom('graph_reach').where('ds', '=', ds).where('principal', 'in', users).execute();
-    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('to_id', 'in', users).where('kind', '=', 'contains').execute();
-    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', users).where('kind', 'in', ['member_of', 'holds_cred']).execute();
-    await db.deleteFrom('graph_identity_refs').where('ds', '=', ds).where('node', 'in', users).execute();
-    await db.deleteFrom('graph_nodes').where('ds', '=', ds).where('id', 'in', users).execute();
+  await inChunks(replaced, async (leaves) => {
+    if (secondKeys) await deleteReachByHolder(db, ds, leaves);
+    await db.deleteFrom('graph_reach').where('ds', '=', ds).where('principal', 'in', leaves).execute();
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('to_id', 'in', leaves).where('kind', '=', 'contains').execute();
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', leaves).where('kind', 'in', ['member_of', 'holds_cred']).execute();
+    await db.deleteFrom('graph_identity_refs').where('ds', '=', ds).where('node', 'in', leaves).execute();
+    await db.deleteFrom('graph_ancestry').where('ds', '=', ds).where('node', 'in', leaves).execute();
+    await db.deleteFrom('graph_nodes').where('ds', '=', ds).where('id', 'in', leaves).execute();
     return [];
   });
-  await inChunks(deleted, async (users) => {
-    const grants = await db.selectFrom('graph_grants').select(['id', 'scope', 'holder']).where('ds', '=', ds).where('holder', 'in', users).execute();
+  await inChunks(deleted, async (leaves) => {
+    const grants = await db.selectFrom('graph_grants').select(['id', 'scope', 'holder']).where('ds', '=', ds).where('holder', 'in', leaves).execute();
     await inChunks(
       grants.map((g) => Number(g.id)),
       async (ids) => (await db.deleteFrom('graph_grant_types').where('ds', '=', ds).where('grant_id', 'in', ids).execute(), []),
     );
     if (secondKeys) await deleteByKeyPrefix(db, 'graph_grants_by_scope', ds, ['scope', 'holder'], grants.map((g) => [Number(g.scope), Number(g.holder)]));
-    await db.deleteFrom('graph_grants').where('ds', '=', ds).where('holder', 'in', users).execute();
-    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', users).execute();
+    await db.deleteFrom('graph_grants').where('ds', '=', ds).where('holder', 'in', leaves).execute();
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', leaves).execute();
     return [];
   });
   await inChunks(delta.tagNodes, async (keys) => (await tx.conn.deleteFrom('graph_tags').where('ds', '=', ds).where('node_key', 'in', keys).execute(), []));
@@ -58,6 +60,7 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
   await tx.insertGraphRows(ds, nodeRows(delta.nodes));
   await tx.insertGraphRows(ds, tupleRows('graph_edges', EDGE_COLUMNS, delta.edges.map((e) => [e.kind, e.from, e.to, json(e.properties)])));
   await tx.insertGraphRows(ds, tupleRows('graph_reach', REACH_COLUMNS, delta.reach, true));
+  await tx.insertGraphRows(ds, tupleRows('graph_ancestry', ANCESTRY_COLUMNS, delta.ancestry, true));
   await tx.insertGraphRows(ds, tupleRows('graph_grants', GRANT_COLUMNS, delta.grants.map((g) => [g.id, g.holder, g.permission, g.scope, bit(g.self), bit(g.descendants), g.role, bit(g.types !== null)])));
   const types = delta.grants.flatMap((g) => [...new Set((g.types ?? []).map((t) => t.toLowerCase()))].map((type) => [g.id, type] as const));
   await tx.insertGraphRows(ds, tupleRows('graph_grant_types', GRANT_TYPE_COLUMNS, types));

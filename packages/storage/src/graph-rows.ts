@@ -57,6 +57,7 @@ export const bit = (value: boolean) => (value ? 1 : 0);
 /** Columns of the graph tables after `ds`, in the order their rows are filled. */
 export const EDGE_COLUMNS = cols(['kind', T], ['from_id', I], ['to_id', I], ['properties', T]);
 export const REACH_COLUMNS = cols(['principal', I], ['holder', I], ['depth', I]);
+export const ANCESTRY_COLUMNS = cols(['node', I], ['ancestor', I], ['depth', I]);
 export const GRANT_COLUMNS = cols(['id', I], ['holder', I], ['permission', I], ['scope', I], ['self', I], ['descendants', I], ['role', I], ['typed', I]);
 export const GRANT_TYPE_COLUMNS = cols(['grant_id', I], ['type_key', T]);
 export const GRANT_SCOPE_COLUMNS = cols(['scope', I], ['holder', I], ['id', I], ['self', I], ['descendants', I], ['typed', I]);
@@ -161,7 +162,7 @@ export function graphTableRows(graph: DerivedGraph): BulkRows[] {
     },
     {
       table: 'graph_ancestry',
-      columns: cols(['node', I], ['ancestor', I], ['depth', I]),
+      columns: ANCESTRY_COLUMNS,
       count: ancestry.length,
       ignoreDuplicates: true,
       fill(i, out, at) {

@@ -63,7 +63,7 @@ for (const backend of testBackends()) {
       const pushed = await pushPayloadCommitted(store, 'application', base);
       const target = { providerId: pushed.providerId, dataSourceId: pushed.dataSourceId };
       const state = structuredClone(base) as Json;
-      for (const change of [addAndModify(), deleteAndRetag(), bindingsAdded()]) {
+      for (const change of [addAndModify(), deleteAndRetag(), bindingsAdded(), resourcesChanged()]) {
         const issues = new IssueCollector();
         applyIncremental('application', state, structuredClone(change), issues);
         expect(issues.errors).toEqual([]);
@@ -75,18 +75,21 @@ for (const backend of testBackends()) {
       }
       // By hand, after the changes: cy (u3) holds r2 on s2 (edit, inherited by s2.box, and view
       // through r1, not inherited), reaches staff's edit on s2 through managers, and was given r1
-      // on s1 (view) and edit on the application (inherited by everything in it); dee (u4) holds
-      // view on the application, r3 on s1, whose peek applies to boxes only (s1.box), and was
-      // given r2 on s1: edit on s1 and s1.box, view on s1.
+      // on s1 (view) and edit on the application (inherited by every resource in it, s3 and its box
+      // too); dee (u4) holds view on the application, r3 on s1, whose peek applies to boxes only,
+      // and was given r2 on s1: edit on s1 and what is under it, view on s1. Under s1 the box was
+      // deleted and the lid (a box) added.
       const lines = await access(target.dataSourceId);
       expect(lines.filter((l) => l.startsWith('u3 ') || l.startsWith('u4 '))).toEqual([
         'u3 -> Shop: edit',
-        'u3 -> s1.box: edit',
+        'u3 -> s1.lid: edit',
         'u3 -> s1: edit,view',
         'u3 -> s2.box: edit',
         'u3 -> s2: edit,view',
+        'u3 -> s3.box: edit',
+        'u3 -> s3: edit',
         'u4 -> Shop: view',
-        'u4 -> s1.box: edit,peek',
+        'u4 -> s1.lid: edit,peek',
         'u4 -> s1: edit,view',
       ]);
     });
@@ -109,6 +112,27 @@ for (const backend of testBackends()) {
       expect(await store.readLeafSlice(pushed.dataSourceId, plan)).toEqual({ whole: 'roles hold grants of their own' });
       await db.query('update data_source_states set delta_basis = null');
       expect(await store.readLeafSlice(pushed.dataSourceId, plan)).toEqual({ whole: 'the state was stored before differences were kept' });
+    });
+
+    it('goes the whole-state way for a resource deleted with grants on it, an added one of a new type or keyed unlike its type', async () => {
+      const pushed = await pushPayloadCommitted(store, 'application', shopWithGroupGrants());
+      const resources = (items: Json[]) => planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', resources: items }] })!;
+      // staff holds edit on s2.
+      expect(await store.readLeafSlice(pushed.dataSourceId, resources([{ operation: 'delete', id: 's2', name: 'shelf two' }]))).toEqual({ whole: 'a deleted resource has grants' });
+      expect(await store.readLeafSlice(pushed.dataSourceId, resources([{ operation: 'add', id: 'c1', name: 'crate', resource_type: 'crate' }]))).toEqual({
+        whole: 'an added resource is of a type the data source has not declared',
+      });
+      // Shelves have ids.
+      expect(await store.readLeafSlice(pushed.dataSourceId, resources([{ operation: 'add', name: 'shelf four', resource_type: 'shelf' }]))).toEqual({ whole: 'an added resource is keyed otherwise than its type' });
+      expect('slice' in (await store.readLeafSlice(pushed.dataSourceId, resources([{ operation: 'add', id: 's4', name: 'shelf four', resource_type: 'shelf' }])))).toBe(true);
+      // A role whose one permission applies to boxes only, not to sub-resources: assigned on a shelf it grants nothing there, and leaves no trace.
+      const payload = shopWithGroupGrants();
+      payload.permissions!.push({ name: 'count', permission_type: ['MetadataRead'], resource_types: ['box'] });
+      payload.applications![0]!.local_roles!.push({ name: 'counter', id: 'r4', permissions: ['count'] });
+      const traceless = await pushPayloadCommitted(store, 'application', payload);
+      expect(await store.readLeafSlice(traceless.dataSourceId, resources([{ id: 's1', name: 'shelf one', sub_resources: [{ operation: 'delete', name: 'box' }] }]))).toEqual({
+        whole: 'a binding may name a deleted resource without a grant on it',
+      });
     });
 
     it('goes the whole-state way when a deleted user shares its key with an IdP binding, or an added binding names a bound identity', async () => {
@@ -251,6 +275,27 @@ function bindingsAdded(): Json {
         application_permissions: [{ operation: 'add', application: 'Shop', permission: 'edit', apply_to_application: true }],
       },
       { identity: 'U4', identity_type: 'local_user', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r2', resources: ['s1'] }] },
+    ],
+  };
+}
+
+/**
+ * Every resource operation: a sub-resource added under an existing shelf, a shelf added with a box,
+ * a shelf with grants on it modified, a box re-tagged, a box without grants deleted.
+ */
+function resourcesChanged(): Json {
+  return {
+    incremental_change: true,
+    applications: [
+      {
+        name: 'Shop',
+        resources: [
+          { id: 's1', name: 'shelf one', sub_resources: [{ operation: 'add', name: 'lid', resource_type: 'box', custom_properties: { size: 1 }, tags: [{ key: 'new', value: 'lid' }] }, { operation: 'delete', name: 'box' }] },
+          { operation: 'modify', id: 's2', name: 'shelf two, moved', description: 'by the door', custom_properties: { private: false } },
+          { id: 's2', name: 'shelf two', sub_resources: [{ operation: 'add_tag', name: 'box', tags: [{ key: 'aisle', value: '4' }] }] },
+          { operation: 'add', id: 's3', name: 'shelf three', resource_type: 'shelf', sub_resources: [{ name: 'box', resource_type: 'box' }] },
+        ],
+      },
     ],
   };
 }

@@ -3,7 +3,7 @@ import { ASK, appEntityNodeKey, applicationNodeKey, type SliceApp, type SliceNod
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { inChunks } from './grant-paths.js';
-import { parseDeltaBasis } from './delta-basis.js';
+import { parseDeltaBasis, type DeltaBasis } from './delta-basis.js';
 
 /** A slice to apply a local-user change to, with the state it was read from; or why the change has to go the whole-state way. */
 export type LeafSliceRead = { slice: StoredSlice; pushedAt: string } | { whole: string };
@@ -32,15 +32,17 @@ export async function readLeafSlice(db: Kysely<Database>, graphs: GraphStorage, 
   const nodes = new NodeReader(graphs.reader(db, ds), ds);
   const apps: SliceApp[] = [];
   for (const planned of plan.apps) {
-    const read = await readApp(nodes, planned, basis.usersKeyedById.includes(applicationNodeKey(planned.key)));
+    const read = await readApp(nodes, planned, basis);
     if ('whole' in read) return read;
     apps.push(read);
   }
   return { slice: { declarations: basis.declarations, apps, nextNodeId: basis.nextNodeId, nextGrantId: basis.nextGrantId }, pushedAt: state.pushed_at };
 }
 
-async function readApp(nodes: NodeReader, plan: LeafDeltaApp, usersKeyedById: boolean): Promise<SliceApp | { whole: string }> {
+async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis): Promise<SliceApp | { whole: string }> {
   const [app] = await nodes.byKeys([applicationNodeKey(plan.key)]);
+  const usersKeyedById = basis.usersKeyedById.includes(app?.key ?? '');
+  const resourceIdTypes = basis.resourceTypesKeyedById[app?.key ?? ''] ?? [];
   // The whole-state path names an unknown application in its error.
   if (app === undefined || app.kind !== 'application') return { whole: 'unknown application' };
   const okta = app.properties.okta_app_id;
@@ -93,8 +95,8 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, usersKeyedById: bo
   const rolePermissions = await nodes.edgesFrom(roles.map((r) => r.id), ['role_grants']);
   const permissions = unique([...heldBy('permission'), ...(await nodes.byIds(rolePermissions.map((e) => e.to))), ...(await nodes.byKeys(plan.permissions.map((k) => appEntityNodeKey(plan.key, 'permission', k))))]);
   const permissionById = new Map(permissions.map((p) => [p.id, p]));
-  const resources = await nodes.byKeys(plan.resources.map((k) => appEntityNodeKey(plan.key, 'resource', k)));
-  const ancestors = await nodes.byIds(await nodes.ancestors(resources.map((r) => r.id)));
+  const resources = await readResources(nodes, plan, basis, resourceIdTypes);
+  if ('whole' in resources) return resources;
   const principals = [...groups, ...creds].map((n) => n.id);
   return {
     node: app,
@@ -107,10 +109,42 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, usersKeyedById: bo
       permissions: rolePermissions.filter((e) => e.from === role.id).map((e) => permissionById.get(e.to)!.localKey),
       roles: role.nested.map((id) => roles.find((r) => r.id === id)!.localKey),
     })),
-    resources: unique([...resources, ...ancestors]).filter((n) => n.kind === 'resource'),
+    resources,
+    resourceIdTypes,
     permissions: permissions.filter((n) => n.kind === 'permission'),
     reach: await nodes.reach(principals),
   };
+}
+
+/**
+ * The resources a change names, adds under or binds to, with their ancestors, the sub-resources of
+ * those it deletes, and the tags of those it re-tags or rewrites. Says `whole` when an added
+ * resource is of a type the data source has not declared (the provider's types would change) or
+ * keys it otherwise than its type's resources are keyed (the whole-state way reports the mix), or
+ * when a deleted one, or one below it, has grants or may be named by a binding that left none.
+ */
+async function readResources(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis, idTypes: readonly string[]): Promise<SliceNode[] | { whole: string }> {
+  if (plan.addedResourceTypes.length > 0) {
+    const declared = new Set(await nodes.resourceTypes());
+    for (const { type, withId } of plan.addedResourceTypes) {
+      if (!declared.has(type)) return { whole: 'an added resource is of a type the data source has not declared' };
+      if (withId !== idTypes.includes(type)) return { whole: 'an added resource is keyed otherwise than its type' };
+    }
+  }
+  const named = await nodes.byKeys(plan.resources.map((k) => appEntityNodeKey(plan.key, 'resource', k)));
+  const deletedKeys = new Set(plan.changedResources.filter((r) => r.operation === 'delete').map((r) => appEntityNodeKey(plan.key, 'resource', r.path)));
+  const deleted = named.filter((n) => deletedKeys.has(n.key));
+  let below: StoredNode[] = [];
+  if (deleted.length > 0) {
+    if (!basis.bindingsLeaveTraces) return { whole: 'a binding may name a deleted resource without a grant on it' };
+    below = await nodes.byIds(await nodes.descendants(deleted.map((n) => n.id)));
+    if (await nodes.anyGrantOn([...deleted, ...below].map((n) => n.id))) return { whole: 'a deleted resource has grants' };
+  }
+  const ancestors = await nodes.byIds(await nodes.ancestors(named.map((r) => r.id)));
+  const resources = unique([...named, ...ancestors, ...below]).filter((n) => n.kind === 'resource');
+  const changedKeys = new Set(plan.changedResources.map((r) => appEntityNodeKey(plan.key, 'resource', r.path)));
+  const tags = await nodes.tags(resources.filter((r) => changedKeys.has(r.key)).map((r) => r.key));
+  return resources.map((r) => (changedKeys.has(r.key) ? { ...r, tags: tags.get(r.key) ?? [] } : r));
 }
 
 /** The roles and every role nested in them (includes_role, transitively), each with the roles it includes. */
@@ -191,6 +225,23 @@ class NodeReader {
     const counts = new Map<number, number>();
     for (const edge of await this.edgesFrom(ids, ['has_role', 'has_permission'])) counts.set(edge.from, (counts.get(edge.from) ?? 0) + 1);
     return counts;
+  }
+
+  /** The data source's declared resource types, lower-cased. */
+  async resourceTypes(): Promise<string[]> {
+    const rows = await this.db.selectFrom('data_source_types').select('type_key').where('ds', '=', this.ds).where('kind', '=', 'resource_type').execute();
+    return rows.map((r) => r.type_key);
+  }
+
+  async descendants(ids: readonly number[]): Promise<number[]> {
+    const rows = await inChunks(ids, (slice) => this.db.selectFrom('graph_ancestry').select('node').where('ds', '=', this.ds).where('ancestor', 'in', slice).where('depth', '>', 0).execute());
+    return [...new Set(rows.map((r) => Number(r.node)))];
+  }
+
+  /** Whether any grant's scope is one of these nodes (through the grants' second key). */
+  async anyGrantOn(ids: readonly number[]): Promise<boolean> {
+    const rows = await inChunks(ids, (slice) => this.db.selectFrom('graph_grants_by_scope').select('scope').where('ds', '=', this.ds).where('scope', 'in', slice).limit(1).execute());
+    return rows.length > 0;
   }
 
   async ancestors(ids: readonly number[]): Promise<number[]> {

@@ -2,12 +2,15 @@ import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.j
 
 /**
  * Which incremental application payloads change the graph by difference (docs/architecture.md,
- * "Incremental pushes"): those that change local users only — add, modify, delete, add_tag,
- * delete_tag — and add bindings of local users: entries for the users they add, or bindings
- * added to an existing user's entry. A local user is a leaf of the graph: no edge, reach row or
- * grant of anything else depends on it, so its rows can be replaced alone. Anything else (groups,
- * roles, permissions, resources, bindings changed or removed, bindings of other principals, the
- * application itself) can change what other principals reach, and goes the whole-state way.
+ * "Incremental pushes"): those that change only the leaves of an application's graph — the two
+ * collections that grow with it. Local users: add, modify, delete, add_tag, delete_tag, and
+ * bindings added for them (entries of the users the change adds, or bindings added to an existing
+ * user's entry); no edge, reach row or grant of anything else depends on a user. Resources: add
+ * (with their sub-resources), modify (but not of their type), delete (with their sub-resources),
+ * add_tag, delete_tag; an ancestry row is all that depends on a resource, besides grants on it,
+ * which storage checks a deleted one has none of. Anything else (groups, roles, permissions, bindings
+ * changed or removed, bindings of other principals, the application itself) can change what other
+ * principals reach, and goes the whole-state way.
  */
 export interface LeafDeltaPlan {
   apps: LeafDeltaApp[];
@@ -31,15 +34,21 @@ export interface LeafDeltaApp {
   bindingIdentities: string[];
   /** The identities (lower-cased) of existing users whose entries the change adds bindings to. */
   entryIdentities: string[];
+  /** The resources the change names with an operation, by dotted key path (an added one's sub-resources come with it). */
+  changedResources: Array<{ path: string; operation: LeafOperation }>;
+  /** The types (lower-cased) of the resources the change adds, with whether each added one has an id. */
+  addedResourceTypes: Array<{ type: string; withId: boolean }>;
 }
 
 const OPERATIONS: Record<string, LeafOperation> = { add: 'add', modify: 'modify', delete: 'delete', add_tag: 'add_tag', delete_tag: 'delete_tag', remove_tag: 'delete_tag' };
 const TOP_LEVEL = new Set(['incremental_change', 'applications', 'identity_to_permissions']);
-const APP_FIELDS = new Set(['name', 'application_type', 'local_users']);
+const APP_FIELDS = new Set(['name', 'application_type', 'local_users', 'resources']);
+/** What a resource that only locates its sub-resources may carry. */
+const RESOURCE_CONTAINER_FIELDS = new Set(['id', 'unique_id', 'name', 'resource_type', 'sub_resources']);
 const BINDING_LISTS = { application_permissions: 'permission', role_assignments: 'role' } as const;
 const ENTRY_FIELDS = new Set(['identity', 'identity_type', 'application_permissions', 'role_assignments']);
 
-/** The plan for an incremental application payload that only changes local users, else undefined. */
+/** The plan for an incremental application payload that only changes leaves, else undefined. */
 export function planLeafDelta(change: Json): LeafDeltaPlan | undefined {
   for (const field of Object.keys(change)) if (!TOP_LEVEL.has(field) && change[field] !== undefined && change[field] !== null) return undefined;
   const apps = new Map<string, LeafDeltaApp & { added: Set<string> }>();
@@ -64,19 +73,69 @@ export function planLeafDelta(change: Json): LeafDeltaPlan | undefined {
       plan.groups.push(...groups);
       plan.creds.push(...creds);
     }
+    if (!planResources(listed(app, 'resources'), null, plan)) return undefined;
     apps.set(key, plan);
   }
   for (const entry of listed(change, 'identity_to_permissions')) {
     if (!(entry?.operation === 'add' ? entryOfAddedUser(entry, apps) : bindingsAddedTo(entry, apps))) return undefined;
   }
   if (apps.size === 0) return undefined;
-  return { apps: [...apps.values()].map(({ added: _added, ...app }) => ({ ...app, groups: unique(app.groups), creds: unique(app.creds), roles: unique(app.roles), permissions: unique(app.permissions), resources: unique(app.resources) })) };
+  return {
+    apps: [...apps.values()].map(({ added: _added, ...app }) => ({
+      ...app,
+      groups: unique(app.groups),
+      creds: unique(app.creds),
+      roles: unique(app.roles),
+      permissions: unique(app.permissions),
+      resources: unique(app.resources),
+    })),
+  };
 }
 
 type PlannedApp = LeafDeltaApp & { added: Set<string> };
 
 function newApp(key: string): PlannedApp {
-  return { key, users: [], groups: [], creds: [], roles: [], permissions: [], resources: [], bindingIdentities: [], entryIdentities: [], added: new Set<string>() };
+  return { key, users: [], groups: [], creds: [], roles: [], permissions: [], resources: [], bindingIdentities: [], entryIdentities: [], changedResources: [], addedResourceTypes: [], added: new Set<string>() };
+}
+
+/**
+ * Notes the resources a change names at one level (under `parent`, a dotted key path): those with
+ * an operation, and those without that only locate their sub-resources. Every resource named, or
+ * the parent an added one goes under, is read from the graph with its ancestors. False for
+ * anything that is not a leaf change: a modify of a resource's type (grants on it depend on it),
+ * a modify that reaches into its sub-resources, an unkeyed or repeated resource.
+ */
+function planResources(items: ReadonlyArray<Json | undefined>, parent: string | null, plan: PlannedApp): boolean {
+  for (const item of items) {
+    const key = item === undefined ? undefined : idOrNameKey(item);
+    if (item === undefined || key === undefined) return false;
+    const path = parent === null ? key : `${parent}.${key}`;
+    if (item.operation == null) {
+      for (const field of Object.keys(item)) if (!RESOURCE_CONTAINER_FIELDS.has(field)) return false;
+      plan.resources.push(path);
+      if (!planResources(listed(item, 'sub_resources'), path, plan)) return false;
+      continue;
+    }
+    const operation = OPERATIONS[String(item.operation)];
+    if (operation === undefined || plan.changedResources.some((r) => r.path === path)) return false;
+    if (operation === 'modify' && (item.resource_type !== undefined || item.sub_resources !== undefined)) return false;
+    plan.changedResources.push({ path, operation });
+    if (operation !== 'add') plan.resources.push(path);
+    else {
+      if (parent !== null) plan.resources.push(parent);
+      if (!noteAddedTypes(item, plan)) return false;
+    }
+  }
+  return true;
+}
+
+/** The types of an added resource and its sub-resources, and whether each carries an id. */
+function noteAddedTypes(item: Json, plan: PlannedApp): boolean {
+  const type = lowerKey(item.resource_type);
+  if (type === undefined) return false;
+  plan.addedResourceTypes.push({ type, withId: lowerKey(item.id) !== undefined || lowerKey(item.unique_id) !== undefined });
+  for (const child of listed(item, 'sub_resources')) if (child === undefined || !noteAddedTypes(child, plan)) return false;
+  return true;
 }
 
 /**

@@ -10,19 +10,21 @@ import type { LeafDeltaPlan } from './leaf-delta-plan.js';
  * resources it only held to check and resolve references) left out.
  */
 export interface LeafDelta {
-  /** Stored ids of the named users that exist: their node, memberships, identity strings, reach and tags are written anew. */
+  /** Stored ids of the named leaves that exist: their node, memberships, identity strings, reach, ancestry and tags are written anew. */
   replaced: number[];
-  /** Of those, the deleted ones: their grants, bindings and links go as well. */
+  /** Of those, the deleted ones (with a deleted resource's sub-resources): their grants, bindings, edges and links go as well. */
   deleted: number[];
-  /** Node keys whose tags are written anew (every named user): `nodes` carry the tags they have now. */
+  /** Node keys whose tags are written anew (every named leaf): `nodes` carry the tags they have now. */
   tagNodes: string[];
   nodes: GraphNode[];
   edges: Array<{ kind: EdgeKind; from: number; to: number; properties: Record<string, unknown> | undefined }>;
   reach: Array<readonly [principal: number, holder: number, depth: number]>;
+  /** The written resources' ancestry (node, ancestor, depth). */
+  ancestry: Array<readonly [node: number, ancestor: number, depth: number]>;
   grants: DeltaGrant[];
   identityRefs: IdentityRef[];
   /** How the push's counts change. */
-  counts: { local_users: number; bindings: number; grants: number };
+  counts: { local_users: number; resources: number; bindings: number; grants: number };
   /** Stored id -> the small graph's id, to name a user's unlinked identity strings in its terms. */
   derivedIds: Map<number, number>;
 }
@@ -51,7 +53,19 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     const id = stored.get(node.key);
     if (id !== undefined) toStored.set(node.id, id);
   }
-  const delta: LeafDelta = { replaced: [], deleted: [], tagNodes: [], nodes: [], edges: [], reach: [], grants: [], identityRefs: [], counts: { local_users: 0, bindings: graph.counts.bindings ?? 0, grants: 0 }, derivedIds };
+  const delta: LeafDelta = {
+    replaced: [],
+    deleted: [],
+    tagNodes: [],
+    nodes: [],
+    edges: [],
+    reach: [],
+    ancestry: [],
+    grants: [],
+    identityRefs: [],
+    counts: { local_users: 0, resources: 0, bindings: graph.counts.bindings ?? 0, grants: 0 },
+    derivedIds,
+  };
   const derivedByKey = new Map(graph.nodes.map((n) => [n.key, n]));
   const existing = new Map(slice.apps.flatMap((app) => app.users.map((user) => [user.key, user] as const)));
   /** Named users that remain: small-graph id -> stored id. */
@@ -92,9 +106,10 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   }
   const map = (id: number) => {
     const mapped = toStored.get(id);
-    if (mapped === undefined) throw new Error(`the change derived node ${graph.nodes[id]?.key ?? id}, which is neither a named user nor in the stored graph`);
+    if (mapped === undefined) throw new Error(`the change derived node ${graph.nodes[id]?.key ?? id}, which is neither a named leaf nor in the stored graph`);
     return mapped;
   };
+  const writtenResources = resourceRows(graph, slice, plan, delta, toStored, () => nextNode++);
 
   const targets = new Map<number, number[]>();
   const { edges } = graph;
@@ -102,6 +117,10 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     const kind = edges.kind(i);
     const from = edges.col.from[i]!;
     const to = edges.col.to[i]!;
+    if (kind === 'contains' && writtenResources.has(to)) {
+      delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
+      continue;
+    }
     const user = remaining.get(kind === 'contains' ? to : from);
     if (user === undefined) continue;
     // Existing users keep their stored bindings; the written-back ones are not written again.
@@ -138,7 +157,54 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     const node = remaining.get(ref.node);
     if (node !== undefined) delta.identityRefs.push({ ...ref, node });
   }
+  const { ancestry } = graph;
+  for (let i = 0; i < ancestry.length; i++) {
+    if (writtenResources.has(ancestry.col.node[i]!)) delta.ancestry.push([map(ancestry.col.node[i]!), map(ancestry.col.ancestor[i]!), ancestry.col.depth[i]!]);
+  }
   return delta;
+}
+
+/**
+ * The resources' part of the delta: stored resources the derivation no longer has are deleted
+ * (a deleted resource's sub-resources with it); those the change modifies or re-tags are written
+ * anew at their ids, and those it adds at new ones (`newId`). Returns the written ones' ids,
+ * small graph's to stored.
+ */
+function resourceRows(graph: DerivedGraph, slice: StoredSlice, plan: LeafDeltaPlan, delta: LeafDelta, toStored: Map<number, number>, newId: () => number): Map<number, number> {
+  const written = new Map<number, number>();
+  const derivedByKey = new Map(graph.nodes.map((n) => [n.key, n]));
+  const stored = new Set<string>();
+  for (const [i, app] of plan.apps.entries()) {
+    const rewritten = new Set(app.changedResources.filter((r) => r.operation !== 'add' && r.operation !== 'delete').map((r) => appEntityNodeKey(app.key, 'resource', r.path)));
+    for (const resource of slice.apps[i]!.resources) {
+      stored.add(resource.key);
+      const after = derivedByKey.get(resource.key);
+      if (after === undefined) {
+        delta.replaced.push(resource.id);
+        delta.deleted.push(resource.id);
+        delta.tagNodes.push(resource.key);
+        delta.counts.resources--;
+      } else if (rewritten.has(resource.key)) {
+        delta.replaced.push(resource.id);
+        delta.tagNodes.push(resource.key);
+        written.set(after.id, resource.id);
+      }
+    }
+  }
+  for (const node of graph.nodes) {
+    if (node.kind !== 'resource' || stored.has(node.key)) continue;
+    const id = newId();
+    toStored.set(node.id, id);
+    written.set(node.id, id);
+    delta.tagNodes.push(node.key);
+    delta.counts.resources++;
+  }
+  // Ids first, then rows: an added resource's parent may be added with it.
+  for (const [derived, id] of written) {
+    const node = graph.nodes[derived]!;
+    delta.nodes.push({ ...node, id, appId: toStored.get(node.appId!)!, parentId: node.parentId === null ? null : toStored.get(node.parentId)! });
+  }
+  return written;
 }
 
 /**

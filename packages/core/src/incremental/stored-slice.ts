@@ -31,6 +31,8 @@ export interface SliceNode {
   properties: Record<string, unknown>;
   parentId: number | null;
   resourceType: string | null;
+  /** Its tags, read for the nodes a change may re-tag (users and resources it names). */
+  tags?: OaaTag[];
 }
 
 export interface SliceApp {
@@ -43,8 +45,10 @@ export interface SliceApp {
   creds: SliceNode[];
   /** Roles the bindings name and every role nested in them, with what they list (local keys). */
   roles: Array<SliceNode & { permissions: string[]; roles: string[] }>;
-  /** Resources the bindings name, and their ancestors. */
+  /** Resources the change names or adds under and those its bindings name, their ancestors, and the sub-resources of those it deletes. */
   resources: SliceNode[];
+  /** The resource types (lower-cased) whose resources carry ids (the rest are keyed by name). */
+  resourceIdTypes: string[];
   /** Permission nodes the bindings reach (directly or through the roles), for the grants' ids. */
   permissions: SliceNode[];
   /** The stored reach rows of the slice's groups and credentials, by principal: [holder, depth] pairs. */
@@ -70,6 +74,8 @@ export interface SliceUser extends SliceNode {
   entry?: { roles: string[]; permissions: string[] };
 }
 
+/** Properties of a resource node that are its payload fields as given (the rest are custom properties). */
+const RESOURCE_FIELDS = new Set(['description', 'resource_type', 'connections', 'owners']);
 const USER_FIELDS = new Set(['email', 'is_active', 'created_at', 'last_login_at', 'deactivated_at', 'password_last_changed_at', 'user_type', 'owners']);
 const CUSTOM = 'customprop_';
 
@@ -101,7 +107,7 @@ function appItem(app: SliceApp): Json {
     local_groups: app.groups.map((group) => keyed(group)),
     local_access_creds: app.creds.map((cred) => ({ id: cred.localKey, name: cred.name })),
     local_roles: app.roles.map((role) => ({ ...keyed(role), permissions: role.permissions, roles: role.roles })),
-    resources: resourceTree(app.resources),
+    resources: resourceTree(app.resources, new Set(app.resourceIdTypes)),
   };
 }
 
@@ -126,8 +132,8 @@ function userItem(user: SliceUser, keyedById: boolean): Json {
   return item;
 }
 
-/** Resources (each with its ancestors among them) nested as the payload nests them. */
-function resourceTree(resources: readonly SliceNode[]): Json[] {
+/** Resources (each with its ancestors among them) nested as the payload nests them; with ids where their type has them. */
+function resourceTree(resources: readonly SliceNode[], idTypes: ReadonlySet<string>): Json[] {
   const byId = new Map(resources.map((r) => [r.id, r]));
   const items = new Map<number, Json>();
   const roots: Json[] = [];
@@ -135,8 +141,12 @@ function resourceTree(resources: readonly SliceNode[]): Json[] {
   for (const resource of [...resources].sort((a, b) => a.localKey.length - b.localKey.length)) {
     const parent = resource.parentId === null ? undefined : byId.get(resource.parentId);
     const own = parent === undefined ? resource.localKey : resource.localKey.slice(parent.localKey.length + 1);
-    const item: Json = own === resource.name ? { name: resource.name } : { id: own, name: resource.name };
-    item.resource_type = resource.resourceType;
+    const item: Json = idTypes.has(resource.resourceType!.toLowerCase()) ? { id: own, name: resource.name } : { name: resource.name };
+    for (const [name, value] of Object.entries(resource.properties)) {
+      if (RESOURCE_FIELDS.has(name)) item[name] = value;
+      else if (name.startsWith(CUSTOM)) ((item.custom_properties ??= {}) as Json)[name.slice(CUSTOM.length)] = value;
+    }
+    if (resource.tags !== undefined && resource.tags.length > 0) item.tags = resource.tags;
     items.set(resource.id, item);
     if (parent === undefined) roots.push(item);
     else ((items.get(parent.id)!.sub_resources ??= []) as Json[]).push(item);

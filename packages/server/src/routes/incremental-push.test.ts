@@ -386,6 +386,27 @@ describe('changes of local users, made by difference', () => {
     expect(state).not.toHaveBeenCalled();
   });
 
+  it('add, modify and delete resources without reading the stored payload; access follows their ancestry', async () => {
+    const { access, apply, node } = await ledgerTarget();
+    const state = vi.spyOn(t.store, 'getDataSourceState');
+    await apply({
+      applications: [
+        {
+          name: 'Ledger',
+          resources: [
+            { operation: 'modify', name: 'Books', description: 'all of them' },
+            { name: 'Books', sub_resources: [{ operation: 'add', name: '2025', resource_type: 'year' }, { operation: 'delete', name: '2024' }] },
+          ],
+        },
+      ],
+    });
+    expect(state).not.toHaveBeenCalled();
+    expect((await node('app:ledger/resource:books'))?.properties).toMatchObject({ description: 'all of them' });
+    // Reader's read on Books is inherited by the new year, as it was by the deleted one.
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2025: read', 'u2 -> Books: write']));
+    expect(await node('app:ledger/resource:books.2024')).toBeUndefined();
+  });
+
   it('refuse what the whole state would refuse, by the path in the change, and change nothing', async () => {
     const { refuse } = await ledgerTarget();
     expect(

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { planLeafDelta } from './leaf-delta-plan.js';
+
+type Json = Record<string, unknown>;
+const change = (body: Json): Json => ({ incremental_change: true, ...body });
+const users = (items: Json[]) => change({ applications: [{ name: 'Shop', local_users: items }] });
+const resources = (items: Json[]) => change({ applications: [{ name: 'Shop', resources: items }] });
+
+describe('planLeafDelta: which changes are made by difference', () => {
+  it('plans users with their operations, what they name, and the entries of the users it adds', () => {
+    const plan = planLeafDelta({
+      ...users([
+        { operation: 'add', id: 'U3', name: 'cy', groups: ['Staff'], access_creds: ['c1'] },
+        { operation: 'remove_tag', id: 'u2', name: 'bob', tags: [{ key: 'a' }] },
+      ]),
+      identity_to_permissions: [{ operation: 'add', identity: 'u3', identity_type: 'local_user', role_assignments: [{ application: 'SHOP', role: 'R1', resources: ['S1.Box'] }] }],
+    });
+    expect(plan?.apps).toEqual([
+      expect.objectContaining({
+        key: 'shop',
+        users: [
+          { key: 'u3', operation: 'add' },
+          { key: 'u2', operation: 'delete_tag' },
+        ],
+        groups: ['staff'],
+        creds: ['c1'],
+        roles: ['r1'],
+        resources: ['s1.box'],
+        bindingIdentities: ['u3'],
+        entryIdentities: [],
+      }),
+    ]);
+  });
+
+  it('plans bindings added to the entry of a user it does not otherwise name, in an application it does not list', () => {
+    const plan = planLeafDelta(change({ identity_to_permissions: [{ identity: 'U1', application_permissions: [{ operation: 'add', application: 'Shop', permission: 'view', apply_to_application: true }] }] }));
+    expect(plan?.apps).toEqual([expect.objectContaining({ key: 'shop', users: [], permissions: ['view'], entryIdentities: ['u1'] })]);
+  });
+
+  it('plans resources at any depth: containers locate, an added one brings its type and its parent', () => {
+    const plan = planLeafDelta(
+      resources([
+        { id: 's1', name: 'shelf', sub_resources: [{ operation: 'add', name: 'Lid', resource_type: 'Box', sub_resources: [{ name: 'hinge', id: 'h1', resource_type: 'part' }] }] },
+        { operation: 'delete', id: 's2', name: 'old' },
+      ]),
+    );
+    expect(plan?.apps[0]).toMatchObject({
+      changedResources: [
+        { path: 's1.lid', operation: 'add' },
+        { path: 's2', operation: 'delete' },
+      ],
+      resources: ['s1', 's2'],
+      addedResourceTypes: [
+        { type: 'box', withId: false },
+        { type: 'part', withId: true },
+      ],
+    });
+  });
+
+  it.each([
+    ['a group', change({ applications: [{ name: 'Shop', local_groups: [{ operation: 'add', name: 'g' }] }] })],
+    ['the application itself', change({ applications: [{ name: 'Shop', operation: 'modify', description: 'x' }] })],
+    ['top-level permissions', change({ permissions: [{ operation: 'add', name: 'p', permission_type: ['DataRead'] }] })],
+    ['a resource type', resources([{ operation: 'modify', id: 's1', name: 's', resource_type: 'crate' }])],
+    ['a modify reaching into sub-resources', resources([{ operation: 'modify', id: 's1', name: 's', sub_resources: [{ operation: 'delete', name: 'box' }] }])],
+    ['a resource named twice', resources([{ operation: 'add_tag', id: 's1', name: 's', tags: [] }, { operation: 'delete', id: 's1', name: 's' }])],
+    ['a user named twice', users([{ operation: 'modify', id: 'u1', name: 'a' }, { operation: 'delete', id: 'U1', name: 'a' }])],
+    ['an unknown operation', users([{ operation: 'rename', id: 'u1', name: 'a' }])],
+    ['bindings removed', change({ identity_to_permissions: [{ identity: 'u1', role_assignments: [{ operation: 'delete', application: 'Shop', role: 'r1' }] }] })],
+    ['a group entry', change({ identity_to_permissions: [{ identity: 'g', identity_type: 'local_group', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1' }] }] })],
+    ['an added entry of a user the change does not add', change({ identity_to_permissions: [{ operation: 'add', identity: 'u1', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'r1' }] }] })],
+    ['an added entry of an IdP identity', change({ identity_to_permissions: [{ operation: 'add', identity: 'x@corp.example', role_assignments: [{ application: 'Shop', role: 'r1' }] }] })],
+    [
+      'bindings added to a user the change also names',
+      change({
+        applications: [{ name: 'Shop', local_users: [{ operation: 'modify', id: 'u1', name: 'a' }] }],
+        identity_to_permissions: [{ identity: 'u1', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1' }] }],
+      }),
+    ],
+  ])('leaves %s to the whole-state way', (_what, body) => {
+    expect(planLeafDelta(body)).toBeUndefined();
+  });
+});
