@@ -44,17 +44,19 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
     await db.deleteFrom('graph_nodes').where('ds', '=', ds).where('id', 'in', leaves).execute();
     return [];
   });
-  await inChunks(deleted, async (leaves) => {
-    const grants = await db.selectFrom('graph_grants').select(['id', 'scope', 'holder']).where('ds', '=', ds).where('holder', 'in', leaves).execute();
+  // Deleted leaves lose their grants and every edge from them; users whose entries change, their grants and bindings.
+  await inChunks([...deleted, ...delta.regranted], async (holders) => {
+    const grants = await db.selectFrom('graph_grants').select(['id', 'scope', 'holder']).where('ds', '=', ds).where('holder', 'in', holders).execute();
     await inChunks(
       grants.map((g) => Number(g.id)),
       async (ids) => (await db.deleteFrom('graph_grant_types').where('ds', '=', ds).where('grant_id', 'in', ids).execute(), []),
     );
     if (secondKeys) await deleteByKeyPrefix(db, 'graph_grants_by_scope', ds, ['scope', 'holder'], grants.map((g) => [Number(g.scope), Number(g.holder)]));
-    await db.deleteFrom('graph_grants').where('ds', '=', ds).where('holder', 'in', leaves).execute();
-    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', leaves).execute();
+    await db.deleteFrom('graph_grants').where('ds', '=', ds).where('holder', 'in', holders).execute();
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', holders).where('kind', 'in', ['has_role', 'has_permission']).execute();
     return [];
   });
+  await inChunks(deleted, async (leaves) => (await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', leaves).execute(), []));
   await inChunks(delta.tagNodes, async (keys) => (await tx.conn.deleteFrom('graph_tags').where('ds', '=', ds).where('node_key', 'in', keys).execute(), []));
 
   await tx.insertGraphRows(ds, nodeRows(delta.nodes));

@@ -67,14 +67,19 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const refs = await nodes.identities(userIds);
   const tags = await nodes.tags(userNodes.map((n) => n.key));
   const grants = await nodes.grantCounts(userIds);
+  const entryUsers = userNodes.filter((n) => entryKeys.has(n.key));
+  // An entry is read back from its grants: only when every binding leaves some.
+  if (entryUsers.length > 0 && !basis.bindingsLeaveTraces) return { whole: 'an entry the change changes may hold a binding that left no grant' };
+  const entryGrants = await nodes.grantsOf(entryUsers.map((n) => n.id));
+  const scopes = await nodes.byIds([...new Set(entryGrants.map((g) => g.scope))].filter((id) => id !== app.id));
+  const scopeById = new Map(scopes.map((n) => [n.id, n]));
   const users: SliceUser[] = [];
   for (const node of userNodes) {
     const mine = edges.filter((e) => e.from === node.id);
     const keysOf = (kind: string) => mine.filter((e) => e.kind === kind).map((e) => targetById.get(e.to)!.localKey);
-    const entry = { roles: keysOf('has_role'), permissions: keysOf('has_permission') };
-    const bindings = entry.roles.length + entry.permissions.length;
+    const bindings = mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
     // Without bindings the graph cannot tell an entry that holds none from no entry at all.
-    if (entryKeys.has(node.key) && bindings === 0) return { whole: 'an entry the change adds bindings to holds none the graph shows' };
+    if (entryKeys.has(node.key) && bindings.length === 0) return { whole: 'an entry the change changes holds no binding the graph shows' };
     users.push({
       ...node,
       identities: refs.get(node.id) ?? [],
@@ -82,12 +87,12 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
       creds: keysOf('holds_cred'),
       tags: tags.get(node.key) ?? [],
       grants: grants.get(node.id) ?? 0,
-      bindings,
-      ...(entryKeys.has(node.key) ? { entry } : {}),
+      bindings: bindings.length,
+      ...(entryKeys.has(node.key) ? { entry: readBackEntry(app, bindings, entryGrants.filter((g) => g.holder === node.id), targetById, scopeById) } : {}),
     });
   }
-  const entryUsers = new Set(users.filter((u) => u.entry !== undefined).map((u) => u.id));
-  const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && edges.some((e) => e.to === n.id && entryUsers.has(e.from)));
+  const entryUserIds = new Set(entryUsers.map((u) => u.id));
+  const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && edges.some((e) => e.to === n.id && entryUserIds.has(e.from)));
 
   const groups = unique([...targets.filter((n) => n.kind === 'local_group'), ...(await nodes.byKeys(plan.groups.map((k) => appEntityNodeKey(plan.key, 'group', k))))]);
   const creds = unique([...targets.filter((n) => n.kind === 'access_cred'), ...(await nodes.byKeys(plan.creds.map((k) => appEntityNodeKey(plan.key, 'cred', k))))]);
@@ -95,8 +100,12 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const rolePermissions = await nodes.edgesFrom(roles.map((r) => r.id), ['role_grants']);
   const permissions = unique([...heldBy('permission'), ...(await nodes.byIds(rolePermissions.map((e) => e.to))), ...(await nodes.byKeys(plan.permissions.map((k) => appEntityNodeKey(plan.key, 'permission', k))))]);
   const permissionById = new Map(permissions.map((p) => [p.id, p]));
-  const resources = await readResources(nodes, plan, basis, resourceIdTypes);
-  if ('whole' in resources) return resources;
+  const named = await readResources(nodes, plan, basis, resourceIdTypes);
+  if ('whole' in named) return named;
+  // The resources the read-back entries name, with their ancestors.
+  const scopeResources = [...scopes, ...(await nodes.byIds(await nodes.ancestors(scopes.map((n) => n.id))))].filter((n) => n.kind === 'resource');
+  // Named last: they carry their tags.
+  const resources = unique<SliceNode>([...scopeResources, ...named]);
   const principals = [...groups, ...creds].map((n) => n.id);
   return {
     node: app,
@@ -147,6 +156,45 @@ async function readResources(nodes: NodeReader, plan: LeafDeltaApp, basis: Delta
   return resources.map((r) => (changedKeys.has(r.key) ? { ...r, tags: tags.get(r.key) ?? [] } : r));
 }
 
+/**
+ * A user's entry in an application, read back: one role assignment per has_role edge, one
+ * application permission per has_permission edge, each with the scopes of its grants as its
+ * resources (the application's node as `apply_to_application`), and a role assignment with the
+ * custom properties its edge keeps. Exact when every binding leaves a grant (`bindingsLeaveTraces`):
+ * an entry holds one binding per role and per permission, so a grant with a role is that role's
+ * assignment's, and one without, its permission's.
+ */
+function readBackEntry(
+  app: StoredNode,
+  bindings: ReadonlyArray<{ kind: string; to: number; properties: Record<string, unknown> | null }>,
+  grants: ReadonlyArray<{ permission: number; scope: number; role: number | null }>,
+  targets: ReadonlyMap<number, StoredNode>,
+  scopes: ReadonlyMap<number, StoredNode>,
+): NonNullable<SliceUser['entry']> {
+  const scoped = (mine: ReadonlyArray<{ scope: number }>) => {
+    const ids = [...new Set(mine.map((g) => g.scope))];
+    return { apply_to_application: ids.includes(app.id), resources: ids.filter((id) => id !== app.id).map((id) => scopes.get(id)!.localKey) };
+  };
+  const entry: NonNullable<SliceUser['entry']> = { role_assignments: [], application_permissions: [] };
+  for (const binding of bindings) {
+    const target = targets.get(binding.to)!;
+    if (binding.kind === 'has_role') {
+      const custom = Object.fromEntries(Object.entries(binding.properties ?? {}).flatMap(([name, value]) => (name.startsWith(CUSTOM) ? [[name.slice(CUSTOM.length), value]] : [])));
+      entry.role_assignments.push({
+        application: app.localKey,
+        role: target.localKey,
+        ...scoped(grants.filter((g) => g.role === binding.to)),
+        ...(Object.keys(custom).length > 0 ? { custom_properties: custom } : {}),
+      });
+    } else {
+      entry.application_permissions.push({ application: app.localKey, permission: target.localKey, ...scoped(grants.filter((g) => g.role === null && g.permission === binding.to)) });
+    }
+  }
+  return entry;
+}
+
+const CUSTOM = 'customprop_';
+
 /** The roles and every role nested in them (includes_role, transitively), each with the roles it includes. */
 async function rolesWithNested(nodes: NodeReader, roots: StoredNode[]): Promise<Array<StoredNode & { nested: number[] }>> {
   const roles = new Map<number, StoredNode & { nested: number[] }>();
@@ -191,10 +239,18 @@ class NodeReader {
     return inChunks(keys, async (slice) => (await this.nodes().where('lookup_key', 'in', slice).execute()).map(toNode));
   }
 
-  edgesFrom(ids: readonly number[], kinds: readonly string[]): Promise<Array<{ kind: string; from: number; to: number }>> {
+  edgesFrom(ids: readonly number[], kinds: readonly string[]): Promise<Array<{ kind: string; from: number; to: number; properties: Record<string, unknown> | null }>> {
     return inChunks(ids, async (slice) => {
-      const rows = await this.db.selectFrom('graph_edges').select(['kind', 'from_id', 'to_id']).where('ds', '=', this.ds).where('from_id', 'in', slice).where('kind', 'in', kinds).execute();
-      return rows.map((r) => ({ kind: r.kind, from: Number(r.from_id), to: Number(r.to_id) }));
+      const rows = await this.db.selectFrom('graph_edges').select(['kind', 'from_id', 'to_id', 'properties']).where('ds', '=', this.ds).where('from_id', 'in', slice).where('kind', 'in', kinds).execute();
+      return rows.map((r) => ({ kind: r.kind, from: Number(r.from_id), to: Number(r.to_id), properties: r.properties === null ? null : (JSON.parse(r.properties) as Record<string, unknown>) }));
+    });
+  }
+
+  /** The grants these principals hold, as their permission, scope and role. */
+  grantsOf(holders: readonly number[]): Promise<Array<{ holder: number; permission: number; scope: number; role: number | null }>> {
+    return inChunks(holders, async (slice) => {
+      const rows = await this.db.selectFrom('graph_grants').select(['holder', 'permission', 'scope', 'role']).where('ds', '=', this.ds).where('holder', 'in', slice).execute();
+      return rows.map((r) => ({ holder: Number(r.holder), permission: Number(r.permission), scope: Number(r.scope), role: r.role === null ? null : Number(r.role) }));
     });
   }
 

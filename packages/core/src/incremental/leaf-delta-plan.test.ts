@@ -37,6 +37,20 @@ describe('planLeafDelta: which changes are made by difference', () => {
     expect(plan?.apps).toEqual([expect.objectContaining({ key: 'shop', users: [], permissions: ['view'], entryIdentities: ['u1'] })]);
   });
 
+  it("plans any change to an existing user's entry: its bindings changed, or the entry added or deleted", () => {
+    const plan = planLeafDelta(
+      change({
+        applications: [{ name: 'Shop' }],
+        identity_to_permissions: [
+          { identity: 'u1', role_assignments: [{ operation: 'delete', application: 'Shop', role: 'r1' }, { operation: 'delete_resource', application: 'Shop', role: 'r2', resources: ['s1'] }] },
+          { operation: 'add', identity: 'u2', identity_type: 'local_user', application_permissions: [{ application: 'Shop', permission: 'view', apply_to_application: true }] },
+          { operation: 'delete', identity: 'u5', identity_type: 'local_user' },
+        ],
+      }),
+    );
+    expect(plan?.apps).toEqual([expect.objectContaining({ key: 'shop', roles: ['r1', 'r2'], permissions: ['view'], resources: ['s1'], entryIdentities: ['u1', 'u2', 'u5'] })]);
+  });
+
   it('plans resources at any depth: containers locate, an added one brings its type and its parent', () => {
     const plan = planLeafDelta(
       resources([
@@ -66,9 +80,10 @@ describe('planLeafDelta: which changes are made by difference', () => {
     ['a resource named twice', resources([{ operation: 'add_tag', id: 's1', name: 's', tags: [] }, { operation: 'delete', id: 's1', name: 's' }])],
     ['a user named twice', users([{ operation: 'modify', id: 'u1', name: 'a' }, { operation: 'delete', id: 'U1', name: 'a' }])],
     ['an unknown operation', users([{ operation: 'rename', id: 'u1', name: 'a' }])],
-    ['bindings removed', change({ identity_to_permissions: [{ identity: 'u1', role_assignments: [{ operation: 'delete', application: 'Shop', role: 'r1' }] }] })],
+    ['an entry deleted whole in an application it does not name', change({ identity_to_permissions: [{ operation: 'delete', identity: 'u1', identity_type: 'local_user' }] })],
+    ['a binding with an operation inside an added entry', change({ identity_to_permissions: [{ operation: 'add', identity: 'u1', identity_type: 'local_user', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1' }] }] })],
+    ['an entry modified', change({ identity_to_permissions: [{ operation: 'modify', identity: 'u1', identity_type: 'local_user' }] })],
     ['a group entry', change({ identity_to_permissions: [{ identity: 'g', identity_type: 'local_group', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1' }] }] })],
-    ['an added entry of a user the change does not add', change({ identity_to_permissions: [{ operation: 'add', identity: 'u1', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'r1' }] }] })],
     ['an added entry of an IdP identity', change({ identity_to_permissions: [{ operation: 'add', identity: 'x@corp.example', role_assignments: [{ application: 'Shop', role: 'r1' }] }] })],
     [
       'bindings added to a user the change also names',

@@ -3,14 +3,14 @@ import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.j
 /**
  * Which incremental application payloads change the graph by difference (docs/architecture.md,
  * "Incremental pushes"): those that change only the leaves of an application's graph — the two
- * collections that grow with it. Local users: add, modify, delete, add_tag, delete_tag, and
- * bindings added for them (entries of the users the change adds, or bindings added to an existing
- * user's entry); no edge, reach row or grant of anything else depends on a user. Resources: add
+ * collections that grow with it. Local users: add, modify, delete, add_tag, delete_tag, and their
+ * bindings (entries of the users the change adds, and any change to an existing user's entry); no
+ * edge, reach row or grant of anything else depends on a user. Resources: add
  * (with their sub-resources), modify (but not of their type), delete (with their sub-resources),
  * add_tag, delete_tag; an ancestry row is all that depends on a resource, besides grants on it,
- * which storage checks a deleted one has none of. Anything else (groups, roles, permissions, bindings
- * changed or removed, bindings of other principals, the application itself) can change what other
- * principals reach, and goes the whole-state way.
+ * which storage checks a deleted one has none of. Anything else (groups, roles, permissions,
+ * bindings of other principals, the application itself) can change what other principals reach,
+ * and goes the whole-state way.
  */
 export interface LeafDeltaPlan {
   apps: LeafDeltaApp[];
@@ -32,7 +32,7 @@ export interface LeafDeltaApp {
   resources: string[];
   /** The identities (lower-cased) of the entries the change adds: each a user the change adds. */
   bindingIdentities: string[];
-  /** The identities (lower-cased) of existing users whose entries the change adds bindings to. */
+  /** The identities (lower-cased) of existing users whose stored entries the change changes. */
   entryIdentities: string[];
   /** The resources the change names with an operation, by dotted key path (an added one's sub-resources come with it). */
   changedResources: Array<{ path: string; operation: LeafOperation }>;
@@ -46,6 +46,7 @@ const APP_FIELDS = new Set(['name', 'application_type', 'local_users', 'resource
 /** What a resource that only locates its sub-resources may carry. */
 const RESOURCE_CONTAINER_FIELDS = new Set(['id', 'unique_id', 'name', 'resource_type', 'sub_resources']);
 const BINDING_LISTS = { application_permissions: 'permission', role_assignments: 'role' } as const;
+const BINDING_LIST_NAMES = Object.keys(BINDING_LISTS);
 const ENTRY_FIELDS = new Set(['identity', 'identity_type', 'application_permissions', 'role_assignments']);
 
 /** The plan for an incremental application payload that only changes leaves, else undefined. */
@@ -77,7 +78,7 @@ export function planLeafDelta(change: Json): LeafDeltaPlan | undefined {
     apps.set(key, plan);
   }
   for (const entry of listed(change, 'identity_to_permissions')) {
-    if (!(entry?.operation === 'add' ? entryOfAddedUser(entry, apps) : bindingsAddedTo(entry, apps))) return undefined;
+    if (!(entry?.operation === 'add' && addsEntryOfAddedUser(entry, apps) ? entryOfAddedUser(entry, apps) : entryChange(entry, apps))) return undefined;
   }
   if (apps.size === 0) return undefined;
   return {
@@ -138,6 +139,12 @@ function noteAddedTypes(item: Json, plan: PlannedApp): boolean {
   return true;
 }
 
+/** Whether an added entry is for a user the change adds (then it is one of theirs), not for an existing one. */
+function addsEntryOfAddedUser(entry: Json, apps: Map<string, PlannedApp>): boolean {
+  const identity = lowerKey(entry.identity);
+  return identity !== undefined && [...apps.values()].some((app) => app.added.has(identity));
+}
+
 /**
  * Whether an identity_to_permissions entry is an `add` for a local user the change adds, in the
  * applications it names (then its references are noted in the plan). Another kind of identity,
@@ -154,23 +161,41 @@ function entryOfAddedUser(entry: Json, apps: Map<string, PlannedApp>): boolean {
   });
 }
 
+/** What may be done to the bindings inside a local user's stored entry. */
+const BINDING_OPERATIONS = new Set(['add', 'modify', 'delete', 'add_resource', 'delete_resource']);
+
 /**
- * Whether an identity_to_permissions entry without an operation only locates a local user's
- * stored entry to `add` bindings to it (then the user and what the bindings name are noted in the
- * plan; storage checks the identity is a local user with bindings). A user the change also names
- * in its applications is left to the whole-state path, which orders the two.
+ * Whether an identity_to_permissions entry changes a local user's stored entry: locates it (no
+ * operation) to add, modify or delete bindings in it or edit their resources, deletes it, or adds
+ * it for a user the change does not add. Then the user and what the bindings name are noted in the
+ * plan; storage checks the identity is a local user whose entry the graph shows (it has bindings).
+ * A user the change also names in its applications is left to the whole-state path, which orders
+ * the two.
  */
-function bindingsAddedTo(entry: Json | undefined, apps: Map<string, PlannedApp>): boolean {
-  if (entry === undefined || entry.operation != null || (entry.identity_type != null && entry.identity_type !== 'local_user')) return false;
-  for (const field of Object.keys(entry)) if (!ENTRY_FIELDS.has(field)) return false;
+function entryChange(entry: Json | undefined, apps: Map<string, PlannedApp>): boolean {
+  if (entry === undefined || (entry.identity_type != null && entry.identity_type !== 'local_user')) return false;
+  const operation = entry.operation ?? undefined;
+  if (operation !== undefined && operation !== 'delete' && !(operation === 'add' && entry.identity_type === 'local_user')) return false;
+  for (const field of Object.keys(entry)) if (!ENTRY_FIELDS.has(field) && field !== 'operation') return false;
   const identity = lowerKey(entry.identity);
-  return identity !== undefined && eachBinding(entry, (binding) => {
-    const key = lowerKey(binding.application);
-    if (key === undefined || binding.operation !== 'add') return undefined;
-    const app = apps.get(key) ?? apps.set(key, newApp(key)).get(key)!;
+  if (identity === undefined) return false;
+  const touch = (app: PlannedApp) => {
     if (app.users.some((u) => u.key === identity)) return undefined;
     if (!app.entryIdentities.includes(identity)) app.entryIdentities.push(identity);
     return app;
+  };
+  // A deleted entry may list nothing; its user is then found in the applications the change names.
+  if (operation === 'delete' && BINDING_LIST_NAMES.every((list) => listed(entry, list).length === 0)) {
+    if (apps.size === 0) return false;
+    for (const app of apps.values()) if (touch(app) === undefined) return false;
+    return true;
+  }
+  return eachBinding(entry, (binding) => {
+    const key = lowerKey(binding.application);
+    const itemOperation = binding.operation ?? undefined;
+    // Inside an added or deleted entry the bindings carry no operation of their own.
+    if (key === undefined || (operation === undefined ? !BINDING_OPERATIONS.has(String(itemOperation)) : itemOperation !== undefined)) return undefined;
+    return touch(apps.get(key) ?? apps.set(key, newApp(key)).get(key)!);
   });
 }
 

@@ -14,6 +14,8 @@ export interface LeafDelta {
   replaced: number[];
   /** Of those, the deleted ones (with a deleted resource's sub-resources): their grants, bindings, edges and links go as well. */
   deleted: number[];
+  /** Existing users whose entries the change changes: their grants and bindings are written anew. */
+  regranted: number[];
   /** Node keys whose tags are written anew (every named leaf): `nodes` carry the tags they have now. */
   tagNodes: string[];
   nodes: GraphNode[];
@@ -40,9 +42,6 @@ export interface DeltaGrant {
   types: readonly string[] | null;
 }
 
-/** Edges a user has apart from its bindings: written anew when the user is. */
-const MEMBERSHIP_EDGES: ReadonlySet<EdgeKind> = new Set(['contains', 'member_of', 'holds_cred']);
-
 /** The rows of the users `plan` names, from `graph`, derived from the slice with the change applied. */
 /** `slice.apps` are the plan's applications, in its order. */
 export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDeltaPlan): LeafDelta {
@@ -56,6 +55,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   const delta: LeafDelta = {
     replaced: [],
     deleted: [],
+    regranted: [],
     tagNodes: [],
     nodes: [],
     edges: [],
@@ -71,14 +71,13 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   /** Named users that remain: small-graph id -> stored id. */
   const remaining = new Map<number, number>();
   let nextNode = slice.nextNodeId;
-  /** Per existing user, the node keys of the roles and permissions its written-back entry holds: bindings it has, not ones the change adds. */
-  const heldBindings = new Map<number, Set<string>>();
-  for (const [i, app] of plan.apps.entries()) {
-    for (const user of slice.apps[i]!.users) {
+  // Users whose entries the change changes: their bindings and grants are written anew from the small derivation, which holds their entries whole.
+  for (const app of slice.apps) {
+    for (const user of app.users) {
       if (user.entry === undefined) continue;
-      const keys = [...user.entry.roles.map((r) => appEntityNodeKey(app.key, 'role', r.toLowerCase())), ...user.entry.permissions.map((p) => appEntityNodeKey(app.key, 'permission', p.toLowerCase()))];
-      heldBindings.set(user.id, new Set(keys));
-      delta.counts.bindings -= user.entry.roles.length + user.entry.permissions.length;
+      delta.regranted.push(user.id);
+      delta.counts.bindings -= user.bindings;
+      delta.counts.grants -= user.grants;
     }
   }
   for (const app of plan.apps) {
@@ -123,8 +122,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     }
     const user = remaining.get(kind === 'contains' ? to : from);
     if (user === undefined) continue;
-    // Existing users keep their stored bindings; the written-back ones are not written again.
-    if (!MEMBERSHIP_EDGES.has(kind) && heldBindings.get(user)?.has(graph.nodes[to]!.key)) continue;
+    // Other existing users keep their stored bindings (the small payload holds none of theirs).
     delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
     if (kind === 'member_of' || kind === 'holds_cred') (targets.get(user) ?? targets.set(user, []).get(user)!).push(map(to));
   }
@@ -149,7 +147,8 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     holders.add(holder);
   }
   delta.counts.grants += delta.grants.length;
-  for (const user of existing.values()) if (user.grants > 0) holders.add(user.id);
+  // Users whose entries change hold what the derivation gave them; the others what they held.
+  for (const user of existing.values()) if (user.grants > 0 && user.entry === undefined) holders.add(user.id);
 
   const reachOf = reachTables(slice.apps);
   for (const user of remaining.values()) delta.reach.push(...userReach(user, holders.has(user), targets.get(user) ?? [], reachOf));

@@ -65,13 +65,12 @@ export interface SliceUser extends SliceNode {
   grants: number;
   bindings: number;
   /**
-   * For a user whose stored entry the change adds bindings to: what the entry holds in this
-   * application, by role and permission keys. The graph keeps no more of a binding than its role
-   * or permission and its grants, so the entry is written back with only those keys: enough for
-   * the change to find it and for a binding it adds to be told from one it holds, and granting
-   * nothing itself, so that the derivation's grants for the user are those of the added bindings.
+   * For a user whose stored entry the change changes: the entry's bindings in this application, read
+   * back from the user's binding edges and grants (each binding's grants are the only ones with its
+   * role, or its permission and no role, so their scopes are its resources and whether it applies to
+   * the application; a role assignment's custom properties are on its edge).
    */
-  entry?: { roles: string[]; permissions: string[] };
+  entry?: { role_assignments: Json[]; application_permissions: Json[] };
 }
 
 /** Properties of a resource node that are its payload fields as given (the rest are custom properties). */
@@ -85,18 +84,12 @@ export function slicePayload(slice: StoredSlice): Json {
     ...(slice.declarations.custom_property_definition !== undefined ? { custom_property_definition: slice.declarations.custom_property_definition } : {}),
     ...(slice.declarations.permissions !== undefined ? { permissions: slice.declarations.permissions } : {}),
     applications: slice.apps.map(appItem),
-    identity_to_permissions: slice.apps.flatMap((app) => app.users.flatMap((user) => (user.entry ? [entryItem(app, user, user.entry)] : []))),
+    identity_to_permissions: slice.apps.flatMap((app) => app.users.flatMap((user) => (user.entry ? [entryItem(user, user.entry)] : []))),
   };
 }
 
-function entryItem(app: SliceApp, user: SliceUser, entry: NonNullable<SliceUser['entry']>): Json {
-  const application = app.node.localKey;
-  return {
-    identity: user.localKey,
-    identity_type: 'local_user',
-    role_assignments: entry.roles.map((role) => ({ application, role })),
-    application_permissions: entry.permissions.map((permission) => ({ application, permission })),
-  };
+function entryItem(user: SliceUser, entry: NonNullable<SliceUser['entry']>): Json {
+  return { identity: user.localKey, identity_type: 'local_user', ...entry };
 }
 
 function appItem(app: SliceApp): Json {
