@@ -1,11 +1,11 @@
 import type { DerivedGraph, PayloadDeclarations } from '@accessgraph/core';
 
 /**
- * What a change of local users needs to know about a data source's stored state besides the rows
- * it touches (`leaf-slice.ts`), kept as JSON beside the state (`data_source_states.delta_basis`)
- * so that the change reads none of the rest: the payload's top-level declarations, the first free
- * node and grant ids, whether roles hold grants of their own, which applications key their users
- * by id, and the state's counts.
+ * What a change of leaves needs to know about a data source's stored state besides the rows it
+ * touches (`leaf-slice.ts`), kept as JSON beside the state (`data_source_states.delta_basis`) so
+ * that the change reads none of the rest: the payload's top-level declarations, the first free
+ * node and grant ids, whether roles hold grants of their own, how users and resources are keyed,
+ * the roles whose assignments may leave no grant, and the state's counts.
  */
 export interface DeltaBasis {
   /** BASIS_VERSION when written; a basis of another version is not read (the next whole push writes it anew). */
@@ -21,12 +21,13 @@ export interface DeltaBasis {
   /** Per application node key, the resource types (lower-cased) whose resources carry ids. */
   resourceTypesKeyedById: Record<string, string[]>;
   /**
-   * Whether every binding leaves a trace in the grants on each resource it names: true unless some
-   * role's permissions all apply to other resource types only and not to sub-resources, so that its
-   * assignment on a resource of another type grants nothing there. Only then can a resource
-   * without grants be deleted knowing no binding names it.
+   * The roles whose assignment on a resource can grant nothing there, and so leave no trace in the
+   * grants: those whose permissions all apply to some resource types only and not to sub-resources
+   * (or that have none). Each with those types (lower-cased): on a resource of another type, an
+   * assignment of it grants nothing. An entry holding such a role cannot be read back from its
+   * grants, and a resource of another type may be named by such an assignment.
    */
-  bindingsLeaveTraces: boolean;
+  tracelessRoles: Array<{ key: string; types: string[] }>;
 }
 
 /** The basis of a graph a push stores whole (application data sources only). */
@@ -45,7 +46,7 @@ export function deltaBasisOf(graph: DerivedGraph, declarations: PayloadDeclarati
     usersKeyedById: [...keyedById].map((id) => nodes[id]!.key),
     counts: graph.counts,
     resourceTypesKeyedById: resourceTypesKeyedById(graph),
-    bindingsLeaveTraces: bindingsLeaveTraces(graph),
+    tracelessRoles: tracelessRoles(graph),
   };
 }
 
@@ -61,38 +62,41 @@ function resourceTypesKeyedById(graph: DerivedGraph): Record<string, string[]> {
   return Object.fromEntries(Object.entries(types).map(([app, set]) => [app, [...set]]));
 }
 
-function bindingsLeaveTraces(graph: DerivedGraph): boolean {
+function tracelessRoles(graph: DerivedGraph): DeltaBasis['tracelessRoles'] {
   const { nodes, edges } = graph;
   const next = new Map<number, number[]>();
   for (let i = 0; i < edges.length; i++) {
     const kind = edges.kind(i);
     if (kind === 'role_grants' || kind === 'includes_role') (next.get(edges.col.from[i]!) ?? next.set(edges.col.from[i]!, []).get(edges.col.from[i]!)!).push(edges.col.to[i]!);
   }
-  const leavesTrace = (permission: number) => {
-    const { resource_types: types, apply_to_sub_resources: inherit } = nodes[permission]!.properties as { resource_types?: unknown[]; apply_to_sub_resources?: boolean };
-    return inherit === true || !Array.isArray(types) || types.length === 0;
-  };
+  const roles: DeltaBasis['tracelessRoles'] = [];
   for (const role of nodes) {
     if (role.kind !== 'local_role') continue;
+    const types = new Set<string>();
+    let traced = false;
     const seen = new Set([role.id]);
     const stack = [role.id];
-    let traced = false;
     while (stack.length > 0 && !traced) {
       for (const to of next.get(stack.pop()!) ?? []) {
-        if (nodes[to]!.kind === 'permission') traced ||= leavesTrace(to);
-        else if (!seen.has(to)) {
-          seen.add(to);
-          stack.push(to);
+        if (nodes[to]!.kind !== 'permission') {
+          if (!seen.has(to)) {
+            seen.add(to);
+            stack.push(to);
+          }
+          continue;
         }
+        const { resource_types: limited, apply_to_sub_resources: inherit } = nodes[to]!.properties as { resource_types?: string[]; apply_to_sub_resources?: boolean };
+        if (inherit === true || !Array.isArray(limited) || limited.length === 0) traced = true;
+        else for (const type of limited) types.add(type.toLowerCase());
       }
     }
-    if (!traced) return false;
+    if (!traced) roles.push({ key: role.key, types: [...types] });
   }
-  return true;
+  return roles;
 }
 
 /** Changes with what the basis holds; a state stored with another version goes the whole-state way once. */
-const BASIS_VERSION = 1;
+const BASIS_VERSION = 2;
 
 export function parseDeltaBasis(json: string | null): DeltaBasis | undefined {
   const basis = json === null ? undefined : (JSON.parse(json) as Partial<DeltaBasis>);

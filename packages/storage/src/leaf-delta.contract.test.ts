@@ -120,14 +120,22 @@ for (const backend of testBackends()) {
       // Shelves have ids.
       expect(await store.readLeafSlice(pushed.dataSourceId, resources([{ operation: 'add', name: 'shelf four', resource_type: 'shelf' }]))).toEqual({ whole: 'an added resource is keyed otherwise than its type' });
       expect('slice' in (await store.readLeafSlice(pushed.dataSourceId, resources([{ operation: 'add', id: 's4', name: 'shelf four', resource_type: 'shelf' }])))).toBe(true);
-      // A role whose one permission applies to boxes only, not to sub-resources: assigned on a shelf it grants nothing there, and leaves no trace.
+      // A role whose one permission applies to boxes only, not to sub-resources: assigned to bob on
+      // a shelf, it grants nothing there and leaves no trace; the shelf's deletion, or a change of
+      // bob's entry, cannot be made by difference.
       const payload = shopWithGroupGrants();
       payload.permissions!.push({ name: 'count', permission_type: ['MetadataRead'], resource_types: ['box'] });
       payload.applications![0]!.local_roles!.push({ name: 'counter', id: 'r4', permissions: ['count'] });
+      payload.applications![0]!.resources!.push({ id: 's5', name: 'shelf five', resource_type: 'shelf' });
+      payload.identity_to_permissions!.push({ identity: 'u2', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'r4', resources: ['s5'] }] });
       const traceless = await pushPayloadCommitted(store, 'application', payload);
-      expect(await store.readLeafSlice(traceless.dataSourceId, resources([{ id: 's1', name: 'shelf one', sub_resources: [{ operation: 'delete', name: 'box' }] }]))).toEqual({
+      expect(await store.readLeafSlice(traceless.dataSourceId, resources([{ operation: 'delete', id: 's5', name: 'shelf five' }]))).toEqual({
         whole: 'a binding may name a deleted resource without a grant on it',
       });
+      const bob = planLeafDelta({ incremental_change: true, identity_to_permissions: [{ identity: 'u2', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1', apply_to_application: true }] }] })!;
+      expect(await store.readLeafSlice(traceless.dataSourceId, bob)).toEqual({ whole: 'an entry the change changes holds a role whose assignment may leave no grant' });
+      // A box is one of the types the role applies to: deleting one is made by difference.
+      expect('slice' in (await store.readLeafSlice(traceless.dataSourceId, resources([{ id: 's2', name: 'shelf two', sub_resources: [{ operation: 'delete', name: 'box' }] }])))).toBe(true);
     });
 
     it('goes the whole-state way when a deleted user shares its key with an IdP binding, or an added binding names a bound identity', async () => {

@@ -68,8 +68,12 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const tags = await nodes.tags(userNodes.map((n) => n.key));
   const grants = await nodes.grantCounts(userIds);
   const entryUsers = userNodes.filter((n) => entryKeys.has(n.key));
-  // An entry is read back from its grants: only when every binding leaves some.
-  if (entryUsers.length > 0 && !basis.bindingsLeaveTraces) return { whole: 'an entry the change changes may hold a binding that left no grant' };
+  const entryUserIds = new Set(entryUsers.map((u) => u.id));
+  // An entry is read back from its grants: only when each of its bindings leaves some.
+  const traceless = new Set(basis.tracelessRoles.map((r) => r.key));
+  if (edges.some((e) => e.kind === 'has_role' && entryUserIds.has(e.from) && traceless.has(targetById.get(e.to)!.key))) {
+    return { whole: 'an entry the change changes holds a role whose assignment may leave no grant' };
+  }
   const entryGrants = await nodes.grantsOf(entryUsers.map((n) => n.id));
   const scopes = await nodes.byIds([...new Set(entryGrants.map((g) => g.scope))].filter((id) => id !== app.id));
   const scopeById = new Map(scopes.map((n) => [n.id, n]));
@@ -91,7 +95,6 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
       ...(entryKeys.has(node.key) ? { entry: readBackEntry(app, bindings, entryGrants.filter((g) => g.holder === node.id), targetById, scopeById) } : {}),
     });
   }
-  const entryUserIds = new Set(entryUsers.map((u) => u.id));
   const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && edges.some((e) => e.to === n.id && entryUserIds.has(e.from)));
 
   const groups = unique([...targets.filter((n) => n.kind === 'local_group'), ...(await nodes.byKeys(plan.groups.map((k) => appEntityNodeKey(plan.key, 'group', k))))]);
@@ -145,8 +148,10 @@ async function readResources(nodes: NodeReader, plan: LeafDeltaApp, basis: Delta
   const deleted = named.filter((n) => deletedKeys.has(n.key));
   let below: StoredNode[] = [];
   if (deleted.length > 0) {
-    if (!basis.bindingsLeaveTraces) return { whole: 'a binding may name a deleted resource without a grant on it' };
     below = await nodes.byIds(await nodes.descendants(deleted.map((n) => n.id)));
+    const types = new Set([...deleted, ...below].map((n) => n.resourceType?.toLowerCase()));
+    const blind = basis.tracelessRoles.filter((role) => [...types].some((type) => type !== undefined && !role.types.includes(type)));
+    if (blind.length > 0 && (await nodes.anyAssigned(blind.map((r) => r.key)))) return { whole: 'a binding may name a deleted resource without a grant on it' };
     if (await nodes.anyGrantOn([...deleted, ...below].map((n) => n.id))) return { whole: 'a deleted resource has grants' };
   }
   const ancestors = await nodes.byIds(await nodes.ancestors(named.map((r) => r.id)));
@@ -160,7 +165,7 @@ async function readResources(nodes: NodeReader, plan: LeafDeltaApp, basis: Delta
  * A user's entry in an application, read back: one role assignment per has_role edge, one
  * application permission per has_permission edge, each with the scopes of its grants as its
  * resources (the application's node as `apply_to_application`), and a role assignment with the
- * custom properties its edge keeps. Exact when every binding leaves a grant (`bindingsLeaveTraces`):
+ * custom properties its edge keeps. Exact when none of its roles is traceless (`tracelessRoles`):
  * an entry holds one binding per role and per permission, so a grant with a role is that role's
  * assignment's, and one without, its permission's.
  */
@@ -292,6 +297,14 @@ class NodeReader {
   async descendants(ids: readonly number[]): Promise<number[]> {
     const rows = await inChunks(ids, (slice) => this.db.selectFrom('graph_ancestry').select('node').where('ds', '=', this.ds).where('ancestor', 'in', slice).where('depth', '>', 0).execute());
     return [...new Set(rows.map((r) => Number(r.node)))];
+  }
+
+  /** Whether any of these roles (by node key) is assigned to anyone. */
+  async anyAssigned(roleKeys: readonly string[]): Promise<boolean> {
+    const roles = await this.byKeys(roleKeys);
+    if (roles.length === 0) return false;
+    const rows = await this.db.selectFrom('graph_edges').select('to_id').where('ds', '=', this.ds).where('to_id', 'in', roles.map((r) => r.id)).where('kind', '=', 'has_role').limit(1).execute();
+    return rows.length > 0;
   }
 
   /** Whether any grant's scope is one of these nodes (through the grants' second key). */
