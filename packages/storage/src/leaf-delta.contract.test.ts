@@ -138,6 +138,15 @@ for (const backend of testBackends()) {
       expect('slice' in (await store.readLeafSlice(traceless.dataSourceId, resources([{ id: 's2', name: 'shelf two', sub_resources: [{ operation: 'delete', name: 'box' }] }])))).toBe(true);
     });
 
+    it('goes the whole-state way for an entry holding one role twice: its grants cannot be told apart', async () => {
+      const payload = shopWithGroupGrants();
+      const ann = payload.identity_to_permissions!.find((e) => e.identity === 'u1')!;
+      ann.role_assignments!.push({ application: 'Shop', role: 'r1', resources: ['s2'] });
+      const pushed = await pushPayloadCommitted(store, 'application', payload);
+      const plan = planLeafDelta({ incremental_change: true, identity_to_permissions: [{ identity: 'u1', role_assignments: [{ operation: 'delete', application: 'Shop', role: 'r1' }] }] })!;
+      expect(await store.readLeafSlice(pushed.dataSourceId, plan)).toEqual({ whole: 'an entry the change changes holds one role or permission twice' });
+    });
+
     it('goes the whole-state way when a deleted user shares its key with an IdP binding, or an added binding names a bound identity', async () => {
       const payload = shopWithGroupGrants();
       // The shop's IdP binding is for ops@corp.example; a user keyed alike would take that entry with it when deleted.

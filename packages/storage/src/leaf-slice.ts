@@ -82,8 +82,10 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
     const mine = edges.filter((e) => e.from === node.id);
     const keysOf = (kind: string) => mine.filter((e) => e.kind === kind).map((e) => targetById.get(e.to)!.localKey);
     const bindings = mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
-    // Without bindings the graph cannot tell an entry that holds none from no entry at all.
+    // Without bindings the graph cannot tell an entry that holds none from no entry at all; with
+    // two of one role or permission, which of their grants are whose.
     if (entryKeys.has(node.key) && bindings.length === 0) return { whole: 'an entry the change changes holds no binding the graph shows' };
+    if (entryKeys.has(node.key) && new Set(bindings.map((b) => b.to)).size < bindings.length) return { whole: 'an entry the change changes holds one role or permission twice' };
     users.push({
       ...node,
       identities: refs.get(node.id) ?? [],
