@@ -9,6 +9,10 @@ export interface PushLog {
   phases_ms: { decode: number; validate: number; derive: number; store: number };
   counts: Record<string, number>;
   warnings: number;
+  /** Whether an incremental push was made by difference (else applied to the whole stored state). */
+  by_difference?: boolean;
+  /** Why an incremental push was applied to the whole state. */
+  whole_state_because?: string;
   /** The links that touch the data source, and the rows the push deleted and inserted. */
   links?: { links: number; deleted: number; inserted: number };
 }

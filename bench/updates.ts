@@ -24,6 +24,10 @@ const CHUNK_LABEL = '10 MiB';
 const CHANGES = { modified: 400, added: 300, deleted: 300 } as const;
 /** Incremental pushes measured one after the other, each with users of its own; the median is quoted. */
 export const INCREMENTAL_RUNS = 5;
+/** Pushes of each of the other two kinds of change, each with users or resources of its own. */
+export const OTHER_RUNS = 3;
+/** Entities each of those changes: existing users given a role assignment; resources modified and added. */
+const OTHER_CHANGES = { bindings: 1_000, resourcesModified: 700, resourcesAdded: 300 } as const;
 
 export interface UpdateBodies {
   size: PayloadSize;
@@ -31,6 +35,10 @@ export interface UpdateBodies {
   payload: Buffer;
   /** The incremental payloads' JSON, one per run. */
   incremental: Buffer[];
+  /** Changes of bindings in existing users' entries, one per run. */
+  bindings: Buffer[];
+  /** Changes of resources, one per run. */
+  resources: Buffer[];
   users: number;
 }
 
@@ -39,6 +47,8 @@ export interface UpdateMeasurement {
   full: TimedRequest;
   /** Every incremental push, in order. */
   incremental: TimedRequest[];
+  bindings: TimedRequest[];
+  resources: TimedRequest[];
   multipart: { totalMs: number; chunks: number; uploadMs: number[]; completeMs: number; peakRssBytes: number };
 }
 
@@ -47,6 +57,8 @@ interface TimedRequest {
   phases: Record<string, number>;
   peakRssBytes: number;
   localUsers: number | undefined;
+  byDifference: boolean;
+  wholeBecause?: string;
 }
 
 export function prepareUpdateBodies(size: PayloadSize, log: (line: string) => void): UpdateBodies {
@@ -55,7 +67,15 @@ export function prepareUpdateBodies(size: PayloadSize, log: (line: string) => vo
   const app = payload.applications![0]!;
   const users = app.local_users!;
   const incremental = Array.from({ length: INCREMENTAL_RUNS }, (_, run) => Buffer.from(JSON.stringify(incrementalChange(payload, run))));
-  const bodies = { size, payload: Buffer.from(JSON.stringify(payload)), incremental, users: users.length };
+  const json = (change: ApplicationPayload) => Buffer.from(JSON.stringify(change));
+  const bodies = {
+    size,
+    payload: Buffer.from(JSON.stringify(payload)),
+    incremental,
+    bindings: Array.from({ length: OTHER_RUNS }, (_, run) => json(bindingsChange(payload, run))),
+    resources: Array.from({ length: OTHER_RUNS }, (_, run) => json(resourcesChange(payload, run))),
+    users: users.length,
+  };
   log(
     `\n=== updates: ${size.label} application payload ${mb(bodies.payload.length)} (${count(users.length)} users); incremental change of ` +
       `${CHANGES.modified + CHANGES.added + CHANGES.deleted} users ${mb(bodies.incremental[0]!.length)}, ${INCREMENTAL_RUNS} times; generated in ${seconds(performance.now() - started)}`,
@@ -92,6 +112,57 @@ function incrementalChange(payload: ApplicationPayload, run: number): Applicatio
   return { incremental_change: true, applications: [{ name: app.name, application_type: app.application_type, local_users: [...modified, ...added, ...deleted] }], identity_to_permissions: bindings } as ApplicationPayload;
 }
 
+/**
+ * Run `run`'s change of bindings: existing users each given one more role assignment, on a resource,
+ * in their stored entries. Users are taken among those the user changes above leave alone (they
+ * modify the first and delete the last), skipping those whose entries cannot be read back from the graph and
+ * so go the whole-state way (docs/architecture.md, "Incremental pushes"): entries holding a role
+ * twice, or a role whose permissions all apply to some resource types only and not to
+ * sub-resources. The role given is one the user does not hold.
+ */
+function bindingsChange(payload: ApplicationPayload, run: number): ApplicationPayload {
+  const app = payload.applications![0]!;
+  const permissions = new Map(payload.permissions!.map((p) => [p.name, p]));
+  const limited = (name: string) => {
+    const p = permissions.get(name)!;
+    return (p.resource_types ?? []).length > 0 && p.apply_to_sub_resources !== true;
+  };
+  const roles = new Map(app.local_roles!.map((r) => [r.id!, r]));
+  const traceless = (id: string, seen = new Set<string>()): boolean => {
+    if (seen.has(id)) return true;
+    seen.add(id);
+    const role = roles.get(id)!;
+    return (role.permissions ?? []).every(limited) && (role.roles ?? []).every((nested) => traceless(nested, seen));
+  };
+  const resource = app.resources![1]!.id!;
+  // Not the users the user changes modify (the first ones) or delete (the last ones).
+  const users = app.local_users!;
+  const untouched = new Set(users.slice(INCREMENTAL_RUNS * CHANGES.modified, users.length - INCREMENTAL_RUNS * CHANGES.deleted).map((u) => u.id!));
+  const candidates = payload.identity_to_permissions!.filter((entry) => {
+    if (entry.identity_type !== 'local_user' || !untouched.has(entry.identity)) return false;
+    const held = (entry.role_assignments ?? []).map((a) => a.role);
+    const permissionsHeld = (entry.application_permissions ?? []).map((a) => a.permission);
+    return new Set(held).size === held.length && new Set(permissionsHeld).size === permissionsHeld.length && !held.some((role) => traceless(role));
+  });
+  if (candidates.length < OTHER_RUNS * OTHER_CHANGES.bindings) throw new Error(`the payload has ${candidates.length} users whose bindings can change by difference; the bindings changes need ${OTHER_RUNS * OTHER_CHANGES.bindings}`);
+  const entries = candidates.slice(run * OTHER_CHANGES.bindings, (run + 1) * OTHER_CHANGES.bindings).map((entry) => {
+    const held = new Set((entry.role_assignments ?? []).map((a) => a.role));
+    const role = [...roles.keys()].find((id) => !held.has(id) && !traceless(id))!;
+    return { identity: entry.identity, role_assignments: [{ operation: 'add', application: app.name, role, resources: [resource] }] };
+  });
+  return { incremental_change: true, identity_to_permissions: entries } as ApplicationPayload;
+}
+
+/** Run `run`'s change of resources: the descriptions of top-level resources modified, and new top-level resources added. */
+function resourcesChange(payload: ApplicationPayload, run: number): ApplicationPayload {
+  const app = payload.applications![0]!;
+  const first = run * OTHER_CHANGES.resourcesModified;
+  const modified = app.resources!.slice(first, first + OTHER_CHANGES.resourcesModified).map((r) => ({ operation: 'modify', id: r.id, name: r.name, description: `changed in run ${run}` }));
+  const type = app.resources![0]!.resource_type;
+  const added = Array.from({ length: OTHER_CHANGES.resourcesAdded }, (_, i) => ({ operation: 'add', id: `added${run}_${i}`, name: `added resource ${run}.${i}`, resource_type: type }));
+  return { incremental_change: true, applications: [{ name: app.name, resources: [...modified, ...added] }] } as ApplicationPayload;
+}
+
 export async function measureUpdates(engine: Engine, bodies: UpdateBodies, pauseMs: number, log: (line: string) => void): Promise<UpdateMeasurement> {
   const run = await engine.create();
   try {
@@ -117,6 +188,18 @@ export async function measureUpdates(engine: Engine, bodies: UpdateBodies, pause
         incremental.push(timed);
         await pause();
       }
+      const other = async (kind: string, bodiesOfKind: Buffer[]) => {
+        const timings: TimedRequest[] = [];
+        for (const body of bodiesOfKind) {
+          const timed = await timedPush(server, key, ds, body, pushes++);
+          log(`    ${kind.padEnd(17)} ${seconds(timed.e2eMs)} (${(timed.e2eMs / full.e2eMs).toFixed(3)} of the full push), ${timed.byDifference ? 'by difference' : `whole state (${timed.wholeBecause ?? 'a full push'})`}, phases ${JSON.stringify(timed.phases)}`);
+          timings.push(timed);
+          await pause();
+        }
+        return timings;
+      };
+      const bindings = await other('bindings change', bodies.bindings);
+      const resources = await other('resources change', bodies.resources);
       await pause();
       const multipartDs = await createDataSource(server.url, key, provider, 'Multipart');
       const multipart = await multipartUpload(server, key, multipartDs, bodies.payload);
@@ -125,7 +208,7 @@ export async function measureUpdates(engine: Engine, bodies: UpdateBodies, pause
         `    multipart upload  ${seconds(multipart.totalMs)} in ${multipart.chunks} chunks of ${CHUNK_LABEL} (${(multipart.totalMs / full.e2eMs).toFixed(2)} of the single push): ` +
           `uploads ${multipart.uploadMs.map((ms) => seconds(ms)).join(', ')}; complete ${seconds(multipart.completeMs)}; peak RSS ${mb(multipart.peakRssBytes)}`,
       );
-      return { engine: engine.name, full, incremental, multipart };
+      return { engine: engine.name, full, incremental, bindings, resources, multipart };
     } finally {
       await server.stop();
     }
@@ -141,7 +224,7 @@ async function timedPush(server: ServerProcess, key: string, ds: BenchDataSource
   const peakRssBytes = readPeakRss(server.pid);
   if (res.status !== 200) throw new Error(`the push answered ${res.status}: ${res.text.slice(0, 1_000)}`);
   const log = await server.pushLog(logIndex);
-  return { e2eMs: res.ms, phases: log.phases_ms, peakRssBytes, localUsers: log.counts.local_users };
+  return { e2eMs: res.ms, phases: log.phases_ms, peakRssBytes, localUsers: log.counts.local_users, byDifference: log.by_difference === true, ...(log.whole_state_because ? { wholeBecause: log.whole_state_because } : {}) };
 }
 
 /** oaaclient's multipart path: start, one upload per chunk of the payload's bytes (base64), complete; each timed. */
@@ -167,18 +250,28 @@ async function multipartUpload(server: ServerProcess, key: string, ds: BenchData
 /** The suite's results as a Markdown table. */
 export function formatUpdateResults(results: readonly UpdateMeasurement[], bodies: UpdateBodies): string {
   const lines = [
-    `Payload ${mb(bodies.payload.length)}; incremental changes of 1,000 users (${mb(bodies.incremental[0]!.length)}), ${INCREMENTAL_RUNS} of them; multipart in chunks of ${CHUNK_LABEL}.`,
+    `Payload ${mb(bodies.payload.length)}; incremental changes of 1,000 users (${mb(bodies.incremental[0]!.length)}), ${INCREMENTAL_RUNS} of them; ` +
+      `${OTHER_RUNS} changes of ${count(OTHER_CHANGES.bindings)} existing users' bindings and ${OTHER_RUNS} of ${count(OTHER_CHANGES.resourcesModified + OTHER_CHANGES.resourcesAdded)} resources; multipart in chunks of ${CHUNK_LABEL}.`,
     '',
-    `| engine | full push | incremental push, median of ${INCREMENTAL_RUNS} (min – max) | incremental / full (goal ≤ 0.05) | multipart upload | multipart / single push |`,
-    '| --- | --- | --- | --- | --- | --- |',
+    `| engine | full push | incremental push, median of ${INCREMENTAL_RUNS} (min – max) | incremental / full (goal ≤ 0.05) | bindings change, median / full | resources change, median / full | multipart upload | multipart / single push |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
-    const times = r.incremental.map((i) => i.e2eMs).sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)]!;
+    const users = medianOf(r.incremental);
+    const other = (timings: TimedRequest[]) => {
+      const median = medianOf(timings);
+      const whole = timings.filter((t) => !t.byDifference).length;
+      return `${seconds(median.ms)}, ${(median.ms / r.full.e2eMs).toFixed(3)}${whole > 0 ? ` (${whole} of ${timings.length} whole)` : ''}`;
+    };
     lines.push(
-      `| ${r.engine} | ${seconds(r.full.e2eMs)} | ${seconds(median)} (${seconds(times[0]!)} – ${seconds(times.at(-1)!)}) | ${(median / r.full.e2eMs).toFixed(3)} | ` +
-        `${seconds(r.multipart.totalMs)} (${r.multipart.chunks} chunks) | ${(r.multipart.totalMs / r.full.e2eMs).toFixed(2)} |`,
+      `| ${r.engine} | ${seconds(r.full.e2eMs)} | ${seconds(users.ms)} (${seconds(users.min)} – ${seconds(users.max)}) | ${(users.ms / r.full.e2eMs).toFixed(3)} | ` +
+        `${other(r.bindings)} | ${other(r.resources)} | ${seconds(r.multipart.totalMs)} (${r.multipart.chunks} chunks) | ${(r.multipart.totalMs / r.full.e2eMs).toFixed(2)} |`,
     );
   }
   return lines.join('\n');
+}
+
+function medianOf(timings: readonly TimedRequest[]): { ms: number; min: number; max: number } {
+  const times = timings.map((t) => t.e2eMs).sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)]!, min: times[0]!, max: times.at(-1)! };
 }

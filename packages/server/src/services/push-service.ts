@@ -119,7 +119,7 @@ export class PushService {
             return await reject(conflictError(attempt));
           }
           record.counts = committed.counts;
-          return this.accepted(input, dataSourceId, record, warnings, committed, clock, true);
+          return this.accepted(input, dataSourceId, record, warnings, committed, clock, 'by difference');
         }
         const { graph, state } = accepted;
         // Warnings about the payload itself; the store adds those about identities that link to nothing.
@@ -149,7 +149,7 @@ export class PushService {
           if (attempt < INCREMENTAL_ATTEMPTS) continue;
           return await reject(conflictError(attempt));
         }
-        return this.accepted(input, dataSourceId, record, warnings, committed, clock, false);
+        return this.accepted(input, dataSourceId, record, warnings, committed, clock, accepted.wholeReason === undefined ? undefined : { whole: accepted.wholeReason });
       }
     } catch (error) {
       if (error instanceof ApiError) throw error;
@@ -168,7 +168,7 @@ export class PushService {
     warnings: PushWarning[],
     { linkWarnings, linkMs, linkChanges }: { linkWarnings: PushWarning[]; linkMs: number; linkChanges: unknown },
     clock: PhaseClock,
-    byDifference: boolean,
+    incremental: 'by difference' | { whole: string } | undefined,
   ): PushResponse {
     warnings.push(...linkWarnings);
     clock.lap('store');
@@ -180,7 +180,7 @@ export class PushService {
         bytes: record.size_bytes,
         phases_ms: clock.phases,
         counts: record.counts,
-        by_difference: byDifference,
+        ...(incremental === undefined ? {} : incremental === 'by difference' ? { by_difference: true } : { by_difference: false, whole_state_because: incremental.whole }),
         warnings: warnings.length,
         links: linkChanges,
       },
@@ -219,6 +219,8 @@ interface Whole {
   warnings: PayloadWarning[];
   base?: IncrementalBase;
   declarations?: PayloadDeclarations;
+  /** For an incremental push, why it was applied to the whole state rather than by difference (logged). */
+  wholeReason?: string;
 }
 /** A change of local users to commit by difference. */
 type ByDifference = { ok: true } & Extract<LeafDeltaOutcome, { kind: 'delta' }> & Envelope;
@@ -298,6 +300,7 @@ async function validateIncremental(
   const refused = (error: ApiError): Refused => ({ ...envelope, ok: false, error });
   const shape = changeShapeViolations(template, change);
   if (shape.length > 0) return refused(ApiError.invalid(shape, 'INVALID_PAYLOAD'));
+  let whole = template === 'application' ? undefined : 'only applications change by difference';
   if (template === 'application') {
     const outcome = await stored.tryDelta(change, reader);
     if (outcome.kind === 'refused') return refused(outcome.error);
@@ -305,6 +308,7 @@ async function validateIncremental(
       clock.lap('validate');
       return { ...envelope, ...outcome, ok: true };
     }
+    whole = outcome.reason;
   }
   const base = await stored.load();
   if (!base) {
@@ -335,7 +339,7 @@ async function validateIncremental(
   gzipped.catch(() => undefined); // awaited later; a rejection must not go unhandled meanwhile
   clock.lap('validate');
   const appliedTo = { pushedAt: base.pushedAt, tagRemovals: applied.tagRemovals };
-  return { ...envelope, ok: true, kind: 'whole', derive, state: gzipped, warnings, base: appliedTo, ...declarationsOf(template, applied.payload) };
+  return { ...envelope, ok: true, kind: 'whole', derive, state: gzipped, warnings, base: appliedTo, wholeReason: whole, ...declarationsOf(template, applied.payload) };
 }
 
 /**
