@@ -14,8 +14,10 @@ export interface DeltaBasis {
   nextNodeId: number;
   nextGrantId: number;
   rolesHoldGrants: boolean;
-  /** Node keys of the applications whose users carry ids. */
+  /** Node keys of the applications whose users, groups and roles carry ids. */
   usersKeyedById: string[];
+  groupsKeyedById: string[];
+  rolesKeyedById: string[];
   /** The state's entity counts, for the push record of a change that counts only what it changed. */
   counts: Record<string, number>;
   /** Per application node key, the resource types (lower-cased) whose resources carry ids. */
@@ -35,15 +37,20 @@ export function deltaBasisOf(graph: DerivedGraph, declarations: PayloadDeclarati
   const { nodes, grants } = graph;
   let rolesHoldGrants = false;
   for (let i = 0; i < grants.length && !rolesHoldGrants; i++) rolesHoldGrants = nodes[grants.col.holder[i]!]!.kind === 'local_role';
-  const keyedById = new Set<number>();
-  for (const node of nodes) if (node.kind === 'local_user' && node.localKey !== node.name && node.appId !== null) keyedById.add(node.appId);
+  const keyedById = (kind: string) => {
+    const apps = new Set<number>();
+    for (const node of nodes) if (node.kind === kind && node.localKey !== node.name && node.appId !== null) apps.add(node.appId);
+    return [...apps].map((id) => nodes[id]!.key);
+  };
   return {
     version: BASIS_VERSION,
     declarations,
     nextNodeId: nodes.length,
     nextGrantId: grants.length,
     rolesHoldGrants,
-    usersKeyedById: [...keyedById].map((id) => nodes[id]!.key),
+    usersKeyedById: keyedById('local_user'),
+    groupsKeyedById: keyedById('local_group'),
+    rolesKeyedById: keyedById('local_role'),
     counts: graph.counts,
     resourceTypesKeyedById: resourceTypesKeyedById(graph),
     tracelessRoles: tracelessRoles(graph),
@@ -96,7 +103,7 @@ function tracelessRoles(graph: DerivedGraph): DeltaBasis['tracelessRoles'] {
 }
 
 /** Changes with what the basis holds; a state stored with another version goes the whole-state way once. */
-const BASIS_VERSION = 2;
+const BASIS_VERSION = 3;
 
 export function parseDeltaBasis(json: string | null): DeltaBasis | undefined {
   const basis = json === null ? undefined : (JSON.parse(json) as Partial<DeltaBasis>);

@@ -22,7 +22,8 @@ import type { GraphStorage, GraphTransaction } from './graph-writer.js';
 /**
  * Writes a change of leaves (local users, resources) into a data source's current graph tables, in
  * the push's transaction: deletes the rows of the leaves it names (their node, memberships,
- * identity strings, reach, ancestry and tags; for deleted ones their grants and edges too) and
+ * identity strings, reach, ancestry and tags; for deleted ones their grants and edges too; of
+ * groups, roles and credentials changed in place their node, identity strings and tags) and
  * inserts what they are now. Index lookups and a few rows per leaf, whatever the size of the graph: the counterpart of
  * `GraphTransaction.stage`, which replaces a graph whole. On SQLite the second keys (grants by
  * scope, reach by holder) are tables of their own and change with their rows; on PostgreSQL they
@@ -57,6 +58,11 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
     return [];
   });
   await inChunks(deleted, async (leaves) => (await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', leaves).execute(), []));
+  await inChunks(delta.retouched, async (entities) => {
+    await db.deleteFrom('graph_identity_refs').where('ds', '=', ds).where('node', 'in', entities).execute();
+    await db.deleteFrom('graph_nodes').where('ds', '=', ds).where('id', 'in', entities).execute();
+    return [];
+  });
   await inChunks(delta.tagNodes, async (keys) => (await tx.conn.deleteFrom('graph_tags').where('ds', '=', ds).where('node_key', 'in', keys).execute(), []));
 
   await tx.insertGraphRows(ds, nodeRows(delta.nodes));

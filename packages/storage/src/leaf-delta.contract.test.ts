@@ -63,7 +63,7 @@ for (const backend of testBackends()) {
       const pushed = await pushPayloadCommitted(store, 'application', base);
       const target = { providerId: pushed.providerId, dataSourceId: pushed.dataSourceId };
       const state = structuredClone(base) as Json;
-      for (const change of [addAndModify(), deleteAndRetag(), bindingsAdded(), bindingsChanged(), resourcesChanged()]) {
+      for (const change of [addAndModify(), deleteAndRetag(), bindingsAdded(), bindingsChanged(), resourcesChanged(), entitiesChanged()]) {
         const issues = new IssueCollector();
         applyIncremental('application', state, structuredClone(change), issues);
         expect(issues.errors).toEqual([]);
@@ -74,15 +74,19 @@ for (const backend of testBackends()) {
         expect(await lastCounts(target.dataSourceId)).toEqual(await lastCounts(oracle));
       }
       // By hand, after the changes: cy (u3) holds r2 on s2 (edit, inherited by s2.box, and view
-      // through r1, not inherited), r1 on s1 and s2 (view), and reaches staff's edit on s2 through
-      // managers; the edit on the application it was given is gone. Dee (u4) holds view on the
-      // application and r2 on s1: edit on s1 and what is under it (the lid, added when the box
-      // was deleted), view on s1; r3 is gone.
+      // through r1, not inherited), r1 on s1 and s2 (view), r5 on s3 (view, its own and r1's), and
+      // reaches staff's edit on s2 through managers; the edit on the application it was given is
+      // gone. Dee (u4) holds view on the application and r2 on s1: edit on s1 and what is under it
+      // (the lid, added when the box was deleted), view on s1; r3 is gone. Bob (u2) moved from
+      // managers to the new group interns, also in staff: staff's edit on s2 and its box still.
       const lines = await access(target.dataSourceId);
-      expect(lines.filter((l) => l.startsWith('u3 ') || l.startsWith('u4 '))).toEqual([
+      expect(lines.filter((l) => /^u[234] /.test(l))).toEqual([
+        'u2 -> s2.box: edit',
+        'u2 -> s2: edit',
         'u3 -> s1: view',
         'u3 -> s2.box: edit',
         'u3 -> s2: edit,view',
+        'u3 -> s3: view',
         'u4 -> Shop: view',
         'u4 -> s1.lid: edit',
         'u4 -> s1: edit,view',
@@ -327,6 +331,36 @@ function resourcesChanged(): Json {
         ],
       },
     ],
+  };
+}
+
+/**
+ * Groups, roles and credentials added, modified in place and re-tagged, with a user moved into the
+ * new group and given the new credential, and a binding of the new role.
+ */
+function entitiesChanged(): Json {
+  return {
+    incremental_change: true,
+    applications: [
+      {
+        name: 'Shop',
+        local_groups: [
+          { operation: 'add', name: 'interns', groups: ['staff'], identities: ['staff'] },
+          { operation: 'modify', name: 'managers', custom_properties: { cost_center: 'cc-9' } },
+          { operation: 'add_tag', name: 'staff', tags: [{ key: 'floor', value: '2' }] },
+        ],
+        local_roles: [
+          { operation: 'add', id: 'r5', name: 'auditor', permissions: ['view'], roles: ['r1'] },
+          { operation: 'modify', id: 'r1', name: 'clerk', custom_properties: { level: 2 } },
+        ],
+        local_access_creds: [
+          { operation: 'add', id: 'c2', name: 'key two', is_active: false },
+          { operation: 'add_tag', id: 'c1', tags: [{ key: 'rotated', value: 'no' }] },
+        ],
+        local_users: [{ operation: 'modify', id: 'u2', name: 'bob', groups: ['interns'], access_creds: ['c2'] }],
+      },
+    ],
+    identity_to_permissions: [{ identity: 'u3', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r5', resources: ['s3'] }] }],
   };
 }
 

@@ -99,22 +99,30 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   }
   const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && edges.some((e) => e.to === n.id && entryUserIds.has(e.from)));
 
-  const groups = unique([...targets.filter((n) => n.kind === 'local_group'), ...(await nodes.byKeys(plan.groups.map((k) => appEntityNodeKey(plan.key, 'group', k))))]);
-  const creds = unique([...targets.filter((n) => n.kind === 'access_cred'), ...(await nodes.byKeys(plan.creds.map((k) => appEntityNodeKey(plan.key, 'cred', k))))]);
-  const roles = await rolesWithNested(nodes, unique([...heldBy('local_role'), ...(await nodes.byKeys(plan.roles.map((k) => appEntityNodeKey(plan.key, 'role', k))))]));
+  const entities = await readEntities(nodes, plan, basis, app.key);
+  if ('whole' in entities) return entities;
+  const named = (kind: string) => entities.filter((n) => n.kind === kind);
+  // Named entities last: they carry their tags and identities.
+  const groups = unique<StoredNode>([...targets.filter((n) => n.kind === 'local_group'), ...(await nodes.byKeys(plan.groups.map((k) => appEntityNodeKey(plan.key, 'group', k)))), ...named('local_group')]);
+  const creds = unique<StoredNode>([...targets.filter((n) => n.kind === 'access_cred'), ...(await nodes.byKeys(plan.creds.map((k) => appEntityNodeKey(plan.key, 'cred', k)))), ...named('access_cred')]);
+  const namedRoles = new Map(named('local_role').map((r) => [r.id, r]));
+  const roles = (await rolesWithNested(nodes, unique([...heldBy('local_role'), ...(await nodes.byKeys(plan.roles.map((k) => appEntityNodeKey(plan.key, 'role', k)))), ...namedRoles.values()]))).map((role) => ({ ...role, ...namedRoles.get(role.id) }));
   const rolePermissions = await nodes.edgesFrom(roles.map((r) => r.id), ['role_grants']);
   const permissions = unique([...heldBy('permission'), ...(await nodes.byIds(rolePermissions.map((e) => e.to))), ...(await nodes.byKeys(plan.permissions.map((k) => appEntityNodeKey(plan.key, 'permission', k))))]);
   const permissionById = new Map(permissions.map((p) => [p.id, p]));
-  const named = await readResources(nodes, plan, basis, resourceIdTypes);
-  if ('whole' in named) return named;
+  const namedResources = await readResources(nodes, plan, basis, resourceIdTypes);
+  if ('whole' in namedResources) return namedResources;
   // The resources the read-back entries name, with their ancestors.
   const scopeResources = [...scopes, ...(await nodes.byIds(await nodes.ancestors(scopes.map((n) => n.id))))].filter((n) => n.kind === 'resource');
   // Named last: they carry their tags.
-  const resources = unique<SliceNode>([...scopeResources, ...named]);
+  const resources = unique<SliceNode>([...scopeResources, ...namedResources]);
   const principals = [...groups, ...creds].map((n) => n.id);
   return {
     node: app,
     usersKeyedById,
+    groupsKeyedById: basis.groupsKeyedById.includes(app.key),
+    rolesKeyedById: basis.rolesKeyedById.includes(app.key),
+    entities: entities.map((n) => ({ ...n, segment: SEGMENTS[n.kind]! })),
     users,
     groups: groups.filter((n) => n.kind === 'local_group'),
     creds: creds.filter((n) => n.kind === 'access_cred'),
@@ -128,6 +136,26 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
     permissions: permissions.filter((n) => n.kind === 'permission'),
     reach: await nodes.reach(principals),
   };
+}
+
+const SEGMENTS: Record<string, 'group' | 'role' | 'cred'> = { local_group: 'group', local_role: 'role', access_cred: 'cred' };
+const KINDS = { group: 'local_group', role: 'local_role', cred: 'access_cred' } as const;
+
+/**
+ * The groups, roles and credentials a change adds, modifies or re-tags, those that exist with their
+ * tags and a group's identities. Says `whole` when an added one is keyed otherwise than its
+ * collection (by id or by name): the whole-state way reports the mix.
+ */
+async function readEntities(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis, appKey: string): Promise<StoredNode[] | { whole: string }> {
+  const keyedById = { group: basis.groupsKeyedById.includes(appKey), role: basis.rolesKeyedById.includes(appKey), cred: true };
+  for (const entity of plan.changedEntities) {
+    if (entity.operation === 'add' && entity.withId !== keyedById[entity.segment]) return { whole: `an added local ${entity.segment} is keyed otherwise than its collection` };
+  }
+  const keys = plan.changedEntities.map((e) => appEntityNodeKey(plan.key, e.segment, e.key));
+  const found = (await nodes.byKeys(keys)).filter((n) => plan.changedEntities.some((e) => KINDS[e.segment] === n.kind));
+  const tags = await nodes.tags(found.map((n) => n.key));
+  const identities = await nodes.identities(found.filter((n) => n.kind === 'local_group').map((n) => n.id));
+  return found.map((n) => ({ ...n, tags: tags.get(n.key) ?? [], ...(n.kind === 'local_group' ? { identities: identities.get(n.id) ?? [] } : {}) }));
 }
 
 /**

@@ -51,6 +51,33 @@ describe('planLeafDelta: which changes are made by difference', () => {
     expect(plan?.apps).toEqual([expect.objectContaining({ key: 'shop', roles: ['r1', 'r2'], permissions: ['view'], resources: ['s1'], entryIdentities: ['u1', 'u2', 'u5'] })]);
   });
 
+  it('plans groups, roles and credentials added, or modified and re-tagged without what they name', () => {
+    const plan = planLeafDelta(
+      change({
+        applications: [
+          {
+            name: 'Shop',
+            local_groups: [{ operation: 'add', name: 'Interns', groups: ['Staff'] }, { operation: 'modify', name: 'staff', custom_properties: { cost_center: 'x' } }],
+            local_roles: [{ operation: 'add', id: 'R5', name: 'auditor', permissions: ['View'], roles: ['r1'] }, { operation: 'add_tag', id: 'r1', tags: [{ key: 'k' }] }],
+            local_access_creds: [{ operation: 'add', id: 'C2', name: 'key' }],
+          },
+        ],
+      }),
+    );
+    expect(plan?.apps[0]).toMatchObject({
+      changedEntities: [
+        { segment: 'group', key: 'interns', operation: 'add', withId: false },
+        { segment: 'group', key: 'staff', operation: 'modify', withId: false },
+        { segment: 'role', key: 'r5', operation: 'add', withId: true },
+        { segment: 'role', key: 'r1', operation: 'add_tag', withId: true },
+        { segment: 'cred', key: 'c2', operation: 'add', withId: true },
+      ],
+      groups: ['staff'],
+      roles: ['r1'],
+      permissions: ['view'],
+    });
+  });
+
   it('plans resources at any depth: containers locate, an added one brings its type and its parent', () => {
     const plan = planLeafDelta(
       resources([
@@ -72,7 +99,10 @@ describe('planLeafDelta: which changes are made by difference', () => {
   });
 
   it.each([
-    ['a group', change({ applications: [{ name: 'Shop', local_groups: [{ operation: 'add', name: 'g' }] }] })],
+    ['a group deleted', change({ applications: [{ name: 'Shop', local_groups: [{ operation: 'delete', name: 'g' }] }] })],
+    ["a group's parents modified", change({ applications: [{ name: 'Shop', local_groups: [{ operation: 'modify', name: 'g', groups: ['h'] }] }] })],
+    ["a role's permissions modified", change({ applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'r', permissions: ['edit'] }] }] })],
+    ['a credential deleted', change({ applications: [{ name: 'Shop', local_access_creds: [{ operation: 'delete', id: 'c1' }] }] })],
     ['the application itself', change({ applications: [{ name: 'Shop', operation: 'modify', description: 'x' }] })],
     ['top-level permissions', change({ permissions: [{ operation: 'add', name: 'p', permission_type: ['DataRead'] }] })],
     ['a resource type', resources([{ operation: 'modify', id: 's1', name: 's', resource_type: 'crate' }])],

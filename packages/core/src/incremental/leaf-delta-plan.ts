@@ -38,11 +38,27 @@ export interface LeafDeltaApp {
   changedResources: Array<{ path: string; operation: LeafOperation }>;
   /** The types (lower-cased) of the resources the change adds, with whether each added one has an id. */
   addedResourceTypes: Array<{ type: string; withId: boolean }>;
+  /** Groups, roles and credentials the change adds, or modifies or re-tags without touching what they name. */
+  changedEntities: Array<{ segment: EntitySegment; key: string; operation: LeafOperation; withId: boolean }>;
 }
+
+/** The collections besides users and resources whose items a change may add, or modify or re-tag in place. */
+export type EntitySegment = 'group' | 'role' | 'cred';
 
 const OPERATIONS: Record<string, LeafOperation> = { add: 'add', modify: 'modify', delete: 'delete', add_tag: 'add_tag', delete_tag: 'delete_tag', remove_tag: 'delete_tag' };
 const TOP_LEVEL = new Set(['incremental_change', 'applications', 'identity_to_permissions']);
-const APP_FIELDS = new Set(['name', 'application_type', 'local_users', 'resources']);
+const APP_FIELDS = new Set(['name', 'application_type', 'local_users', 'resources', 'local_groups', 'local_roles', 'local_access_creds']);
+/**
+ * Per collection: its node key segment and the fields that name other entities. A modify must not
+ * send those (what reaches through a group or a role would change), a delete is never a leaf change
+ * (members, holders and assignments lose what they had); an add is, since nothing names a new entity
+ * but the change itself.
+ */
+const ENTITY_COLLECTIONS = {
+  local_groups: { segment: 'group', references: ['groups'] },
+  local_roles: { segment: 'role', references: ['permissions', 'roles'] },
+  local_access_creds: { segment: 'cred', references: [] },
+} as const;
 /** What a resource that only locates its sub-resources may carry. */
 const RESOURCE_CONTAINER_FIELDS = new Set(['id', 'unique_id', 'name', 'resource_type', 'sub_resources']);
 const BINDING_LISTS = { application_permissions: 'permission', role_assignments: 'role' } as const;
@@ -74,7 +90,7 @@ export function planLeafDelta(change: Json): LeafDeltaPlan | undefined {
       plan.groups.push(...groups);
       plan.creds.push(...creds);
     }
-    if (!planResources(listed(app, 'resources'), null, plan)) return undefined;
+    if (!planResources(listed(app, 'resources'), null, plan) || !planEntities(app, plan)) return undefined;
     apps.set(key, plan);
   }
   for (const entry of listed(change, 'identity_to_permissions')) {
@@ -96,7 +112,47 @@ export function planLeafDelta(change: Json): LeafDeltaPlan | undefined {
 type PlannedApp = LeafDeltaApp & { added: Set<string> };
 
 function newApp(key: string): PlannedApp {
-  return { key, users: [], groups: [], creds: [], roles: [], permissions: [], resources: [], bindingIdentities: [], entryIdentities: [], changedResources: [], addedResourceTypes: [], added: new Set<string>() };
+  return {
+    key,
+    users: [],
+    groups: [],
+    creds: [],
+    roles: [],
+    permissions: [],
+    resources: [],
+    bindingIdentities: [],
+    entryIdentities: [],
+    changedResources: [],
+    addedResourceTypes: [],
+    changedEntities: [],
+    added: new Set<string>(),
+  };
+}
+
+/** Notes the groups, roles and credentials an application's change names; false if one is not a leaf change. */
+function planEntities(app: Json, plan: PlannedApp): boolean {
+  for (const [field, { segment, references }] of Object.entries(ENTITY_COLLECTIONS)) {
+    const seen = new Set<string>();
+    for (const item of listed(app, field)) {
+      const key = item === undefined ? undefined : segment === 'cred' ? lowerKey(item.id) : idOrNameKey(item);
+      const operation = item === undefined ? undefined : OPERATIONS[String(item.operation)];
+      if (item === undefined || key === undefined || operation === undefined || operation === 'delete' || seen.has(key)) return false;
+      if (operation === 'modify' && references.some((reference) => item[reference] !== undefined)) return false;
+      seen.add(key);
+      plan.changedEntities.push({ segment, key, operation, withId: lowerKey(item.id) !== undefined || lowerKey(item.unique_id) !== undefined });
+      if (operation !== 'add') continue;
+      const parents = stringKeys(item.groups);
+      const permissions = stringKeys(item.permissions);
+      const roles = stringKeys(item.roles);
+      if (parents === undefined || permissions === undefined || roles === undefined) return false;
+      if (segment === 'group') plan.groups.push(...parents);
+      if (segment === 'role') {
+        plan.permissions.push(...permissions);
+        plan.roles.push(...roles);
+      }
+    }
+  }
+  return true;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface LeafDelta {
   deleted: number[];
   /** Existing users whose entries the change changes: their grants and bindings are written anew. */
   regranted: number[];
+  /** Existing groups, roles and credentials the change modifies or re-tags: their node, identity strings and tags are written anew, nothing else. */
+  retouched: number[];
   /** Node keys whose tags are written anew (every named leaf): `nodes` carry the tags they have now. */
   tagNodes: string[];
   nodes: GraphNode[];
@@ -26,7 +28,7 @@ export interface LeafDelta {
   grants: DeltaGrant[];
   identityRefs: IdentityRef[];
   /** How the push's counts change. */
-  counts: { local_users: number; resources: number; bindings: number; grants: number };
+  counts: { local_users: number; local_groups: number; local_roles: number; access_creds: number; resources: number; bindings: number; grants: number };
   /** Stored id -> the small graph's id, to name a user's unlinked identity strings in its terms. */
   derivedIds: Map<number, number>;
 }
@@ -56,6 +58,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     replaced: [],
     deleted: [],
     regranted: [],
+    retouched: [],
     tagNodes: [],
     nodes: [],
     edges: [],
@@ -63,7 +66,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     ancestry: [],
     grants: [],
     identityRefs: [],
-    counts: { local_users: 0, resources: 0, bindings: graph.counts.bindings ?? 0, grants: 0 },
+    counts: { local_users: 0, local_groups: 0, local_roles: 0, access_creds: 0, resources: 0, bindings: graph.counts.bindings ?? 0, grants: 0 },
     derivedIds,
   };
   const derivedByKey = new Map(graph.nodes.map((n) => [n.key, n]));
@@ -109,6 +112,9 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     return mapped;
   };
   const writtenResources = resourceRows(graph, slice, plan, delta, toStored, () => nextNode++);
+  const { written: writtenEntities, added: addedEntities } = entityRows(graph, slice, plan, delta, toStored, () => nextNode++);
+  /** Added groups: stored id -> the parents they are members of. */
+  const parents = new Map<number, number[]>();
 
   const targets = new Map<number, number[]>();
   const { edges } = graph;
@@ -116,6 +122,12 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     const kind = edges.kind(i);
     const from = edges.col.from[i]!;
     const to = edges.col.to[i]!;
+    // An added group, role or credential comes with its edges: contained in the application, member of its parents, granting its permissions, including its roles.
+    if (addedEntities.has(from) || (kind === 'contains' && addedEntities.has(to))) {
+      delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
+      if (kind === 'member_of') (parents.get(map(from)) ?? parents.set(map(from), []).get(map(from))!).push(map(to));
+      continue;
+    }
     if (kind === 'contains' && writtenResources.has(to)) {
       delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
       continue;
@@ -151,9 +163,15 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   for (const user of existing.values()) if (user.grants > 0 && user.entry === undefined) holders.add(user.id);
 
   const reachOf = reachTables(slice.apps);
+  // Added groups first (they hold no grants yet, and users the change puts in them reach through them).
+  for (const [group, memberOf] of parents) {
+    const rows = userReach(group, false, memberOf, reachOf);
+    delta.reach.push(...rows);
+    reachOf.set(group, rows.map(([, holder, depth]) => [holder, depth] as const));
+  }
   for (const user of remaining.values()) delta.reach.push(...userReach(user, holders.has(user), targets.get(user) ?? [], reachOf));
   for (const ref of graph.identityRefs) {
-    const node = remaining.get(ref.node);
+    const node = remaining.get(ref.node) ?? writtenEntities.get(ref.node);
     if (node !== undefined) delta.identityRefs.push({ ...ref, node });
   }
   const { ancestry } = graph;
@@ -161,6 +179,39 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     if (writtenResources.has(ancestry.col.node[i]!)) delta.ancestry.push([map(ancestry.col.node[i]!), map(ancestry.col.ancestor[i]!), ancestry.col.depth[i]!]);
   }
   return delta;
+}
+
+const COUNTS = { group: 'local_groups', role: 'local_roles', cred: 'access_creds' } as const;
+
+/**
+ * The groups', roles' and credentials' part of the delta: those the change modifies or re-tags are
+ * written anew at their ids (node, identity strings, tags: nothing that names them changes), those
+ * it adds at new ones (`newId`), with their edges. Returns the written ones and the added ones,
+ * small graph's ids to stored.
+ */
+function entityRows(graph: DerivedGraph, slice: StoredSlice, plan: LeafDeltaPlan, delta: LeafDelta, toStored: Map<number, number>, newId: () => number) {
+  const written = new Map<number, number>();
+  const added = new Map<number, number>();
+  const derivedByKey = new Map(graph.nodes.map((n) => [n.key, n]));
+  for (const [i, app] of plan.apps.entries()) {
+    const stored = new Map(slice.apps[i]!.entities.map((e) => [e.key, e]));
+    for (const { segment, key } of app.changedEntities) {
+      const nodeKey = appEntityNodeKey(app.key, segment, key);
+      const after = derivedByKey.get(nodeKey);
+      if (after === undefined) throw new Error(`the change derived no node for ${nodeKey}, which it adds or changes`);
+      const before = stored.get(nodeKey);
+      const id = before?.id ?? newId();
+      if (before === undefined) {
+        toStored.set(after.id, id);
+        added.set(after.id, id);
+        delta.counts[COUNTS[segment]]++;
+      } else delta.retouched.push(id);
+      written.set(after.id, id);
+      delta.tagNodes.push(nodeKey);
+      delta.nodes.push({ ...after, id, appId: toStored.get(after.appId!)! });
+    }
+  }
+  return { written, added };
 }
 
 /**

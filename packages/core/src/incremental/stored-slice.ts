@@ -31,14 +31,20 @@ export interface SliceNode {
   properties: Record<string, unknown>;
   parentId: number | null;
   resourceType: string | null;
-  /** Its tags, read for the nodes a change may re-tag (users and resources it names). */
+  /** Its tags, read for the nodes a change may re-tag (the leaves and entities it names). */
   tags?: OaaTag[];
+  /** Its `identities` strings, read for the users and groups a change names. */
+  identities?: string[];
 }
 
 export interface SliceApp {
   node: SliceNode;
-  /** Whether the application's users carry ids (then they are keyed by id, else by name). */
+  /** Whether the application's users, groups and roles carry ids (then they are keyed by id, else by name). */
   usersKeyedById: boolean;
+  groupsKeyedById: boolean;
+  rolesKeyedById: boolean;
+  /** The groups, roles and credentials the change names that exist, with their tags (and a group's identities). */
+  entities: Array<SliceNode & { segment: 'group' | 'role' | 'cred' }>;
   /** The users the change names that exist. */
   users: SliceUser[];
   groups: SliceNode[];
@@ -56,7 +62,6 @@ export interface SliceApp {
 }
 
 export interface SliceUser extends SliceNode {
-  identities: string[];
   /** Local keys of the groups and credentials the user names. */
   groups: string[];
   creds: string[];
@@ -75,7 +80,11 @@ export interface SliceUser extends SliceNode {
 
 /** Properties of a resource node that are its payload fields as given (the rest are custom properties). */
 const RESOURCE_FIELDS = new Set(['description', 'resource_type', 'connections', 'owners']);
-const USER_FIELDS = new Set(['email', 'is_active', 'created_at', 'last_login_at', 'deactivated_at', 'password_last_changed_at', 'user_type', 'owners']);
+/** Per collection, the properties of its nodes that are payload fields as given (the rest are custom properties, or enrichment). */
+const USER_FIELDS: ReadonlySet<string> = new Set(['email', 'is_active', 'created_at', 'last_login_at', 'deactivated_at', 'password_last_changed_at', 'user_type', 'owners']);
+const GROUP_FIELDS: ReadonlySet<string> = new Set(['created_at', 'owners']);
+const ROLE_FIELDS: ReadonlySet<string> = new Set(['owners']);
+const CRED_FIELDS: ReadonlySet<string> = new Set(['is_active', 'created_at', 'expires_at', 'last_used_at', 'can_expire', 'owners']);
 const CUSTOM = 'customprop_';
 
 /** The slice as a full application payload (before the change is applied to it). */
@@ -97,31 +106,36 @@ function appItem(app: SliceApp): Json {
     name: app.node.localKey,
     application_type: app.node.properties.application_type,
     local_users: app.users.map((user) => userItem(user, app.usersKeyedById)),
-    local_groups: app.groups.map((group) => keyed(group)),
-    local_access_creds: app.creds.map((cred) => ({ id: cred.localKey, name: cred.name })),
-    local_roles: app.roles.map((role) => ({ ...keyed(role), permissions: role.permissions, roles: role.roles })),
+    local_groups: app.groups.map((group) => entityItem(group, app.groupsKeyedById, GROUP_FIELDS)),
+    local_access_creds: app.creds.map((cred) => entityItem(cred, true, CRED_FIELDS)),
+    local_roles: app.roles.map((role) => ({ ...entityItem(role, app.rolesKeyedById, ROLE_FIELDS), permissions: role.permissions, roles: role.roles })),
     resources: resourceTree(app.resources, new Set(app.resourceIdTypes)),
   };
 }
 
-/** An entity's item: with its id when its key is not its name (a collection keyed by name has none). */
-function keyed(node: SliceNode): Json {
-  return node.localKey === node.name ? { name: node.name } : { id: node.localKey, name: node.name };
-}
-
-/** A stored user back as its payload item: built-in fields and owners as they were given, custom properties by their (lower-cased) names. */
-function userItem(user: SliceUser, keyedById: boolean): Json {
-  const item: Json = keyedById ? { id: user.localKey, name: user.name } : { name: user.localKey };
+/**
+ * A stored node back as its payload item: keyed as its collection is, its built-in fields and
+ * owners as they were given, custom properties by their (lower-cased) names, and the tags and
+ * identities read for it (the nodes a change names).
+ */
+function entityItem(node: SliceNode, keyedById: boolean, fields: ReadonlySet<string>): Json {
+  const item: Json = keyedById ? { id: node.localKey, name: node.name } : { name: node.localKey };
   const custom: Json = {};
-  for (const [name, value] of Object.entries(user.properties)) {
-    if (USER_FIELDS.has(name)) item[name] = value;
+  for (const [name, value] of Object.entries(node.properties)) {
+    if (fields.has(name)) item[name] = value;
     else if (name.startsWith(CUSTOM)) custom[name.slice(CUSTOM.length)] = value;
   }
   if (Object.keys(custom).length > 0) item.custom_properties = custom;
-  if (user.identities.length > 0) item.identities = user.identities;
+  if (node.identities !== undefined && node.identities.length > 0) item.identities = node.identities;
+  if (node.tags !== undefined && node.tags.length > 0) item.tags = node.tags;
+  return item;
+}
+
+/** A stored user back as its payload item, with the groups and credentials it names. */
+function userItem(user: SliceUser, keyedById: boolean): Json {
+  const item = entityItem(user, keyedById, USER_FIELDS);
   if (user.groups.length > 0) item.groups = user.groups;
   if (user.creds.length > 0) item.access_creds = user.creds;
-  if (user.tags.length > 0) item.tags = user.tags;
   return item;
 }
 

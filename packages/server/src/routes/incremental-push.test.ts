@@ -363,8 +363,8 @@ describe('changes of local users, made by difference', () => {
     expect(state).not.toHaveBeenCalled();
     const afterUsers = sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u3 -> Books: read', 'u3 -> Books.2024: read']);
     expect(await access()).toEqual(afterUsers);
-    // A new group is not a change of local users: the whole state, with the change above replayed on the stored payload.
-    await apply({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'add', name: 'Auditors' }] }] });
+    // A role's permissions are not a leaf of the graph: the whole state, with the change above replayed on the stored payload.
+    await apply({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'add', name: 'Auditors' }], local_roles: [{ operation: 'modify', name: 'Writer', permissions: ['read', 'write'] }] }] });
     expect(state).toHaveBeenCalledTimes(1);
     expect(await access()).toEqual(afterUsers);
     // And the next change of local users applies by difference to what that left.
