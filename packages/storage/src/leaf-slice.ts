@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { ASK, appEntityNodeKey, applicationNodeKey, type SliceApp, type SliceNode, type SliceUser, type StoredSlice, type LeafDeltaApp, type LeafDeltaPlan } from '@accessgraph/core';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
@@ -62,7 +62,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   if (userNodes.filter((n) => entryKeys.has(n.key)).length !== entryKeys.size) return { whole: 'an entry the change adds bindings to is not a local user' };
   const userIds = userNodes.map((n) => n.id);
   const edges = await nodes.edgesFrom(userIds, ['member_of', 'holds_cred', 'has_role', 'has_permission']);
-  const targets = await nodes.byIds([...new Set(edges.map((e) => e.to))]);
+  const targets = await nodes.byIds([...new Set(edges.map((e) => e.to))], true);
   const targetById = new Map(targets.map((n) => [n.id, n]));
   const refs = await nodes.identities(userIds);
   const tags = await nodes.tags(userNodes.map((n) => n.key));
@@ -75,11 +75,13 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
     return { whole: 'an entry the change changes holds a role whose assignment may leave no grant' };
   }
   const entryGrants = await nodes.grantsOf(entryUsers.map((n) => n.id));
-  const scopes = await nodes.byIds([...new Set(entryGrants.map((g) => g.scope))].filter((id) => id !== app.id));
+  const scopes = await nodes.byIds([...new Set(entryGrants.map((g) => g.scope))].filter((id) => id !== app.id), true);
   const scopeById = new Map(scopes.map((n) => [n.id, n]));
+  const edgesFrom = groupBy(edges, (e) => e.from, (e) => e);
+  const grantsOf = groupBy(entryGrants, (g) => g.holder, (g) => g);
   const users: SliceUser[] = [];
   for (const node of userNodes) {
-    const mine = edges.filter((e) => e.from === node.id);
+    const mine = edgesFrom.get(node.id) ?? [];
     const keysOf = (kind: string) => mine.filter((e) => e.kind === kind).map((e) => targetById.get(e.to)!.localKey);
     const bindings = mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
     // Without bindings the graph cannot tell an entry that holds none from no entry at all; with
@@ -94,10 +96,11 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
       tags: tags.get(node.key) ?? [],
       grants: grants.get(node.id) ?? 0,
       bindings: bindings.length,
-      ...(entryKeys.has(node.key) ? { entry: readBackEntry(app, bindings, entryGrants.filter((g) => g.holder === node.id), targetById, scopeById) } : {}),
+      ...(entryKeys.has(node.key) ? { entry: readBackEntry(app, bindings, grantsOf.get(node.id) ?? [], targetById, scopeById) } : {}),
     });
   }
-  const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && edges.some((e) => e.to === n.id && entryUserIds.has(e.from)));
+  const heldIds = new Set(edges.filter((e) => entryUserIds.has(e.from)).map((e) => e.to));
+  const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && heldIds.has(n.id));
 
   const entities = await readEntities(nodes, plan, basis, app.key);
   if ('whole' in entities) return entities;
@@ -113,7 +116,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const namedResources = await readResources(nodes, plan, basis, resourceIdTypes);
   if ('whole' in namedResources) return namedResources;
   // The resources the read-back entries name, with their ancestors.
-  const scopeResources = [...scopes, ...(await nodes.byIds(await nodes.ancestors(scopes.map((n) => n.id))))].filter((n) => n.kind === 'resource');
+  const scopeResources = [...scopes, ...(await nodes.byIds(await nodes.ancestors(scopes.map((n) => n.id)), true))].filter((n) => n.kind === 'resource');
   // Named last: they carry their tags.
   const resources = unique<SliceNode>([...scopeResources, ...namedResources]);
   const principals = [...groups, ...creds].map((n) => n.id);
@@ -258,16 +261,23 @@ class NodeReader {
     private readonly ds: number,
   ) {}
 
-  private nodes() {
-    return this.db.selectFrom('graph_nodes').select(['id', 'kind', 'node_key', 'local_key', 'name', 'properties', 'parent_id', 'resource_type']).where('ds', '=', this.ds);
+  /**
+   * `light`: without properties (read as none), for the nodes a change only refers to — the
+   * groups, roles and resources of read-back memberships and entries, ancestors — whose rows it
+   * does not write: thousands of them for a thousand entries, and their JSON costs more than the rest.
+   */
+  private nodes(light = false) {
+    const columns = ['id', 'kind', 'node_key', 'local_key', 'name', 'parent_id', 'resource_type'] as const;
+    const query = this.db.selectFrom('graph_nodes').where('ds', '=', this.ds);
+    return light ? query.select([...columns, sql<string>`'{}'`.as('properties')]) : query.select([...columns, 'properties']);
   }
 
-  byKeys(keys: readonly string[]): Promise<StoredNode[]> {
-    return inChunks(keys, async (slice) => (await this.nodes().where('node_key', 'in', slice).execute()).map(toNode));
+  byKeys(keys: readonly string[], light = false): Promise<StoredNode[]> {
+    return inChunks(keys, async (slice) => (await this.nodes(light).where('node_key', 'in', slice).execute()).map(toNode));
   }
 
-  byIds(ids: readonly number[]): Promise<StoredNode[]> {
-    return inChunks(ids, async (slice) => (await this.nodes().where('id', 'in', slice).execute()).map(toNode));
+  byIds(ids: readonly number[], light = false): Promise<StoredNode[]> {
+    return inChunks(ids, async (slice) => (await this.nodes(light).where('id', 'in', slice).execute()).map(toNode));
   }
 
   byLookupKeys(keys: readonly string[]): Promise<StoredNode[]> {

@@ -149,6 +149,7 @@ function resourceTree(resources: readonly SliceNode[], idTypes: ReadonlySet<stri
     const parent = resource.parentId === null ? undefined : byId.get(resource.parentId);
     const own = parent === undefined ? resource.localKey : resource.localKey.slice(parent.localKey.length + 1);
     const item: Json = idTypes.has(resource.resourceType!.toLowerCase()) ? { id: own, name: resource.name } : { name: resource.name };
+    item.resource_type = resource.resourceType;
     for (const [name, value] of Object.entries(resource.properties)) {
       if (RESOURCE_FIELDS.has(name)) item[name] = value;
       else if (name.startsWith(CUSTOM)) ((item.custom_properties ??= {}) as Json)[name.slice(CUSTOM.length)] = value;
