@@ -26,6 +26,7 @@ import { writeProviderTypes } from './provider-types.js';
 import type { GraphStorage } from './graph-writer.js';
 import { commitPush, recordFailedPush, type PushWriterContext } from './push-commit.js';
 import { commitLeafDelta } from './leaf-delta-commit.js';
+import { compactState } from './state-compaction.js';
 import { readLeafSlice, type LeafSliceRead } from './leaf-slice.js';
 import type { LeafDeltaPlan } from '@accessgraph/core';
 import { listPushRecords } from './push-history.js';
@@ -47,6 +48,7 @@ import type {
   PushCommit,
   PushCommitted,
   LeafDeltaCommit,
+  LeafDeltaCommitted,
   Store,
   StoredIcon,
   UploadPart,
@@ -308,8 +310,12 @@ export class KyselyStore implements Store {
     return this.run(() => this.db.transaction().execute((trx) => readLeafSlice(trx, this.graphs, dataSourceId, plan)));
   }
 
-  commitLeafDelta(commit: LeafDeltaCommit): Promise<PushCommitted & { counts: Record<string, number> }> {
+  commitLeafDelta(commit: LeafDeltaCommit): Promise<LeafDeltaCommitted> {
     return this.run(() => commitLeafDelta(this.pushWriter, commit));
+  }
+
+  compactDataSourceState(dataSourceId: string, fold: { payload: Uint8Array; pushedAt: string; changes: number }): Promise<boolean> {
+    return this.run(() => compactState(this.db, this.caps, dataSourceId, fold));
   }
 
   recordFailedPush(record: NewPushRecord, now: string): Promise<void> {

@@ -5,7 +5,8 @@ import { relinkNodes } from './identity-links.js';
 import { checkBase, lockPushTarget, markPushed, toPushWarning, type PushWriterContext } from './push-commit.js';
 import { insertPushRecord } from './push-history.js';
 import { StoreError } from './store-error.js';
-import type { PushCommitted, LeafDeltaCommit } from './store.js';
+import type { LeafDeltaCommit, LeafDeltaCommitted } from './store.js';
+import { stateSize } from './state-compaction.js';
 
 /**
  * Commits a change of local users by difference (see Store.commitLeafDelta), in the locks' order
@@ -13,7 +14,7 @@ import type { PushCommitted, LeafDeltaCommit } from './store.js';
  * (`relinkNodes`), then the data source's row, the change logged after its state, the state's
  * new time and basis, and the push record with the state's counts changed by the delta's.
  */
-export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCommit): Promise<PushCommitted & { counts: Record<string, number> }> {
+export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCommit): Promise<LeafDeltaCommitted> {
   const { caps, graphs } = context;
   return graphs.transaction(async (tx) => {
     const conn = tx.conn;
@@ -48,6 +49,6 @@ export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCom
       .where('ds', '=', ds)
       .execute();
     await insertPushRecord(conn, ds, record);
-    return { linkWarnings, linkMs, linkChanges: changes, counts };
+    return { linkWarnings, linkMs, linkChanges: changes, counts, state: await stateSize(conn, caps, ds) };
   });
 }

@@ -180,6 +180,21 @@ for (const backend of testBackends()) {
       expect((await store.getDataSourceState(pushed.dataSourceId))!.changes).toEqual([]);
     });
 
+    it('folds the logged changes into the stored payload, only while no push came since', async () => {
+      const pushed = await pushPayloadCommitted(store, 'application', shopWithGroupGrants());
+      await byDifference(pushed, addAndModify());
+      await byDifference(pushed, deleteAndRetag());
+      const before = (await store.getDataSourceState(pushed.dataSourceId))!;
+      expect(before.changes).toHaveLength(2);
+      const folded = Buffer.from('the payload with both changes');
+      expect(await store.compactDataSourceState(pushed.dataSourceId, { payload: folded, pushedAt: '2020-01-01T00:00:00.000Z', changes: 2 })).toBe(false);
+      expect(await store.compactDataSourceState(pushed.dataSourceId, { payload: folded, pushedAt: before.pushedAt, changes: 1 })).toBe(false);
+      expect((await store.getDataSourceState(pushed.dataSourceId))!.changes).toHaveLength(2);
+      expect(await store.compactDataSourceState(pushed.dataSourceId, { payload: folded, pushedAt: before.pushedAt, changes: 2 })).toBe(true);
+      const after = (await store.getDataSourceState(pushed.dataSourceId))!;
+      expect({ payload: Buffer.from(after.payload).toString(), changes: after.changes, pushedAt: after.pushedAt }).toEqual({ payload: 'the payload with both changes', changes: [], pushedAt: before.pushedAt });
+    });
+
     /** The data source's graph by node keys: every table, node ids replaced by keys. */
     async function dump(dataSourceId: string): Promise<Record<string, string[]>> {
       const [{ seq }] = await db.query<{ seq: number }>('select seq from data_sources where id = ?', [dataSourceId]) as [{ seq: number }];

@@ -20,6 +20,7 @@ import type { QuerySpecRequest } from './query-spec.js';
 import type { QuerySpecNode } from '@accessgraph/contract';
 import type { PayloadDeclarations, LeafDelta, LeafDeltaPlan } from '@accessgraph/core';
 import type { LeafSliceRead } from './leaf-slice.js';
+import type { StateSize } from './state-compaction.js';
 import type { QuerySpec } from '@accessgraph/core';
 import type { AccessPathAnswer, AccessPathRequest } from './access-paths.js';
 import type { AccessReviewRequest, AccessReviewScope } from './access-review.js';
@@ -127,6 +128,12 @@ export interface DataSourceState {
   changes: Uint8Array[];
   /** When the state last changed: what an incremental push's commit checks it was applied to. */
   pushedAt: string;
+}
+
+/** What committing a change by difference adds: the counts recorded, and how large the state has grown. */
+export interface LeafDeltaCommitted extends PushCommitted {
+  counts: Record<string, number>;
+  state: StateSize;
 }
 
 /** An incremental push of local users, made by difference (see `readLeafSlice`). */
@@ -273,7 +280,13 @@ export interface Store {
    * identity links, the change logged after the state, the status and the push record. Fails with
    * StoreError('conflict'), changing nothing, if the state changed since the slice was read.
    */
-  commitLeafDelta(commit: LeafDeltaCommit): Promise<PushCommitted & { counts: Record<string, number> }>;
+  commitLeafDelta(commit: LeafDeltaCommit): Promise<LeafDeltaCommitted>;
+  /**
+   * Folds the changes logged after a data source's stored payload into it (`payload`: the stored
+   * one with the first `changes` of them applied, made from the state read at `pushedAt`), if no
+   * push came since; returns whether it did.
+   */
+  compactDataSourceState(dataSourceId: string, fold: { payload: Uint8Array; pushedAt: string; changes: number }): Promise<boolean>;
   /**
    * The identity links that touch the data source, both ways, ordered by their two ends and rule;
    * or, with `unlinked`, its identity strings that link to nothing.

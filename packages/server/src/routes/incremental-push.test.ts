@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EffectivePermission, NodeDetail, PushRecord } from '@accessgraph/contract';
 import { encodeNodeId } from '@accessgraph/core';
@@ -405,6 +406,24 @@ describe('changes of local users, made by difference', () => {
     // Reader's read on Books is inherited by the new year, as it was by the deleted one.
     expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2025: read', 'u2 -> Books: write']));
     expect(await node('app:ledger/resource:books.2024')).toBeUndefined();
+  });
+
+  it('fold the changes they log into the stored payload once those outgrow it; the state stays what they made it', async () => {
+    const { access, apply, dataSource } = await ledgerTarget();
+    for (const i of [3, 4, 5, 6, 7, 8]) {
+      await apply({ applications: [{ name: 'Ledger', local_users: [{ operation: 'add', name: `User ${i}`, id: `u${i}`, email: `user${i}@corp.example` }] }] });
+    }
+    const state = (await t.store.getDataSourceState(dataSource.id))!;
+    // The ledger's gzipped payload is a few hundred bytes, each change about a hundred and fifty: folded at least once.
+    expect(state.changes.length).toBeLessThan(6);
+    const stored = JSON.parse(gunzipSync(state.payload).toString('utf8')) as { applications: Array<{ local_users: Array<{ id: string }> }> };
+    expect(stored.applications[0]!.local_users.map((u) => u.id)).toEqual(expect.arrayContaining(['u1', 'u2', 'u3', 'u4']));
+    // A change that goes the whole-state way replays the rest and keeps every user.
+    await apply({ applications: [{ name: 'Ledger', local_roles: [{ operation: 'modify', name: 'Writer', permissions: ['read', 'write'] }] }] });
+    const whole = (await t.store.getDataSourceState(dataSource.id))!;
+    expect(whole.changes).toEqual([]);
+    expect((JSON.parse(gunzipSync(whole.payload).toString('utf8')) as typeof stored).applications[0]!.local_users).toHaveLength(8);
+    expect(await access()).toEqual(BASE_ACCESS);
   });
 
   it('refuse what the whole state would refuse, by the path in the change, and change nothing', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gunzip, gzip, constants as zlibConstants } from 'node:zlib';
+import { gzip, constants as zlibConstants } from 'node:zlib';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CustomTemplate, FieldViolation, PushRecord, PushRequest, PushResponse, PushWarning } from '@accessgraph/contract';
 import {
@@ -25,10 +25,10 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { changeShapeViolations, payloadShapeViolations } from './payload-schemas.js';
 import { inChange, payloadError, withMore } from './payload-errors.js';
 import { tryLeafDelta, type LeafDeltaOutcome } from './leaf-delta-push.js';
+import { foldLogIfLarge, wholeState } from './stored-state.js';
 import type { ProviderService } from './provider-service.js';
 
 const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
 
 /**
  * How often an incremental push is applied again when another replica's push to the same data
@@ -119,7 +119,9 @@ export class PushService {
             return await reject(conflictError(attempt));
           }
           record.counts = committed.counts;
-          return this.accepted(input, dataSourceId, record, warnings, committed, clock, 'by difference');
+          const answer = this.accepted(input, dataSourceId, record, warnings, committed, clock, 'by difference');
+          await foldLogIfLarge(this.store, dataSourceId, template, PAYLOAD_TEMPLATES[template], committed.state, input.log);
+          return answer;
         }
         const { graph, state } = accepted;
         // Warnings about the payload itself; the store adds those about identities that link to nothing.
@@ -341,20 +343,6 @@ async function validateIncremental(
   const appliedTo = { pushedAt: base.pushedAt, tagRemovals: applied.tagRemovals };
   return { ...envelope, ok: true, kind: 'whole', derive, state: gzipped, warnings, base: appliedTo, wholeReason: whole, ...declarationsOf(template, applied.payload) };
 }
-
-/**
- * The data source's state as one payload: the last one stored whole, with the changes made by
- * difference since applied in order. Each was valid when it was committed, so none can fail now.
- */
-async function wholeState(template: CustomTemplate, reader: PayloadTemplate, base: DataSourceState): Promise<Record<string, unknown>> {
-  const issues = new IssueCollector();
-  const parse = async (gzipped: Uint8Array) => JSON.parse((await gunzipAsync(gzipped)).toString('utf8')) as unknown;
-  const state = reader.normalise(await parse(base.payload), issues) as Record<string, unknown>;
-  for (const change of base.changes) applyIncremental(template, state, (await parse(change)) as Record<string, unknown>, issues);
-  if (issues.hasErrors) throw new Error(`the data source's logged changes no longer apply to its stored payload: ${issues.errors[0]!.path}: ${issues.errors[0]!.message}`);
-  return state;
-}
-
 
 function checkEnvelopeIds(body: PushRequest, providerId: string, dataSourceId: string): void {
   const violations: FieldViolation[] = [];
