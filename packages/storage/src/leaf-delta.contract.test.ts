@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApplicationPayload } from '@accessgraph/contract';
-import { IssueCollector, PAYLOAD_TEMPLATES, applyIncremental, applyToSlice, planLeafDelta } from '@accessgraph/core';
+import { IssueCollector, applyIncremental, planLeafDelta } from '@accessgraph/core';
 import { validPayload } from '../../core/src/application/test-support/payloads.js';
 import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
 import type { KyselyStore } from './kysely-store.js';
+import { accessLines, commitByDifference, graphDump } from './test-support/leaf-delta-oracle.js';
 import { commitPayload, pushPayload, pushPayloadCommitted, type PushTarget } from './test-support/push-payload.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
 
@@ -34,23 +34,9 @@ for (const backend of testBackends()) {
       await db.dispose();
     });
 
-    /** A change made by difference, as the push service makes it (minus the schema check, which the routes' tests cover). */
+    /** A change made by difference; it must be one. */
     async function byDifference(target: PushTarget, change: Json): Promise<void> {
-      const plan = planLeafDelta(change);
-      expect(plan, 'a change of local users only').toBeDefined();
-      const read = await store.readLeafSlice(target.dataSourceId, plan!);
-      if ('whole' in read) throw new Error(`the slice was not read: ${read.whole}`);
-      const outcome = applyToSlice(read.slice, plan!, change, PAYLOAD_TEMPLATES.application, () => []);
-      if (outcome.kind !== 'delta') throw new Error(`no delta: ${JSON.stringify(outcome)}`);
-      await store.commitLeafDelta({
-        ...target,
-        delta: outcome.delta,
-        graph: outcome.graph,
-        change: Buffer.from(JSON.stringify(change)),
-        basePushedAt: read.pushedAt,
-        record: { id: randomUUID(), data_source_id: target.dataSourceId, started_at: new Date().toISOString(), duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: true, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
-        now: new Date().toISOString(),
-      });
+      expect(await commitByDifference(store, target, change)).toBe('done');
     }
 
     /** The oracle: the whole payload with the changes applied, pushed whole into a new data source. */
@@ -195,41 +181,8 @@ for (const backend of testBackends()) {
       expect({ payload: Buffer.from(after.payload).toString(), changes: after.changes, pushedAt: after.pushedAt }).toEqual({ payload: 'the payload with both changes', changes: [], pushedAt: before.pushedAt });
     });
 
-    /** The data source's graph by node keys: every table, node ids replaced by keys. */
-    async function dump(dataSourceId: string): Promise<Record<string, string[]>> {
-      const [{ seq }] = await db.query<{ seq: number }>('select seq from data_sources where id = ?', [dataSourceId]) as [{ seq: number }];
-      const ds = Number(seq);
-      const table = (name: string) => `${name}__${ds}`;
-      const nodes = await db.query<Record<string, unknown>>(`select * from ${table('graph_nodes')}`);
-      const key = new Map(nodes.map((n) => [Number(n.id), String(n.node_key)]));
-      const k = (id: unknown) => (id === null ? null : key.get(Number(id)));
-      const grants = await db.query<Record<string, unknown>>(`select * from ${table('graph_grants')}`);
-      const types = await db.query<{ grant_id: number; type_key: string }>(`select grant_id, type_key from ${table('graph_grant_types')}`);
-      const grantKey = new Map(grants.map((g) => [Number(g.id), `${k(g.holder)} ${k(g.permission)} ${k(g.scope)} ${k(g.role)}`]));
-      const lines = (rows: Array<Record<string, unknown>>, line: (r: Record<string, unknown>) => string) => rows.map(line).sort();
-      const result: Record<string, string[]> = {
-        nodes: lines(nodes, (n) => [n.node_key, n.kind, n.local_key, n.lookup_key, n.name, n.node_type, k(n.app_id), k(n.parent_id), n.resource_type, n.resource_type_key, sortedJson(n.properties)].join(' | ')),
-        edges: lines(await db.query(`select * from ${table('graph_edges')}`), (e) => `${e.kind} ${k(e.from_id)} -> ${k(e.to_id)} ${sortedJson(e.properties)}`),
-        reach: lines(await db.query(`select * from ${table('graph_reach')}`), (r) => `${k(r.principal)} -> ${k(r.holder)} @${r.depth}`),
-        ancestry: lines(await db.query(`select * from ${table('graph_ancestry')}`), (a) => `${k(a.node)} -> ${k(a.ancestor)} @${a.depth}`),
-        grants: lines(grants, (g) => `${grantKey.get(Number(g.id))} self=${g.self} desc=${g.descendants} typed=${g.typed} types=${types.filter((t) => Number(t.grant_id) === Number(g.id)).map((t) => t.type_key).sort().join(',')}`),
-        refs: lines(await db.query(`select * from ${table('graph_identity_refs')}`), (r) => `${k(r.node)} ${r.source} ${r.identity}`),
-        tags: lines(await db.query('select * from graph_tags where ds = ?', [ds]), (t) => `${t.node_key} ${t.tag_key}=${t.tag_value}`),
-        linksFrom: lines(await db.query('select * from identity_links where ds = ?', [ds]), (l) => `${k(l.node)} -> ${l.to_ds}:${l.to_ds === ds ? k(l.to_node) : l.to_node} ${l.rule} ${l.via} ${l.detail}`),
-        linksTo: lines(await db.query('select * from identity_links where to_ds = ? and ds <> ?', [ds, ds]), (l) => `${l.ds}:${l.node} -> ${k(l.to_node)} ${l.rule} ${l.via} ${l.detail}`),
-      };
-      if (backend.name === 'sqlite') {
-        result.grantsByScope = lines(await db.query(`select * from ${table('graph_grants_by_scope')}`), (g) => `${grantKey.get(Number(g.id))} ${k(g.scope)} ${k(g.holder)} ${g.self} ${g.descendants} ${g.typed}`);
-        result.reachByHolder = lines(await db.query(`select * from ${table('graph_reach_by_holder')}`), (r) => `${k(r.holder)} <- ${k(r.principal)}`);
-      }
-      return result;
-    }
-
-    /** Effective permissions as `principal -> target: permissions` lines. */
-    async function access(dataSourceId: string): Promise<string[]> {
-      const page = await store.listEffectivePermissions(dataSourceId, { pageSize: 1000 });
-      return page.items.map((r) => `${r.principal.key} -> ${r.target.key}: ${r.permissions.join(',')}`).sort();
-    }
+    const dump = (dataSourceId: string) => graphDump(db, backend.name, dataSourceId);
+    const access = (dataSourceId: string) => accessLines(store, dataSourceId);
 
     async function lastCounts(dataSourceId: string): Promise<Json> {
       const rows = await db.query<{ counts: string }>('select p.counts from pushes p join data_sources d on d.seq = p.ds where d.id = ? order by p.started_at desc limit 1', [dataSourceId]);
@@ -241,15 +194,6 @@ for (const backend of testBackends()) {
       return links.items.map((l) => `${l.from.key} -> ${l.to?.data_source_id} ${l.to?.key} (${l.rule})`).sort();
     }
   });
-}
-
-/** A JSON column with its keys sorted, so that equal objects print alike. */
-function sortedJson(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : typeof v === 'object' && v !== null ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sort(x)])) : v;
-  return JSON.stringify(sort(parsed));
 }
 
 /**
