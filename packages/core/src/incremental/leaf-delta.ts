@@ -4,10 +4,10 @@ import type { SliceApp, StoredSlice } from './stored-slice.js';
 import type { LeafDeltaPlan } from './leaf-delta-plan.js';
 
 /**
- * The rows a local-user change replaces in a data source's stored graph (see
- * `leaf-delta-plan.ts`), at the stored node ids: what the small payload the change was applied
- * to derived for the named users, with everything else it derived (the groups, roles and
- * resources it only held to check and resolve references) left out.
+ * The rows a change of leaves replaces in a data source's stored graph (see `leaf-delta-plan.ts`),
+ * at the stored node ids: what the small payload the change was applied to derived for the
+ * entities the change names, with everything else it derived (what it only held to check and
+ * resolve references) left out.
  */
 export interface LeafDelta {
   /** Stored ids of the named leaves that exist: their node, memberships, identity strings, reach, ancestry and tags are written anew. */
@@ -29,7 +29,7 @@ export interface LeafDelta {
   identityRefs: IdentityRef[];
   /** How the push's counts change. */
   counts: { local_users: number; local_groups: number; local_roles: number; access_creds: number; resources: number; bindings: number; grants: number };
-  /** Stored id -> the small graph's id, to name a user's unlinked identity strings in its terms. */
+  /** Stored id -> the small graph's id of every node written with identity strings, to name those that link to nothing in its terms. */
   derivedIds: Map<number, number>;
 }
 
@@ -44,8 +44,7 @@ export interface DeltaGrant {
   types: readonly string[] | null;
 }
 
-/** The rows of the users `plan` names, from `graph`, derived from the slice with the change applied. */
-/** `slice.apps` are the plan's applications, in its order. */
+/** The rows of the entities `plan` names, from `graph`, derived from the slice with the change applied; `slice.apps` are the plan's applications, in its order. */
 export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDeltaPlan): LeafDelta {
   const stored = storedIds(slice);
   const toStored = new Map<number, number>();
@@ -207,6 +206,7 @@ function entityRows(graph: DerivedGraph, slice: StoredSlice, plan: LeafDeltaPlan
         delta.counts[COUNTS[segment]]++;
       } else delta.retouched.push(id);
       written.set(after.id, id);
+      delta.derivedIds.set(id, after.id);
       delta.tagNodes.push(nodeKey);
       delta.nodes.push({ ...after, id, appId: toStored.get(after.appId!)! });
     }

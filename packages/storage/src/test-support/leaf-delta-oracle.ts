@@ -8,10 +8,10 @@ type Json = Record<string, unknown>;
 
 /**
  * A change made by difference, as the push service makes it (minus the schema check, which the
- * routes' tests cover); or why it was not: the stored state cannot take it by difference
- * (`whole`), or it is not a leaf change at all (`not a leaf change`).
+ * routes' tests cover), with its warnings; or why it was not: the stored state cannot take it by
+ * difference (`whole`), or it is not a leaf change at all (`not a leaf change`).
  */
-export async function commitByDifference(store: KyselyStore, target: PushTarget, change: Json): Promise<'done' | { whole: string }> {
+export async function commitByDifference(store: KyselyStore, target: PushTarget, change: Json): Promise<{ warnings: string[] } | { whole: string }> {
   const plan = planLeafDelta(change);
   if (plan === undefined) return { whole: 'not a leaf change' };
   const read = await store.readLeafSlice(target.dataSourceId, plan);
@@ -19,7 +19,7 @@ export async function commitByDifference(store: KyselyStore, target: PushTarget,
   const outcome = applyToSlice(read.slice, plan, change, PAYLOAD_TEMPLATES.application, () => []);
   if (outcome.kind === 'whole') return { whole: outcome.reason };
   if (outcome.kind === 'refused') throw new Error(`refused by difference: ${JSON.stringify(outcome.violations)}`);
-  await store.commitLeafDelta({
+  const committed = await store.commitLeafDelta({
     ...target,
     delta: outcome.delta,
     graph: outcome.graph,
@@ -28,7 +28,7 @@ export async function commitByDifference(store: KyselyStore, target: PushTarget,
     record: { id: randomUUID(), data_source_id: target.dataSourceId, started_at: new Date().toISOString(), duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: true, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
     now: new Date().toISOString(),
   });
-  return 'done';
+  return { warnings: [...outcome.warnings.map((w) => w.message), ...committed.linkWarnings.map((w) => w.message)] };
 }
 
 /**
