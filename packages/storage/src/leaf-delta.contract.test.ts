@@ -134,6 +134,18 @@ for (const backend of testBackends()) {
       expect('slice' in (await store.readLeafSlice(traceless.dataSourceId, resources([{ id: 's2', name: 'shelf two', sub_resources: [{ operation: 'delete', name: 'box' }] }])))).toBe(true);
     });
 
+    it('goes the whole-state way for users of an application enriched with Okta sign-ins, not for its resources', async () => {
+      const payload = shopWithGroupGrants();
+      payload.applications![0]!.okta_app_id = '0oa1shop';
+      const pushed = await pushPayloadCommitted(store, 'application', payload);
+      expect(await store.readLeafSlice(pushed.dataSourceId, planLeafDelta(deleteAndRetag())!)).toEqual({ whole: 'the application is enriched with Okta sign-ins and the change touches its users' });
+      const resourceChange = { incremental_change: true, applications: [{ name: 'Shop', resources: [{ operation: 'modify', id: 's2', name: 'shelf two', description: 'moved' }] }] };
+      expect(await commitByDifference(store, pushed, resourceChange)).toEqual({ warnings: [] });
+      const state = structuredClone(payload) as Json;
+      applyIncremental('application', state, structuredClone(resourceChange), new IssueCollector());
+      expect(await dump(pushed.dataSourceId)).toEqual(await dump(await whole(state)));
+    });
+
     it('goes the whole-state way for an entry holding one role twice: its grants cannot be told apart', async () => {
       const payload = shopWithGroupGrants();
       const ann = payload.identity_to_permissions!.find((e) => e.identity === 'u1')!;

@@ -46,8 +46,11 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   // The whole-state path names an unknown application in its error.
   if (app === undefined || app.kind !== 'application') return { whole: 'unknown application' };
   const okta = app.properties.okta_app_id;
-  // Okta last-login enrichment matches an application's users as a set (first identity that matches wins).
-  if (typeof okta === 'string' && okta.trim() !== '') return { whole: 'the application is enriched with Okta sign-ins' };
+  // Okta last-login enrichment matches an application's users as a set (first identity that matches
+  // wins), and their nodes carry its result, which a user read back would lose: changes of users and
+  // their entries in such an application go the whole-state way; resources, groups and roles need not.
+  const touchesUsers = plan.users.length > 0 || plan.entryIdentities.length > 0;
+  if (touchesUsers && typeof okta === 'string' && okta.trim() !== '') return { whole: "the application is enriched with Okta sign-ins and the change touches its users" };
   // An added identity that some other principal already has bindings under: the whole-state path reports the entry that exists.
   const bound = await nodes.byLookupKeys(plan.bindingIdentities);
   if (bound.some((n) => n.kind === 'idp_identity') || (await nodes.bindingCounts(bound.map((n) => n.id))).size > 0) return { whole: 'an added binding names an identity that has bindings' };
