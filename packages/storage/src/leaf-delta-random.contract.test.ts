@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IssueCollector, PAYLOAD_TEMPLATES, applyIncremental } from '@accessgraph/core';
+import { random } from '../../../bench/generate-app-payload.js';
 import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
 import type { KyselyStore } from './kysely-store.js';
 import { accessLines, commitByDifference, graphDump } from './test-support/leaf-delta-oracle.js';
@@ -59,18 +60,6 @@ for (const backend of testBackends()) {
       expect(made).toBeGreaterThanOrEqual(CHANGES_PER_SEED / 2);
     });
   });
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;

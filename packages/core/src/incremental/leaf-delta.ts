@@ -110,8 +110,8 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     if (mapped === undefined) throw new Error(`the change derived node ${graph.nodes[id]?.key ?? id}, which is neither a named leaf nor in the stored graph`);
     return mapped;
   };
-  const writtenResources = resourceRows(graph, slice, plan, delta, toStored, () => nextNode++);
-  const { written: writtenEntities, added: addedEntities } = entityRows(graph, slice, plan, delta, toStored, () => nextNode++);
+  const writtenResources = resourceRows(graph, derivedByKey, slice, plan, delta, toStored, () => nextNode++);
+  const { written: writtenEntities, added: addedEntities } = entityRows(derivedByKey, slice, plan, delta, toStored, () => nextNode++);
   /** Added groups: stored id -> the parents they are members of. */
   const parents = new Map<number, number[]>();
 
@@ -188,10 +188,9 @@ const COUNTS = { group: 'local_groups', role: 'local_roles', cred: 'access_creds
  * it adds at new ones (`newId`), with their edges. Returns the written ones and the added ones,
  * small graph's ids to stored.
  */
-function entityRows(graph: DerivedGraph, slice: StoredSlice, plan: LeafDeltaPlan, delta: LeafDelta, toStored: Map<number, number>, newId: () => number) {
+function entityRows(derivedByKey: ReadonlyMap<string, GraphNode>, slice: StoredSlice, plan: LeafDeltaPlan, delta: LeafDelta, toStored: Map<number, number>, newId: () => number) {
   const written = new Map<number, number>();
   const added = new Map<number, number>();
-  const derivedByKey = new Map(graph.nodes.map((n) => [n.key, n]));
   for (const [i, app] of plan.apps.entries()) {
     const stored = new Map(slice.apps[i]!.entities.map((e) => [e.key, e]));
     for (const { segment, key } of app.changedEntities) {
@@ -220,9 +219,16 @@ function entityRows(graph: DerivedGraph, slice: StoredSlice, plan: LeafDeltaPlan
  * anew at their ids, and those it adds at new ones (`newId`). Returns the written ones' ids,
  * small graph's to stored.
  */
-function resourceRows(graph: DerivedGraph, slice: StoredSlice, plan: LeafDeltaPlan, delta: LeafDelta, toStored: Map<number, number>, newId: () => number): Map<number, number> {
+function resourceRows(
+  graph: DerivedGraph,
+  derivedByKey: ReadonlyMap<string, GraphNode>,
+  slice: StoredSlice,
+  plan: LeafDeltaPlan,
+  delta: LeafDelta,
+  toStored: Map<number, number>,
+  newId: () => number,
+): Map<number, number> {
   const written = new Map<number, number>();
-  const derivedByKey = new Map(graph.nodes.map((n) => [n.key, n]));
   const stored = new Set<string>();
   for (const [i, app] of plan.apps.entries()) {
     const rewritten = new Set(app.changedResources.filter((r) => r.operation !== 'add' && r.operation !== 'delete').map((r) => appEntityNodeKey(app.key, 'resource', r.path)));
