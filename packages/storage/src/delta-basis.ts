@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { DerivedGraph, PayloadDeclarations } from '@accessgraph/core';
+import type { Database } from './database.js';
 
 /**
  * What a change of leaves needs to know about a data source's stored state besides the rows it
@@ -30,9 +32,19 @@ export interface DeltaBasis {
    * grants, and a resource of another type may be named by such an assignment.
    */
   tracelessRoles: Array<{ key: string; types: string[] }>;
+  /**
+   * Of an identity provider: the managers (`manager_id`, lower-cased) its users name that are no
+   * user of it. A user added under such a key becomes their manager, which a change of users made
+   * by difference does not look for (those users are not named): it goes the whole-state way.
+   */
+  unresolvedManagers: string[];
+  /** Of an identity provider: whether it has mapping rules (they compare every user's properties). */
+  identityMappings: boolean;
+  /** Of an identity provider: its domain's node key. */
+  idpDomain: string | null;
 }
 
-/** The basis of a graph a push stores whole (application data sources only). */
+/** The basis of a graph a push stores whole (applications and identity providers). */
 export function deltaBasisOf(graph: DerivedGraph, declarations: PayloadDeclarations): DeltaBasis {
   const { nodes, grants } = graph;
   let rolesHoldGrants = false;
@@ -54,7 +66,21 @@ export function deltaBasisOf(graph: DerivedGraph, declarations: PayloadDeclarati
     counts: graph.counts,
     resourceTypesKeyedById: resourceTypesKeyedById(graph),
     tracelessRoles: tracelessRoles(graph),
+    unresolvedManagers: unresolvedManagers(graph),
+    idpDomain: nodes.find((n) => n.kind === 'idp_domain')?.key ?? null,
+    identityMappings: nodes.some((n) => n.kind === 'idp_domain' && Array.isArray(n.properties.identity_mappings) && n.properties.identity_mappings.length > 0),
   };
+}
+
+function unresolvedManagers(graph: DerivedGraph): string[] {
+  const users = graph.nodes.filter((n) => n.kind === 'idp_user');
+  const keys = new Set(users.map((n) => n.localKey.toLowerCase()));
+  const unresolved = new Set<string>();
+  for (const user of users) {
+    const manager = user.properties.manager_id;
+    if (typeof manager === 'string' && manager !== '' && !keys.has(manager.toLowerCase())) unresolved.add(manager.toLowerCase());
+  }
+  return [...unresolved];
 }
 
 function resourceTypesKeyedById(graph: DerivedGraph): Record<string, string[]> {
@@ -103,9 +129,23 @@ function tracelessRoles(graph: DerivedGraph): DeltaBasis['tracelessRoles'] {
 }
 
 /** Changes with what the basis holds; a state stored with another version goes the whole-state way once. */
-const BASIS_VERSION = 3;
+const BASIS_VERSION = 4;
 
 export function parseDeltaBasis(json: string | null): DeltaBasis | undefined {
   const basis = json === null ? undefined : (JSON.parse(json) as Partial<DeltaBasis>);
   return basis?.version === BASIS_VERSION ? (basis as DeltaBasis) : undefined;
+}
+
+/** A data source's basis with its sequence number and the state's time; or why its changes cannot be made by difference. */
+export async function readDeltaBasis(db: Kysely<Database>, dataSourceId: string): Promise<{ basis: DeltaBasis; ds: number; pushedAt: string } | { whole: string }> {
+  const state = await db
+    .selectFrom('data_sources as d')
+    .innerJoin('data_source_states as s', 's.ds', 'd.seq')
+    .select(['d.seq', 's.pushed_at', 's.delta_basis'])
+    .where('d.id', '=', dataSourceId.toLowerCase())
+    .executeTakeFirst();
+  if (!state) return { whole: 'no stored state' };
+  const basis = parseDeltaBasis(state.delta_basis);
+  if (basis === undefined) return { whole: 'the state was stored before differences were kept' };
+  return { basis, ds: Number(state.seq), pushedAt: state.pushed_at };
 }

@@ -29,7 +29,8 @@ import type { GraphStorage, GraphTransaction } from './graph-writer.js';
  * scope, reach by holder) are tables of their own and change with their rows; on PostgreSQL they
  * are indexes.
  */
-export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage, ds: number, delta: LeafDelta): Promise<void> {
+export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage, ds: number, delta: LeafDelta, template: DeltaTemplate): Promise<void> {
+  const own = OWN_EDGES[template];
   const db = graphs.reader(tx.conn, ds);
   const secondKeys = !graphs.grantsByScopeWhole;
   const replaced = delta.replaced;
@@ -38,8 +39,8 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
   await inChunks(replaced, async (leaves) => {
     if (secondKeys) await deleteReachByHolder(db, ds, leaves);
     await db.deleteFrom('graph_reach').where('ds', '=', ds).where('principal', 'in', leaves).execute();
-    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('to_id', 'in', leaves).where('kind', '=', 'contains').execute();
-    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', leaves).where('kind', 'in', ['member_of', 'holds_cred']).execute();
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('to_id', 'in', leaves).where('kind', 'in', own.to).execute();
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', leaves).where('kind', 'in', own.from).execute();
     await db.deleteFrom('graph_identity_refs').where('ds', '=', ds).where('node', 'in', leaves).execute();
     await db.deleteFrom('graph_ancestry').where('ds', '=', ds).where('node', 'in', leaves).execute();
     await db.deleteFrom('graph_nodes').where('ds', '=', ds).where('id', 'in', leaves).execute();
@@ -79,6 +80,20 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
   }
   await tx.insertRows(ds, tagRows(delta.nodes));
 }
+
+/** The templates whose changes are made by difference. */
+export type DeltaTemplate = 'application' | 'identity_provider';
+
+/**
+ * The edges a written leaf's rows include, by direction: a local user's or resource's memberships
+ * and credentials, and the edge from its container; an IdP user's memberships, roles, owned
+ * entities and assignments, and the edges from its domain and its manager (the `manages` edges
+ * from it name its reports, which keep them unless it is deleted).
+ */
+const OWN_EDGES: Record<DeltaTemplate, { from: string[]; to: string[] }> = {
+  application: { from: ['member_of', 'holds_cred'], to: ['contains'] },
+  identity_provider: { from: ['member_of', 'can_assume', 'owns', 'assigned_app'], to: ['contains', 'manages'] },
+};
 
 /** SQLite's reach-by-holder rows of these principals, found through their reach rows (the table is keyed by holder). */
 async function deleteReachByHolder(db: Kysely<Database>, ds: number, principals: number[]): Promise<void> {

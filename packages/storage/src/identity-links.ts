@@ -157,7 +157,7 @@ function withOffersNamedBy(self: LinkSource, others: readonly LinkSource[]): Lin
   return { ...self, refs: self.refs.filter((r) => !isIdpOffer(r.source) || named.has(r.identity.toLowerCase())) };
 }
 
-function sourceOf(pushed: PushedSource): LinkSource {
+export function sourceOf(pushed: PushedSource): LinkSource {
   const { graph } = pushed;
   const domain = graph.nodes.find((n) => n.kind === 'idp_domain');
   const system = graph.nodes.find((n) => n.kind === 'hris_system');
@@ -195,7 +195,7 @@ const HRIS_KINDS = [ASK.employeeIdpId, ASK.employeeEmail, ASK.employeeId];
  * whose links from them may have changed (with some strings changed: only applications' asks by
  * those strings).
  */
-async function otherSources(
+export async function otherSources(
   conn: Kysely<Database>,
   graphs: GraphStorage,
   caps: DialectCapabilities,
@@ -254,7 +254,7 @@ async function otherSources(
  * with `values`, only those that are one of them, ignoring case (looked for in SQL when there are
  * few, filtered as they are read otherwise); with `nodes`, only those of these nodes.
  */
-async function readRefs(
+export async function readRefs(
   reader: Kysely<Database>,
   ds: number,
   kinds: readonly string[],
@@ -308,7 +308,7 @@ async function localUserProperties(reader: Kysely<Database>, ds: number, names: 
  * identity providers' owned entities among the pushed data source's nodes. Stub nodes (`external`)
  * stand for entities no data source holds and are never owned targets.
  */
-async function ownerLinks(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, others: readonly LinkSource[]): Promise<IdentityLink[]> {
+export async function ownerLinks(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, others: readonly LinkSource[]): Promise<IdentityLink[]> {
   const links: IdentityLink[] = [];
   const owned = (refs: readonly IdentityRef[]) => refs.filter((r) => splitKind(r.source).kind === ASK.owned);
   const asks = owned(pushed.graph.identityRefs);
@@ -353,7 +353,8 @@ async function ownerLinks(conn: Kysely<Database>, graphs: GraphStorage, pushed: 
 }
 
 const MANAGERS = { field: 'managers' } as const;
-const MANAGER_ID = { field: 'manager_id' } as const;
+/** How a manager link of an identity provider names its field. */
+export const MANAGER_ID = { field: 'manager_id' } as const;
 
 /** A report to its manager, within the data source (an IdP's `manager_id`, an HRIS employee's `managers`). */
 function managerLinks(ds: number, graph: DerivedGraph): IdentityLink[] {

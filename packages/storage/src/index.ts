@@ -21,4 +21,6 @@ export type { CreationOrderRequest } from './creation-order.js';
 export type { AccessReviewRequest, AccessReviewScope } from './access-review.js';
 export { SSO_LAST_LOGIN_PROPERTY, type IntegrationSetting, type OktaActivityImport, type OktaActivityImported, type SsoEnrichmentCounts } from './okta-sso.js';
 export type { LeafSliceRead } from './leaf-slice.js';
+export type { IdpSliceRead } from './idp-slice.js';
+export type { DeltaTemplate } from './graph-delta-writer.js';
 export type { StateSize } from './state-compaction.js';

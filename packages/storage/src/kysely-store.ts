@@ -28,7 +28,8 @@ import { commitPush, recordFailedPush, type PushWriterContext } from './push-com
 import { commitLeafDelta } from './leaf-delta-commit.js';
 import { compactState } from './state-compaction.js';
 import { readLeafSlice, type LeafSliceRead } from './leaf-slice.js';
-import type { LeafDeltaPlan } from '@accessgraph/core';
+import { readIdpSlice, type IdpSliceRead } from './idp-slice.js';
+import type { IdpDeltaPlan, LeafDeltaPlan } from '@accessgraph/core';
 import { listPushRecords } from './push-history.js';
 import * as savedQueries from './saved-queries.js';
 import * as reports from './assessment-reports.js';
@@ -308,6 +309,10 @@ export class KyselyStore implements Store {
   /** In one read transaction: on SQLite a whole push replaces the graph's tables, which must not happen between its lookups. */
   readLeafSlice(dataSourceId: string, plan: LeafDeltaPlan): Promise<LeafSliceRead> {
     return this.run(() => this.db.transaction().execute((trx) => readLeafSlice(trx, this.graphs, dataSourceId, plan)));
+  }
+
+  readIdpSlice(dataSourceId: string, plan: IdpDeltaPlan): Promise<IdpSliceRead> {
+    return this.run(() => this.db.transaction().execute((trx) => readIdpSlice(trx, this.graphs, dataSourceId, plan)));
   }
 
   commitLeafDelta(commit: LeafDeltaCommit): Promise<LeafDeltaCommitted> {

@@ -1,7 +1,10 @@
-import { unlinkedWarnings } from '@accessgraph/core';
+import { IDP_OFFER_KINDS, unlinkedWarnings } from '@accessgraph/core';
 import { parseDeltaBasis } from './delta-basis.js';
 import { writeLeafDelta } from './graph-delta-writer.js';
-import { relinkNodes } from './identity-links.js';
+import { readRefs, relinkNodes } from './identity-links.js';
+import { relinkIdpNodes } from './idp-node-links.js';
+import { inChunks } from './grant-paths.js';
+import type { GraphStorage, GraphTransaction } from './graph-writer.js';
 import { checkBase, lockPushTarget, markPushed, toPushWarning, type PushWriterContext } from './push-commit.js';
 import { insertPushRecord } from './push-history.js';
 import { StoreError } from './store-error.js';
@@ -9,16 +12,16 @@ import type { LeafDeltaCommit, LeafDeltaCommitted } from './store.js';
 import { stateSize } from './state-compaction.js';
 
 /**
- * Commits a change of local users by difference (see Store.commitLeafDelta), in the locks' order
- * of a whole push (`commitPush`): the users' rows (`writeLeafDelta`), their links
- * (`relinkNodes`), then the data source's row, the change logged after its state, the state's
+ * Commits a change of leaves by difference (see Store.commitLeafDelta), in the locks' order
+ * of a whole push (`commitPush`): the leaves' rows (`writeLeafDelta`), their links
+ * (`relinkNodes` for an application's, `relinkIdpNodes` for an identity provider's users), then the data source's row, the change logged after its state, the state's
  * new time and basis, and the push record with the state's counts changed by the delta's.
  */
 export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCommit): Promise<LeafDeltaCommitted> {
   const { caps, graphs } = context;
   return graphs.transaction(async (tx) => {
     const conn = tx.conn;
-    const target = await lockPushTarget(conn, caps, { ...commit, template: 'application' });
+    const target = await lockPushTarget(conn, caps, commit);
     const ds = target.seq;
     await checkBase(conn, ds, commit.basePushedAt);
     const state = await conn.selectFrom('data_source_states').select('delta_basis').where('ds', '=', ds).executeTakeFirstOrThrow();
@@ -26,10 +29,16 @@ export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCom
     if (basis === undefined) throw new StoreError('conflict', 'the data source was pushed whole meanwhile');
 
     const { delta } = commit;
-    await writeLeafDelta(tx, graphs, ds, delta);
-    const linkStarted = performance.now();
     const touched = [...new Set([...delta.replaced, ...delta.nodes.map((n) => n.id)])];
-    const { unlinked, changes } = await relinkNodes(tx, graphs, caps, { ds, nodes: delta.nodes, refs: delta.identityRefs, touched });
+    const idp = commit.template === 'identity_provider';
+    // What the touched IdP nodes offered, before they are rewritten: links by those strings are resolved again.
+    const before = idp ? await inChunks(delta.replaced, (nodes) => readRefs(graphs.reader(conn, ds), ds, IDP_OFFER_KINDS, undefined, nodes)) : [];
+    await writeLeafDelta(tx, graphs, ds, delta, commit.template);
+    const linkStarted = performance.now();
+    const relinked = { ds, nodes: delta.nodes, refs: delta.identityRefs, touched };
+    const { unlinked, changes } = idp
+      ? await relinkIdpNodes(tx, graphs, caps, { ...relinked, before, managers: await managesEdges(tx, graphs, ds, delta.nodes.map((n) => n.id)) })
+      : await relinkNodes(tx, graphs, caps, relinked);
     const linkMs = Math.round(performance.now() - linkStarted);
     // Named as the small graph names them: the users' nodes are the same entities there.
     const linkWarnings = unlinkedWarnings(commit.graph, unlinked.map((ref) => ({ ...ref, node: delta.derivedIds.get(ref.node)! }))).map(toPushWarning);
@@ -45,10 +54,21 @@ export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCom
     const nextGrantId = Math.max(basis.nextGrantId, ...delta.grants.map((g) => g.id + 1));
     await conn
       .updateTable('data_source_states')
-      .set({ pushed_at: commit.now, delta_basis: JSON.stringify({ ...basis, nextNodeId, nextGrantId, counts }) })
+      .set({ pushed_at: commit.now, delta_basis: JSON.stringify({ ...basis, nextNodeId, nextGrantId, counts, unresolvedManagers: [...new Set([...basis.unresolvedManagers, ...(delta.unresolvedManagers ?? [])])] }) })
       .where('ds', '=', ds)
       .execute();
     await insertPushRecord(conn, ds, record);
     return { linkWarnings, linkMs, linkChanges: changes, counts, state: await stateSize(conn, caps, ds) };
   });
+}
+
+/** The `manages` edges from or to these nodes (an IdP's written users: their reports' and their manager's). */
+async function managesEdges(tx: GraphTransaction, graphs: GraphStorage, ds: number, ids: readonly number[]): Promise<Array<{ manager: number; report: number }>> {
+  const reader = graphs.reader(tx.conn, ds);
+  const rows = await inChunks(ids, async (slice) => [
+    ...(await reader.selectFrom('graph_edges').select(['from_id', 'to_id']).where('ds', '=', ds).where('from_id', 'in', slice).where('kind', '=', 'manages').execute()),
+    ...(await reader.selectFrom('graph_edges').select(['from_id', 'to_id']).where('ds', '=', ds).where('to_id', 'in', slice).where('kind', '=', 'manages').execute()),
+  ]);
+  const edges = new Map(rows.map((r) => [`${r.from_id} ${r.to_id}`, { manager: Number(r.from_id), report: Number(r.to_id) }]));
+  return [...edges.values()];
 }

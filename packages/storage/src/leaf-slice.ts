@@ -1,9 +1,9 @@
-import { sql, type Kysely } from 'kysely';
-import { ASK, appEntityNodeKey, applicationNodeKey, type SliceApp, type SliceNode, type SliceUser, type StoredSlice, type LeafDeltaApp, type LeafDeltaPlan } from '@accessgraph/core';
+import type { Kysely } from 'kysely';
+import { appEntityNodeKey, applicationNodeKey, type SliceApp, type SliceNode, type SliceUser, type StoredSlice, type LeafDeltaApp, type LeafDeltaPlan } from '@accessgraph/core';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
-import { inChunks } from './grant-paths.js';
-import { parseDeltaBasis, type DeltaBasis } from './delta-basis.js';
+import { readDeltaBasis, type DeltaBasis } from './delta-basis.js';
+import { groupBy, NodeReader, uniqueNodes as unique, type StoredNode } from './node-reader.js';
 
 /** A slice to apply a local-user change to, with the state it was read from; or why the change has to go the whole-state way. */
 export type LeafSliceRead = { slice: StoredSlice; pushedAt: string } | { whole: string };
@@ -17,18 +17,11 @@ export type LeafSliceRead = { slice: StoredSlice; pushedAt: string } | { whole: 
  * by difference (see the reasons below); the push then applies it to the whole state.
  */
 export async function readLeafSlice(db: Kysely<Database>, graphs: GraphStorage, dataSourceId: string, plan: LeafDeltaPlan): Promise<LeafSliceRead> {
-  const state = await db
-    .selectFrom('data_sources as d')
-    .innerJoin('data_source_states as s', 's.ds', 'd.seq')
-    .select(['d.seq', 's.pushed_at', 's.delta_basis'])
-    .where('d.id', '=', dataSourceId.toLowerCase())
-    .executeTakeFirst();
-  if (!state) return { whole: 'no stored state' };
-  const basis = parseDeltaBasis(state.delta_basis);
-  if (basis === undefined) return { whole: 'the state was stored before differences were kept' };
+  const read = await readDeltaBasis(db, dataSourceId);
+  if ('whole' in read) return read;
+  const { basis, ds, pushedAt } = read;
   // A role that holds grants itself makes the roles a user is assigned part of its reach: those rows depend on other roles' bindings.
   if (basis.rolesHoldGrants) return { whole: 'roles hold grants of their own' };
-  const ds = Number(state.seq);
   const nodes = new NodeReader(graphs.reader(db, ds), ds);
   const apps: SliceApp[] = [];
   for (const planned of plan.apps) {
@@ -36,7 +29,7 @@ export async function readLeafSlice(db: Kysely<Database>, graphs: GraphStorage, 
     if ('whole' in read) return read;
     apps.push(read);
   }
-  return { slice: { declarations: basis.declarations, apps, nextNodeId: basis.nextNodeId, nextGrantId: basis.nextGrantId }, pushedAt: state.pushed_at };
+  return { slice: { declarations: basis.declarations, apps, nextNodeId: basis.nextNodeId, nextGrantId: basis.nextGrantId }, pushedAt };
 }
 
 async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis): Promise<SliceApp | { whole: string }> {
@@ -249,139 +242,3 @@ async function rolesWithNested(nodes: NodeReader, roots: StoredNode[]): Promise<
   return [...roles.values()];
 }
 
-function unique<T extends { id: number }>(nodes: readonly T[]): T[] {
-  return [...new Map(nodes.map((n) => [n.id, n])).values()];
-}
-
-interface StoredNode extends SliceNode {
-  kind: string;
-}
-
-/** Index lookups into one data source's graph tables. */
-class NodeReader {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly ds: number,
-  ) {}
-
-  /**
-   * `light`: without properties (read as none), for the nodes a change only refers to — the
-   * groups, roles and resources of read-back memberships and entries, ancestors — whose rows it
-   * does not write: thousands of them for a thousand entries, and their JSON costs more than the rest.
-   */
-  private nodes(light = false) {
-    const columns = ['id', 'kind', 'node_key', 'local_key', 'name', 'parent_id', 'resource_type'] as const;
-    const query = this.db.selectFrom('graph_nodes').where('ds', '=', this.ds);
-    return light ? query.select([...columns, sql<string>`'{}'`.as('properties')]) : query.select([...columns, 'properties']);
-  }
-
-  byKeys(keys: readonly string[], light = false): Promise<StoredNode[]> {
-    return inChunks(keys, async (slice) => (await this.nodes(light).where('node_key', 'in', slice).execute()).map(toNode));
-  }
-
-  byIds(ids: readonly number[], light = false): Promise<StoredNode[]> {
-    return inChunks(ids, async (slice) => (await this.nodes(light).where('id', 'in', slice).execute()).map(toNode));
-  }
-
-  byLookupKeys(keys: readonly string[]): Promise<StoredNode[]> {
-    return inChunks(keys, async (slice) => (await this.nodes().where('lookup_key', 'in', slice).execute()).map(toNode));
-  }
-
-  edgesFrom(ids: readonly number[], kinds: readonly string[]): Promise<Array<{ kind: string; from: number; to: number; properties: Record<string, unknown> | null }>> {
-    return inChunks(ids, async (slice) => {
-      const rows = await this.db.selectFrom('graph_edges').select(['kind', 'from_id', 'to_id', 'properties']).where('ds', '=', this.ds).where('from_id', 'in', slice).where('kind', 'in', kinds).execute();
-      return rows.map((r) => ({ kind: r.kind, from: Number(r.from_id), to: Number(r.to_id), properties: r.properties === null ? null : (JSON.parse(r.properties) as Record<string, unknown>) }));
-    });
-  }
-
-  /** The grants these principals hold, as their permission, scope and role. */
-  grantsOf(holders: readonly number[]): Promise<Array<{ holder: number; permission: number; scope: number; role: number | null }>> {
-    return inChunks(holders, async (slice) => {
-      const rows = await this.db.selectFrom('graph_grants').select(['holder', 'permission', 'scope', 'role']).where('ds', '=', this.ds).where('holder', 'in', slice).execute();
-      return rows.map((r) => ({ holder: Number(r.holder), permission: Number(r.permission), scope: Number(r.scope), role: r.role === null ? null : Number(r.role) }));
-    });
-  }
-
-  /** Each node's `identities` strings. */
-  async identities(ids: readonly number[]): Promise<Map<number, string[]>> {
-    const rows = await inChunks(ids, (slice) =>
-      this.db.selectFrom('graph_identity_refs').select(['node', 'identity']).where('ds', '=', this.ds).where('node', 'in', slice).where('source', '=', ASK.identities).execute(),
-    );
-    return groupBy(rows, (r) => Number(r.node), (r) => r.identity);
-  }
-
-  async tags(keys: readonly string[]): Promise<Map<string, Array<{ key: string; value: string }>>> {
-    const rows = await inChunks(keys, (slice) =>
-      this.db.selectFrom('graph_tags').select(['node_key', 'tag_key', 'tag_value']).where('ds', '=', this.ds).where('node_key', 'in', slice).orderBy('node_key').orderBy('tag_key').orderBy('tag_value').execute(),
-    );
-    return groupBy(rows, (r) => r.node_key, (r) => ({ key: r.tag_key, value: r.tag_value }));
-  }
-
-  async grantCounts(holders: readonly number[]): Promise<Map<number, number>> {
-    const rows = await inChunks(holders, (slice) =>
-      this.db.selectFrom('graph_grants').select(['holder', (eb) => eb.fn.countAll<number | string>().as('n')]).where('ds', '=', this.ds).where('holder', 'in', slice).groupBy('holder').execute(),
-    );
-    return new Map(rows.map((r) => [Number(r.holder), Number(r.n)]));
-  }
-
-  /** How many bindings (has_role and has_permission edges) each principal has. */
-  async bindingCounts(ids: readonly number[]): Promise<Map<number, number>> {
-    const counts = new Map<number, number>();
-    for (const edge of await this.edgesFrom(ids, ['has_role', 'has_permission'])) counts.set(edge.from, (counts.get(edge.from) ?? 0) + 1);
-    return counts;
-  }
-
-  /** The data source's declared resource types, lower-cased. */
-  async resourceTypes(): Promise<string[]> {
-    const rows = await this.db.selectFrom('data_source_types').select('type_key').where('ds', '=', this.ds).where('kind', '=', 'resource_type').execute();
-    return rows.map((r) => r.type_key);
-  }
-
-  async descendants(ids: readonly number[]): Promise<number[]> {
-    const rows = await inChunks(ids, (slice) => this.db.selectFrom('graph_ancestry').select('node').where('ds', '=', this.ds).where('ancestor', 'in', slice).where('depth', '>', 0).execute());
-    return [...new Set(rows.map((r) => Number(r.node)))];
-  }
-
-  /** Whether any of these roles (by node key) is assigned to anyone. */
-  async anyAssigned(roleKeys: readonly string[]): Promise<boolean> {
-    const roles = await this.byKeys(roleKeys);
-    if (roles.length === 0) return false;
-    const rows = await this.db.selectFrom('graph_edges').select('to_id').where('ds', '=', this.ds).where('to_id', 'in', roles.map((r) => r.id)).where('kind', '=', 'has_role').limit(1).execute();
-    return rows.length > 0;
-  }
-
-  /** Whether any grant's scope is one of these nodes (through the grants' second key). */
-  async anyGrantOn(ids: readonly number[]): Promise<boolean> {
-    const rows = await inChunks(ids, (slice) => this.db.selectFrom('graph_grants_by_scope').select('scope').where('ds', '=', this.ds).where('scope', 'in', slice).limit(1).execute());
-    return rows.length > 0;
-  }
-
-  async ancestors(ids: readonly number[]): Promise<number[]> {
-    const rows = await inChunks(ids, (slice) => this.db.selectFrom('graph_ancestry').select('ancestor').where('ds', '=', this.ds).where('node', 'in', slice).where('depth', '>', 0).execute());
-    return [...new Set(rows.map((r) => Number(r.ancestor)))];
-  }
-
-  async reach(principals: readonly number[]): Promise<Map<number, Array<readonly [number, number]>>> {
-    const rows = await inChunks(principals, (slice) => this.db.selectFrom('graph_reach').select(['principal', 'holder', 'depth']).where('ds', '=', this.ds).where('principal', 'in', slice).execute());
-    return groupBy(rows, (r) => Number(r.principal), (r) => [Number(r.holder), Number(r.depth)] as const);
-  }
-}
-
-function toNode(row: { id: number | string; kind: string; node_key: string; local_key: string; name: string; properties: string; parent_id: number | string | null; resource_type: string | null }): StoredNode {
-  return {
-    id: Number(row.id),
-    kind: row.kind,
-    key: row.node_key,
-    localKey: row.local_key,
-    name: row.name,
-    properties: JSON.parse(row.properties) as Record<string, unknown>,
-    parentId: row.parent_id === null ? null : Number(row.parent_id),
-    resourceType: row.resource_type,
-  };
-}
-
-function groupBy<T, K, V>(items: readonly T[], key: (item: T) => K, value: (item: T) => V): Map<K, V[]> {
-  const groups = new Map<K, V[]>();
-  for (const item of items) (groups.get(key(item)) ?? groups.set(key(item), []).get(key(item))!).push(value(item));
-  return groups;
-}

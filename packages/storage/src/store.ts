@@ -18,8 +18,10 @@ import type { PrincipalAccessRequest } from './principal-access.js';
 import type { EntityAccessRequest } from './entity-access.js';
 import type { QuerySpecRequest } from './query-spec.js';
 import type { QuerySpecNode } from '@accessgraph/contract';
-import type { PayloadDeclarations, LeafDelta, LeafDeltaPlan } from '@accessgraph/core';
+import type { IdpDeltaPlan, PayloadDeclarations, LeafDelta, LeafDeltaPlan } from '@accessgraph/core';
 import type { LeafSliceRead } from './leaf-slice.js';
+import type { IdpSliceRead } from './idp-slice.js';
+import type { DeltaTemplate } from './graph-delta-writer.js';
 import type { StateSize } from './state-compaction.js';
 import type { QuerySpec } from '@accessgraph/core';
 import type { AccessPathAnswer, AccessPathRequest } from './access-paths.js';
@@ -136,10 +138,11 @@ export interface LeafDeltaCommitted extends PushCommitted {
   state: StateSize;
 }
 
-/** An incremental push of local users, made by difference (see `readLeafSlice`). */
+/** An incremental push of an application's leaves or an identity provider's users, made by difference (see `readLeafSlice`, `readIdpSlice`). */
 export interface LeafDeltaCommit {
   providerId: string;
   dataSourceId: string;
+  template: DeltaTemplate;
   delta: LeafDelta;
   /** The small graph the delta was taken from, which names its nodes' unlinked identity strings. */
   graph: DerivedGraph;
@@ -281,6 +284,11 @@ export interface Store {
    * StoreError('conflict'), changing nothing, if the state changed since the slice was read.
    */
   commitLeafDelta(commit: LeafDeltaCommit): Promise<LeafDeltaCommitted>;
+  /**
+   * What a change of an identity provider's users touches in its stored graph (`IdpDeltaPlan`),
+   * or why it has to be applied to the whole state instead; committed by `commitLeafDelta`.
+   */
+  readIdpSlice(dataSourceId: string, plan: IdpDeltaPlan): Promise<IdpSliceRead>;
   /**
    * Folds the changes logged after a data source's stored payload into it (`payload`: the stored
    * one with the first `changes` of them applied, made from the state read at `pushedAt`), if no

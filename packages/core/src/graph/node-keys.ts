@@ -25,3 +25,11 @@ export type IdpSegment = 'domain' | 'user' | 'group' | 'app';
 export function idpNodeKey(segment: IdpSegment, key: string): string {
   return `${segment}:${key}`;
 }
+
+/** Node type of the AWS IAM roles IdP principals may assume (spec §13.1, external entities). */
+export const AWS_ROLE_NODE_TYPE = 'AwsIamRole';
+
+/** Something another system holds (an AWS role, an owned entity), by node type and id: `ext:<node type>:<id>`. */
+export function externalNodeKey(nodeType: string, id: string): string {
+  return `ext:${nodeType.toLowerCase()}:${id.toLowerCase()}`;
+}

@@ -1,11 +1,9 @@
 import type { DerivedGraph } from '../graph/derived-graph.js';
 import { GraphBuilder } from '../graph/graph-builder.js';
-import { idpNodeKey, type IdpSegment } from '../graph/node-keys.js';
+import { AWS_ROLE_NODE_TYPE as AWS_ROLE, externalNodeKey, idpNodeKey, type IdpSegment } from '../graph/node-keys.js';
 import { ASK, OFFER, qualified } from '../linking/identity-keys.js';
 import type { ExternalRef, IdentityMapping, IdpModel, IdpPrincipal, MappingProperty } from './model.js';
 
-/** Node type of the AWS IAM roles users, groups and apps may assume (spec §13.1, external entities). */
-const AWS_ROLE = 'AwsIamRole';
 
 /**
  * Derives an identity provider data source's graph (spec §13): the domain, users, groups and
@@ -31,7 +29,7 @@ export function deriveIdpGraph(model: IdpModel): DerivedGraph {
 
   const externals = new Map<string, number>();
   const external = (ref: ExternalRef) => {
-    const key = `ext:${ref.nodeType.toLowerCase()}:${ref.id.toLowerCase()}`;
+    const key = externalNodeKey(ref.nodeType, ref.id);
     let id = externals.get(key);
     if (id === undefined) externals.set(key, (id = b.node({ kind: 'external', key, localKey: ref.id, name: ref.id, nodeType: ref.nodeType })));
     return id;

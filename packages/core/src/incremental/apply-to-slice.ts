@@ -1,4 +1,4 @@
-import type { FieldViolation } from '@accessgraph/contract';
+import type { CustomTemplate, FieldViolation } from '@accessgraph/contract';
 import type { DerivedGraph } from '../graph/derived-graph.js';
 import { IssueCollector, type PayloadWarning } from '../payload/issues.js';
 import type { PayloadTemplate } from '../payload-templates.js';
@@ -7,6 +7,9 @@ import type { PathOrigins } from './path-origins.js';
 import { slicePayload, type StoredSlice } from './stored-slice.js';
 import { leafDelta, type LeafDelta } from './leaf-delta.js';
 import type { LeafDeltaPlan } from './leaf-delta-plan.js';
+import { idpDelta } from './idp-delta.js';
+import type { IdpDeltaPlan } from './idp-delta-plan.js';
+import { idpSlicePayload, type IdpSlice } from './idp-slice.js';
 
 /** A change of local users applied to its slice: the delta to commit, why it must go the whole-state way, or its problems. */
 export type SliceOutcome =
@@ -31,9 +34,31 @@ export function applyToSlice(
   reader: PayloadTemplate,
   shapeViolations: (payload: unknown) => FieldViolation[],
 ): SliceOutcome {
+  return applyToSmallPayload('application', slicePayload(slice), change, reader, shapeViolations, (graph) => leafDelta(graph, slice, plan));
+}
+
+/** The same for a change of an identity provider's users (`planIdpDelta`), applied to its slice (`IdpSlice`). */
+export function applyToIdpSlice(
+  slice: IdpSlice,
+  plan: IdpDeltaPlan,
+  change: Record<string, unknown>,
+  reader: PayloadTemplate,
+  shapeViolations: (payload: unknown) => FieldViolation[],
+): SliceOutcome {
+  return applyToSmallPayload('identity_provider', idpSlicePayload(slice), change, reader, shapeViolations, (graph) => idpDelta(graph, slice, plan));
+}
+
+function applyToSmallPayload(
+  template: CustomTemplate,
+  payload: Record<string, unknown>,
+  change: Record<string, unknown>,
+  reader: PayloadTemplate,
+  shapeViolations: (payload: unknown) => FieldViolation[],
+  deltaOf: (graph: DerivedGraph) => LeafDelta,
+): SliceOutcome {
   const issues = new IssueCollector();
-  const stored = reader.normalise(slicePayload(slice), issues) as Record<string, unknown>;
-  const applied = applyIncremental('application', stored, structuredClone(change), issues);
+  const stored = reader.normalise(payload, issues) as Record<string, unknown>;
+  const applied = applyIncremental(template, stored, structuredClone(change), issues);
   // What the engine refuses (an add of an existing user, a modify of a missing one) it names by the change's own paths.
   if (issues.hasErrors) return refused(issues.errors.map((e) => ({ field: e.path, description: e.message })), issues);
   const shape = ownProblems(shapeViolations(applied.payload), applied.origins);
@@ -50,7 +75,7 @@ export function applyToSlice(
     if (path !== undefined) warnings.push({ ...warning, path });
   }
   const graph = derive();
-  return { kind: 'delta', delta: leafDelta(graph, slice, plan), graph, warnings };
+  return { kind: 'delta', delta: deltaOf(graph), graph, warnings };
 }
 
 function refused(violations: FieldViolation[], issues: IssueCollector): SliceOutcome {

@@ -9,7 +9,7 @@ import type { LeafDeltaPlan } from './leaf-delta-plan.js';
  * entities the change names, with everything else it derived (what it only held to check and
  * resolve references) left out.
  */
-export interface LeafDelta {
+export interface LeafDelta<Counts extends Record<string, number> = Record<string, number>> {
   /** Stored ids of the named leaves that exist: their node, memberships, identity strings, reach, ancestry and tags are written anew. */
   replaced: number[];
   /** Of those, the deleted ones (with a deleted resource's sub-resources): their grants, bindings, edges and links go as well. */
@@ -28,10 +28,14 @@ export interface LeafDelta {
   grants: DeltaGrant[];
   identityRefs: IdentityRef[];
   /** How the push's counts change. */
-  counts: { local_users: number; local_groups: number; local_roles: number; access_creds: number; resources: number; bindings: number; grants: number };
+  counts: Counts;
+  /** Of an identity provider: manager keys that name no user once the change is made (a deleted manager's, a written user's unresolved one). */
+  unresolvedManagers?: string[];
   /** Stored id -> the small graph's id of every node written with identity strings, to name those that link to nothing in its terms. */
   derivedIds: Map<number, number>;
 }
+
+type ApplicationCounts = { local_users: number; local_groups: number; local_roles: number; access_creds: number; resources: number; bindings: number; grants: number };
 
 export interface DeltaGrant {
   id: number;
@@ -45,7 +49,7 @@ export interface DeltaGrant {
 }
 
 /** The rows of the entities `plan` names, from `graph`, derived from the slice with the change applied; `slice.apps` are the plan's applications, in its order. */
-export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDeltaPlan): LeafDelta {
+export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDeltaPlan): LeafDelta<ApplicationCounts> {
   const stored = storedIds(slice);
   const toStored = new Map<number, number>();
   const derivedIds = new Map<number, number>();
@@ -53,21 +57,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     const id = stored.get(node.key);
     if (id !== undefined) toStored.set(node.id, id);
   }
-  const delta: LeafDelta = {
-    replaced: [],
-    deleted: [],
-    regranted: [],
-    retouched: [],
-    tagNodes: [],
-    nodes: [],
-    edges: [],
-    reach: [],
-    ancestry: [],
-    grants: [],
-    identityRefs: [],
-    counts: { local_users: 0, local_groups: 0, local_roles: 0, access_creds: 0, resources: 0, bindings: graph.counts.bindings ?? 0, grants: 0 },
-    derivedIds,
-  };
+  const delta = emptyDelta<ApplicationCounts>({ local_users: 0, local_groups: 0, local_roles: 0, access_creds: 0, resources: 0, bindings: graph.counts.bindings ?? 0, grants: 0 }, derivedIds);
   const derivedByKey = new Map(graph.nodes.map((n) => [n.key, n]));
   const existing = new Map(slice.apps.flatMap((app) => app.users.map((user) => [user.key, user] as const)));
   /** Named users that remain: small-graph id -> stored id. */
@@ -180,6 +170,11 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   return delta;
 }
 
+/** A delta that writes nothing yet. */
+export function emptyDelta<Counts extends Record<string, number>>(counts: Counts, derivedIds = new Map<number, number>()): LeafDelta<Counts> {
+  return { replaced: [], deleted: [], regranted: [], retouched: [], tagNodes: [], nodes: [], edges: [], reach: [], ancestry: [], grants: [], identityRefs: [], counts, derivedIds };
+}
+
 const COUNTS = { group: 'local_groups', role: 'local_roles', cred: 'access_creds' } as const;
 
 /**
@@ -188,7 +183,7 @@ const COUNTS = { group: 'local_groups', role: 'local_roles', cred: 'access_creds
  * it adds at new ones (`newId`), with their edges. Returns the written ones and the added ones,
  * small graph's ids to stored.
  */
-function entityRows(derivedByKey: ReadonlyMap<string, GraphNode>, slice: StoredSlice, plan: LeafDeltaPlan, delta: LeafDelta, toStored: Map<number, number>, newId: () => number) {
+function entityRows(derivedByKey: ReadonlyMap<string, GraphNode>, slice: StoredSlice, plan: LeafDeltaPlan, delta: LeafDelta<ApplicationCounts>, toStored: Map<number, number>, newId: () => number) {
   const written = new Map<number, number>();
   const added = new Map<number, number>();
   for (const [i, app] of plan.apps.entries()) {
@@ -224,7 +219,7 @@ function resourceRows(
   derivedByKey: ReadonlyMap<string, GraphNode>,
   slice: StoredSlice,
   plan: LeafDeltaPlan,
-  delta: LeafDelta,
+  delta: LeafDelta<ApplicationCounts>,
   toStored: Map<number, number>,
   newId: () => number,
 ): Map<number, number> {

@@ -17,9 +17,17 @@ export interface StoredSlice {
   nextGrantId: number;
 }
 
+/**
+ * A payload's top-level fields other than its collections, kept with its state: an application's
+ * custom property definitions and permissions; an identity provider's name, type, description and
+ * custom property definitions.
+ */
 export interface PayloadDeclarations {
   custom_property_definition?: unknown;
   permissions?: unknown;
+  name?: unknown;
+  idp_type?: unknown;
+  idp_description?: unknown;
 }
 
 /** A stored node as the slice needs it. */

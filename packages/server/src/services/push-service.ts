@@ -13,6 +13,7 @@ import {
   type DecodedPush,
   type DerivedGraph,
   type PayloadTemplate,
+  payloadDeclarations,
   type PayloadDeclarations,
   type PayloadWarning,
   type TagRemoval,
@@ -96,7 +97,7 @@ export class PushService {
     try {
       const stored: StoredState = {
         load: () => this.store.getDataSourceState(dataSourceId),
-        tryDelta: (change, reader) => tryLeafDelta(this.store, dataSourceId, change, reader),
+        tryDelta: (change, reader) => tryLeafDelta(this.store, dataSourceId, template, change, reader),
       };
       for (let attempt = 1; ; attempt++) {
         const accepted = await accept(input.body, template, this.maxInflatedBytes, clock, stored);
@@ -111,7 +112,7 @@ export class PushService {
           let committed;
           try {
             const { delta, graph, change, basePushedAt } = accepted;
-            committed = await this.store.commitLeafDelta({ providerId, dataSourceId, delta, graph, change: await change, basePushedAt, record, now: new Date().toISOString() });
+            committed = await this.store.commitLeafDelta({ providerId, dataSourceId, template: accepted.template, delta, graph, change: await change, basePushedAt, record, now: new Date().toISOString() });
           } catch (error) {
             if (!(error instanceof StoreError && error.code === 'conflict')) throw error;
             input.log.info({ data_source_id: dataSourceId, attempt }, 'incremental push: the data source changed meanwhile; applying it again');
@@ -271,11 +272,10 @@ async function validate(body: PushRequest, template: CustomTemplate, maxInflated
   return { ...envelope, ok: true, kind: 'whole', derive, state, warnings: issues.warnings, ...declarationsOf(template, normalised) };
 }
 
-/** An application payload's top-level declarations (small: definitions and permissions), kept with its state. */
+/** A payload's top-level declarations (`payloadDeclarations`), for the commit. */
 function declarationsOf(template: CustomTemplate, payload: unknown): { declarations?: PayloadDeclarations } {
-  if (template !== 'application') return {};
-  const { custom_property_definition, permissions } = payload as Record<string, unknown>;
-  return { declarations: { custom_property_definition, permissions } };
+  const declarations = payloadDeclarations(template, payload);
+  return declarations === undefined ? {} : { declarations };
 }
 
 function conflictError(attempts: number): ApiError {
@@ -302,16 +302,13 @@ async function validateIncremental(
   const refused = (error: ApiError): Refused => ({ ...envelope, ok: false, error });
   const shape = changeShapeViolations(template, change);
   if (shape.length > 0) return refused(ApiError.invalid(shape, 'INVALID_PAYLOAD'));
-  let whole = template === 'application' ? undefined : 'only applications change by difference';
-  if (template === 'application') {
-    const outcome = await stored.tryDelta(change, reader);
-    if (outcome.kind === 'refused') return refused(outcome.error);
-    if (outcome.kind === 'delta') {
-      clock.lap('validate');
-      return { ...envelope, ...outcome, ok: true };
-    }
-    whole = outcome.reason;
+  const outcome = await stored.tryDelta(change, reader);
+  if (outcome.kind === 'refused') return refused(outcome.error);
+  if (outcome.kind === 'delta') {
+    clock.lap('validate');
+    return { ...envelope, ...outcome, ok: true };
   }
+  const whole = outcome.reason;
   const base = await stored.load();
   if (!base) {
     return refused(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PAYLOAD_TEMPLATES, applyToSlice, planLeafDelta } from '@accessgraph/core';
+import { PAYLOAD_TEMPLATES, applyToIdpSlice, applyToSlice, planIdpDelta, planLeafDelta, type SliceOutcome } from '@accessgraph/core';
+import type { DeltaTemplate } from '../graph-delta-writer.js';
 import type { KyselyStore } from '../kysely-store.js';
 import type { PushTarget } from './push-payload.js';
 import type { TestDatabase } from './test-backends.js';
@@ -11,24 +12,41 @@ type Json = Record<string, unknown>;
  * routes' tests cover), with its warnings; or why it was not: the stored state cannot take it by
  * difference (`whole`), or it is not a leaf change at all (`not a leaf change`).
  */
-export async function commitByDifference(store: KyselyStore, target: PushTarget, change: Json): Promise<{ warnings: string[] } | { whole: string }> {
-  const plan = planLeafDelta(change);
-  if (plan === undefined) return { whole: 'not a leaf change' };
-  const read = await store.readLeafSlice(target.dataSourceId, plan);
-  if ('whole' in read) return read;
-  const outcome = applyToSlice(read.slice, plan, change, PAYLOAD_TEMPLATES.application, () => []);
-  if (outcome.kind === 'whole') return { whole: outcome.reason };
-  if (outcome.kind === 'refused') throw new Error(`refused by difference: ${JSON.stringify(outcome.violations)}`);
+export async function commitByDifference(store: KyselyStore, target: PushTarget, change: Json, template: DeltaTemplate = 'application'): Promise<{ warnings: string[] } | { whole: string }> {
+  const applied = await applyByDifference(store, target, change, template);
+  if ('whole' in applied) return applied;
+  const { outcome, pushedAt } = applied;
   const committed = await store.commitLeafDelta({
     ...target,
+    template,
     delta: outcome.delta,
     graph: outcome.graph,
     change: Buffer.from(JSON.stringify(change)),
-    basePushedAt: read.pushedAt,
+    basePushedAt: pushedAt,
     record: { id: randomUUID(), data_source_id: target.dataSourceId, started_at: new Date().toISOString(), duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: true, outcome: 'SUCCESS', counts: {}, warnings: [], errors: [] },
     now: new Date().toISOString(),
   });
   return { warnings: [...outcome.warnings.map((w) => w.message), ...committed.linkWarnings.map((w) => w.message)] };
+}
+
+async function applyByDifference(store: KyselyStore, target: PushTarget, change: Json, template: DeltaTemplate): Promise<{ outcome: Extract<SliceOutcome, { kind: 'delta' }>; pushedAt: string } | { whole: string }> {
+  let read: { pushedAt: string; apply: () => SliceOutcome } | { whole: string };
+  if (template === 'application') {
+    const plan = planLeafDelta(change);
+    if (plan === undefined) return { whole: 'not a leaf change' };
+    const slice = await store.readLeafSlice(target.dataSourceId, plan);
+    read = 'whole' in slice ? slice : { pushedAt: slice.pushedAt, apply: () => applyToSlice(slice.slice, plan, change, PAYLOAD_TEMPLATES.application, () => []) };
+  } else {
+    const plan = planIdpDelta(change);
+    if (plan === undefined) return { whole: 'not a leaf change' };
+    const slice = await store.readIdpSlice(target.dataSourceId, plan);
+    read = 'whole' in slice ? slice : { pushedAt: slice.pushedAt, apply: () => applyToIdpSlice(slice.slice, plan, change, PAYLOAD_TEMPLATES.identity_provider, () => []) };
+  }
+  if ('whole' in read) return read;
+  const outcome = read.apply();
+  if (outcome.kind === 'whole') return { whole: outcome.reason };
+  if (outcome.kind === 'refused') throw new Error(`refused by difference: ${JSON.stringify(outcome.violations)}`);
+  return { outcome, pushedAt: read.pushedAt };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CustomTemplate } from '@accessgraph/contract';
-import { IssueCollector, PAYLOAD_TEMPLATES, readNodeSearch } from '@accessgraph/core';
+import { IssueCollector, PAYLOAD_TEMPLATES, payloadDeclarations, readNodeSearch, type TagRemoval } from '@accessgraph/core';
 import type { KyselyStore } from '../kysely-store.js';
 import type { PushCommitted } from '../store.js';
 
@@ -28,16 +28,17 @@ export interface PushTarget {
   dataSourceId: string;
 }
 
-/** Pushes an OAA payload to a data source that exists (a re-push replaces its graph). */
-export function commitPayload(store: KyselyStore, target: PushTarget, template: CustomTemplate, payload: unknown): Promise<PushCommitted> {
+/** Pushes an OAA payload to a data source that exists (a re-push replaces its graph; tags stay but for `tagRemovals`). */
+export function commitPayload(store: KyselyStore, target: PushTarget, template: CustomTemplate, payload: unknown, tagRemovals?: readonly TagRemoval[]): Promise<PushCommitted> {
   const graph = PAYLOAD_TEMPLATES[template].read(payload, new IssueCollector())();
-  const { custom_property_definition, permissions } = payload as Record<string, unknown>;
+  const declarations = payloadDeclarations(template, payload);
   return store.commitPush({
     ...target,
     template,
     graph,
-    // What the push service keeps of an application payload, so that changes of local users can be made by difference.
-    ...(template === 'application' ? { declarations: { custom_property_definition, permissions } } : {}),
+    // What the push service keeps of a payload, so that changes of leaves can be made by difference.
+    ...(declarations !== undefined ? { declarations } : {}),
+    ...(tagRemovals !== undefined ? { tagRemovals } : {}),
     state: new Uint8Array([1]),
     record: { id: randomUUID(), data_source_id: target.dataSourceId, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: graph.counts, warnings: [], errors: [] },
     now: T0,

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { planIdpDelta } from './idp-delta-plan.js';
+
+type Json = Record<string, unknown>;
+const change = (body: Json): Json => ({ incremental_change: true, ...body });
+
+describe('planIdpDelta: which identity provider changes are made by difference', () => {
+  it('plans users with their operations and what they name: groups, apps, managers, AWS roles and owned entities', () => {
+    const plan = planIdpDelta(
+      change({
+        name: 'Corp',
+        domains: [],
+        users: [
+          {
+            operation: 'add',
+            identity: 'U3',
+            name: 'cy',
+            groups: [{ identity: 'Staff' }, 'ops'],
+            manager_id: 'U1',
+            app_assignments: [{ id: 'as1', name: 'a', app_id: 'App1' }],
+            assumed_role_arns: { identity: ['arn:aws:iam::1:role/R1'] },
+            entities_owned: { node_type: 'S3Bucket', id: 'Logs' },
+          },
+          { operation: 'remove_tag', name: 'bob', tags: [{ key: 'a' }] },
+          { operation: 'delete', identity: 'u9', name: 'zed' },
+        ],
+      }),
+    );
+    expect(plan).toEqual({
+      users: [
+        { key: 'u3', operation: 'add' },
+        { key: 'bob', operation: 'delete_tag' },
+        { key: 'u9', operation: 'delete' },
+      ],
+      groups: ['staff', 'ops'],
+      apps: ['app1'],
+      managers: ['u1'],
+      externals: ['ext:awsiamrole:arn:aws:iam::1:role/r1', 'ext:s3bucket:logs'],
+      repeated: { name: 'Corp' },
+    });
+  });
+
+  it('takes the AWS roles in the list form and owned entities as a list', () => {
+    const plan = planIdpDelta(change({ users: [{ operation: 'modify', identity: 'u1', name: 'ann', assumed_role_arns: [{ identity: 'arn:r' }], entities_owned: [{ node_type: 'T', id: 'x' }] }] }));
+    expect(plan?.externals).toEqual(['ext:awsiamrole:arn:r', 'ext:t:x']);
+  });
+
+  it('leaves to the whole-state way anything but users, and users it cannot key or whose operation it does not know', () => {
+    const user = { operation: 'add', identity: 'u3', name: 'cy' };
+    expect(planIdpDelta(change({ users: [user], groups: [{ operation: 'add', identity: 'g', name: 'g' }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: [user], apps: [{ operation: 'delete', id: 'a1' }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: [user], domains: [{ operation: 'add_tag', name: 'corp', tags: [] }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: [user], identity_mapping_configuration: { operation: 'modify', mappings: [] } }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: [user], custom_property_definition: {} }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: [] }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: [user, { ...user }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: [{ operation: 'rename', identity: 'u3', name: 'cy' }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: [{ operation: 'add' }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: [{ ...user, groups: 'staff' }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: [{ ...user, entities_owned: [{ id: 'x' }] }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: ['u3'] }))).toBeUndefined();
+  });
+});

@@ -1,0 +1,95 @@
+import { lowerKey, objectsOf, type Json } from './collection-spec.js';
+import { AWS_ROLE_NODE_TYPE, externalNodeKey } from '../graph/node-keys.js';
+import type { LeafOperation } from './leaf-delta-plan.js';
+
+/**
+ * Which incremental identity provider payloads change the graph by difference (docs/architecture.md,
+ * "Incremental pushes"): those that change only its users, the collection that grows with it. An
+ * IdP user is a leaf of its graph: nothing in it reaches a user but its domain and its manager, and
+ * no grant is derived in it. What depends on a user elsewhere — links from applications' accounts,
+ * HRIS employees and other identity providers — is re-resolved for the strings it offered before and
+ * offers now. Groups, apps, the domain and the mapping rules go the whole-state way: groups nest and
+ * are linked to as a whole, and mapping rules compare properties of every user.
+ */
+export interface IdpDeltaPlan {
+  /** The users the change names, by key (identity, else name, lower-cased), with their operation. */
+  users: Array<{ key: string; operation: LeafOperation }>;
+  /** Keys of the groups, apps (ids) and managers (user keys) the change's users name. */
+  groups: string[];
+  apps: string[];
+  managers: string[];
+  /** Node keys of the external nodes (AWS roles, owned entities) the change's users point at. */
+  externals: string[];
+  /** The top-level fields the change repeats (name, idp_type, idp_description): the stored ones must be the same. */
+  repeated: Record<string, unknown>;
+}
+
+const OPERATIONS: Record<string, LeafOperation> = { add: 'add', modify: 'modify', delete: 'delete', add_tag: 'add_tag', delete_tag: 'delete_tag', remove_tag: 'delete_tag' };
+/** Fields that may be repeated as stored: replacing them with the same value changes nothing. */
+const REPEATABLE = new Set(['name', 'idp_type', 'idp_description']);
+
+/** The plan for an incremental identity provider payload that only changes users, else undefined. */
+export function planIdpDelta(change: Json): IdpDeltaPlan | undefined {
+  const repeated: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(change)) {
+    if (value === undefined || value === null || field === 'incremental_change' || field === 'users') continue;
+    if (field === 'domains' && Array.isArray(value) && value.length === 0) continue;
+    if (!REPEATABLE.has(field)) return undefined;
+    repeated[field] = value;
+  }
+  const users = change.users;
+  if (!Array.isArray(users) || users.length === 0) return undefined;
+  const items = objectsOf(change, 'users');
+  if (items.length !== users.length) return undefined;
+  const plan: IdpDeltaPlan = { users: [], groups: [], apps: [], managers: [], externals: [], repeated };
+  const seen = new Set<string>();
+  for (const user of items) {
+    const key = lowerKey(user.identity) ?? lowerKey(user.name);
+    const operation = OPERATIONS[String(user.operation)];
+    // A repeated or unkeyed user, or an unknown operation, is for the whole-state path to report.
+    if (key === undefined || operation === undefined || seen.has(key)) return undefined;
+    seen.add(key);
+    plan.users.push({ key, operation });
+    const groups = keysOf(user.groups, (g) => (typeof g === 'object' && g !== null ? (g as Json).identity : g));
+    const apps = keysOf(user.app_assignments, (a) => (typeof a === 'object' && a !== null ? (a as Json).app_id : undefined));
+    if (groups === undefined || apps === undefined) return undefined;
+    plan.groups.push(...groups);
+    plan.apps.push(...apps);
+    const externals = externalKeys(user);
+    if (externals === undefined) return undefined;
+    plan.externals.push(...externals);
+    const manager = lowerKey(user.manager_id);
+    if (manager !== undefined) plan.managers.push(manager);
+  }
+  return { ...plan, groups: [...new Set(plan.groups)], apps: [...new Set(plan.apps)], managers: [...new Set(plan.managers)], externals: [...new Set(plan.externals)] };
+}
+
+/** The lower-cased keys a list names (each entry through `name`); undefined if it is not a list or an entry names no string. */
+function keysOf(value: unknown, name: (entry: unknown) => unknown): string[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return undefined;
+  const keys: string[] = [];
+  for (const entry of value) {
+    const key = lowerKey(name(entry));
+    if (key === undefined) return undefined;
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** The node keys of the AWS roles (either form of `assumed_role_arns`) and owned entities (a list or one) a user names; undefined if malformed. */
+function externalKeys(user: Json): string[] | undefined {
+  const roles = user.assumed_role_arns;
+  const arns = Array.isArray(roles) ? keysOf(roles, (r) => (typeof r === 'object' && r !== null ? (r as Json).identity : undefined)) : roles == null ? [] : keysOf((roles as Json).identity, (arn) => arn);
+  const owned = user.entities_owned;
+  const entities = owned == null ? [] : Array.isArray(owned) ? owned : [owned];
+  const ownedKeys: string[] = [];
+  for (const entity of entities) {
+    const nodeType = typeof entity === 'object' && entity !== null ? lowerKey((entity as Json).node_type) : undefined;
+    const id = typeof entity === 'object' && entity !== null ? lowerKey((entity as Json).id) : undefined;
+    if (nodeType === undefined || id === undefined) return undefined;
+    ownedKeys.push(externalNodeKey(nodeType, id));
+  }
+  if (arns === undefined || typeof roles === 'string') return undefined;
+  return [...arns.map((arn) => externalNodeKey(AWS_ROLE_NODE_TYPE, arn)), ...ownedKeys];
+}

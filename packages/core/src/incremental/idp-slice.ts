@@ -1,0 +1,101 @@
+import type { Json } from './collection-spec.js';
+import type { PayloadDeclarations, SliceNode } from './stored-slice.js';
+
+/**
+ * The part of an identity provider's stored graph that a change of its users touches (see
+ * `idp-delta-plan.ts`), read by storage: the named users as they are, with what they point at,
+ * and the groups, apps and managers the change and those users name. `idpSlicePayload` turns it
+ * back into a small payload that the change is applied to, validated and derived as any payload
+ * is (the counterpart of `slicePayload` for applications).
+ */
+export interface IdpSlice {
+  /** What the last full payload declared at its top level (name, idp_type, idp_description, custom_property_definition). */
+  declarations: PayloadDeclarations;
+  domain: SliceNode;
+  /** The named users that exist. */
+  users: IdpSliceUser[];
+  /** Users named as managers (by the change or a named user) that are not named themselves: their nodes only. */
+  managers: SliceNode[];
+  groups: SliceNode[];
+  apps: SliceNode[];
+  /** The external nodes (AWS roles, owned entities) the named users point at, and those the change names that exist. */
+  externals: IdpSliceExternal[];
+  nextNodeId: number;
+}
+
+export interface IdpSliceUser extends SliceNode {
+  tags: NonNullable<SliceNode['tags']>;
+  /** Local keys of the groups it is a direct member of. */
+  groups: string[];
+  /** Node keys of the external nodes it may assume (AWS roles) and owns. */
+  assumes: string[];
+  owns: string[];
+  /** Its app assignments, as the payload gives them (app_id the app's local key). */
+  appAssignments: Json[];
+  /** How many users it manages that the change does not delete (their `manages` edges stay; deleting it goes the whole-state way, which warns about them). */
+  reports: number;
+}
+
+export interface IdpSliceExternal {
+  id: number;
+  key: string;
+  localKey: string;
+  nodeType: string;
+  /** Whether a principal the change does not name points at it (then it stays whatever the change does). */
+  shared: boolean;
+}
+
+/** Properties of users and groups that are payload fields as given (the rest are custom properties). */
+const USER_FIELDS: ReadonlySet<string> = new Set(['email', 'full_name', 'department', 'is_active', 'is_guest', 'manager_id', 'identity_type', 'source_identity']);
+const GROUP_FIELDS: ReadonlySet<string> = new Set(['full_name', 'is_security_group', 'source_identity']);
+const APP_FIELDS: ReadonlySet<string> = new Set(['description']);
+const DOMAIN_FIELDS: ReadonlySet<string> = new Set();
+const CUSTOM = 'customprop_';
+
+/** The slice as a full identity provider payload (before the change is applied to it). */
+export function idpSlicePayload(slice: IdpSlice): Json {
+  const externals = new Map(slice.externals.map((e) => [e.key, e]));
+  return {
+    ...slice.declarations,
+    domains: [{ name: slice.domain.localKey, ...fields(slice.domain, DOMAIN_FIELDS) }],
+    // Managers first: a named user keeps its place after them, whatever its operation.
+    users: [...slice.managers.map((m) => principalItem(m, USER_FIELDS)), ...slice.users.map((user) => userItem(user, externals))],
+    groups: slice.groups.map((g) => principalItem(g, GROUP_FIELDS)),
+    apps: slice.apps.map((a) => ({ id: a.localKey, name: a.name, ...fields(a, APP_FIELDS) })),
+  };
+}
+
+/** A named user back as its payload item: its fields, memberships, roles, owned entities, assignments and tags. */
+function userItem(user: IdpSliceUser, externals: ReadonlyMap<string, IdpSliceExternal>): Json {
+  const item = principalItem(user, USER_FIELDS);
+  if (user.groups.length > 0) item.groups = user.groups;
+  if (user.assumes.length > 0) item.assumed_role_arns = user.assumes.map((key) => ({ identity: externals.get(key)!.localKey }));
+  if (user.owns.length > 0) item.entities_owned = user.owns.map((key) => ({ node_type: externals.get(key)!.nodeType, id: externals.get(key)!.localKey }));
+  if (user.appAssignments.length > 0) item.app_assignments = user.appAssignments;
+  if (user.tags.length > 0) item.tags = user.tags;
+  return item;
+}
+
+/** A user or group keyed by its identity (the reader keys by it, else by the name: the same key either way). */
+function principalItem(node: SliceNode, builtIn: ReadonlySet<string>): Json {
+  return { identity: node.localKey, name: node.name, ...fields(node, builtIn) };
+}
+
+/** A node's properties back as payload fields: built-in ones by name, custom ones under `custom_properties`. */
+function fields(node: SliceNode, builtIn: ReadonlySet<string>): Json {
+  const item: Json = {};
+  const custom: Json = {};
+  for (const [name, value] of Object.entries(node.properties)) {
+    if (builtIn.has(name)) item[name] = value;
+    else if (name.startsWith(CUSTOM)) custom[name.slice(CUSTOM.length)] = value;
+  }
+  if (Object.keys(custom).length > 0) item.custom_properties = custom;
+  return item;
+}
+
+/** An app assignment edge's properties back as the payload's assignment. */
+export function appAssignmentItem(app: SliceNode, properties: Record<string, unknown>): Json {
+  const custom: Json = {};
+  for (const [name, value] of Object.entries(properties)) if (name.startsWith(CUSTOM)) custom[name.slice(CUSTOM.length)] = value;
+  return { id: properties.assignment_id, name: properties.name, app_id: app.localKey, ...(Object.keys(custom).length > 0 ? { custom_properties: custom } : {}) };
+}

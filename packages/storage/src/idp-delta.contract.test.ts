@@ -1,0 +1,200 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CustomTemplate } from '@accessgraph/contract';
+import { IssueCollector, PAYLOAD_TEMPLATES, applyIncremental } from '@accessgraph/core';
+import { validPayload } from '../../core/src/application/test-support/payloads.js';
+import { validHrisPayload } from '../../core/src/hris/test-support/hris-payloads.js';
+import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
+import { commitByDifference, graphDump } from './test-support/leaf-delta-oracle.js';
+import { commitPayload, pushPayloadCommitted, type PushTarget } from './test-support/push-payload.js';
+import { testBackends, type TestDatabase } from './test-support/test-backends.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * Changes of an identity provider's users made by difference (`readIdpSlice`, `applyToIdpSlice`,
+ * `commitLeafDelta`) against the oracle: two databases with the same data sources pushed in the
+ * same order — the identity provider, an application whose accounts link to its users, an HRIS
+ * whose employees do, and a second identity provider federated with it. In one the changes are
+ * made by difference; in the other the identity provider's state with the same changes applied
+ * is pushed whole. After each change every table of the identity provider's graph and the
+ * identity links both ways must be the same, node ids aside (the other data sources' ids are the
+ * same in both databases).
+ */
+for (const backend of testBackends()) {
+  const title = backend.skipReason ? `Changes of IdP users by difference on ${backend.name} (skipped: ${backend.skipReason})` : `Changes of IdP users by difference on ${backend.name}`;
+  describe.skipIf(backend.skipReason !== undefined)(title, () => {
+    let mine: TestDatabase;
+    let oracle: TestDatabase;
+    let target: PushTarget;
+    let oracleTarget: PushTarget;
+
+    beforeEach(async () => {
+      mine = await backend.create();
+      oracle = await backend.create();
+      target = await pushAll(mine);
+      oracleTarget = await pushAll(oracle);
+    });
+    afterEach(async () => {
+      await mine.dispose();
+      await oracle.dispose();
+    });
+
+    /** The identity provider first (same sequence number in both databases), then the data sources that link to it. */
+    async function pushAll(db: TestDatabase): Promise<PushTarget> {
+      const idp = await pushPayloadCommitted(db.store, 'identity_provider', corpIdp());
+      for (const [template, payload] of [['application', shopWithAccounts()], ['hris', peopleOfAnyIdp()], ['identity_provider', federatedIdp()]] as const) {
+        await pushPayloadCommitted(db.store, template as CustomTemplate, payload);
+      }
+      return { providerId: idp.providerId, dataSourceId: idp.dataSourceId };
+    }
+
+    async function byDifference(change: Json): Promise<string[]> {
+      const outcome = await commitByDifference(mine.store, target, change, 'identity_provider');
+      if ('whole' in outcome) throw new Error(`not made by difference: ${outcome.whole}`);
+      return outcome.warnings;
+    }
+
+    const dump = (db: TestDatabase, t: PushTarget) => graphDump(db, backend.name, t.dataSourceId);
+
+    async function lastCounts(db: TestDatabase, t: PushTarget): Promise<Json> {
+      const rows = await db.query<{ counts: string }>('select p.counts from pushes p join data_sources d on d.seq = p.ds where d.id = ? order by p.started_at desc limit 1', [t.dataSourceId]);
+      return JSON.parse(rows[0]!.counts) as Json;
+    }
+
+    it('leaves the graph and the links both ways a whole push of the same state leaves, change after change', async () => {
+      const state = corpIdp();
+      const changes = [addAndModify(), retagAndManage(), deleteAndTakeOver()];
+      const warnings: string[][] = [];
+      for (const change of changes) {
+        const issues = new IssueCollector();
+        const { tagRemovals } = applyIncremental('identity_provider', state, structuredClone(change), issues);
+        expect(issues.errors).toEqual([]);
+        warnings.push(await byDifference(change));
+        // Tags are additive across pushes: the whole push takes away only those the change removes.
+        await commitPayload(oracle.store, oracleTarget, 'identity_provider', structuredClone(state), tagRemovals);
+        expect(await dump(mine, target)).toEqual(await dump(oracle, oracleTarget));
+        expect(await lastCounts(mine, target)).toEqual(PAYLOAD_TEMPLATES.identity_provider.read(structuredClone(state), new IssueCollector())().counts);
+      }
+      // dee's manager names no user, and the bucket it owns is no node of any data source: the warnings a full push gives.
+      expect(warnings[2]).toEqual([expect.stringContaining('manager "nobody" of user "dee"'), expect.stringContaining('S3Bucket "arn:aws:s3:::logs" of IdP user "dee"')]);
+      const lines = await dump(mine, target);
+      // By hand: the HRIS employee e3 asks idp_id "dee", else email cy@corp.example; dee was added in
+      // the first change, so e3 links to dee by idp_id, not to cy by email; the application's
+      // account dee-local asks dee@corp.example and ann@new.example (ann's new email); the
+      // federated IdP's user asks for "dee" by source identity.
+      expect(lines.linksTo!.filter((l) => l.includes('user:dee'))).toEqual([
+        expect.stringMatching(/^\d+:\d+ -> user:dee identities dee@corp.example \{"matched":"email"\}$/),
+        expect.stringMatching(/^\d+:\d+ -> user:dee hris dee \{"field":"idp_id","matched":"identity"\}$/),
+        expect.stringMatching(/^\d+:\d+ -> user:dee source_identity dee /),
+      ]);
+      expect(lines.linksTo!.filter((l) => l.includes('user:cy'))).toEqual([]);
+      expect(lines.linksTo!.filter((l) => l.includes('user:u1'))).toEqual([expect.stringMatching(/^\d+:\d+ -> user:u1 identities ann@new.example /), expect.stringMatching(/^\d+:\d+ -> user:u1 hris u1 /)]);
+      // The AWS role only ann assumed and the buckets only ann and cy owned are gone; dee took over cy's logs bucket.
+      expect(lines.nodes!.filter((n) => n.startsWith('ext:')).map((n) => n.split(' | ')[0])).toEqual(['ext:awsiamrole:arn:aws:iam::1:role/role1', 'ext:awsiamrole:arn:aws:iam::1:role/role2', 'ext:awsiamrole:arn:aws:iam::1:role/role3', 'ext:s3bucket:arn:aws:s3:::logs']);
+      expect(lines.edges!.filter((e) => e.startsWith('owns '))).toEqual(['owns user:dee -> ext:s3bucket:arn:aws:s3:::logs null']);
+    });
+
+    it('goes the whole-state way, saying why, for what it cannot take by difference', async () => {
+      const whole = async (change: Json) => {
+        const outcome = await commitByDifference(mine.store, target, change, 'identity_provider');
+        return 'whole' in outcome ? outcome.whole : 'made by difference';
+      };
+      // bob manages ann: a full push warns about ann's manager_id, at its path in the state.
+      expect(await whole({ incremental_change: true, users: [{ operation: 'delete', identity: 'u2', name: 'bob' }] })).toBe('a deleted user manages other users');
+      expect(await whole({ incremental_change: true, groups: [{ operation: 'add', identity: 'g9', name: 'g9' }] })).toBe('not a leaf change');
+      expect(await whole({ incremental_change: true, idp_type: 'other', users: [{ operation: 'add', identity: 'x', name: 'x' }] })).toBe("the change replaces the identity provider's idp_type");
+      // cy names "dee" as manager in this state: adding dee would make dee its manager.
+      await commitPayload(mine.store, target, 'identity_provider', { ...corpIdp(), users: [...corpIdp().users!, { name: 'cy2', manager_id: 'dee' }] });
+      expect(await whole({ incremental_change: true, users: [{ operation: 'add', identity: 'dee', name: 'dee' }] })).toBe('an added user is the manager other users name');
+      await commitPayload(mine.store, target, 'identity_provider', validIdpPayload());
+      expect(await whole({ incremental_change: true, users: [{ operation: 'add', identity: 'x', name: 'x' }] })).toBe('the identity provider has mapping rules');
+      // Same name as stored: made by difference.
+      await commitPayload(mine.store, target, 'identity_provider', corpIdp());
+      expect(await whole({ incremental_change: true, name: 'Corp IdP', users: [{ operation: 'add', identity: 'x', name: 'x' }] })).toBe('made by difference');
+    });
+  });
+}
+
+/** The fixture identity provider without mapping rules (which send every change the whole-state way). */
+function corpIdp(): Json & ReturnType<typeof validIdpPayload> {
+  const payload = validIdpPayload() as Json & ReturnType<typeof validIdpPayload>;
+  delete payload.identity_mapping_configuration;
+  return payload;
+}
+
+/** The shop, with an account that asks for dee (added by the changes) and for ann's new email. */
+function shopWithAccounts(): Json {
+  const payload = validPayload();
+  payload.applications![0]!.local_users!.push({ name: 'dee-local', identities: ['dee@corp.example', 'ann@new.example'] });
+  return payload as Json;
+}
+
+/** The HRIS serving every identity provider, with e3 asking idp_id "dee", else cy's email. */
+function peopleOfAnyIdp(): Json {
+  const payload = validHrisPayload();
+  payload.system!.idp_providers = [];
+  payload.employees![2] = { ...payload.employees![2]!, id: 'e3', email: 'cy@corp.example', idp_id: 'dee' };
+  return payload as Json;
+}
+
+/** A second identity provider (Okta) whose users are federated from the corporate one's (provider type any). */
+function federatedIdp(): Json {
+  return {
+    name: 'Okta',
+    idp_type: 'okta',
+    domains: [{ name: 'okta.example' }],
+    users: [
+      { name: 'ann-okta', identity: 'ann@okta.example', email: 'ann@okta.example', source_identity: { identity: 'cy@corp.example', provider_type: 'any' } },
+      { name: 'dee-okta', identity: 'dee@okta.example', source_identity: { identity: 'dee', provider_type: 'any' } },
+    ],
+  };
+}
+
+/**
+ * dee added (in ops, managed by bob, a new AWS role, an app assignment, custom properties, a tag);
+ * ann modified: a new email, admins instead of staff, no AWS role (role1 stays: app1 and ops may
+ * assume it), no owned bucket (reports goes: only ann owned it).
+ */
+function addAndModify(): Json {
+  return {
+    incremental_change: true,
+    users: [
+      {
+        operation: 'add',
+        identity: 'dee',
+        name: 'dee',
+        email: 'dee@corp.example',
+        groups: ['ops'],
+        manager_id: 'u2',
+        assumed_role_arns: [{ identity: 'arn:aws:iam::1:role/role3' }],
+        app_assignments: [{ id: 'as9', name: 'App Two access', app_id: 'app2', custom_properties: { approved: false } }],
+        custom_properties: { badge: 3 },
+        tags: [{ key: 'team', value: 'south' }],
+      },
+      { operation: 'modify', identity: 'u1', name: 'ann', email: 'ann@new.example', groups: [{ identity: 'admins' }], assumed_role_arns: [], entities_owned: [] },
+    ],
+  };
+}
+
+/** Tags added to bob and taken from ann; cy now managed by dee, with a new email. */
+function retagAndManage(): Json {
+  return {
+    incremental_change: true,
+    users: [
+      { operation: 'add_tag', identity: 'u2', tags: [{ key: 'team', value: 'east' }] },
+      { operation: 'delete_tag', identity: 'u1', tags: [{ key: 'team', value: 'north' }] },
+      { operation: 'modify', name: 'cy', manager_id: 'dee', email: 'cy@new.example' },
+    ],
+  };
+}
+
+/** cy deleted (it manages no one), its logs bucket taken over by dee, whose manager now names no user. */
+function deleteAndTakeOver(): Json {
+  return {
+    incremental_change: true,
+    users: [
+      { operation: 'delete', name: 'cy' },
+      { operation: 'modify', identity: 'dee', manager_id: 'nobody', entities_owned: [{ node_type: 'S3Bucket', id: 'arn:aws:s3:::logs' }] },
+    ],
+  };
+}

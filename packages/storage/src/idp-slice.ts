@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import { appAssignmentItem, idpNodeKey, type IdpDeltaPlan, type IdpSlice, type IdpSliceExternal, type IdpSliceUser } from '@accessgraph/core';
+import type { Database } from './database.js';
+import type { GraphStorage } from './graph-writer.js';
+import { readDeltaBasis } from './delta-basis.js';
+import { groupBy, NodeReader, uniqueNodes as unique, type StoredNode } from './node-reader.js';
+
+/** A slice to apply a change of IdP users to, with the state it was read from; or why the change has to go the whole-state way. */
+export type IdpSliceRead = { slice: IdpSlice; pushedAt: string } | { whole: string };
+
+/** What a user's own edges lead to; `manages` edges from it lead to its reports. */
+const USER_EDGES = ['member_of', 'can_assume', 'owns', 'assigned_app', 'manages'];
+
+/**
+ * Reads what a change of an identity provider's users touches in its stored graph (`IdpSlice`):
+ * the named users with their memberships, roles, owned entities, assignments, tags and how many
+ * users they manage; the groups, apps, managers and external nodes they and the change name. A few
+ * index lookups per named user, whatever the size of the identity provider. Says `whole` when the
+ * stored state cannot take the change by difference; the push then applies it to the whole state.
+ */
+export async function readIdpSlice(db: Kysely<Database>, graphs: GraphStorage, dataSourceId: string, plan: IdpDeltaPlan): Promise<IdpSliceRead> {
+  const read = await readDeltaBasis(db, dataSourceId);
+  if ('whole' in read) return read;
+  const { basis, ds, pushedAt } = read;
+  if (basis.idpDomain === null) return { whole: 'the state was stored before differences were kept' };
+  // Mapping rules compare properties of every user against every account: any change re-resolves them all.
+  if (basis.identityMappings) return { whole: 'the identity provider has mapping rules' };
+  for (const [field, value] of Object.entries(plan.repeated)) {
+    if (JSON.stringify(basis.declarations[field as keyof typeof basis.declarations]) !== JSON.stringify(value)) return { whole: `the change replaces the identity provider's ${field}` };
+  }
+  // Users whose manager_id names no user would get a manager: they are not named, so the whole-state way derives them.
+  const unresolved = new Set(basis.unresolvedManagers);
+  if (plan.users.some((u) => u.operation === 'add' && unresolved.has(u.key))) return { whole: 'an added user is the manager other users name' };
+
+  const nodes = new NodeReader(graphs.reader(db, ds), ds);
+  const [domain] = await nodes.byKeys([basis.idpDomain]);
+  if (domain === undefined) return { whole: 'the identity provider has no domain' };
+  const userNodes = (await nodes.byKeys(plan.users.map((u) => idpNodeKey('user', u.key)))).filter((n) => n.kind === 'idp_user');
+  const userIds = userNodes.map((n) => n.id);
+  const named = new Set(userIds);
+  const edges = await nodes.edgesFrom(userIds, USER_EDGES);
+  const managerEdges = await nodes.edgesTo(userIds, ['manages']);
+  const targets = new Map((await nodes.byIds([...new Set(edges.filter((e) => e.kind !== 'manages').map((e) => e.to))])).map((n) => [n.id, n]));
+  const tags = await nodes.tags(userNodes.map((n) => n.key));
+  const edgesFrom = groupBy(edges, (e) => e.from, (e) => e);
+  const deleted = new Set(userNodes.filter((n) => plan.users.some((u) => u.operation === 'delete' && idpNodeKey('user', u.key) === n.key)).map((n) => n.id));
+  const users: IdpSliceUser[] = userNodes.map((node) => {
+    const mine = edgesFrom.get(node.id) ?? [];
+    const to = (kind: string) => mine.filter((e) => e.kind === kind).map((e) => targets.get(e.to)!);
+    return {
+      ...node,
+      tags: tags.get(node.key) ?? [],
+      groups: to('member_of').map((g) => g.localKey),
+      assumes: to('can_assume').map((e) => e.key),
+      owns: to('owns').map((e) => e.key),
+      appAssignments: mine.filter((e) => e.kind === 'assigned_app').map((e) => appAssignmentItem(targets.get(e.to)!, e.properties ?? {})),
+      // Reports the change deletes too need no manager.
+      reports: mine.filter((e) => e.kind === 'manages' && !deleted.has(e.to)).length,
+    };
+  });
+  // Its reports' manager_id would name no user: the whole-state way warns about each, at its path in the state.
+  if (users.some((u) => deleted.has(u.id) && u.reports > 0)) return { whole: 'a deleted user manages other users' };
+  const ofKind = (kind: string) => [...targets.values()].filter((n) => n.kind === kind);
+  const managers = unique([...(await nodes.byIds(managerEdges.map((e) => e.from))), ...(await nodes.byKeys(plan.managers.map((k) => idpNodeKey('user', k))))]).filter((n) => n.kind === 'idp_user' && !named.has(n.id));
+  const groups = unique([...ofKind('idp_group'), ...(await nodes.byKeys(plan.groups.map((k) => idpNodeKey('group', k))))]).filter((n) => n.kind === 'idp_group');
+  const apps = unique([...ofKind('idp_app'), ...(await nodes.byKeys(plan.apps.map((k) => idpNodeKey('app', k))))]).filter((n) => n.kind === 'idp_app');
+  const externals = await readExternals(nodes, unique([...ofKind('external'), ...(await nodes.byKeys(plan.externals))]).filter((n) => n.kind === 'external'), named);
+  return { slice: { declarations: basis.declarations, domain, users, managers, groups, apps, externals, nextNodeId: basis.nextNodeId }, pushedAt };
+}
+
+/** The external nodes with whether a principal the change does not name points at them too. */
+async function readExternals(nodes: NodeReader, externals: StoredNode[], named: ReadonlySet<number>): Promise<IdpSliceExternal[]> {
+  const pointed = await nodes.edgesTo(externals.map((n) => n.id), ['can_assume', 'owns']);
+  const shared = new Set(pointed.filter((e) => !named.has(e.from)).map((e) => e.to));
+  return externals.map((n) => ({ id: n.id, key: n.key, localKey: n.localKey, nodeType: n.nodeType, shared: shared.has(n.id) }));
+}
