@@ -205,6 +205,24 @@ for (const backend of testBackends()) {
       expect(after[`application${other.dataSourceId}`]).toEqual(['identities: a1 -> u7', 'identities: a2 -> u8']);
     });
 
+    it('an account linked to a user by two of its identities keeps one link while either still matches', async () => {
+      const app = await dataSource('application');
+      const idp = await dataSource('identity_provider');
+      await commit(app, { applications: [{ name: 'Shop', application_type: 'shop', local_users: [{ name: 'dee-local', identities: ['dee@corp.example', 'bob'] }] }] });
+      const user = (name: string, email: string) => ({ name: 'Corp', idp_type: 'corp', domains: [{ name: 'corp.example' }], users: [{ identity: 'u13', name, email }] });
+      const linked = async () => (await allLinks(app.dataSourceId)).map((l) => `${brief(l)} via ${l.via}`);
+      await commit(idp, user('x', 'dee@corp.example'));
+      expect(await linked()).toEqual(['identities: dee-local -> u13 via dee@corp.example']);
+      // Now the name matches too: the same link, not a second row (a re-push used to insert it again and fail).
+      await commit(idp, user('bob', 'dee@corp.example'));
+      expect(await linked()).toEqual(['identities: dee-local -> u13 via dee@corp.example']);
+      // The email no longer matches, the name still does: the link holds, by the name.
+      await commit(idp, user('bob', 'dee@other.example'));
+      expect(await linked()).toEqual(['identities: dee-local -> u13 via bob']);
+      await commit(idp, user('y', 'dee@other.example'));
+      expect(await linked()).toEqual([]);
+    });
+
     it('a re-push that changes most links rewrites them all, and gets them right', async () => {
       const n = REWRITE_ABOVE + 500;
       // Shifted by `by`: user i has the email of account i + by.

@@ -61,8 +61,8 @@ export async function relinkDataSource(
   await lockIdentityLinks(conn, caps);
   const self = sourceOf(pushed);
   const plan = linkScope(self, previous, pushed.graph.nodes.length);
-  const { sources: others, employees } = await otherSources(conn, graphs, caps, pushed, self, plan);
-  const scope: LinkScope = plan === 'all' ? 'all' : { ...plan, identityProviders: others.filter((o) => o.template === 'identity_provider').map((o) => o.ds), employees };
+  const { sources: others, resolvedAgain } = await otherSources(conn, graphs, caps, pushed, self, plan);
+  const scope: LinkScope = plan === 'all' ? 'all' : { ...plan, identityProviders: others.filter((o) => o.template === 'identity_provider').map((o) => o.ds), resolvedAgain };
   const links = resolveLinks(plan === 'all' ? self : withOffersNamedBy(self, others), others);
   links.push(...(await ownerLinks(conn, graphs, pushed, others)), ...managerLinks(ds, graph));
   const written = await writeLinkChanges(tx, pushed.ds, links, scope);
@@ -202,7 +202,7 @@ export async function otherSources(
   pushed: PushedSource,
   self: LinkSource,
   scope: 'all' | OfferChanges,
-): Promise<{ sources: LinkSource[]; employees: Map<number, number[]> }> {
+): Promise<{ sources: LinkSource[]; resolvedAgain: Map<number, number[]> }> {
   const rows = await conn
     .selectFrom('data_sources as d')
     .innerJoin('data_source_states as s', 's.ds', 'd.seq')
@@ -222,7 +222,7 @@ export async function otherSources(
   // With some strings changed, only the applications' asks by those strings can link differently.
   const changed = scope === 'all' ? undefined : scope.values;
   const sources: LinkSource[] = [];
-  const employees = new Map<number, number[]>();
+  const resolvedAgain = new Map<number, number[]>();
   for (const row of rows) {
     const template = row.custom_template as CustomTemplate;
     // Applications and HRIS refer to identity providers; when no string changed, their links stay as they are.
@@ -234,10 +234,12 @@ export async function otherSources(
     const reader = graphs.reader(conn, row.seq);
     const only = changed !== undefined && template !== 'identity_provider' ? { caps, values: changed } : undefined;
     let refs = await readRefs(reader, row.seq, kinds, only);
-    if (only !== undefined && template === 'hris') {
-      // An employee links by the first of its fields that matches: one that names a changed string is resolved again with all of them.
+    if (only !== undefined) {
+      // A node that asks for a changed string is resolved again with all its strings: an employee links
+      // by the first of its fields that matches; an account's link to a user is one row whichever of
+      // its identities matched, and may hold by another string than the changed one.
       const nodes = [...new Set(refs.map((r) => r.node))].sort((a, b) => a - b);
-      employees.set(row.seq, nodes);
+      resolvedAgain.set(row.seq, nodes);
       refs = await inChunks(nodes, (slice) => readRefs(reader, row.seq, kinds, undefined, slice));
     }
     const source: LinkSource = { ds: row.seq, template, types: types.get(row.seq) ?? [], refs };
@@ -246,7 +248,7 @@ export async function otherSources(
     if (template === 'application' && destinationNames.size > 0) source.refs = [...source.refs, ...(await localUserProperties(reader, row.seq, destinationNames))];
     sources.push(source);
   }
-  return { sources, employees };
+  return { sources, resolvedAgain };
 }
 
 /**

@@ -34,7 +34,8 @@ export async function relinkIdpNodes(
   const pushed: PushedSource = { ds, template: 'identity_provider', graph };
   const self = sourceOf(pushed);
   const values = new Set([...before, ...refs].filter((r) => isIdpOffer(r.source)).map((r) => r.identity.toLowerCase()));
-  const { sources: others, employees } = await otherSources(conn, graphs, caps, pushed, self, { values, holders: touched, properties: false });
+  const { sources: others, resolvedAgain: again } = await otherSources(conn, graphs, caps, pushed, self, { values, holders: touched, properties: false });
+  const employees = new Map([...again].filter(([other]) => others.find((o) => o.ds === other)?.template === 'hris'));
 
   // The other users' offers of the strings the employees resolved again name: one may match an employee's earlier field.
   const mine = new Set(touched);

@@ -54,18 +54,18 @@ export async function removeIdentityLinks(conn: Kysely<Database>, ds: readonly n
  * Which of the links that touch a data source a push rewrites: 'all', or, for a re-pushed identity
  * provider, what its offer changes can affect (`linkScope` in identity-links.ts): the links it
  * makes, and owners of its nodes and federation to it from other identity providers, always; when
- * some strings changed, also the links of the HRIS employees and the applications' links by those
- * strings (found through their old holders).
+ * some strings changed, also the links to it of the applications' accounts and HRIS employees that
+ * ask for one of those strings, each resolved again with all its strings.
  * `identityProviders`: the other identity providers, the only data sources whose owner and
  * federation links can point at it (read from their side: a range of their own links, not of the
- * million that applications have to it); `employees`: per HRIS, the employees resolved again.
+ * million that applications have to it); `resolvedAgain`: per application or HRIS, those nodes.
  */
-export type LinkScope = 'all' | (OfferChanges & { identityProviders: readonly number[]; employees: ReadonlyMap<number, readonly number[]> });
+export type LinkScope = 'all' | (OfferChanges & { identityProviders: readonly number[]; resolvedAgain: ReadonlyMap<number, readonly number[]> });
 
 /** Rules of links to an identity provider from other identity providers, which every push of it re-resolves in full (their strings are read anyway). */
 const FROM_IDENTITY_PROVIDERS: readonly LinkRule[] = ['owner', 'source_identity'];
-/** Rules of applications' links to an identity provider, re-resolved only for changed strings. */
-const BY_STRING: readonly LinkRule[] = ['identities', 'idp_binding'];
+/** Rules of applications' and HRIS' links to an identity provider, re-resolved only for the nodes that ask for changed strings. */
+const BY_STRING: readonly LinkRule[] = ['identities', 'idp_binding', 'hris'];
 
 /** How many links touch the data source. */
 export async function countLinks(conn: Kysely<Database>, ds: number): Promise<number> {
@@ -92,11 +92,11 @@ async function storedLinks(conn: Kysely<Database>, ds: number, scope: LinkScope)
   const to = linksTo(conn, ds).selectAll();
   if (scope === 'all') return from.concat(await to.execute());
   const fromIdps = scope.identityProviders.length === 0 ? [] : await to.where('ds', 'in', scope.identityProviders).where('rule', 'in', FROM_IDENTITY_PROVIDERS).execute();
-  const fromHris: StoredLink[] = [];
-  for (const [hris, nodes] of scope.employees) fromHris.push(...(await inChunks(nodes, (slice) => to.where('ds', '=', hris).where('node', 'in', slice).where('rule', '=', 'hris').execute())));
-  if (scope.values.size === 0) return from.concat(fromIdps, fromHris);
-  const byString = await inChunks(scope.holders, (slice) => to.where('rule', 'in', BY_STRING).where('to_node', 'in', slice).execute());
-  return from.concat(fromIdps, fromHris, byString.filter((l) => scope.values.has(l.via.toLowerCase())));
+  const resolved: StoredLink[] = [];
+  for (const [other, nodes] of scope.resolvedAgain) {
+    resolved.push(...(await inChunks(nodes, (slice) => to.where('ds', '=', other).where('node', 'in', slice).where('rule', 'in', BY_STRING).execute())));
+  }
+  return from.concat(fromIdps, resolved);
 }
 
 async function deleteRows(conn: Kysely<Database>, rows: readonly StoredLink[]): Promise<void> {

@@ -1,0 +1,198 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IssueCollector, PAYLOAD_TEMPLATES, applyIncremental } from '@accessgraph/core';
+import { random } from '../../../bench/generate-app-payload.js';
+import { commitByDifference, graphDump } from './test-support/leaf-delta-oracle.js';
+import { commitPayload, pushPayloadCommitted, type PushTarget } from './test-support/push-payload.js';
+import { testBackends, type TestDatabase } from './test-support/test-backends.js';
+
+type Json = Record<string, unknown>;
+
+/** Changes applied one after another to one identity provider; each seed is one sequence. */
+const SEEDS = [1, 2, 3, 4, 5, 6];
+const CHANGES_PER_SEED = 8;
+
+/**
+ * Random changes of an identity provider's users, against the oracle (`idp-delta.contract.test.ts`
+ * checks one sequence by hand): users whose emails, names and identities come from a small pool
+ * that an application's accounts, an HRIS' employees and a federated identity provider also ask
+ * for, in nested groups, with managers, AWS roles, owned entities and app assignments; then random
+ * mixes of every user operation. Each change is made by difference in one database and, with all
+ * before it, pushed whole in another where the same data sources were pushed in the same order.
+ * After each, every table of the identity provider's graph and its links both ways must be the
+ * same. A change the whole state refuses, or that goes the whole-state way, is skipped (counted:
+ * most must be made).
+ */
+for (const backend of testBackends()) {
+  const title = backend.skipReason ? `Random changes of IdP users on ${backend.name} (skipped: ${backend.skipReason})` : `Random changes of IdP users on ${backend.name}`;
+  describe.skipIf(backend.skipReason !== undefined)(title, () => {
+    let mine: TestDatabase;
+    let oracle: TestDatabase;
+
+    beforeEach(async () => {
+      mine = await backend.create();
+      oracle = await backend.create();
+    });
+    afterEach(async () => {
+      await mine.dispose();
+      await oracle.dispose();
+    });
+
+    async function pushAll(db: TestDatabase, idp: Json): Promise<PushTarget> {
+      const target = await pushPayloadCommitted(db.store, 'identity_provider', structuredClone(idp));
+      await pushPayloadCommitted(db.store, 'application', accounts());
+      await pushPayloadCommitted(db.store, 'hris', employees());
+      await pushPayloadCommitted(db.store, 'identity_provider', federated());
+      return target;
+    }
+
+    /** The identity provider's graph in a new database where the state and the others are pushed whole. */
+    async function freshDump(state: Json): Promise<Record<string, string[]>> {
+      const fresh = await backend.create();
+      try {
+        return await graphDump(fresh, backend.name, (await pushAll(fresh, state)).dataSourceId);
+      } finally {
+        await fresh.dispose();
+      }
+    }
+
+    it.each(SEEDS)('seed %i: the graph by difference is the graph pushed whole', async (seed) => {
+      const rnd = random(seed);
+      let state = randomIdp(rnd);
+      const target = await pushAll(mine, state);
+      const oracleTarget = await pushAll(oracle, state);
+      let count = 0;
+      for (let n = 0; n < CHANGES_PER_SEED; n++) {
+        const change = randomChange(rnd, state, `${seed}_${n}`);
+        const next = structuredClone(state);
+        const issues = new IssueCollector();
+        const { tagRemovals } = applyIncremental('identity_provider', next, structuredClone(change), issues);
+        if (!issues.hasErrors) PAYLOAD_TEMPLATES.identity_provider.read(next, issues);
+        if (issues.hasErrors) continue;
+        const outcome = await commitByDifference(mine.store, target, change, 'identity_provider');
+        // One the stored state cannot take by difference is left out on both sides.
+        if ('whole' in outcome) continue;
+        state = next;
+        count++;
+        await commitPayload(oracle.store, oracleTarget, 'identity_provider', structuredClone(state), tagRemovals);
+        const made = await graphDump(mine, backend.name, target.dataSourceId);
+        expect(made, `seed ${seed}, change ${n}: ${JSON.stringify(change)}`).toEqual(await graphDump(oracle, backend.name, oracleTarget.dataSourceId));
+        // And both are what pushing everything afresh gives (whose links are all resolved at once), tags aside: those a fresh push has are the state's only.
+        expect({ ...made, tags: [] }, `seed ${seed}, change ${n}, afresh`).toEqual({ ...(await freshDump(state)), tags: [] });
+      }
+      expect(count).toBeGreaterThanOrEqual(CHANGES_PER_SEED / 2);
+    });
+  });
+}
+
+const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
+const some = <T>(rnd: () => number, items: readonly T[], most: number): T[] => [...new Set(Array.from({ length: Math.floor(rnd() * (most + 1)) }, () => pick(rnd, items)))];
+
+/** The strings everyone asks for and offers: identities, emails and names collide across users on purpose. */
+const POOL = ['ann', 'bob', 'cy', 'dee', 'ann@corp.example', 'bob@corp.example', 'cy@corp.example', 'dee@corp.example', 'u1', 'u2', 'u7'];
+const GROUPS = ['g0', 'g1', 'g2', 'g3'];
+const APPS = ['a0', 'a1'];
+const ROLES = ['arn:r0', 'arn:r1', 'arn:r2'];
+const OWNED = [
+  { node_type: 'S3Bucket', id: 'b0' },
+  { node_type: 'S3Bucket', id: 'b1' },
+  // A local user of the application below (node type OAA.shop.User): an owner link into another data source.
+  { node_type: 'OAA.shop.User', id: 'l0' },
+];
+
+/** One user's random fields (besides its key). */
+function randomFields(rnd: () => number, users: readonly string[]): Json {
+  const fields: Json = {};
+  if (rnd() < 0.7) fields.email = pick(rnd, POOL);
+  if (rnd() < 0.5) fields.groups = some(rnd, GROUPS, 2);
+  if (rnd() < 0.4) fields.manager_id = pick(rnd, [...users, 'nobody']);
+  if (rnd() < 0.3) fields.assumed_role_arns = some(rnd, ROLES, 2).map((identity) => ({ identity }));
+  if (rnd() < 0.3) fields.entities_owned = some(rnd, OWNED, 2);
+  if (rnd() < 0.3) fields.app_assignments = some(rnd, APPS, 2).map((app, i) => ({ id: `as${i}`, name: `assignment ${i}`, app_id: app, custom_properties: { approved: rnd() < 0.5 } }));
+  if (rnd() < 0.3) fields.source_identity = { identity: pick(rnd, ['okta-ann', 'okta-bob']), provider_type: 'any' };
+  if (rnd() < 0.3) fields.custom_properties = { badge: Math.floor(rnd() * 10) };
+  if (rnd() < 0.3) fields.is_active = rnd() < 0.5;
+  return fields;
+}
+
+/** Users u0..u7 with names and emails from the pool, groups g0..g3 (each in an earlier one or none), apps a0, a1. */
+function randomIdp(rnd: () => number): Json {
+  const keys = Array.from({ length: 8 }, (_, i) => `u${i}`);
+  return {
+    name: 'Corp',
+    idp_type: 'corp',
+    custom_property_definition: { user_properties: { badge: 'NUMBER' }, app_assignment_properties: { approved: 'BOOLEAN' } },
+    domains: [{ name: 'corp.example' }],
+    users: keys.map((identity, i) => ({ identity, name: `${pick(rnd, ['ann', 'bob', 'cy', 'dee'])}${i % 3 === 0 ? '' : i}`, ...randomFields(rnd, keys.filter((k) => k !== identity)) })),
+    groups: GROUPS.map((identity, i) => ({ identity, name: identity, ...(i > 0 && rnd() < 0.7 ? { groups: [GROUPS[Math.floor(rnd() * i)]!] } : {}) })),
+    apps: APPS.map((id) => ({ id, name: `app ${id}` })),
+  };
+}
+
+/** One to four user operations on distinct users: add (a new one), modify, delete, add_tag, delete_tag. */
+function randomChange(rnd: () => number, state: Json, suffix: string): Json {
+  const existing = (state.users as Json[]).map((u) => String(u.identity ?? u.name));
+  const users: Json[] = [];
+  const named = new Set<string>();
+  const count = 1 + Math.floor(rnd() * 4);
+  for (let i = 0; i < count; i++) {
+    const operation = pick(rnd, ['add', 'modify', 'modify', 'delete', 'add_tag', 'delete_tag']);
+    if (operation === 'add') {
+      const identity = `n${suffix}_${i}`;
+      users.push({ operation, identity, name: pick(rnd, POOL), ...randomFields(rnd, existing), ...(rnd() < 0.5 ? { tags: [{ key: 'team', value: pick(rnd, ['x', 'y']) }] } : {}) });
+      continue;
+    }
+    const identity = pick(rnd, existing);
+    if (named.has(identity)) continue;
+    named.add(identity);
+    if (operation === 'delete') users.push({ operation, identity });
+    else if (operation === 'modify') users.push({ operation, identity, ...randomFields(rnd, existing.filter((k) => k !== identity)) });
+    else users.push({ operation, identity, tags: [{ key: 'team', value: pick(rnd, ['x', 'y']) }] });
+  }
+  return { incremental_change: true, users };
+}
+
+/** Accounts asking for strings of the pool (the application's type makes its users OAA.shop.User). */
+function accounts(): Json {
+  return {
+    applications: [
+      {
+        name: 'Shop',
+        application_type: 'shop',
+        local_users: POOL.slice(0, 8).map((identity, i) => ({ id: `l${i}`, name: `local ${i}`, identities: [identity, POOL[(i + 5) % POOL.length]!] })),
+      },
+    ],
+  };
+}
+
+/** Employees asking idp_id, then email, then id from the pool: which field matches first moves with the users. */
+function employees(): Json {
+  return {
+    name: 'People',
+    hris_type: 'People',
+    system: { id: 'people', name: 'People', idp_providers: [] },
+    employees: Array.from({ length: 6 }, (_, i) => ({
+      id: POOL[(i * 3) % POOL.length],
+      employee_number: `N${i}`,
+      name: `employee ${i}`,
+      first_name: 'e',
+      last_name: `${i}`,
+      is_active: true,
+      employment_status: 'ACTIVE',
+      idp_id: POOL[(i * 5 + 1) % POOL.length],
+      email: POOL[(i * 7 + 2) % POOL.length],
+    })),
+  };
+}
+
+/** An identity provider whose users are federated from the pool's strings, and whose users the pool's federated users name. */
+function federated(): Json {
+  return {
+    name: 'Okta',
+    idp_type: 'okta',
+    domains: [{ name: 'okta.example' }],
+    users: [
+      { name: 'okta ann', identity: 'okta-ann', source_identity: { identity: 'ann', provider_type: 'any' } },
+      { name: 'okta bob', identity: 'okta-bob', source_identity: { identity: 'bob@corp.example', provider_type: 'any' }, entities_owned: [{ node_type: 'OAA.corp.IDPUser', id: 'u2' }] },
+    ],
+  };
+}
