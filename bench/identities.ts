@@ -30,7 +30,14 @@ export interface IdentityMeasurement {
   expectedLinks: number;
   /** The identity provider pushed again, in each of the REPUSHES variants, in that order. */
   repushes: Record<RepushName, { push: TimedPush; links: number }>;
+  /** Then INCREMENTAL_RUNS incremental pushes, each changing USER_CHANGES users, with the links after each and how many there should be. */
+  incremental: Array<{ push: TimedPush; links: number; expectedLinks: number }>;
 }
+
+/** Users each incremental push changes: emails of some modified (their accounts' links go), some added, some deleted (users that manage no one). */
+export const USER_CHANGES = { modified: 400, added: 300, deleted: 300 } as const;
+/** Incremental pushes measured one after the other, each with users of its own; the median is quoted. */
+export const INCREMENTAL_RUNS = 3;
 
 /**
  * The identity provider's re-pushes, in order, each with the links to it expected afterwards
@@ -54,6 +61,9 @@ interface TimedPush {
   peakRssBytes: number;
   warnings: number;
   links?: { links: number; deleted: number; inserted: number };
+  /** For an incremental push: whether it was made by difference, else why not. */
+  byDifference?: boolean;
+  wholeBecause?: string;
 }
 
 /** The workload's request bodies, built once for every engine. */
@@ -61,6 +71,7 @@ interface Bodies {
   shape: IdentityShape;
   idp: EncodedPayload;
   repushes: Record<RepushName, EncodedPayload>;
+  incremental: EncodedPayload[];
   hris: EncodedPayload;
   apps: EncodedPayload[];
 }
@@ -83,6 +94,7 @@ export function prepareIdentityBodies(scale: number, log: (line: string) => void
       shifted: encode(withoutFirstUser(generateIdpPayload(shape))),
       rotated: encode(emailsRotated(generateIdpPayload(shape))),
     },
+    incremental: Array.from({ length: INCREMENTAL_RUNS }, (_, run) => encode(usersChange(shape, run))),
     hris: encode(generateHrisPayload(shape)),
     apps: Array.from({ length: shape.apps }, (_, i) => encode(generateLinkedApp(i, shape))),
   };
@@ -129,9 +141,18 @@ export async function measureIdentities(engine: Engine, bodies: Bodies, pauseMs:
         repushes[name] = { push, links: await appLinks(run, idpDs) };
       }
       const { shape } = bodies;
+      const incremental: IdentityMeasurement['incremental'] = [];
+      let links = repushes.rotated.links;
+      for (const [i, body] of bodies.incremental.entries()) {
+        const push = await timed(idpDs, body, `IdP, change ${i + 1}`);
+        log(`      ${push.byDifference ? 'by difference' : `whole state (${push.wholeBecause ?? 'a full push'})`}, ${(push.e2eMs / idp.e2eMs).toFixed(3)} of the first push`);
+        // The modified users' new emails and the deleted users are asked by no account any more.
+        links -= (USER_CHANGES.modified + USER_CHANGES.deleted) * accountsPerIdpUser(shape);
+        incremental.push({ push, links: await appLinks(run, idpDs), expectedLinks: links });
+      }
       const expectedLinks = shape.apps * (shape.localUsersPerApp + Math.ceil(shape.localGroupsPerApp / 10));
-      log(`    links from the applications to the IdP: ${count(linksBefore)} (expected ${count(expectedLinks)}), then ${Object.values(repushes).map((r) => count(r.links)).join(', ')}`);
-      return { engine: engine.name, idp, hris, appsMs, linksBefore, expectedLinks, repushes };
+      log(`    links from the applications to the IdP: ${count(linksBefore)} (expected ${count(expectedLinks)}), then ${[...Object.values(repushes), ...incremental].map((r) => count(r.links)).join(', ')}`);
+      return { engine: engine.name, idp, hris, appsMs, linksBefore, expectedLinks, repushes, incremental };
     } finally {
       await server.stop();
     }
@@ -158,6 +179,23 @@ function emailsRotated(payload: IdpBody): IdpBody {
   return { ...payload, users: users.map((u, i) => ({ ...u, email: users[(i + 1) % users.length]!.email })) };
 }
 
+/**
+ * Run `run`'s change of users, applied after the re-pushes (every user then has the next one's
+ * email): the emails of 400 users from the middle modified, 300 users added, and 300 users deleted
+ * from the end (the last tenth manage no one: user i's manager is user i / 10), each run its own.
+ */
+function usersChange(shape: IdentityShape, run: number): unknown {
+  const firstModified = Math.floor(shape.users / 2) + run * USER_CHANGES.modified;
+  const lastDeleted = shape.users - run * USER_CHANGES.deleted;
+  if (lastDeleted - USER_CHANGES.deleted < shape.users / 10 || firstModified + USER_CHANGES.modified > lastDeleted - INCREMENTAL_RUNS * USER_CHANGES.deleted) {
+    throw new Error(`an identity provider of ${shape.users} users is too small for ${INCREMENTAL_RUNS} changes of ${USER_CHANGES.modified + USER_CHANGES.deleted} users`);
+  }
+  const modified = Array.from({ length: USER_CHANGES.modified }, (_, k) => ({ operation: 'modify', identity: `u${firstModified + k}`, name: `user${firstModified + k}`, email: `changed${run}.${firstModified + k}@corp.example` }));
+  const added = Array.from({ length: USER_CHANGES.added }, (_, k) => ({ operation: 'add', identity: `new${run}_${k}`, name: `new user ${run}.${k}`, email: `new${run}.${k}@corp.example`, groups: [{ identity: `g${k % shape.groups}` }], manager_id: 'u1' }));
+  const deleted = Array.from({ length: USER_CHANGES.deleted }, (_, k) => ({ operation: 'delete', identity: `u${lastDeleted - USER_CHANGES.deleted + k}` }));
+  return { incremental_change: true, users: [...modified, ...added, ...deleted] };
+}
+
 /** Whether the link counts are the expected ones after every push; the lines that say how not, if not. */
 export function linkCountProblems(result: IdentityMeasurement, shape: IdentityShape): string[] {
   const problems: string[] = [];
@@ -166,6 +204,10 @@ export function linkCountProblems(result: IdentityMeasurement, shape: IdentitySh
     const expected = REPUSHES[name].links(result.linksBefore, accountsPerIdpUser(shape));
     const found = result.repushes[name].links;
     if (found !== expected) problems.push(`${count(found)} links after the re-push "${REPUSHES[name].label}", expected ${count(expected)}`);
+  }
+  for (const [i, change] of result.incremental.entries()) {
+    if (change.links !== change.expectedLinks) problems.push(`${count(change.links)} links after incremental push ${i + 1}, expected ${count(change.expectedLinks)}`);
+    if (change.push.byDifference !== true) problems.push(`incremental push ${i + 1} went the whole-state way: ${change.push.wholeBecause ?? 'no reason logged'}`);
   }
   return problems;
 }
@@ -181,7 +223,15 @@ async function timedPush(server: ServerProcess, key: string, ds: BenchDataSource
   const peakRssBytes = readPeakRss(server.pid);
   if (res.status !== 200) throw new Error(`the push answered ${res.status}: ${res.text.slice(0, 1_000)}`);
   const log = await server.pushLog(logIndex);
-  return { e2eMs: res.ms, phases: log.phases_ms, peakRssBytes, warnings: log.warnings, ...(log.links ? { links: log.links } : {}) };
+  return {
+    e2eMs: res.ms,
+    phases: log.phases_ms,
+    peakRssBytes,
+    warnings: log.warnings,
+    ...(log.links ? { links: log.links } : {}),
+    ...(log.by_difference !== undefined ? { byDifference: log.by_difference } : {}),
+    ...(log.whole_state_because ? { wholeBecause: log.whole_state_because } : {}),
+  };
 }
 
 /** Links whose identity is in the identity provider's data source, made by identities entries. */
@@ -200,6 +250,7 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
   });
   const repushes = {} as IdentityMeasurement['repushes'];
   for (const name of Object.keys(REPUSHES) as RepushName[]) repushes[name] = { push: push((r) => r.repushes[name].push), links: m((r) => r.repushes[name].links) };
+  const incremental = runs[0]!.incremental.map((_, i) => ({ push: push((r) => r.incremental[i]!.push), links: m((r) => r.incremental[i]!.links), expectedLinks: runs[0]!.incremental[i]!.expectedLinks }));
   return {
     engine: runs[0]!.engine,
     runs: runs.length,
@@ -209,6 +260,7 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
     linksBefore: m((r) => r.linksBefore),
     expectedLinks: runs[0]!.expectedLinks,
     repushes,
+    incremental,
   };
 }
 
@@ -216,16 +268,24 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
 export function formatIdentityResults(results: ReadonlyArray<IdentityMeasurement & { runs: number }>): string {
   const names = Object.keys(REPUSHES) as RepushName[];
   const lines = [
-    `| engine | runs | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | ${names.map((n) => `IdP re-push, ${REPUSHES[n].label} (target 10 s)`).join(' | ')} | links before, then after each re-push | peak RSS |`,
-    `| --- | --- | --- | --- | --- | ${names.map(() => '---').join(' | ')} | --- | --- |`,
+    `| engine | runs | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | ${names.map((n) => `IdP re-push, ${REPUSHES[n].label} (target 10 s)`).join(' | ')} | IdP incremental, ${count(USER_CHANGES.modified + USER_CHANGES.added + USER_CHANGES.deleted)} users, median of ${INCREMENTAL_RUNS} / IdP push | links before, then after each re-push and incremental push | peak RSS |`,
+    `| --- | --- | --- | --- | --- | ${names.map(() => '---').join(' | ')} | --- | --- | --- |`,
   ];
   for (const r of results) {
     const ratio = (ms: number, targetMs: number) => `${seconds(ms)} (${(ms / targetMs).toFixed(2)}x the target)`;
     const rss = Math.max(r.idp.peakRssBytes, r.hris.peakRssBytes, ...names.map((n) => r.repushes[n].push.peakRssBytes));
     lines.push(
       `| ${r.engine} | ${r.runs} | ${ratio(r.idp.e2eMs, IDENTITY_TARGETS.idpPushMs)} | ${ratio(r.hris.e2eMs, IDENTITY_TARGETS.hrisPushMs)} | ${seconds(r.appsMs)} | ` +
-        `${names.map((n) => ratio(r.repushes[n].push.e2eMs, IDENTITY_TARGETS.idpRepushMs)).join(' | ')} | ${[r.linksBefore, ...names.map((n) => r.repushes[n].links)].map(count).join(' / ')} | ${mb(rss)} |`,
+        `${names.map((n) => ratio(r.repushes[n].push.e2eMs, IDENTITY_TARGETS.idpRepushMs)).join(' | ')} | ${incrementalCell(r)} | ` +
+        `${[r.linksBefore, ...names.map((n) => r.repushes[n].links), ...r.incremental.map((c) => c.links)].map(count).join(' / ')} | ${mb(rss)} |`,
     );
   }
   return lines.join('\n');
+}
+
+/** The incremental pushes' median, and its share of the identity provider's first (full) push. */
+function incrementalCell(r: IdentityMeasurement): string {
+  if (r.incremental.length === 0) return '—';
+  const ms = median(r.incremental.map((c) => c.push.e2eMs));
+  return `${seconds(ms)}, ${(ms / r.idp.e2eMs).toFixed(3)}`;
 }

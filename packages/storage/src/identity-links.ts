@@ -24,7 +24,7 @@ import type { GraphStorage, GraphTransaction } from './graph-writer.js';
 import { inChunks } from './grant-paths.js';
 import { countLinks, replaceNodeLinks, REWRITE_ABOVE, writeLinkChanges, type LinkScope } from './link-changes.js';
 import type { LinkChanges } from './store.js';
-import { LOWER_CASED_IN_LIMIT, lowerCasedIn } from './lower-cased-in.js';
+import { LOWER_CASED_IN_LIMIT, lowerCasedAsciiIn, notAscii } from './lower-cased-in.js';
 import { lockIdentityLinks } from './write-transaction.js';
 
 /** The data source a push is committing, as linking sees it. */
@@ -253,8 +253,8 @@ export async function otherSources(
 
 /**
  * A data source's identity strings of the given kinds (a kind ending in `/`: every qualified one);
- * with `values`, only those that are one of them, ignoring case (looked for in SQL when there are
- * few, filtered as they are read otherwise); with `nodes`, only those of these nodes.
+ * with `values`, only those that are one of them, ignoring case (looked up by index when there are
+ * up to LOWER_CASED_IN_LIMIT, filtered as they are read otherwise); with `nodes`, only those of these nodes.
  */
 export async function readRefs(
   reader: Kysely<Database>,
@@ -270,9 +270,14 @@ export async function readRefs(
     .select(['node', 'identity', 'source'])
     .where('ds', '=', ds)
     .where((eb) => eb.or([eb('source', 'in', exact), ...prefixes.map((p) => eb('source', 'like', `${p}%`))]));
-  if (only !== undefined && only.values.size <= LOWER_CASED_IN_LIMIT) query = query.where(lowerCasedIn(only.caps, 'identity', [...only.values]));
   if (nodes !== undefined) query = query.where('node', 'in', nodes);
-  const rows = await query.execute();
+  let rows;
+  if (only !== undefined && only.values.size <= LOWER_CASED_IN_LIMIT) {
+    // Through the indexes on the lower-cased string (migration 0012): the ASCII strings by value, the others all (a few).
+    const { caps } = only;
+    const ascii = await query.where(lowerCasedAsciiIn(caps, 'identity', [...only.values])).execute();
+    rows = ascii.concat(await query.where(notAscii(caps, 'identity')).execute());
+  } else rows = await query.execute();
   const refs: IdentityRef[] = [];
   for (const r of rows) if (only === undefined || only.values.has(r.identity.toLowerCase())) refs.push({ node: Number(r.node), identity: r.identity, source: r.source });
   return refs;

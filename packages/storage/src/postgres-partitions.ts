@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { partitionName } from './graph-table-names.js';
+import { quoteIdentifier } from './quote-identifier.js';
 
 /**
  * The catalog work behind PostgreSQL's partition swap (see `graph-writer.ts`). Partitions are
@@ -48,7 +49,7 @@ export async function readPartitionDefinitions(conn: Kysely<Database>, tables: r
       .map((r) => ({ using: r.definition.slice(r.definition.indexOf(' USING ') + 1), unique: r.unique, primary: r.primary }));
     const declared = columns.rows
       .filter((r) => r.parent === parent)
-      .map((r) => `${quote(r.name)} ${r.type}${r.collation ? ` collate ${r.collation}` : ''}${r.not_null ? ' not null' : ''}`);
+      .map((r) => `${quoteIdentifier(r.name)} ${r.type}${r.collation ? ` collate ${r.collation}` : ''}${r.not_null ? ' not null' : ''}`);
     if (declared.length === 0) throw new Error(`graph table ${parent} does not exist`);
     definitions.set(parent, {
       parent,
@@ -57,8 +58,8 @@ export async function readPartitionDefinitions(conn: Kysely<Database>, tables: r
       async buildIndexes(conn, table, prefix) {
         for (const [n, index] of own.entries()) {
           const name = `${prefix}_${n}`;
-          await sql.raw(`create ${index.unique ? 'unique ' : ''}index ${quote(name)} on ${quote(table)} ${index.using}`).execute(conn);
-          if (index.primary) await sql.raw(`alter table ${quote(table)} add constraint ${quote(`${prefix}_pk`)} primary key using index ${quote(name)}`).execute(conn);
+          await sql.raw(`create ${index.unique ? 'unique ' : ''}index ${quoteIdentifier(name)} on ${quoteIdentifier(table)} ${index.using}`).execute(conn);
+          if (index.primary) await sql.raw(`alter table ${quoteIdentifier(table)} add constraint ${quoteIdentifier(`${prefix}_pk`)} primary key using index ${quoteIdentifier(name)}`).execute(conn);
         }
       },
     });
@@ -71,15 +72,15 @@ export async function readPartitionDefinitions(conn: Kysely<Database>, tables: r
  * indexes. Its CHECK constraint is the partition constraint, so ATTACH needs no scan to prove it.
  */
 export async function createPartitionTable(conn: Kysely<Database>, definition: PartitionDefinition, table: string, ds: number): Promise<void> {
-  await sql.raw(`create table ${quote(table)} (${definition.columns}, constraint only_this_data_source check (ds = ${Number(ds)}))`).execute(conn);
+  await sql.raw(`create table ${quoteIdentifier(table)} (${definition.columns}, constraint only_this_data_source check (ds = ${Number(ds)}))`).execute(conn);
 }
 
 /** Renames each staged table to its partition's name (the old one is gone) and attaches it. */
 export async function attachPartitions(conn: Kysely<Database>, ds: number, partitions: ReadonlyArray<{ parent: string; table: string }>): Promise<void> {
   for (const { parent, table } of partitions) {
     const name = partitionName(parent, ds);
-    await sql.raw(`alter table ${quote(table)} rename to ${quote(name)}`).execute(conn);
-    await sql.raw(`alter table ${quote(parent)} attach partition ${quote(name)} for values in (${Number(ds)})`).execute(conn);
+    await sql.raw(`alter table ${quoteIdentifier(table)} rename to ${quoteIdentifier(name)}`).execute(conn);
+    await sql.raw(`alter table ${quoteIdentifier(parent)} attach partition ${quoteIdentifier(name)} for values in (${Number(ds)})`).execute(conn);
   }
 }
 
@@ -109,7 +110,7 @@ export async function dropPartitions(
     await lockGraphTables(conn, tables);
     names = await find();
   }
-  for (const name of names) await sql.raw(`drop table ${quote(name)}`).execute(conn);
+  for (const name of names) await sql.raw(`drop table ${quoteIdentifier(name)}`).execute(conn);
 }
 
 /** How long one attempt to lock the graph tables waits before letting queued readers through. */
@@ -124,7 +125,7 @@ const LOCK_ATTEMPTS = 25;
  * LOCK_ATTEMPTS attempts it waits as long as it takes.
  */
 export async function lockGraphTables(conn: Kysely<Database>, tables: readonly string[]): Promise<void> {
-  const statement = sql.raw(`lock table ${tables.map((t) => `only ${quote(t)}`).join(', ')} in access exclusive mode`);
+  const statement = sql.raw(`lock table ${tables.map((t) => `only ${quoteIdentifier(t)}`).join(', ')} in access exclusive mode`);
   const original = (await sql<{ value: string }>`select current_setting('lock_timeout') as value`.execute(conn)).rows[0]!.value;
   for (let attempt = 1; ; attempt++) {
     const patient = attempt >= LOCK_ATTEMPTS;
@@ -141,8 +142,4 @@ export async function lockGraphTables(conn: Kysely<Database>, tables: readonly s
     }
   }
   await sql`select set_config('lock_timeout', ${original}, true)`.execute(conn);
-}
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
 }

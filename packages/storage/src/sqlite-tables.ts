@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { quoteIdentifier } from './quote-identifier.js';
 
 /**
  * The catalog work behind SQLite's tables per data source (see `graph-writer.ts`), the counterpart of
@@ -39,11 +40,11 @@ export async function readSqliteDefinitions(conn: Kysely<unknown>, templates: re
     definitions.set(template, {
       template,
       async create(conn, name) {
-        await sql.raw(table.sql.replace(CREATE_TABLE, `create table ${quote(name)} (`)).execute(conn);
+        await sql.raw(table.sql.replace(CREATE_TABLE, `create table ${quoteIdentifier(name)} (`)).execute(conn);
       },
       async buildIndexes(conn, name, prefix) {
         for (const [n, index] of indexes.entries()) {
-          await sql.raw(`create ${index.unique ? 'unique ' : ''}index ${quote(`${prefix}_${n}`)} on ${quote(name)} ${index.columns}`).execute(conn);
+          await sql.raw(`create ${index.unique ? 'unique ' : ''}index ${quoteIdentifier(`${prefix}_${n}`)} on ${quoteIdentifier(name)} ${index.columns}`).execute(conn);
         }
       },
     });
@@ -60,7 +61,7 @@ export async function dropDataSourceTables(
   templates: readonly string[],
   options: { ds: readonly number[]; orphans?: boolean },
 ): Promise<void> {
-  for (const name of await dataSourceTables(conn, templates, options)) await sql.raw(`drop table ${quote(name)}`).execute(conn);
+  for (const name of await dataSourceTables(conn, templates, options)) await sql.raw(`drop table ${quoteIdentifier(name)}`).execute(conn);
 }
 
 /** The tables `dropDataSourceTables` would drop, found without writing anything. */
@@ -78,8 +79,4 @@ export async function dataSourceTables(
     .map(({ name }) => ({ name, match: owner.exec(name) }))
     .filter(({ match }) => match !== null && (options.ds.includes(Number(match[1])) || (existing !== undefined && !existing.has(Number(match[1])))))
     .map(({ name }) => name);
-}
-
-function quote(identifier: string): string {
-  return `"${identifier.replace(/"/g, '""')}"`;
 }

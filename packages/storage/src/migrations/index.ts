@@ -11,6 +11,7 @@ import { assessmentsMigration } from './0008-assessments.js';
 import { multipartUploadsMigration } from './0009-multipart-uploads.js';
 import { oktaSsoActivityMigration } from './0010-okta-sso-activity.js';
 import { dataSourceChangesMigration } from './0011-data-source-changes.js';
+import { identityRefsByStringMigration } from './0012-identity-refs-by-string.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -29,5 +30,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
     '0009-multipart-uploads': multipartUploadsMigration(caps),
     '0010-okta-sso-activity': oktaSsoActivityMigration(caps),
     '0011-data-source-changes': dataSourceChangesMigration(caps),
+    '0012-identity-refs-by-string': identityRefsByStringMigration(caps),
   };
 }
