@@ -33,18 +33,18 @@ export interface DeltaBasis {
    */
   tracelessRoles: Array<{ key: string; types: string[] }>;
   /**
-   * Of an identity provider: the managers (`manager_id`, lower-cased) its users name that are no
-   * user of it. A user added under such a key becomes their manager, which a change of users made
-   * by difference does not look for (those users are not named): it goes the whole-state way.
+   * Of an identity provider or an HRIS: the managers (lower-cased) its people name that are none of
+   * them. A person added under such a key becomes their manager, which a change made by difference
+   * does not look for (those people are not named): it goes the whole-state way.
    */
   unresolvedManagers: string[];
   /** Of an identity provider: whether it has mapping rules (they compare every user's properties). */
   identityMappings: boolean;
-  /** Of an identity provider: its domain's node key. */
-  idpDomain: string | null;
+  /** Of an identity provider, its domain's node key; of an HRIS, its system's: what holds its people. */
+  container: string | null;
 }
 
-/** The basis of a graph a push stores whole (applications and identity providers). */
+/** The basis of a graph a push stores whole. */
 export function deltaBasisOf(graph: DerivedGraph, declarations: PayloadDeclarations): DeltaBasis {
   const { nodes, grants } = graph;
   let rolesHoldGrants = false;
@@ -66,22 +66,12 @@ export function deltaBasisOf(graph: DerivedGraph, declarations: PayloadDeclarati
     counts: graph.counts,
     resourceTypesKeyedById: resourceTypesKeyedById(graph),
     tracelessRoles: tracelessRoles(graph),
-    unresolvedManagers: unresolvedManagers(graph),
-    idpDomain: nodes.find((n) => n.kind === 'idp_domain')?.key ?? null,
+    unresolvedManagers: graph.unresolvedManagers ?? [],
+    container: nodes.find((n) => n.kind === 'idp_domain' || n.kind === 'hris_system')?.key ?? null,
     identityMappings: nodes.some((n) => n.kind === 'idp_domain' && Array.isArray(n.properties.identity_mappings) && n.properties.identity_mappings.length > 0),
   };
 }
 
-function unresolvedManagers(graph: DerivedGraph): string[] {
-  const users = graph.nodes.filter((n) => n.kind === 'idp_user');
-  const keys = new Set(users.map((n) => n.localKey.toLowerCase()));
-  const unresolved = new Set<string>();
-  for (const user of users) {
-    const manager = user.properties.manager_id;
-    if (typeof manager === 'string' && manager !== '' && !keys.has(manager.toLowerCase())) unresolved.add(manager.toLowerCase());
-  }
-  return [...unresolved];
-}
 
 function resourceTypesKeyedById(graph: DerivedGraph): Record<string, string[]> {
   const { nodes } = graph;

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { CustomTemplate } from '@accessgraph/contract';
 import type { LeafDelta } from '@accessgraph/core';
 import type { Database } from './database.js';
 import { inChunks } from './grant-paths.js';
@@ -29,7 +30,7 @@ import type { GraphStorage, GraphTransaction } from './graph-writer.js';
  * scope, reach by holder) are tables of their own and change with their rows; on PostgreSQL they
  * are indexes.
  */
-export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage, ds: number, delta: LeafDelta, template: DeltaTemplate): Promise<void> {
+export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage, ds: number, delta: LeafDelta, template: CustomTemplate): Promise<void> {
   const own = OWN_EDGES[template];
   const db = graphs.reader(tx.conn, ds);
   const secondKeys = !graphs.grantsByScopeWhole;
@@ -81,18 +82,17 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
   await tx.insertRows(ds, tagRows(delta.nodes));
 }
 
-/** The templates whose changes are made by difference. */
-export type DeltaTemplate = 'application' | 'identity_provider';
-
 /**
  * The edges a written leaf's rows include, by direction: a local user's or resource's memberships
  * and credentials, and the edge from its container; an IdP user's memberships, roles, owned
- * entities and assignments, and the edges from its domain and its manager (the `manages` edges
- * from it name its reports, which keep them unless it is deleted).
+ * entities and assignments, and the edges from its domain and its manager; an HRIS employee's groups,
+ * and the edges from its system and its managers (the `manages` edges from a person name its
+ * reports, which keep them unless it is deleted).
  */
-const OWN_EDGES: Record<DeltaTemplate, { from: string[]; to: string[] }> = {
+const OWN_EDGES: Record<CustomTemplate, { from: string[]; to: string[] }> = {
   application: { from: ['member_of', 'holds_cred'], to: ['contains'] },
   identity_provider: { from: ['member_of', 'can_assume', 'owns', 'assigned_app'], to: ['contains', 'manages'] },
+  hris: { from: ['member_of'], to: ['contains', 'manages'] },
 };
 
 /** SQLite's reach-by-holder rows of these principals, found through their reach rows (the table is keyed by holder). */

@@ -71,28 +71,36 @@ export async function relinkDataSource(
 }
 
 /**
- * Re-resolves the links of some nodes of an application data source — the local users a change
- * made by difference added, rewrote or deleted — against the other data sources as they stand:
- * a local user's links depend on its own identity strings and the identity providers' alone,
- * so the links of the application's other nodes stay as they are. `nodes` holds the rewritten
- * nodes; `touched` their ids and those of the deleted ones, whose links go.
+ * Re-resolves the links of some nodes of an application or an HRIS — the local users or employees
+ * a change made by difference added, rewrote or deleted — against the other data sources as they
+ * stand: a local user's or an employee's links depend on its own identity strings and the identity
+ * providers' alone, so the links of the data source's other nodes stay as they are. `nodes` holds
+ * the rewritten nodes; `touched` their ids and those of the deleted ones, whose links go;
+ * `managers`, the `manages` edges that touch the written employees (their managers' and their
+ * reports'), within the data source. An HRIS' system says which identity providers its employees
+ * link to: it is read for them.
  */
 export async function relinkNodes(
   tx: GraphTransaction,
   graphs: GraphStorage,
   caps: DialectCapabilities,
-  { ds, nodes, refs, touched }: { ds: number; nodes: DerivedGraph['nodes']; refs: IdentityRef[]; touched: readonly number[] },
+  change: { ds: number; template: 'application' | 'hris'; nodes: DerivedGraph['nodes']; refs: IdentityRef[]; touched: readonly number[]; managers: ReadonlyArray<{ manager: number; report: number }> },
 ): Promise<{ unlinked: IdentityRef[]; changes: LinkChanges }> {
+  const { ds, template, refs, touched } = change;
   const conn = tx.conn;
   await lockIdentityLinks(conn, caps);
-  const declared = await conn.selectFrom('data_source_types').select('type_name').where('ds', '=', ds).where('kind', '=', 'application_type').execute();
-  const graph: LinkedGraph = { nodes, identityRefs: refs, types: { application_types: declared.map((t) => t.type_name), resource_types: [], idp_types: [], hris_types: [] } };
-  const pushed: PushedSource = { ds, template: 'application', graph };
-  const self = sourceOf(pushed);
-  const { sources: others } = await otherSources(conn, graphs, caps, pushed, self, 'all');
+  const kind = template === 'hris' ? 'hris_type' : 'application_type';
+  const declared = (await conn.selectFrom('data_source_types').select('type_name').where('ds', '=', ds).where('kind', '=', kind).execute()).map((t) => t.type_name);
+  const system = template === 'hris' ? await graphs.reader(conn, ds).selectFrom('graph_nodes').select(['properties']).where('ds', '=', ds).where('kind', '=', 'hris_system').limit(1).executeTakeFirst() : undefined;
+  const types = { application_types: template === 'application' ? declared : [], resource_types: [], idp_types: [], hris_types: template === 'hris' ? declared : [] };
+  const pushed: PushedSource = { ds, template, graph: { nodes: change.nodes, identityRefs: refs, types } };
+  const self = { ...sourceOf(pushed), ...(system ? { idpProviders: (JSON.parse(system.properties) as { idp_providers?: string[] }).idp_providers ?? [] } : {}) };
+  const asked = new Set([...refs.map((r) => r.identity.toLowerCase()), ...change.nodes.map((n) => n.localKey.toLowerCase())]);
+  const { sources: others } = await otherSources(conn, graphs, caps, pushed, self, 'all', asked);
   const mine = new Set(touched);
   const touches = (link: IdentityLink) => (link.fromDs === ds && mine.has(link.fromNode)) || (link.toDs === ds && mine.has(link.toNode));
   const links = [...resolveLinks(self, others), ...(await ownerLinks(conn, graphs, pushed, others))].filter(touches);
+  for (const { manager, report } of change.managers) links.push({ fromDs: ds, fromNode: report, toDs: ds, toNode: manager, rule: 'manager', via: '', detail: MANAGERS });
   const written = await replaceNodeLinks(tx, ds, touched, links);
   return { unlinked: unlinkedAsks(ds, refs, links), changes: { links: await countLinks(conn, ds), ...written } };
 }
@@ -193,7 +201,8 @@ const HRIS_KINDS = [ASK.employeeIdpId, ASK.employeeEmail, ASK.employeeId];
  * identity providers' always (applications and HRIS link to them, they link to each other, and
  * they own entities anywhere); applications' and HRIS' only when an identity provider is pushed
  * whose links from them may have changed (with some strings changed: only applications' asks by
- * those strings).
+ * those strings). `offersFor`: the strings a change made by difference asks for and its nodes'
+ * keys (what owners name them by): only those of an identity provider without mapping rules are read.
  */
 export async function otherSources(
   conn: Kysely<Database>,
@@ -202,6 +211,7 @@ export async function otherSources(
   pushed: PushedSource,
   self: LinkSource,
   scope: 'all' | OfferChanges,
+  offersFor?: ReadonlySet<string>,
 ): Promise<{ sources: LinkSource[]; resolvedAgain: Map<number, number[]> }> {
   const rows = await conn
     .selectFrom('data_sources as d')
@@ -232,9 +242,12 @@ export async function otherSources(
     const kinds = template === 'identity_provider' ? idpKinds : !linksToPushed ? [] : template === 'hris' ? HRIS_KINDS : appKinds;
     if (kinds.length === 0) continue;
     const reader = graphs.reader(conn, row.seq);
-    const only = changed !== undefined && template !== 'identity_provider' ? { caps, values: changed } : undefined;
+    const mappings = template === 'identity_provider' ? await nodeProperty<LinkSource['mappings']>(reader, row.seq, 'idp_domain', 'identity_mappings') : undefined;
+    // An identity provider's strings that some node of the change asks for or is named by; all of them under mapping rules, which compare transformed properties.
+    const named = offersFor !== undefined && (mappings ?? []).length === 0 ? { caps, values: offersFor } : undefined;
+    const only = changed !== undefined && template !== 'identity_provider' ? { caps, values: changed } : template === 'identity_provider' ? named : undefined;
     let refs = await readRefs(reader, row.seq, kinds, only);
-    if (only !== undefined) {
+    if (only !== undefined && template !== 'identity_provider') {
       // A node that asks for a changed string is resolved again with all its strings: an employee links
       // by the first of its fields that matches; an account's link to a user is one row whichever of
       // its identities matched, and may hold by another string than the changed one.
@@ -243,7 +256,7 @@ export async function otherSources(
       refs = await inChunks(nodes, (slice) => readRefs(reader, row.seq, kinds, undefined, slice));
     }
     const source: LinkSource = { ds: row.seq, template, types: types.get(row.seq) ?? [], refs };
-    if (template === 'identity_provider') source.mappings = await nodeProperty(reader, row.seq, 'idp_domain', 'identity_mappings');
+    if (mappings !== undefined) source.mappings = mappings;
     if (template === 'hris') source.idpProviders = await nodeProperty(reader, row.seq, 'hris_system', 'idp_providers');
     if (template === 'application' && destinationNames.size > 0) source.refs = [...source.refs, ...(await localUserProperties(reader, row.seq, destinationNames))];
     sources.push(source);
@@ -359,7 +372,8 @@ export async function ownerLinks(conn: Kysely<Database>, graphs: GraphStorage, p
   return links;
 }
 
-const MANAGERS = { field: 'managers' } as const;
+/** How a manager link of an HRIS names its field. */
+export const MANAGERS = { field: 'managers' } as const;
 /** How a manager link of an identity provider names its field. */
 export const MANAGER_ID = { field: 'manager_id' } as const;
 

@@ -52,8 +52,6 @@ export async function relinkIdpNodes(
   for (const [hris, ids] of employees) {
     await inChunks(ids, async (slice) => (await conn.deleteFrom('identity_links').where('ds', '=', hris).where('node', 'in', slice).where('to_ds', '=', ds).where('rule', '=', 'hris').execute(), []));
   }
-  // Reports' links to their manager are within the data source: resolved again above, with the written users' own.
-  await inChunks(touched, async (slice) => (await conn.deleteFrom('identity_links').where('ds', '=', ds).where('to_ds', '=', ds).where('to_node', 'in', slice).execute(), []));
   const written = await replaceNodeLinks(tx, ds, touched, links);
   return { unlinked: unlinkedAsks(ds, refs, links), changes: { links: await countLinks(conn, ds), ...written } };
 }

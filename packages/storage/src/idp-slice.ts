@@ -22,7 +22,7 @@ export async function readIdpSlice(db: Kysely<Database>, graphs: GraphStorage, d
   const read = await readDeltaBasis(db, dataSourceId);
   if ('whole' in read) return read;
   const { basis, ds, pushedAt } = read;
-  if (basis.idpDomain === null) return { whole: 'the state was stored before differences were kept' };
+  if (basis.container === null) return { whole: 'the state was stored before differences were kept' };
   // Mapping rules compare properties of every user against every account: any change re-resolves them all.
   if (basis.identityMappings) return { whole: 'the identity provider has mapping rules' };
   for (const [field, value] of Object.entries(plan.repeated)) {
@@ -33,7 +33,7 @@ export async function readIdpSlice(db: Kysely<Database>, graphs: GraphStorage, d
   if (plan.users.some((u) => u.operation === 'add' && unresolved.has(u.key))) return { whole: 'an added user is the manager other users name' };
 
   const nodes = new NodeReader(graphs.reader(db, ds), ds);
-  const [domain] = await nodes.byKeys([basis.idpDomain]);
+  const [domain] = await nodes.byKeys([basis.container]);
   if (domain === undefined) return { whole: 'the identity provider has no domain' };
   const userNodes = (await nodes.byKeys(plan.users.map((u) => idpNodeKey('user', u.key)))).filter((n) => n.kind === 'idp_user');
   const userIds = userNodes.map((n) => n.id);

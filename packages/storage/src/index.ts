@@ -22,5 +22,5 @@ export type { AccessReviewRequest, AccessReviewScope } from './access-review.js'
 export { SSO_LAST_LOGIN_PROPERTY, type IntegrationSetting, type OktaActivityImport, type OktaActivityImported, type SsoEnrichmentCounts } from './okta-sso.js';
 export type { LeafSliceRead } from './leaf-slice.js';
 export type { IdpSliceRead } from './idp-slice.js';
-export type { DeltaTemplate } from './graph-delta-writer.js';
+export type { HrisSliceRead } from './hris-slice.js';
 export type { StateSize } from './state-compaction.js';

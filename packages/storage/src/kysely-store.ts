@@ -29,7 +29,8 @@ import { commitLeafDelta } from './leaf-delta-commit.js';
 import { compactState } from './state-compaction.js';
 import { readLeafSlice, type LeafSliceRead } from './leaf-slice.js';
 import { readIdpSlice, type IdpSliceRead } from './idp-slice.js';
-import type { IdpDeltaPlan, LeafDeltaPlan } from '@accessgraph/core';
+import { readHrisSlice, type HrisSliceRead } from './hris-slice.js';
+import type { HrisDeltaPlan, IdpDeltaPlan, LeafDeltaPlan } from '@accessgraph/core';
 import { listPushRecords } from './push-history.js';
 import * as savedQueries from './saved-queries.js';
 import * as reports from './assessment-reports.js';
@@ -313,6 +314,10 @@ export class KyselyStore implements Store {
 
   readIdpSlice(dataSourceId: string, plan: IdpDeltaPlan): Promise<IdpSliceRead> {
     return this.run(() => this.db.transaction().execute((trx) => readIdpSlice(trx, this.graphs, dataSourceId, plan)));
+  }
+
+  readHrisSlice(dataSourceId: string, plan: HrisDeltaPlan): Promise<HrisSliceRead> {
+    return this.run(() => this.db.transaction().execute((trx) => readHrisSlice(trx, this.graphs, dataSourceId, plan)));
   }
 
   commitLeafDelta(commit: LeafDeltaCommit): Promise<LeafDeltaCommitted> {

@@ -35,10 +35,10 @@ export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCom
     const before = idp ? await inChunks(delta.replaced, (nodes) => readRefs(graphs.reader(conn, ds), ds, IDP_OFFER_KINDS, undefined, nodes)) : [];
     await writeLeafDelta(tx, graphs, ds, delta, commit.template);
     const linkStarted = performance.now();
-    const relinked = { ds, nodes: delta.nodes, refs: delta.identityRefs, touched };
-    const { unlinked, changes } = idp
-      ? await relinkIdpNodes(tx, graphs, caps, { ...relinked, before, managers: await managesEdges(tx, graphs, ds, delta.nodes.map((n) => n.id)) })
-      : await relinkNodes(tx, graphs, caps, relinked);
+    // The written people's managers and reports, whose links are within the data source (none in an application).
+    const managers = commit.template === 'application' ? [] : await managesEdges(tx, graphs, ds, delta.nodes.map((n) => n.id));
+    const relinked = { ds, nodes: delta.nodes, refs: delta.identityRefs, touched, managers };
+    const { unlinked, changes } = commit.template === 'identity_provider' ? await relinkIdpNodes(tx, graphs, caps, { ...relinked, before }) : await relinkNodes(tx, graphs, caps, { ...relinked, template: commit.template });
     const linkMs = Math.round(performance.now() - linkStarted);
     // Named as the small graph names them: the users' nodes are the same entities there.
     const linkWarnings = unlinkedWarnings(commit.graph, unlinked.map((ref) => ({ ...ref, node: delta.derivedIds.get(ref.node)! }))).map(toPushWarning);

@@ -178,7 +178,8 @@ export async function replaceNodeLinks(tx: GraphTransaction, ds: number, nodes: 
   let deleted = 0;
   await inChunks(nodes, async (slice) => {
     const from = await tx.conn.deleteFrom('identity_links').where('ds', '=', ds).where('node', 'in', slice).executeTakeFirst();
-    const to = await tx.conn.deleteFrom('identity_links').where('to_ds', '=', ds).where('to_node', 'in', slice).where('ds', '<>', ds).executeTakeFirst();
+    // Also those within the data source (a report's link to its manager): the caller gives them again.
+    const to = await tx.conn.deleteFrom('identity_links').where('to_ds', '=', ds).where('to_node', 'in', slice).executeTakeFirst();
     deleted += Number(from.numDeletedRows) + Number(to.numDeletedRows);
     return [];
   });

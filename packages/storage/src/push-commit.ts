@@ -81,7 +81,7 @@ function commitPushTransaction(context: PushWriterContext, commit: PushCommit): 
     // One row per data source: the new payload overwrites the old, nothing keeps earlier copies,
     // and the changes logged since the last whole state are part of this one.
     const payload = Buffer.from(commit.state.buffer, commit.state.byteOffset, commit.state.byteLength);
-    const basis = commit.template !== 'hris' && commit.declarations !== undefined ? JSON.stringify(deltaBasisOf(commit.graph, commit.declarations)) : null;
+    const basis = commit.declarations !== undefined ? JSON.stringify(deltaBasisOf(commit.graph, commit.declarations)) : null;
     await conn
       .insertInto('data_source_states')
       .values({ ds, payload, pushed_at: commit.now, delta_basis: basis })

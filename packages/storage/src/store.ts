@@ -18,10 +18,10 @@ import type { PrincipalAccessRequest } from './principal-access.js';
 import type { EntityAccessRequest } from './entity-access.js';
 import type { QuerySpecRequest } from './query-spec.js';
 import type { QuerySpecNode } from '@accessgraph/contract';
-import type { IdpDeltaPlan, PayloadDeclarations, LeafDelta, LeafDeltaPlan } from '@accessgraph/core';
+import type { HrisDeltaPlan, IdpDeltaPlan, PayloadDeclarations, LeafDelta, LeafDeltaPlan } from '@accessgraph/core';
 import type { LeafSliceRead } from './leaf-slice.js';
 import type { IdpSliceRead } from './idp-slice.js';
-import type { DeltaTemplate } from './graph-delta-writer.js';
+import type { HrisSliceRead } from './hris-slice.js';
 import type { StateSize } from './state-compaction.js';
 import type { QuerySpec } from '@accessgraph/core';
 import type { AccessPathAnswer, AccessPathRequest } from './access-paths.js';
@@ -142,7 +142,7 @@ export interface LeafDeltaCommitted extends PushCommitted {
 export interface LeafDeltaCommit {
   providerId: string;
   dataSourceId: string;
-  template: DeltaTemplate;
+  template: CustomTemplate;
   delta: LeafDelta;
   /** The small graph the delta was taken from, which names its nodes' unlinked identity strings. */
   graph: DerivedGraph;
@@ -289,6 +289,8 @@ export interface Store {
    * or why it has to be applied to the whole state instead; committed by `commitLeafDelta`.
    */
   readIdpSlice(dataSourceId: string, plan: IdpDeltaPlan): Promise<IdpSliceRead>;
+  /** The same for a change of an HRIS' employees (`HrisDeltaPlan`). */
+  readHrisSlice(dataSourceId: string, plan: HrisDeltaPlan): Promise<HrisSliceRead>;
   /**
    * Folds the changes logged after a data source's stored payload into it (`payload`: the stored
    * one with the first `changes` of them applied, made from the state read at `pushedAt`), if no

@@ -23,6 +23,12 @@ export interface DerivedGraph {
   types: { application_types: string[]; resource_types: string[]; idp_types: string[]; hris_types: string[] };
   /** Entity counts, for the push record. */
   counts: Record<string, number>;
+  /**
+   * Managers the payload names that are none of its people (an IdP's `manager_id`, an HRIS
+   * employee's `managers`), lower-cased: left out of the graph. A change made by difference that
+   * adds one would give people it does not name a manager, so it goes the whole-state way.
+   */
+  unresolvedManagers?: string[];
 }
 
 /** What a node is (the list lives in the contract: the query API names node types by it). */

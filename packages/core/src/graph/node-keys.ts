@@ -26,6 +26,11 @@ export function idpNodeKey(segment: IdpSegment, key: string): string {
   return `${segment}:${key}`;
 }
 
+/** An entity of an HRIS: `employee:<id or employee number>`, `group:<id>`, `system:<id>`. */
+export function hrisNodeKey(segment: 'system' | 'group' | 'employee', key: string): string {
+  return `${segment}:${key}`;
+}
+
 /** Node type of the AWS IAM roles IdP principals may assume (spec §13.1, external entities). */
 export const AWS_ROLE_NODE_TYPE = 'AwsIamRole';
 

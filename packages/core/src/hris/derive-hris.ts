@@ -1,5 +1,6 @@
 import type { DerivedGraph } from '../graph/derived-graph.js';
 import { GraphBuilder } from '../graph/graph-builder.js';
+import { hrisNodeKey } from '../graph/node-keys.js';
 import { ASK } from '../linking/identity-keys.js';
 import type { HrisModel } from './read-hris.js';
 
@@ -12,16 +13,16 @@ import type { HrisModel } from './read-hris.js';
 export function deriveHrisGraph(model: HrisModel): DerivedGraph {
   const b = new GraphBuilder();
   const type = `OAA.${model.hrisType}`;
-  const system = b.node({ kind: 'hris_system', key: `system:${model.system.key}`, localKey: model.system.localKey, name: model.system.name, nodeType: `${type}.HRISSystem`, properties: model.system.properties });
+  const system = b.node({ kind: 'hris_system', key: hrisNodeKey('system', model.system.key), localKey: model.system.localKey, name: model.system.name, nodeType: `${type}.HRISSystem`, properties: model.system.properties });
   const groups = new Map<string, number>();
   for (const group of model.groups.values()) {
-    const id = b.node({ kind: 'hris_group', key: `group:${group.key}`, localKey: group.localKey, name: group.name, nodeType: `${type}.HRISGroup`, properties: group.properties });
+    const id = b.node({ kind: 'hris_group', key: hrisNodeKey('group', group.key), localKey: group.localKey, name: group.name, nodeType: `${type}.HRISGroup`, properties: group.properties });
     b.edge('contains', system, id);
     groups.set(group.key, id);
   }
   const employees = new Map<string, number>();
   for (const employee of model.employees.values()) {
-    const id = b.node({ kind: 'hris_employee', key: `employee:${employee.key}`, localKey: employee.localKey, name: employee.name, nodeType: `${type}.HRISEmployee`, properties: employee.properties });
+    const id = b.node({ kind: 'hris_employee', key: hrisNodeKey('employee', employee.key), localKey: employee.localKey, name: employee.name, nodeType: `${type}.HRISEmployee`, properties: employee.properties });
     b.edge('contains', system, id);
     employees.set(employee.key, id);
     // What the employee is matched to an IdP user by, in the documented order (spec §7.3).
@@ -34,6 +35,7 @@ export function deriveHrisGraph(model: HrisModel): DerivedGraph {
     if (parent === undefined) continue;
     b.edge('member_of', groups.get(group.key)!, parent);
   }
+  const unresolvedManagers = new Set<string>();
   for (const employee of model.employees.values()) {
     const id = employees.get(employee.key)!;
     for (const { key, via } of employee.groups) {
@@ -43,8 +45,9 @@ export function deriveHrisGraph(model: HrisModel): DerivedGraph {
     for (const { key } of employee.managers) {
       const manager = employees.get(key);
       if (manager !== undefined && manager !== id) b.edge('manages', manager, id);
+      else if (manager === undefined) unresolvedManagers.add(key);
     }
   }
   // No reach rows: HRIS data grants nothing (membership stays in the member_of edges).
-  return b.finish({ types: { hris_types: [model.hrisType] }, counts: { employees: model.employees.size, groups: model.groups.size } });
+  return b.finish({ types: { hris_types: [model.hrisType] }, counts: { employees: model.employees.size, groups: model.groups.size }, unresolvedManagers: [...unresolvedManagers] });
 }

@@ -57,11 +57,13 @@ export function deriveIdpGraph(model: IdpModel): DerivedGraph {
     }
   };
   for (const group of model.groups.values()) principalEdges(groups.get(group.key)!, group);
+  const unresolvedManagers = new Set<string>();
   for (const user of model.users.values()) {
     const id = users.get(user.key)!;
     principalEdges(id, user);
     ref(id, user.email, OFFER.idpUserEmail);
     if (user.manager !== null && users.has(user.manager)) b.edge('manages', users.get(user.manager)!, id);
+    else if (user.manager !== null) unresolvedManagers.add(user.manager);
   }
   for (const app of model.apps.values()) {
     for (const arn of app.assumedRoles) b.edge('can_assume', apps.get(app.key)!, external({ nodeType: AWS_ROLE, id: arn }));
@@ -73,6 +75,7 @@ export function deriveIdpGraph(model: IdpModel): DerivedGraph {
   return b.finish({
     types: { idp_types: [model.idpType] },
     counts: { domains: 1, users: model.users.size, groups: model.groups.size, apps: model.apps.size, mappings: model.mappings.length },
+    unresolvedManagers: [...unresolvedManagers],
   });
 }
 

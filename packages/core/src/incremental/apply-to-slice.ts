@@ -7,7 +7,10 @@ import type { PathOrigins } from './path-origins.js';
 import { slicePayload, type StoredSlice } from './stored-slice.js';
 import { leafDelta, type LeafDelta } from './leaf-delta.js';
 import type { LeafDeltaPlan } from './leaf-delta-plan.js';
-import { idpDelta } from './idp-delta.js';
+import { HRIS_EMPLOYEES, IDP_USERS, peopleDelta } from './people-delta.js';
+import { hrisNodeKey, idpNodeKey } from '../graph/node-keys.js';
+import type { HrisDeltaPlan } from './hris-delta-plan.js';
+import { hrisSlicePayload, type HrisSlice } from './hris-slice.js';
 import type { IdpDeltaPlan } from './idp-delta-plan.js';
 import { idpSlicePayload, type IdpSlice } from './idp-slice.js';
 
@@ -45,7 +48,26 @@ export function applyToIdpSlice(
   reader: PayloadTemplate,
   shapeViolations: (payload: unknown) => FieldViolation[],
 ): SliceOutcome {
-  return applyToSmallPayload('identity_provider', idpSlicePayload(slice), change, reader, shapeViolations, (graph) => idpDelta(graph, slice, plan));
+  const stored = [slice.domain, ...slice.users, ...slice.managers, ...slice.groups, ...slice.apps, ...slice.externals];
+  const named = plan.users.map((u) => idpNodeKey('user', u.key));
+  return applyToSmallPayload('identity_provider', idpSlicePayload(slice), change, reader, shapeViolations, (graph) =>
+    peopleDelta(graph, { stored, people: slice.users, externals: slice.externals, nextNodeId: slice.nextNodeId }, named, IDP_USERS),
+  );
+}
+
+/** The same for a change of an HRIS' employees (`planHrisDelta`), applied to its slice (`HrisSlice`). */
+export function applyToHrisSlice(
+  slice: HrisSlice,
+  plan: HrisDeltaPlan,
+  change: Record<string, unknown>,
+  reader: PayloadTemplate,
+  shapeViolations: (payload: unknown) => FieldViolation[],
+): SliceOutcome {
+  const stored = [slice.system, ...slice.employees, ...slice.managers, ...slice.groups];
+  const named = plan.employees.map((e) => hrisNodeKey('employee', e.key));
+  return applyToSmallPayload('hris', hrisSlicePayload(slice), change, reader, shapeViolations, (graph) =>
+    peopleDelta(graph, { stored, people: slice.employees, externals: [], nextNodeId: slice.nextNodeId }, named, HRIS_EMPLOYEES),
+  );
 }
 
 function applyToSmallPayload(

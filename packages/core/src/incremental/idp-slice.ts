@@ -47,6 +47,7 @@ export interface IdpSliceExternal {
 
 /** Properties of users and groups that are payload fields as given (the rest are custom properties). */
 const USER_FIELDS: ReadonlySet<string> = new Set(['email', 'full_name', 'department', 'is_active', 'is_guest', 'manager_id', 'identity_type', 'source_identity']);
+const MANAGER_FIELDS: ReadonlySet<string> = new Set([...USER_FIELDS].filter((field) => field !== 'manager_id'));
 const GROUP_FIELDS: ReadonlySet<string> = new Set(['full_name', 'is_security_group', 'source_identity']);
 const APP_FIELDS: ReadonlySet<string> = new Set(['description']);
 const DOMAIN_FIELDS: ReadonlySet<string> = new Set();
@@ -59,7 +60,8 @@ export function idpSlicePayload(slice: IdpSlice): Json {
     ...slice.declarations,
     domains: [{ name: slice.domain.localKey, ...fields(slice.domain, DOMAIN_FIELDS) }],
     // Managers first: a named user keeps its place after them, whatever its operation.
-    users: [...slice.managers.map((m) => principalItem(m, USER_FIELDS)), ...slice.users.map((user) => userItem(user, externals))],
+    // Managers stand in without their own manager: only their existence matters, their rows are not written.
+    users: [...slice.managers.map((m) => principalItem(m, MANAGER_FIELDS)), ...slice.users.map((user) => userItem(user, externals))],
     groups: slice.groups.map((g) => principalItem(g, GROUP_FIELDS)),
     apps: slice.apps.map((a) => ({ id: a.localKey, name: a.name, ...fields(a, APP_FIELDS) })),
   };

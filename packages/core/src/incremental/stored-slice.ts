@@ -20,7 +20,7 @@ export interface StoredSlice {
 /**
  * A payload's top-level fields other than its collections, kept with its state: an application's
  * custom property definitions and permissions; an identity provider's name, type, description and
- * custom property definitions.
+ * custom property definitions; an HRIS' name, type and definitions.
  */
 export interface PayloadDeclarations {
   custom_property_definition?: unknown;
@@ -28,6 +28,7 @@ export interface PayloadDeclarations {
   name?: unknown;
   idp_type?: unknown;
   idp_description?: unknown;
+  hris_type?: unknown;
 }
 
 /** A stored node as the slice needs it. */

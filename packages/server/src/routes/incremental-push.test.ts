@@ -603,6 +603,23 @@ describe('incremental pushes of the HRIS template', () => {
     expect((await t.call({ url: `/api/v1/graph/nodes/${employee}/access` })).statusCode).toBe(404);
   });
 
+  it('changes of employees only read no stored payload, in either spelling of the template; one of groups does', async () => {
+    const { url, node } = await hrisTarget();
+    const state = vi.spyOn(t.store, 'getDataSourceState');
+    let res = await push(t, url, change({ employees: [{ operation: 'add', id: '20', name: 'Dana Diaz', email: 'dana@efficientoffice.com', managers: [{ id: '1' }], custom_properties: { division: 'EMEA' } }] }));
+    expect(res.statusCode, res.body).toBe(200);
+    // The seeds' Title-Case spelling, bare string references included, normalised before anything else.
+    res = await push(t, url, change({ Employees: [{ Operation: 'modify', ID: '10', 'Job Title': 'CEO', Managers: ['20'] }] }));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(state).not.toHaveBeenCalled();
+    expect((await node('employee:10'))?.properties).toMatchObject({ job_title: 'CEO', email: 'cbarnet@efficientoffice.com' });
+    expect((await node('employee:20'))?.neighbours).toEqual(expect.arrayContaining([{ edge: 'manages', direction: 'in', count: 1 }, { edge: 'manages', direction: 'out', count: 1 }]));
+    res = await push(t, url, change({ groups: [{ operation: 'add', id: 'eng', name: 'Engineering' }] }));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(state).toHaveBeenCalledTimes(1);
+    expect((await node('employee:20'))?.properties).toMatchObject({ customprop_division: 'EMEA' });
+  });
+
   it('refuses tag operations (HRIS entities carry no tags) and a modify of a missing employee', async () => {
     const { url } = await hrisTarget();
     const res = await push(t, url, change({ employees: [{ operation: 'add_tag', id: '1' }, { operation: 'modify', id: '99', job_title: 'x' }] }));

@@ -1,8 +1,8 @@
 import { promisify } from 'node:util';
 import { gzip, constants as zlibConstants } from 'node:zlib';
 import type { CustomTemplate } from '@accessgraph/contract';
-import { applyToIdpSlice, applyToSlice, planIdpDelta, planLeafDelta, type DerivedGraph, type PayloadTemplate, type PayloadWarning, type LeafDelta, type SliceOutcome } from '@accessgraph/core';
-import type { DeltaTemplate, Store } from '@accessgraph/storage';
+import { applyToHrisSlice, applyToIdpSlice, applyToSlice, planHrisDelta, planIdpDelta, planLeafDelta, type DerivedGraph, type PayloadTemplate, type PayloadWarning, type LeafDelta, type SliceOutcome } from '@accessgraph/core';
+import type { Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
 import { withUnlisted } from './payload-errors.js';
 import { payloadShapeViolations } from './payload-schemas.js';
@@ -11,16 +11,17 @@ const gzipAsync = promisify(gzip);
 
 /** A change of leaves made by difference, ready to commit; why it must go the whole-state way; or why it is refused. */
 export type LeafDeltaOutcome =
-  | { kind: 'delta'; template: DeltaTemplate; delta: LeafDelta; graph: DerivedGraph; change: Promise<Uint8Array>; basePushedAt: string; warnings: PayloadWarning[] }
+  | { kind: 'delta'; template: CustomTemplate; delta: LeafDelta; graph: DerivedGraph; change: Promise<Uint8Array>; basePushedAt: string; warnings: PayloadWarning[] }
   | { kind: 'whole'; reason: string }
   | { kind: 'refused'; error: ApiError };
 
 /**
  * An incremental payload that changes only leaves, made by difference (docs/architecture.md,
  * "Incremental pushes"): an application's local users, resources and entities changed in place
- * (`planLeafDelta`), or an identity provider's users (`planIdpDelta`). The slice of the stored graph
- * it touches is read (`Store.readLeafSlice`, `Store.readIdpSlice`) and the change applied to it
- * (`applyToSlice`, `applyToIdpSlice`). The change itself (gzipped) is what the commit logs after
+ * (`planLeafDelta`), an identity provider's users (`planIdpDelta`), an HRIS' employees
+ * (`planHrisDelta`). The slice of the stored graph it touches is read (`Store.readLeafSlice`,
+ * `readIdpSlice`, `readHrisSlice`) and the change applied to it (`applyToSlice`,
+ * `applyToIdpSlice`, `applyToHrisSlice`). The change itself (gzipped) is what the commit logs after
  * the stored state.
  */
 export async function tryLeafDelta(store: Store, dataSourceId: string, template: CustomTemplate, change: Record<string, unknown>, reader: PayloadTemplate): Promise<LeafDeltaOutcome> {
@@ -34,7 +35,7 @@ export async function tryLeafDelta(store: Store, dataSourceId: string, template:
   return { kind: 'delta', template: outcome.template, delta: outcome.delta, graph: outcome.graph, warnings: outcome.warnings, change: state, basePushedAt: outcome.basePushedAt };
 }
 
-type SliceApplied = Exclude<SliceOutcome, { kind: 'delta' }> | (Extract<SliceOutcome, { kind: 'delta' }> & { template: DeltaTemplate; basePushedAt: string });
+type SliceApplied = Exclude<SliceOutcome, { kind: 'delta' }> | (Extract<SliceOutcome, { kind: 'delta' }> & { template: CustomTemplate; basePushedAt: string });
 
 async function applyToStoredSlice(store: Store, dataSourceId: string, template: CustomTemplate, change: Record<string, unknown>, reader: PayloadTemplate): Promise<SliceApplied> {
   const shape = (payload: unknown) => payloadShapeViolations(template, payload);
@@ -54,5 +55,10 @@ async function applyToStoredSlice(store: Store, dataSourceId: string, template: 
     const outcome = applyToIdpSlice(read.slice, plan, change, reader, shape);
     return outcome.kind === 'delta' ? { ...outcome, template, basePushedAt: read.pushedAt } : outcome;
   }
-  return { kind: 'whole', reason: 'changes of an HRIS are applied to its whole state' };
+  const plan = planHrisDelta(change);
+  if (plan === undefined) return { kind: 'whole', reason: 'the change is not one of employees only' };
+  const read = await store.readHrisSlice(dataSourceId, plan);
+  if ('whole' in read) return { kind: 'whole', reason: read.whole };
+  const outcome = applyToHrisSlice(read.slice, plan, change, reader, shape);
+  return outcome.kind === 'delta' ? { ...outcome, template, basePushedAt: read.pushedAt } : outcome;
 }

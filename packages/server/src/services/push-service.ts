@@ -214,7 +214,7 @@ interface IncrementalBase {
   pushedAt: string;
   tagRemovals: TagRemoval[];
 }
-/** A payload to store whole; its declarations when it is an application's (what later changes of local users are checked against). */
+/** A payload to store whole, with its declarations (what later changes made by difference are checked against). */
 interface Whole {
   ok: true;
   kind: 'whole';
@@ -273,9 +273,8 @@ async function validate(body: PushRequest, template: CustomTemplate, maxInflated
 }
 
 /** A payload's top-level declarations (`payloadDeclarations`), for the commit. */
-function declarationsOf(template: CustomTemplate, payload: unknown): { declarations?: PayloadDeclarations } {
-  const declarations = payloadDeclarations(template, payload);
-  return declarations === undefined ? {} : { declarations };
+function declarationsOf(template: CustomTemplate, payload: unknown): { declarations: PayloadDeclarations } {
+  return { declarations: payloadDeclarations(template, payload) };
 }
 
 function conflictError(attempts: number): ApiError {

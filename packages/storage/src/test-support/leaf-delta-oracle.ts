@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { PAYLOAD_TEMPLATES, applyToIdpSlice, applyToSlice, planIdpDelta, planLeafDelta, type SliceOutcome } from '@accessgraph/core';
-import type { DeltaTemplate } from '../graph-delta-writer.js';
+import { PAYLOAD_TEMPLATES, applyToHrisSlice, applyToIdpSlice, applyToSlice, planHrisDelta, planIdpDelta, planLeafDelta, type SliceOutcome } from '@accessgraph/core';
+import type { CustomTemplate } from '@accessgraph/contract';
 import type { KyselyStore } from '../kysely-store.js';
 import type { PushTarget } from './push-payload.js';
 import type { TestDatabase } from './test-backends.js';
@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
  * routes' tests cover), with its warnings; or why it was not: the stored state cannot take it by
  * difference (`whole`), or it is not a leaf change at all (`not a leaf change`).
  */
-export async function commitByDifference(store: KyselyStore, target: PushTarget, change: Json, template: DeltaTemplate = 'application'): Promise<{ warnings: string[] } | { whole: string }> {
+export async function commitByDifference(store: KyselyStore, target: PushTarget, change: Json, template: CustomTemplate = 'application'): Promise<{ warnings: string[] } | { whole: string }> {
   const applied = await applyByDifference(store, target, change, template);
   if ('whole' in applied) return applied;
   const { outcome, pushedAt } = applied;
@@ -29,13 +29,18 @@ export async function commitByDifference(store: KyselyStore, target: PushTarget,
   return { warnings: [...outcome.warnings.map((w) => w.message), ...committed.linkWarnings.map((w) => w.message)] };
 }
 
-async function applyByDifference(store: KyselyStore, target: PushTarget, change: Json, template: DeltaTemplate): Promise<{ outcome: Extract<SliceOutcome, { kind: 'delta' }>; pushedAt: string } | { whole: string }> {
+async function applyByDifference(store: KyselyStore, target: PushTarget, change: Json, template: CustomTemplate): Promise<{ outcome: Extract<SliceOutcome, { kind: 'delta' }>; pushedAt: string } | { whole: string }> {
   let read: { pushedAt: string; apply: () => SliceOutcome } | { whole: string };
   if (template === 'application') {
     const plan = planLeafDelta(change);
     if (plan === undefined) return { whole: 'not a leaf change' };
     const slice = await store.readLeafSlice(target.dataSourceId, plan);
     read = 'whole' in slice ? slice : { pushedAt: slice.pushedAt, apply: () => applyToSlice(slice.slice, plan, change, PAYLOAD_TEMPLATES.application, () => []) };
+  } else if (template === 'hris') {
+    const plan = planHrisDelta(change);
+    if (plan === undefined) return { whole: 'not a leaf change' };
+    const slice = await store.readHrisSlice(target.dataSourceId, plan);
+    read = 'whole' in slice ? slice : { pushedAt: slice.pushedAt, apply: () => applyToHrisSlice(slice.slice, plan, change, PAYLOAD_TEMPLATES.hris, () => []) };
   } else {
     const plan = planIdpDelta(change);
     if (plan === undefined) return { whole: 'not a leaf change' };

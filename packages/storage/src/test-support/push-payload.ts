@@ -37,7 +37,7 @@ export function commitPayload(store: KyselyStore, target: PushTarget, template: 
     template,
     graph,
     // What the push service keeps of a payload, so that changes of leaves can be made by difference.
-    ...(declarations !== undefined ? { declarations } : {}),
+    declarations,
     ...(tagRemovals !== undefined ? { tagRemovals } : {}),
     state: new Uint8Array([1]),
     record: { id: randomUUID(), data_source_id: target.dataSourceId, started_at: T0, duration_ms: 1, key_id: null, size_bytes: 1, compression: 'none', incremental: false, outcome: 'SUCCESS', counts: graph.counts, warnings: [], errors: [] },

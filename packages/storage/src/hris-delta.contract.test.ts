@@ -1,0 +1,145 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IssueCollector, PAYLOAD_TEMPLATES, applyIncremental } from '@accessgraph/core';
+import { validHrisPayload } from '../../core/src/hris/test-support/hris-payloads.js';
+import { commitByDifference, graphDump } from './test-support/leaf-delta-oracle.js';
+import { commitPayload, pushPayloadCommitted, type PushTarget } from './test-support/push-payload.js';
+import { testBackends, type TestDatabase } from './test-support/test-backends.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * Changes of an HRIS' employees made by difference (`readHrisSlice`, `applyToHrisSlice`,
+ * `commitLeafDelta`) against the oracles of `idp-delta.contract.test.ts`: the same data sources
+ * pushed in the same order into three databases — the HRIS, then an identity provider its
+ * employees link to, and one that owns an employee. In one the changes are made by difference; in
+ * another the HRIS' state with the same changes applied is pushed whole; in the third everything
+ * is pushed afresh. After each change every table of the HRIS' graph and its links both ways must
+ * be the same in all three, node ids aside.
+ */
+for (const backend of testBackends()) {
+  const title = backend.skipReason ? `Changes of HRIS employees by difference on ${backend.name} (skipped: ${backend.skipReason})` : `Changes of HRIS employees by difference on ${backend.name}`;
+  describe.skipIf(backend.skipReason !== undefined)(title, () => {
+    let mine: TestDatabase;
+    let oracle: TestDatabase;
+    let target: PushTarget;
+    let oracleTarget: PushTarget;
+
+    beforeEach(async () => {
+      mine = await backend.create();
+      oracle = await backend.create();
+      target = await pushAll(mine, people());
+      oracleTarget = await pushAll(oracle, people());
+    });
+    afterEach(async () => {
+      await mine.dispose();
+      await oracle.dispose();
+    });
+
+    async function pushAll(db: TestDatabase, hris: Json): Promise<PushTarget> {
+      const pushed = await pushPayloadCommitted(db.store, 'hris', structuredClone(hris));
+      await pushPayloadCommitted(db.store, 'identity_provider', corp());
+      return pushed;
+    }
+
+    async function freshDump(state: Json): Promise<Record<string, string[]>> {
+      const fresh = await backend.create();
+      try {
+        return await graphDump(fresh, backend.name, (await pushAll(fresh, state)).dataSourceId);
+      } finally {
+        await fresh.dispose();
+      }
+    }
+
+    it('leaves the graph and the links both ways a whole push of the same state leaves, change after change', async () => {
+      const state = people();
+      const warnings: string[][] = [];
+      for (const change of [addAndModify(), deleteManagerAndMove()]) {
+        const issues = new IssueCollector();
+        applyIncremental('hris', state, structuredClone(change), issues);
+        expect(issues.errors).toEqual([]);
+        const outcome = await commitByDifference(mine.store, target, change, 'hris');
+        if ('whole' in outcome) throw new Error(`not made by difference: ${outcome.whole}`);
+        warnings.push(outcome.warnings);
+        await commitPayload(oracle.store, oracleTarget, 'hris', structuredClone(state));
+        const made = await graphDump(mine, backend.name, target.dataSourceId);
+        expect(made).toEqual(await graphDump(oracle, backend.name, oracleTarget.dataSourceId));
+        expect(made).toEqual(await freshDump(state));
+        const rows = await mine.query<{ counts: string }>('select p.counts from pushes p join data_sources d on d.seq = p.ds where d.id = ? order by p.started_at desc limit 1', [target.dataSourceId]);
+        expect(JSON.parse(rows[0]!.counts)).toEqual(PAYLOAD_TEMPLATES.hris.read(structuredClone(state), new IssueCollector())().counts);
+      }
+      // e4 names a group the HRIS does not define: the warning a full push gives, at its path in the change.
+      expect(warnings[0]).toEqual([expect.stringContaining('group "nowhere"')]);
+      const lines = await graphDump(mine, backend.name, target.dataSourceId);
+      // By hand: e4 (dee) asks idp_id "u4", which no IdP user has, then dee@corp.example, which u4's
+      // user offers; e1 (ann) now asks ann2@corp.example first... its idp_id u1 still matches ann.
+      // bob (e2) was deleted: ann's manager is now e4, whose manager is cy (N3); the owner link from
+      // the identity provider to e2 went with it.
+      expect(lines.linksFrom!.filter((l) => l.includes(' hris '))).toEqual([
+        expect.stringMatching(/^employee:e1 -> \d+:\d+ hris u1 /),
+        expect.stringMatching(/^employee:e4 -> \d+:\d+ hris dee@corp.example /),
+      ]);
+      expect(lines.linksFrom!.filter((l) => l.includes(' manager '))).toEqual([
+        expect.stringMatching(/^employee:e1 -> \d+:employee:e4 manager/),
+        expect.stringMatching(/^employee:e4 -> \d+:employee:n3 manager/),
+      ]);
+      expect(lines.linksTo).toEqual([]);
+    });
+
+    it('goes the whole-state way, saying why, for what it cannot take by difference', async () => {
+      const whole = async (change: Json) => {
+        const outcome = await commitByDifference(mine.store, target, change, 'hris');
+        return 'whole' in outcome ? outcome.whole : 'made by difference';
+      };
+      expect(await whole({ incremental_change: true, groups: [{ operation: 'add', id: 'g9' }] })).toBe('not a leaf change');
+      expect(await whole({ incremental_change: true, system: { url: 'https://x.example' }, employees: [{ operation: 'add', id: 'e9' }] })).toBe('not a leaf change');
+      expect(await whole({ incremental_change: true, hris_type: 'Other', employees: [{ operation: 'add', id: 'e9' }] })).toBe("the change replaces the HRIS' hris_type");
+      await commitPayload(mine.store, target, 'hris', { ...people(), employees: [...(people().employees as Json[]), { id: 'e8', managers: [{ id: 'e9' }] }] });
+      expect(await whole({ incremental_change: true, employees: [{ operation: 'add', id: 'e9' }] })).toBe('an added employee is the manager other employees name');
+      expect(await whole({ incremental_change: true, name: 'People', employees: [{ operation: 'add', id: 'e7' }] })).toBe('made by difference');
+    });
+  });
+}
+
+/** The fixture HRIS serving every identity provider. */
+function people(): Json {
+  const payload = validHrisPayload();
+  payload.system!.idp_providers = [];
+  return payload as Json;
+}
+
+/** An identity provider whose users the employees link to, and that owns employee e2. */
+function corp(): Json {
+  return {
+    name: 'Corp',
+    idp_type: 'corp',
+    domains: [{ name: 'corp.example' }],
+    users: [
+      { identity: 'u1', name: 'ann', email: 'ann@corp.example', entities_owned: [{ node_type: 'OAA.PeopleSoft.HRISEmployee', id: 'e2' }] },
+      { identity: 'u2', name: 'bob', email: 'bob@corp.example' },
+      { identity: 'u4', name: 'dee', email: 'dee@corp.example' },
+    ],
+  };
+}
+
+/** e4 (dee) added, managed by bob, in eng and a group that does not exist; ann's email changed and her cost center dropped. */
+function addAndModify(): Json {
+  return {
+    incremental_change: true,
+    employees: [
+      { operation: 'add', id: 'e4', employee_number: 'N4', first_name: 'dee', last_name: 'Dunn', email: 'dee@corp.example', idp_id: 'nobody', managers: [{ id: 'e2' }], groups: [{ id: 'eng' }, { id: 'nowhere' }], employment_status: 'ACTIVE', is_active: true },
+      { operation: 'modify', id: 'e1', email: 'ann2@corp.example', cost_center: null },
+    ],
+  };
+}
+
+/** bob (e2, ann's and dee's manager) deleted; ann now managed by dee, dee by cy (N3); dee moves to org by department. */
+function deleteManagerAndMove(): Json {
+  return {
+    incremental_change: true,
+    employees: [
+      { operation: 'delete', id: 'e2' },
+      { operation: 'modify', id: 'e1', managers: [{ id: 'e4' }] },
+      { operation: 'modify', id: 'e4', managers: [{ id: 'N3' }], department: { id: 'org' } },
+    ],
+  };
+}
