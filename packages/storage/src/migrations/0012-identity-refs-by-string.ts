@@ -22,7 +22,8 @@ export function identityRefsByStringMigration(caps: DialectCapabilities) {
       await sql.raw(`create index ${quoteIdentifier(names.other)} on ${quoteIdentifier(table)} (ds) where length(identity) <> length(cast(identity as blob))`).execute(db);
     } else {
       await sql.raw(`create index ${quoteIdentifier(names.lower)} on ${quoteIdentifier(table)} (lower(identity collate "C"))`).execute(db);
-      await sql.raw(`create index ${quoteIdentifier(names.other)} on ${quoteIdentifier(table)} (ds) where octet_length(identity) <> char_length(identity)`).execute(db);
+      // Keyed by node: PostgreSQL's graph indexes do not lead with ds (0005), and only the predicate matters here.
+      await sql.raw(`create index ${quoteIdentifier(names.other)} on ${quoteIdentifier(table)} (node) where octet_length(identity) <> char_length(identity)`).execute(db);
     }
   };
   return {
