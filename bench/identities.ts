@@ -32,6 +32,8 @@ export interface IdentityMeasurement {
   repushes: Record<RepushName, { push: TimedPush; links: number }>;
   /** Then INCREMENTAL_RUNS incremental pushes, each changing USER_CHANGES users, with the links after each and how many there should be. */
   incremental: Array<{ push: TimedPush; links: number; expectedLinks: number }>;
+  /** Then INCREMENTAL_RUNS incremental pushes of the HRIS, each changing as many employees. */
+  hrisIncremental: TimedPush[];
 }
 
 /** Users each incremental push changes: emails of some modified (their accounts' links go), some added, some deleted (users that manage no one). */
@@ -72,6 +74,7 @@ interface Bodies {
   idp: EncodedPayload;
   repushes: Record<RepushName, EncodedPayload>;
   incremental: EncodedPayload[];
+  hrisIncremental: EncodedPayload[];
   hris: EncodedPayload;
   apps: EncodedPayload[];
 }
@@ -95,6 +98,7 @@ export function prepareIdentityBodies(scale: number, log: (line: string) => void
       rotated: encode(emailsRotated(generateIdpPayload(shape))),
     },
     incremental: Array.from({ length: INCREMENTAL_RUNS }, (_, run) => encode(usersChange(shape, run))),
+    hrisIncremental: Array.from({ length: INCREMENTAL_RUNS }, (_, run) => encode(employeesChange(shape, run))),
     hris: encode(generateHrisPayload(shape)),
     apps: Array.from({ length: shape.apps }, (_, i) => encode(generateLinkedApp(i, shape))),
   };
@@ -150,9 +154,15 @@ export async function measureIdentities(engine: Engine, bodies: Bodies, pauseMs:
         links -= (USER_CHANGES.modified + USER_CHANGES.deleted) * accountsPerIdpUser(shape);
         incremental.push({ push, links: await appLinks(run, idpDs), expectedLinks: links });
       }
+      const hrisIncremental: TimedPush[] = [];
+      for (const [i, body] of bodies.hrisIncremental.entries()) {
+        const push = await timed(hrisDs, body, `HRIS, change ${i + 1}`);
+        log(`      ${push.byDifference ? 'by difference' : `whole state (${push.wholeBecause ?? 'a full push'})`}, ${(push.e2eMs / hris.e2eMs).toFixed(3)} of the first push`);
+        hrisIncremental.push(push);
+      }
       const expectedLinks = shape.apps * (shape.localUsersPerApp + Math.ceil(shape.localGroupsPerApp / 10));
       log(`    links from the applications to the IdP: ${count(linksBefore)} (expected ${count(expectedLinks)}), then ${[...Object.values(repushes), ...incremental].map((r) => count(r.links)).join(', ')}`);
-      return { engine: engine.name, idp, hris, appsMs, linksBefore, expectedLinks, repushes, incremental };
+      return { engine: engine.name, idp, hris, appsMs, linksBefore, expectedLinks, repushes, incremental, hrisIncremental };
     } finally {
       await server.stop();
     }
@@ -196,6 +206,30 @@ function usersChange(shape: IdentityShape, run: number): unknown {
   return { incremental_change: true, users: [...modified, ...added, ...deleted] };
 }
 
+/**
+ * Run `run`'s change of employees: the emails of 400 employees from the middle modified (those
+ * without an idp_id link by it), 300 added under an existing manager, 300 deleted from the end.
+ */
+function employeesChange(shape: IdentityShape, run: number): unknown {
+  const firstModified = Math.floor(shape.users / 2) + run * USER_CHANGES.modified;
+  const lastDeleted = shape.users - run * USER_CHANGES.deleted;
+  const modified = Array.from({ length: USER_CHANGES.modified }, (_, k) => ({ operation: 'modify', id: `e${firstModified + k}`, email: `moved${run}.${firstModified + k}@corp.example` }));
+  const added = Array.from({ length: USER_CHANGES.added }, (_, k) => ({
+    operation: 'add',
+    id: `hired${run}_${k}`,
+    employee_number: `H${run}_${k}`,
+    first_name: 'New',
+    last_name: `${run}.${k}`,
+    email: `hired${run}.${k}@corp.example`,
+    employment_status: 'ACTIVE',
+    is_active: true,
+    groups: [{ id: 'dept0' }],
+    managers: [{ id: 'e1' }],
+  }));
+  const deleted = Array.from({ length: USER_CHANGES.deleted }, (_, k) => ({ operation: 'delete', id: `e${lastDeleted - USER_CHANGES.deleted + k}` }));
+  return { incremental_change: true, employees: [...modified, ...added, ...deleted] };
+}
+
 /** Whether the link counts are the expected ones after every push; the lines that say how not, if not. */
 export function linkCountProblems(result: IdentityMeasurement, shape: IdentityShape): string[] {
   const problems: string[] = [];
@@ -208,6 +242,9 @@ export function linkCountProblems(result: IdentityMeasurement, shape: IdentitySh
   for (const [i, change] of result.incremental.entries()) {
     if (change.links !== change.expectedLinks) problems.push(`${count(change.links)} links after incremental push ${i + 1}, expected ${count(change.expectedLinks)}`);
     if (change.push.byDifference !== true) problems.push(`incremental push ${i + 1} went the whole-state way: ${change.push.wholeBecause ?? 'no reason logged'}`);
+  }
+  for (const [i, push] of result.hrisIncremental.entries()) {
+    if (push.byDifference !== true) problems.push(`incremental HRIS push ${i + 1} went the whole-state way: ${push.wholeBecause ?? 'no reason logged'}`);
   }
   return problems;
 }
@@ -251,6 +288,7 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
   const repushes = {} as IdentityMeasurement['repushes'];
   for (const name of Object.keys(REPUSHES) as RepushName[]) repushes[name] = { push: push((r) => r.repushes[name].push), links: m((r) => r.repushes[name].links) };
   const incremental = runs[0]!.incremental.map((_, i) => ({ push: push((r) => r.incremental[i]!.push), links: m((r) => r.incremental[i]!.links), expectedLinks: runs[0]!.incremental[i]!.expectedLinks }));
+  const hrisIncremental = runs[0]!.hrisIncremental.map((_, i) => push((r) => r.hrisIncremental[i]!));
   return {
     engine: runs[0]!.engine,
     runs: runs.length,
@@ -261,6 +299,7 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
     expectedLinks: runs[0]!.expectedLinks,
     repushes,
     incremental,
+    hrisIncremental,
   };
 }
 
@@ -268,24 +307,24 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
 export function formatIdentityResults(results: ReadonlyArray<IdentityMeasurement & { runs: number }>): string {
   const names = Object.keys(REPUSHES) as RepushName[];
   const lines = [
-    `| engine | runs | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | ${names.map((n) => `IdP re-push, ${REPUSHES[n].label} (target 10 s)`).join(' | ')} | IdP incremental, ${count(USER_CHANGES.modified + USER_CHANGES.added + USER_CHANGES.deleted)} users, median of ${INCREMENTAL_RUNS} / IdP push | links before, then after each re-push and incremental push | peak RSS |`,
-    `| --- | --- | --- | --- | --- | ${names.map(() => '---').join(' | ')} | --- | --- | --- |`,
+    `| engine | runs | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | ${names.map((n) => `IdP re-push, ${REPUSHES[n].label} (target 10 s)`).join(' | ')} | IdP incremental, ${count(USER_CHANGES.modified + USER_CHANGES.added + USER_CHANGES.deleted)} users, median of ${INCREMENTAL_RUNS} / IdP push | HRIS incremental, as many employees / HRIS push | links before, then after each re-push and incremental push | peak RSS |`,
+    `| --- | --- | --- | --- | --- | ${names.map(() => '---').join(' | ')} | --- | --- | --- | --- |`,
   ];
   for (const r of results) {
     const ratio = (ms: number, targetMs: number) => `${seconds(ms)} (${(ms / targetMs).toFixed(2)}x the target)`;
     const rss = Math.max(r.idp.peakRssBytes, r.hris.peakRssBytes, ...names.map((n) => r.repushes[n].push.peakRssBytes));
     lines.push(
       `| ${r.engine} | ${r.runs} | ${ratio(r.idp.e2eMs, IDENTITY_TARGETS.idpPushMs)} | ${ratio(r.hris.e2eMs, IDENTITY_TARGETS.hrisPushMs)} | ${seconds(r.appsMs)} | ` +
-        `${names.map((n) => ratio(r.repushes[n].push.e2eMs, IDENTITY_TARGETS.idpRepushMs)).join(' | ')} | ${incrementalCell(r)} | ` +
+        `${names.map((n) => ratio(r.repushes[n].push.e2eMs, IDENTITY_TARGETS.idpRepushMs)).join(' | ')} | ${incrementalCell(r.incremental.map((c) => c.push), r.idp)} | ${incrementalCell(r.hrisIncremental, r.hris)} | ` +
         `${[r.linksBefore, ...names.map((n) => r.repushes[n].links), ...r.incremental.map((c) => c.links)].map(count).join(' / ')} | ${mb(rss)} |`,
     );
   }
   return lines.join('\n');
 }
 
-/** The incremental pushes' median, and its share of the identity provider's first (full) push. */
-function incrementalCell(r: IdentityMeasurement): string {
-  if (r.incremental.length === 0) return '—';
-  const ms = median(r.incremental.map((c) => c.push.e2eMs));
-  return `${seconds(ms)}, ${(ms / r.idp.e2eMs).toFixed(3)}`;
+/** Incremental pushes' median, and its share of the data source's first (full) push. */
+function incrementalCell(pushes: readonly TimedPush[], full: TimedPush): string {
+  if (pushes.length === 0) return '—';
+  const ms = median(pushes.map((p) => p.e2eMs));
+  return `${seconds(ms)}, ${(ms / full.e2eMs).toFixed(3)}`;
 }
