@@ -14,8 +14,9 @@ import { stateSize } from './state-compaction.js';
 /**
  * Commits a change of leaves by difference (see Store.commitLeafDelta), in the locks' order
  * of a whole push (`commitPush`): the leaves' rows (`writeLeafDelta`), their links
- * (`relinkNodes` for an application's, `relinkIdpNodes` for an identity provider's users), then the data source's row, the change logged after its state, the state's
- * new time and basis, and the push record with the state's counts changed by the delta's.
+ * (`relinkNodes` for an application's or an HRIS', `relinkIdpNodes` for an identity provider's),
+ * then the data source's row, the change logged after its state, the state's new time and basis,
+ * and the push record with the state's counts changed by the delta's.
  */
 export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCommit): Promise<LeafDeltaCommitted> {
   const { caps, graphs } = context;
@@ -30,9 +31,8 @@ export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCom
 
     const { delta } = commit;
     const touched = [...new Set([...delta.replaced, ...delta.nodes.map((n) => n.id)])];
-    const idp = commit.template === 'identity_provider';
     // What the touched IdP nodes offered, before they are rewritten: links by those strings are resolved again.
-    const before = idp ? await inChunks(delta.replaced, (nodes) => readRefs(graphs.reader(conn, ds), ds, IDP_OFFER_KINDS, undefined, nodes)) : [];
+    const before = commit.template === 'identity_provider' ? await inChunks(delta.replaced, (nodes) => readRefs(graphs.reader(conn, ds), ds, IDP_OFFER_KINDS, undefined, nodes)) : [];
     await writeLeafDelta(tx, graphs, ds, delta, commit.template);
     const linkStarted = performance.now();
     // The written people's managers and reports, whose links are within the data source (none in an application).
@@ -62,7 +62,7 @@ export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCom
   });
 }
 
-/** The `manages` edges from or to these nodes (an IdP's written users: their reports' and their manager's). */
+/** The `manages` edges from or to these nodes (the written people: their reports' and their managers'). */
 async function managesEdges(tx: GraphTransaction, graphs: GraphStorage, ds: number, ids: readonly number[]): Promise<Array<{ manager: number; report: number }>> {
   const reader = graphs.reader(tx.conn, ds);
   const rows = await inChunks(ids, async (slice) => [

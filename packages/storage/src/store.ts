@@ -114,8 +114,8 @@ export interface PushCommit {
   /** Tags an incremental push removes (tags are otherwise additive across pushes). */
   tagRemovals?: readonly TagRemoval[];
   /**
-   * An application payload's top-level declarations, kept so that later changes of local users
-   * can be made by difference (`Store.commitLeafDelta`); without them those go the whole-state way.
+   * The payload's top-level declarations (`payloadDeclarations`), kept so that later changes of
+   * leaves can be made by difference (`Store.commitLeafDelta`); without them those go the whole-state way.
    */
   declarations?: PayloadDeclarations;
   record: NewPushRecord;
@@ -274,13 +274,13 @@ export interface Store {
   /** The data source's state (what an incremental push applies to), if it has been pushed. */
   getDataSourceState(dataSourceId: string): Promise<DataSourceState | undefined>;
   /**
-   * What a change of local users touches in the data source's stored graph (`LeafDeltaPlan`), or
-   * why it has to be applied to the whole state instead.
+   * What a change of an application's leaves touches in the data source's stored graph
+   * (`LeafDeltaPlan`), or why it has to be applied to the whole state instead.
    */
   readLeafSlice(dataSourceId: string, plan: LeafDeltaPlan): Promise<LeafSliceRead>;
   /**
-   * Commits a change of local users by difference, in one transaction: the users' rows, their
-   * identity links, the change logged after the state, the status and the push record. Fails with
+   * Commits a change of leaves by difference (any template's), in one transaction: their rows,
+   * their identity links, the change logged after the state, the status and the push record. Fails with
    * StoreError('conflict'), changing nothing, if the state changed since the slice was read.
    */
   commitLeafDelta(commit: LeafDeltaCommit): Promise<LeafDeltaCommitted>;

@@ -225,11 +225,11 @@ interface Whole {
   /** For an incremental push, why it was applied to the whole state rather than by difference (logged). */
   wholeReason?: string;
 }
-/** A change of local users to commit by difference. */
+/** A change of leaves to commit by difference. */
 type ByDifference = { ok: true } & Extract<LeafDeltaOutcome, { kind: 'delta' }> & Envelope;
 type Validated = (Whole & { derive: () => DerivedGraph } & Envelope) | ByDifference;
 type Accepted = (Whole & { graph: DerivedGraph } & Envelope) | ByDifference | Refused;
-/** What an incremental push reads of the data source: its whole state, or the slice a change of local users touches. */
+/** What an incremental push reads of the data source: its whole state, or the slice a change of leaves touches. */
 interface StoredState {
   load(): Promise<DataSourceState | undefined>;
   tryDelta(change: Record<string, unknown>, reader: PayloadTemplate): Promise<LeafDeltaOutcome>;
@@ -283,8 +283,9 @@ function conflictError(attempts: number): ApiError {
 
 /**
  * An incremental payload (spec §11): its changes are checked against the template's schema with
- * nothing required. A change of an application's local users only is made by difference
- * (`tryLeafDelta`). Any other is applied to the stored state — the last payload stored whole with
+ * nothing required. A change of leaves only (an application's local users, resources and
+ * entities changed in place, an identity provider's users, an HRIS' employees) is made by
+ * difference (`tryLeafDelta`). Any other is applied to the stored state — the last payload stored whole with
  * the changes logged since — and the result is validated and derived as a full push, so every
  * rule holds for the state the data source is left in. Problems name paths in the incremental
  * payload where the entity came from it, else say they are in stored data. The result becomes the
