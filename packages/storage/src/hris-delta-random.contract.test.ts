@@ -73,6 +73,10 @@ for (const backend of testBackends()) {
         expect(made, `seed ${seed}, change ${n}, afresh`).toEqual(await freshDump(state));
       }
       expect(count).toBeGreaterThanOrEqual(CHANGES_PER_SEED / 2);
+      // Then the state pushed whole over the graph the changes left (node ids with holes, links by them): what pushing it afresh gives.
+      await commitPayload(mine.store, target, 'hris', structuredClone(state));
+      const repushed = await graphDump(mine, backend.name, target.dataSourceId);
+      expect(repushed).toEqual(await freshDump(state));
     });
   });
 }
