@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IssueCollector, PAYLOAD_TEMPLATES, applyIncremental } from '@accessgraph/core';
+import { describe, it } from 'vitest';
 import { random } from '../../../bench/generate-app-payload.js';
-import { commitByDifference, graphDump } from './test-support/leaf-delta-oracle.js';
-import { commitPayload, pushPayloadCommitted, type PushTarget } from './test-support/push-payload.js';
+import { checkRandomChanges, usePeopleOracle } from './test-support/people-oracle.js';
+import { pushPayloadCommitted, type PushTarget } from './test-support/push-payload.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
 
 type Json = Record<string, unknown>;
@@ -23,60 +22,16 @@ const CHANGES_PER_SEED = 8;
 for (const backend of testBackends()) {
   const title = backend.skipReason ? `Random changes of HRIS employees on ${backend.name} (skipped: ${backend.skipReason})` : `Random changes of HRIS employees on ${backend.name}`;
   describe.skipIf(backend.skipReason !== undefined)(title, () => {
-    let mine: TestDatabase;
-    let oracle: TestDatabase;
-
-    beforeEach(async () => {
-      mine = await backend.create();
-      oracle = await backend.create();
-    });
-    afterEach(async () => {
-      await mine.dispose();
-      await oracle.dispose();
-    });
-
-    async function pushAll(db: TestDatabase, hris: Json): Promise<PushTarget> {
+    const pushAll = async (db: TestDatabase, hris: Json): Promise<PushTarget> => {
       const target = await pushPayloadCommitted(db.store, 'hris', structuredClone(hris));
       await pushPayloadCommitted(db.store, 'identity_provider', corp());
       return target;
-    }
-
-    async function freshDump(state: Json): Promise<Record<string, string[]>> {
-      const fresh = await backend.create();
-      try {
-        return await graphDump(fresh, backend.name, (await pushAll(fresh, state)).dataSourceId);
-      } finally {
-        await fresh.dispose();
-      }
-    }
+    };
+    const oracles = usePeopleOracle(backend, pushAll);
 
     it.each(SEEDS)('seed %i: the graph by difference is the graph pushed whole', async (seed) => {
       const rnd = random(seed);
-      let state = randomHris(rnd);
-      const target = await pushAll(mine, state);
-      const oracleTarget = await pushAll(oracle, state);
-      let count = 0;
-      for (let n = 0; n < CHANGES_PER_SEED; n++) {
-        const change = randomChange(rnd, state, `${seed}_${n}`);
-        const next = structuredClone(state);
-        const issues = new IssueCollector();
-        applyIncremental('hris', next, structuredClone(change), issues);
-        if (!issues.hasErrors) PAYLOAD_TEMPLATES.hris.read(next, issues);
-        if (issues.hasErrors) continue;
-        const outcome = await commitByDifference(mine.store, target, change, 'hris');
-        if ('whole' in outcome) continue;
-        state = next;
-        count++;
-        await commitPayload(oracle.store, oracleTarget, 'hris', structuredClone(state));
-        const made = await graphDump(mine, backend.name, target.dataSourceId);
-        expect(made, `seed ${seed}, change ${n}: ${JSON.stringify(change)}`).toEqual(await graphDump(oracle, backend.name, oracleTarget.dataSourceId));
-        expect(made, `seed ${seed}, change ${n}, afresh`).toEqual(await freshDump(state));
-      }
-      expect(count).toBeGreaterThanOrEqual(CHANGES_PER_SEED / 2);
-      // Then the state pushed whole over the graph the changes left (node ids with holes, links by them): what pushing it afresh gives.
-      await commitPayload(mine.store, target, 'hris', structuredClone(state));
-      const repushed = await graphDump(mine, backend.name, target.dataSourceId);
-      expect(repushed).toEqual(await freshDump(state));
+      await checkRandomChanges(oracles, pushAll, 'hris', { label: `seed ${seed}`, state: randomHris(rnd), changes: CHANGES_PER_SEED, change: (state, n) => randomChange(rnd, state, `${seed}_${n}`) });
     });
   });
 }

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { IssueCollector, PAYLOAD_TEMPLATES, applyIncremental } from '@accessgraph/core';
 import { validHrisPayload } from '../../core/src/hris/test-support/hris-payloads.js';
-import { commitByDifference, graphDump } from './test-support/leaf-delta-oracle.js';
+import { commitByDifference, lastCounts } from './test-support/leaf-delta-oracle.js';
+import { usePeopleOracle } from './test-support/people-oracle.js';
 import { commitPayload, pushPayloadCommitted, type PushTarget } from './test-support/push-payload.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
 
@@ -19,36 +20,22 @@ type Json = Record<string, unknown>;
 for (const backend of testBackends()) {
   const title = backend.skipReason ? `Changes of HRIS employees by difference on ${backend.name} (skipped: ${backend.skipReason})` : `Changes of HRIS employees by difference on ${backend.name}`;
   describe.skipIf(backend.skipReason !== undefined)(title, () => {
+    const pushAll = async (db: TestDatabase, hris: Json): Promise<PushTarget> => {
+      const pushed = await pushPayloadCommitted(db.store, 'hris', structuredClone(hris));
+      await pushPayloadCommitted(db.store, 'identity_provider', corp());
+      return pushed;
+    };
+    const oracles = usePeopleOracle(backend, pushAll);
     let mine: TestDatabase;
     let oracle: TestDatabase;
     let target: PushTarget;
     let oracleTarget: PushTarget;
 
     beforeEach(async () => {
-      mine = await backend.create();
-      oracle = await backend.create();
+      ({ mine, oracle } = oracles);
       target = await pushAll(mine, people());
       oracleTarget = await pushAll(oracle, people());
     });
-    afterEach(async () => {
-      await mine.dispose();
-      await oracle.dispose();
-    });
-
-    async function pushAll(db: TestDatabase, hris: Json): Promise<PushTarget> {
-      const pushed = await pushPayloadCommitted(db.store, 'hris', structuredClone(hris));
-      await pushPayloadCommitted(db.store, 'identity_provider', corp());
-      return pushed;
-    }
-
-    async function freshDump(state: Json): Promise<Record<string, string[]>> {
-      const fresh = await backend.create();
-      try {
-        return await graphDump(fresh, backend.name, (await pushAll(fresh, state)).dataSourceId);
-      } finally {
-        await fresh.dispose();
-      }
-    }
 
     it('leaves the graph and the links both ways a whole push of the same state leaves, change after change', async () => {
       const state = people();
@@ -61,15 +48,14 @@ for (const backend of testBackends()) {
         if ('whole' in outcome) throw new Error(`not made by difference: ${outcome.whole}`);
         warnings.push(outcome.warnings);
         await commitPayload(oracle.store, oracleTarget, 'hris', structuredClone(state));
-        const made = await graphDump(mine, backend.name, target.dataSourceId);
-        expect(made).toEqual(await graphDump(oracle, backend.name, oracleTarget.dataSourceId));
-        expect(made).toEqual(await freshDump(state));
-        const rows = await mine.query<{ counts: string }>('select p.counts from pushes p join data_sources d on d.seq = p.ds where d.id = ? order by p.started_at desc limit 1', [target.dataSourceId]);
-        expect(JSON.parse(rows[0]!.counts)).toEqual(PAYLOAD_TEMPLATES.hris.read(structuredClone(state), new IssueCollector())().counts);
+        const made = await oracles.dump(mine, target);
+        expect(made).toEqual(await oracles.dump(oracle, oracleTarget));
+        expect(made).toEqual(await oracles.freshDump(state));
+        expect(await lastCounts(mine, target.dataSourceId)).toEqual(PAYLOAD_TEMPLATES.hris.read(structuredClone(state), new IssueCollector())().counts);
       }
       // e4 names a group the HRIS does not define: the warning a full push gives, at its path in the change.
       expect(warnings[0]).toEqual([expect.stringContaining('group "nowhere"')]);
-      const lines = await graphDump(mine, backend.name, target.dataSourceId);
+      const lines = await oracles.dump(mine, target);
       // By hand: e4 (dee) asks idp_id "u4", which no IdP user has, then dee@corp.example, which u4's
       // user offers; e1 (ann) now asks ann2@corp.example first... its idp_id u1 still matches ann.
       // bob (e2) was deleted: ann's manager is now e4, whose manager is cy (N3); the owner link from

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CustomTemplate } from '@accessgraph/contract';
 import { IssueCollector, PAYLOAD_TEMPLATES, applyIncremental } from '@accessgraph/core';
 import { validPayload } from '../../core/src/application/test-support/payloads.js';
 import { validHrisPayload } from '../../core/src/hris/test-support/hris-payloads.js';
 import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
-import { commitByDifference, graphDump } from './test-support/leaf-delta-oracle.js';
+import { commitByDifference, lastCounts } from './test-support/leaf-delta-oracle.js';
+import { usePeopleOracle } from './test-support/people-oracle.js';
 import { commitPayload, pushPayloadCommitted, type PushTarget } from './test-support/push-payload.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
 
@@ -23,30 +24,25 @@ type Json = Record<string, unknown>;
 for (const backend of testBackends()) {
   const title = backend.skipReason ? `Changes of IdP users by difference on ${backend.name} (skipped: ${backend.skipReason})` : `Changes of IdP users by difference on ${backend.name}`;
   describe.skipIf(backend.skipReason !== undefined)(title, () => {
+    /** The identity provider first (same sequence number in every database), then the data sources that link to it. */
+    const pushAll = async (db: TestDatabase, idp: Json): Promise<PushTarget> => {
+      const pushed = await pushPayloadCommitted(db.store, 'identity_provider', structuredClone(idp));
+      for (const [template, payload] of [['application', shopWithAccounts()], ['hris', peopleOfAnyIdp()], ['identity_provider', federatedIdp()]] as const) {
+        await pushPayloadCommitted(db.store, template as CustomTemplate, payload);
+      }
+      return { providerId: pushed.providerId, dataSourceId: pushed.dataSourceId };
+    };
+    const oracles = usePeopleOracle(backend, pushAll);
     let mine: TestDatabase;
     let oracle: TestDatabase;
     let target: PushTarget;
     let oracleTarget: PushTarget;
 
     beforeEach(async () => {
-      mine = await backend.create();
-      oracle = await backend.create();
-      target = await pushAll(mine);
-      oracleTarget = await pushAll(oracle);
+      ({ mine, oracle } = oracles);
+      target = await pushAll(mine, corpIdp());
+      oracleTarget = await pushAll(oracle, corpIdp());
     });
-    afterEach(async () => {
-      await mine.dispose();
-      await oracle.dispose();
-    });
-
-    /** The identity provider first (same sequence number in both databases), then the data sources that link to it. */
-    async function pushAll(db: TestDatabase): Promise<PushTarget> {
-      const idp = await pushPayloadCommitted(db.store, 'identity_provider', corpIdp());
-      for (const [template, payload] of [['application', shopWithAccounts()], ['hris', peopleOfAnyIdp()], ['identity_provider', federatedIdp()]] as const) {
-        await pushPayloadCommitted(db.store, template as CustomTemplate, payload);
-      }
-      return { providerId: idp.providerId, dataSourceId: idp.dataSourceId };
-    }
 
     async function byDifference(change: Json): Promise<string[]> {
       const outcome = await commitByDifference(mine.store, target, change, 'identity_provider');
@@ -54,12 +50,7 @@ for (const backend of testBackends()) {
       return outcome.warnings;
     }
 
-    const dump = (db: TestDatabase, t: PushTarget) => graphDump(db, backend.name, t.dataSourceId);
-
-    async function lastCounts(db: TestDatabase, t: PushTarget): Promise<Json> {
-      const rows = await db.query<{ counts: string }>('select p.counts from pushes p join data_sources d on d.seq = p.ds where d.id = ? order by p.started_at desc limit 1', [t.dataSourceId]);
-      return JSON.parse(rows[0]!.counts) as Json;
-    }
+    const dump = oracles.dump;
 
     it('leaves the graph and the links both ways a whole push of the same state leaves, change after change', async () => {
       const state = corpIdp();
@@ -73,7 +64,7 @@ for (const backend of testBackends()) {
         // Tags are additive across pushes: the whole push takes away only those the change removes.
         await commitPayload(oracle.store, oracleTarget, 'identity_provider', structuredClone(state), tagRemovals);
         expect(await dump(mine, target)).toEqual(await dump(oracle, oracleTarget));
-        expect(await lastCounts(mine, target)).toEqual(PAYLOAD_TEMPLATES.identity_provider.read(structuredClone(state), new IssueCollector())().counts);
+        expect(await lastCounts(mine, target.dataSourceId)).toEqual(PAYLOAD_TEMPLATES.identity_provider.read(structuredClone(state), new IssueCollector())().counts);
       }
       // dee's manager names no user, and the bucket it owns is no node of any data source: the warnings a full push gives.
       expect(warnings[2]).toEqual([expect.stringContaining('manager "nobody" of user "dee"'), expect.stringContaining('S3Bucket "arn:aws:s3:::logs" of IdP user "dee"')]);

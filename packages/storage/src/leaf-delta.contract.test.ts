@@ -4,7 +4,7 @@ import { IssueCollector, applyIncremental, planLeafDelta } from '@accessgraph/co
 import { validPayload } from '../../core/src/application/test-support/payloads.js';
 import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
 import type { KyselyStore } from './kysely-store.js';
-import { accessLines, commitByDifference, graphDump } from './test-support/leaf-delta-oracle.js';
+import { accessLines, commitByDifference, graphDump, lastCounts as sharedLastCounts } from './test-support/leaf-delta-oracle.js';
 import { commitPayload, pushPayload, pushPayloadCommitted, type PushTarget } from './test-support/push-payload.js';
 import { testBackends, type TestDatabase } from './test-support/test-backends.js';
 
@@ -202,10 +202,7 @@ for (const backend of testBackends()) {
     const dump = (dataSourceId: string) => graphDump(db, backend.name, dataSourceId);
     const access = (dataSourceId: string) => accessLines(store, dataSourceId);
 
-    async function lastCounts(dataSourceId: string): Promise<Json> {
-      const rows = await db.query<{ counts: string }>('select p.counts from pushes p join data_sources d on d.seq = p.ds where d.id = ? order by p.started_at desc limit 1', [dataSourceId]);
-      return JSON.parse(rows[0]!.counts) as Json;
-    }
+    const lastCounts = (dataSourceId: string) => sharedLastCounts(db, dataSourceId);
 
     async function linkLines(dataSourceId: string): Promise<string[]> {
       const links = await store.listIdentityLinks(dataSourceId, { pageSize: 1000 });

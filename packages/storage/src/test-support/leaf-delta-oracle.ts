@@ -101,3 +101,9 @@ function sortedJson(value: unknown): string {
     Array.isArray(v) ? v.map(sort) : typeof v === 'object' && v !== null ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sort(x)])) : v;
   return JSON.stringify(sort(parsed));
 }
+
+/** The counts the data source's last push recorded. */
+export async function lastCounts(db: TestDatabase, dataSourceId: string): Promise<Json> {
+  const rows = await db.query<{ counts: string }>('select p.counts from pushes p join data_sources d on d.seq = p.ds where d.id = ? order by p.started_at desc limit 1', [dataSourceId]);
+  return JSON.parse(rows[0]!.counts) as Json;
+}
