@@ -59,7 +59,18 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
     await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', holders).where('kind', 'in', ['has_role', 'has_permission']).execute();
     return [];
   });
-  await inChunks(deleted, async (leaves) => (await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', leaves).execute(), []));
+  // A deleted node takes every edge from and to it (a deleted group its members' memberships, a deleted credential its holders').
+  await inChunks(deleted, async (leaves) => {
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', leaves).execute();
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('to_id', 'in', leaves).execute();
+    return [];
+  });
+  // The principals below moved and deleted entities: their reach rows are written anew.
+  await inChunks(delta.rereached, async (principals) => {
+    if (secondKeys) await deleteReachByHolder(db, ds, principals);
+    await db.deleteFrom('graph_reach').where('ds', '=', ds).where('principal', 'in', principals).execute();
+    return [];
+  });
   await inChunks(delta.retouched, async (entities) => {
     await db.deleteFrom('graph_identity_refs').where('ds', '=', ds).where('node', 'in', entities).execute();
     await db.deleteFrom('graph_nodes').where('ds', '=', ds).where('id', 'in', entities).execute();

@@ -10,13 +10,14 @@ import { testBackends, type TestDatabase } from './test-support/test-backends.js
 type Json = Record<string, unknown>;
 
 /** Changes applied one after another to one data source; each seed is one sequence. */
-const SEEDS = [1, 2, 3, 4, 5, 6];
+const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 const CHANGES_PER_SEED = 8;
 
 /**
  * Random changes of leaves, against the oracle (`leaf-delta.contract.test.ts` checks one sequence
  * by hand): a small application with nested groups and roles, typed permissions, resources three
- * levels deep and random bindings, then random mixes of every leaf operation, each applied by
+ * levels deep and random bindings, then random mixes of every leaf operation, of groups moved and
+ * deleted and of credentials deleted (the principals below them reached anew), each applied by
  * difference to one data source and, with all before it, to the whole payload pushed whole into
  * another. After each, every graph table and the access must be the same. A change the whole
  * state refuses, or that goes the whole-state way, is skipped (counted: most must be made).
@@ -136,6 +137,9 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
   const app = (state.applications as Json[])[0]!;
   const users = (app.local_users as Json[]).map((u) => u.id as string);
   const entries = (state.identity_to_permissions as Json[]).filter((e) => e.identity_type === 'local_user');
+  const groupIds = (app.local_groups as Json[]).map((g) => g.id as string);
+  const credIds = ((app.local_access_creds as Json[] | undefined) ?? []).map((c) => c.id as string);
+  const creds: Json[] = [];
   const localUsers: Json[] = [];
   const resources: Json[] = [];
   const groups: Json[] = [];
@@ -144,15 +148,15 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
   const unnamed = (id: string) => !named.has(id) && named.add(id);
   for (let k = 1 + Math.floor(rnd() * 4); k > 0; k--) {
     const user = pick(rnd, users);
-    switch (Math.floor(rnd() * 9)) {
+    switch (Math.floor(rnd() * 12)) {
       case 0: {
         const id = `n${tag}_${k}`;
-        localUsers.push({ operation: 'add', id, name: `new ${id}`, groups: some(rnd, ['g0', 'g1', 'g3'], 2), custom_properties: { level: k } });
+        localUsers.push({ operation: 'add', id, name: `new ${id}`, groups: some(rnd, groupIds, 2), custom_properties: { level: k } });
         if (rnd() < 0.7) bindings.push({ operation: 'add', identity: id, identity_type: 'local_user', role_assignments: [binding(rnd, 'role', pick(rnd, ['r0', 'r1', 'r3']), ['s0', 's1.box'])] });
         break;
       }
       case 1:
-        if (unnamed(user)) localUsers.push({ operation: 'modify', id: user, name: `user ${user}`, email: `${tag}@corp.example`, groups: some(rnd, ['g0', 'g1', 'g2', 'g4'], 2) });
+        if (unnamed(user)) localUsers.push({ operation: 'modify', id: user, name: `user ${user}`, email: `${tag}@corp.example`, groups: some(rnd, groupIds, 2) });
         break;
       case 2:
         if (unnamed(user)) localUsers.push({ operation: 'delete', id: user, name: `user ${user}` });
@@ -183,13 +187,30 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
         if (unnamed(shelf)) resources.push(rnd() < 0.5 ? { operation: 'modify', id: shelf, name: `shelf ${tag}`, custom_properties: { aisle: k } } : { operation: 'add_tag', id: shelf, tags: [{ key: 'checked', value: tag }] });
         break;
       }
+      case 8: {
+        // A group moved under other groups (a cycle is refused by the whole state, and left out).
+        const group = pick(rnd, groupIds);
+        if (group !== undefined && unnamed(group)) groups.push({ operation: 'modify', id: group, name: `group ${group}`, groups: some(rnd, groupIds.filter((g) => g !== group), 2) });
+        break;
+      }
+      case 9: {
+        const group = pick(rnd, groupIds);
+        if (group !== undefined && unnamed(group)) groups.push({ operation: 'delete', id: group, name: `group ${group}` });
+        break;
+      }
+      case 10: {
+        const cred = pick(rnd, credIds);
+        if (cred !== undefined && unnamed(cred)) creds.push({ operation: 'delete', id: cred });
+        break;
+      }
       default:
-        groups.push({ operation: 'add', id: `ng${tag}_${k}`, name: `new group ${tag} ${k}`, groups: [pick(rnd, ['g0', 'g2'])], custom_properties: { floor: k } });
+        if (groupIds.length > 0) groups.push({ operation: 'add', id: `ng${tag}_${k}`, name: `new group ${tag} ${k}`, groups: [pick(rnd, groupIds)], custom_properties: { floor: k } });
     }
   }
   const application: Json = { name: 'Shop' };
   if (localUsers.length > 0) application.local_users = localUsers;
   if (resources.length > 0) application.resources = resources;
   if (groups.length > 0) application.local_groups = groups;
+  if (creds.length > 0) application.local_access_creds = creds;
   return { incremental_change: true, applications: [application], ...(bindings.length > 0 ? { identity_to_permissions: bindings } : {}) };
 }

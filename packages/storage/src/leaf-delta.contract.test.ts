@@ -85,6 +85,47 @@ for (const backend of testBackends()) {
       ]);
     });
 
+    it('moves and deletes groups and deletes credentials by difference, reaching the principals below anew', async () => {
+      const base = shopWithFloor();
+      const pushed = await pushPayloadCommitted(store, 'application', base);
+      const state = structuredClone(base) as Json;
+      const shop = (entities: Json) => ({ incremental_change: true, applications: [{ name: 'Shop', ...entities }] });
+      const changes = [
+        // managers (bob's group) leaves staff for floor; floor is no one's member yet.
+        shop({ local_groups: [{ operation: 'modify', name: 'managers', groups: ['floor'] }] }),
+        // staff goes with its grant (edit on s2) and ann's membership.
+        shop({ local_groups: [{ operation: 'delete', name: 'staff' }] }),
+        // c2 goes with its grant (edit on s1) and cy's hold of it.
+        shop({ local_access_creds: [{ operation: 'delete', id: 'c2' }] }),
+      ];
+      const expected = [
+        // By hand: bob now reaches floor's view on s1 and no longer staff's edit on s2.
+        ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit', 'u2 -> s1: view', 'u3 -> s1.box: edit', 'u3 -> s1: edit,view'],
+        // ann loses staff's edit on s2.
+        ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u2 -> s1: view', 'u3 -> s1.box: edit', 'u3 -> s1: edit,view'],
+        // cy keeps floor's view on s1 only.
+        ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u2 -> s1: view', 'u3 -> s1: view'],
+      ];
+      for (const [n, change] of changes.entries()) {
+        const issues = new IssueCollector();
+        applyIncremental('application', state, structuredClone(change), issues);
+        expect(issues.errors).toEqual([]);
+        await byDifference(pushed, change);
+        const oracle = await whole(structuredClone(state));
+        expect(await dump(pushed.dataSourceId)).toEqual(await dump(oracle));
+        expect(await access(pushed.dataSourceId)).toEqual(await access(oracle));
+        expect(await lastCounts(pushed.dataSourceId)).toEqual(await lastCounts(oracle));
+        expect((await access(pushed.dataSourceId)).filter((l) => /^u\d /.test(l))).toEqual(expected[n]);
+      }
+    });
+
+    it('goes the whole-state way for a group moved under one below a moved group', async () => {
+      const pushed = await pushPayloadCommitted(store, 'application', shopWithFloor());
+      // managers is below staff: staff under managers would be a cycle, which the whole state reports.
+      const cycle = planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', local_groups: [{ operation: 'modify', name: 'staff', groups: ['managers'] }] }] })!;
+      expect(await store.readLeafSlice(pushed.dataSourceId, cycle)).toEqual({ whole: 'a moved group would be a member of a group below a moved one' });
+    });
+
     it('re-resolves the links of the users it changes, and only theirs', async () => {
       const pushed = await pushPayloadCommitted(store, 'application', shopWithGroupGrants());
       const before = await linkLines(pushed.dataSourceId);
@@ -223,6 +264,23 @@ function shopWithGroupGrants(): ApplicationPayload & Json {
   app.local_roles!.push({ name: 'peeker', id: 'r3', permissions: ['peek'] });
   payload.permissions!.push({ name: 'peek', permission_type: ['MetadataRead'], apply_to_sub_resources: true, resource_types: ['box'] });
   payload.identity_to_permissions!.push({ identity: 'staff', identity_type: 'local_group', application_permissions: [{ application: 'Shop', permission: 'edit', resources: ['s2'] }] });
+  return payload;
+}
+
+/**
+ * `shopWithGroupGrants` with a group floor (a member of nothing) holding view on s1, a credential
+ * c2 holding edit on s1 (inherited by its box), and a user cy (u3) in floor holding c2.
+ */
+function shopWithFloor(): ApplicationPayload & Json {
+  const payload = shopWithGroupGrants();
+  const app = payload.applications![0]!;
+  app.local_groups!.push({ name: 'floor' });
+  app.local_access_creds!.push({ id: 'c2', name: 'badge' });
+  app.local_users!.push({ name: 'cy', id: 'u3', groups: ['floor'], access_creds: ['c2'] });
+  payload.identity_to_permissions!.push(
+    { identity: 'floor', identity_type: 'local_group', application_permissions: [{ application: 'Shop', permission: 'view', resources: ['s1'] }] },
+    { identity: 'c2', identity_type: 'local_access_creds', application_permissions: [{ application: 'Shop', permission: 'edit', resources: ['s1'] }] },
+  );
   return payload;
 }
 

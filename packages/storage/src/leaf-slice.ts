@@ -3,6 +3,7 @@ import { appEntityNodeKey, applicationNodeKey, type SliceApp, type SliceNode, ty
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { readDeltaBasis, type DeltaBasis } from './delta-basis.js';
+import { readMoved } from './moved-principals.js';
 import { groupBy, NodeReader, uniqueNodes as unique, type StoredNode } from './node-reader.js';
 
 /** A slice to apply a local-user change to, with the state it was read from; or why the change has to go the whole-state way. */
@@ -100,6 +101,8 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
 
   const entities = await readEntities(nodes, plan, basis, app.key);
   if ('whole' in entities) return entities;
+  const moved = await readMoved(nodes, plan, entities);
+  if ('whole' in moved) return moved;
   const named = (kind: string) => entities.filter((n) => n.kind === kind);
   // Named entities last: they carry their tags and identities.
   const groups = unique<StoredNode>([...targets.filter((n) => n.kind === 'local_group'), ...(await nodes.byKeys(plan.groups.map((k) => appEntityNodeKey(plan.key, 'group', k)))), ...named('local_group')]);
@@ -115,13 +118,14 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const scopeResources = [...scopes, ...(await nodes.byIds(await nodes.ancestors(scopes.map((n) => n.id)), true))].filter((n) => n.kind === 'resource');
   // Named last: they carry their tags.
   const resources = unique<SliceNode>([...scopeResources, ...namedResources]);
-  const principals = [...groups, ...creds].map((n) => n.id);
+  const principals = [...new Set([...groups, ...creds].map((n) => n.id).concat(moved.reachFrom))];
   return {
     node: app,
     usersKeyedById,
     groupsKeyedById: basis.groupsKeyedById.includes(app.key),
     rolesKeyedById: basis.rolesKeyedById.includes(app.key),
-    entities: entities.map((n) => ({ ...n, segment: SEGMENTS[n.kind]! })),
+    entities: entities.map((n) => ({ ...n, segment: SEGMENTS[n.kind]!, ...moved.counts.get(n.id) })),
+    below: moved.below,
     users,
     groups: groups.filter((n) => n.kind === 'local_group'),
     creds: creds.filter((n) => n.kind === 'access_cred'),

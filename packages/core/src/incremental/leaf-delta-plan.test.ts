@@ -78,6 +78,30 @@ describe('planLeafDelta: which changes are made by difference', () => {
     });
   });
 
+  it('plans groups moved or deleted and credentials deleted, with the new parents to read', () => {
+    const plan = planLeafDelta(
+      change({
+        applications: [
+          {
+            name: 'Shop',
+            local_groups: [{ operation: 'modify', name: 'Interns', groups: ['Staff', 'all'] }, { operation: 'delete', name: 'old' }, { operation: 'modify', name: 'loners', groups: [] }],
+            local_access_creds: [{ operation: 'delete', id: 'C1' }],
+          },
+        ],
+      }),
+    );
+    expect(plan?.apps[0]).toMatchObject({
+      changedEntities: [
+        { segment: 'group', key: 'interns', operation: 'modify', withId: false, parents: ['staff', 'all'] },
+        { segment: 'group', key: 'old', operation: 'delete', withId: false },
+        { segment: 'group', key: 'loners', operation: 'modify', withId: false, parents: [] },
+        { segment: 'cred', key: 'c1', operation: 'delete', withId: true },
+      ],
+      groups: ['staff', 'all'],
+    });
+    expect(plan?.apps[0]?.changedEntities[1]).not.toHaveProperty('parents');
+  });
+
   it('plans resources at any depth: containers locate, an added one brings its type and its parent', () => {
     const plan = planLeafDelta(
       resources([
@@ -99,10 +123,10 @@ describe('planLeafDelta: which changes are made by difference', () => {
   });
 
   it.each([
-    ['a group deleted', change({ applications: [{ name: 'Shop', local_groups: [{ operation: 'delete', name: 'g' }] }] })],
-    ["a group's parents modified", change({ applications: [{ name: 'Shop', local_groups: [{ operation: 'modify', name: 'g', groups: ['h'] }] }] })],
     ["a role's permissions modified", change({ applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'r', permissions: ['edit'] }] }] })],
-    ['a credential deleted', change({ applications: [{ name: 'Shop', local_access_creds: [{ operation: 'delete', id: 'c1' }] }] })],
+    ["a role's nested roles modified", change({ applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'r', roles: ['r2'] }] }] })],
+    ['a role deleted', change({ applications: [{ name: 'Shop', local_roles: [{ operation: 'delete', id: 'r1', name: 'r' }] }] })],
+    ["a group's parents that are not a list", change({ applications: [{ name: 'Shop', local_groups: [{ operation: 'modify', name: 'g', groups: null }] }] })],
     ['the application itself', change({ applications: [{ name: 'Shop', operation: 'modify', description: 'x' }] })],
     ['top-level permissions', change({ permissions: [{ operation: 'add', name: 'p', permission_type: ['DataRead'] }] })],
     ['a resource type', resources([{ operation: 'modify', id: 's1', name: 's', resource_type: 'crate' }])],

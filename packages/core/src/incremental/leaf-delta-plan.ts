@@ -8,9 +8,12 @@ import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.j
  * edge, reach row or grant of anything else depends on a user. Resources: add
  * (with their sub-resources), modify (but not of their type), delete (with their sub-resources),
  * add_tag, delete_tag; an ancestry row is all that depends on a resource, besides grants on it,
- * which storage checks a deleted one has none of. Anything else (groups, roles, permissions,
- * bindings of other principals, the application itself) can change what other principals reach,
- * and goes the whole-state way.
+ * which storage checks a deleted one has none of. Groups, roles and credentials: added, modified
+ * or re-tagged in place; a group moved or deleted and a credential deleted, too, since they only
+ * decide the reach of the principals below them, which storage reads and works out anew
+ * (`moved-principals.ts`). Anything else (a role's permissions or nested roles, a role deleted,
+ * permissions, bindings of other principals, the application itself) changes grants of principals
+ * the change does not name, and goes the whole-state way.
  */
 export interface LeafDeltaPlan {
   apps: LeafDeltaApp[];
@@ -38,8 +41,12 @@ export interface LeafDeltaApp {
   changedResources: Array<{ path: string; operation: LeafOperation }>;
   /** The types (lower-cased) of the resources the change adds, with whether each added one has an id. */
   addedResourceTypes: Array<{ type: string; withId: boolean }>;
-  /** Groups, roles and credentials the change adds, or modifies or re-tags without touching what they name. */
-  changedEntities: Array<{ segment: EntitySegment; key: string; operation: LeafOperation; withId: boolean }>;
+  /**
+   * Groups, roles and credentials the change adds, or modifies or re-tags without touching what
+   * they name; groups it moves (a modify that gives their `groups`: `parents`, lower-cased) or
+   * deletes, and credentials it deletes (the principals below them are reached anew).
+   */
+  changedEntities: Array<{ segment: EntitySegment; key: string; operation: LeafOperation; withId: boolean; parents?: string[] }>;
 }
 
 /** The collections besides users and resources whose items a change may add, or modify or re-tag in place. */
@@ -49,15 +56,18 @@ const OPERATIONS: Record<string, LeafOperation> = { add: 'add', modify: 'modify'
 const TOP_LEVEL = new Set(['incremental_change', 'applications', 'identity_to_permissions']);
 const APP_FIELDS = new Set(['name', 'application_type', 'local_users', 'resources', 'local_groups', 'local_roles', 'local_access_creds']);
 /**
- * Per collection: its node key segment and the fields that name other entities. A modify must not
- * send those (what reaches through a group or a role would change), a delete is never a leaf change
- * (members, holders and assignments lose what they had); an add is, since nothing names a new entity
- * but the change itself.
+ * Per collection: its node key segment, the fields that name other entities, and whether the
+ * change may move or delete one by difference. An add always may: nothing names a new entity but
+ * the change itself. A group's parents and a credential's holders only decide what the principals
+ * below it reach (their reach rows, worked out anew from the stored rows around them); so a group
+ * may be moved (a modify with `groups`) or deleted, and a credential deleted. A role's permissions
+ * and nested roles decide the grants of every binding of it, in whoever's entry: a role is only
+ * added, or modified without them.
  */
 const ENTITY_COLLECTIONS = {
-  local_groups: { segment: 'group', references: ['groups'] },
-  local_roles: { segment: 'role', references: ['permissions', 'roles'] },
-  local_access_creds: { segment: 'cred', references: [] },
+  local_groups: { segment: 'group', references: ['groups'], structural: true },
+  local_roles: { segment: 'role', references: ['permissions', 'roles'], structural: false },
+  local_access_creds: { segment: 'cred', references: [], structural: true },
 } as const;
 /** What a resource that only locates its sub-resources may carry. */
 const RESOURCE_CONTAINER_FIELDS = new Set(['id', 'unique_id', 'name', 'resource_type', 'sub_resources']);
@@ -131,15 +141,25 @@ function newApp(key: string): PlannedApp {
 
 /** Notes the groups, roles and credentials an application's change names; false if one is not a leaf change. */
 function planEntities(app: Json, plan: PlannedApp): boolean {
-  for (const [field, { segment, references }] of Object.entries(ENTITY_COLLECTIONS)) {
+  for (const [field, { segment, references, structural }] of Object.entries(ENTITY_COLLECTIONS)) {
     const seen = new Set<string>();
     for (const item of listed(app, field)) {
       const key = item === undefined ? undefined : segment === 'cred' ? lowerKey(item.id) : idOrNameKey(item);
       const operation = item === undefined ? undefined : OPERATIONS[String(item.operation)];
-      if (item === undefined || key === undefined || operation === undefined || operation === 'delete' || seen.has(key)) return false;
-      if (operation === 'modify' && references.some((reference) => item[reference] !== undefined)) return false;
+      if (item === undefined || key === undefined || operation === undefined || seen.has(key)) return false;
+      if (operation === 'delete' && !structural) return false;
+      const moved = operation === 'modify' && Array.isArray(item.groups);
+      if (operation === 'modify' && references.some((reference) => item[reference] !== undefined) && !(structural && moved)) return false;
       seen.add(key);
-      plan.changedEntities.push({ segment, key, operation, withId: lowerKey(item.id) !== undefined || lowerKey(item.unique_id) !== undefined });
+      const withId = lowerKey(item.id) !== undefined || lowerKey(item.unique_id) !== undefined;
+      if (moved) {
+        const parents = stringKeys(item.groups);
+        if (parents === undefined) return false;
+        plan.groups.push(...parents);
+        plan.changedEntities.push({ segment, key, operation, withId, parents });
+        continue;
+      }
+      plan.changedEntities.push({ segment, key, operation, withId });
       if (operation !== 'add') continue;
       const parents = stringKeys(item.groups);
       const permissions = stringKeys(item.permissions);

@@ -18,6 +18,8 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
   regranted: number[];
   /** Existing groups, roles and credentials the change modifies or re-tags: their node, identity strings and tags are written anew, nothing else. */
   retouched: number[];
+  /** Principals below a group the change moves or deletes, or a credential it deletes: their reach rows are written anew, nothing else. */
+  rereached: number[];
   /** Node keys whose tags are written anew (every named leaf): `nodes` carry the tags they have now. */
   tagNodes: string[];
   nodes: GraphNode[];
@@ -101,9 +103,9 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     return mapped;
   };
   const writtenResources = resourceRows(graph, derivedByKey, slice, plan, delta, toStored, () => nextNode++);
-  const { written: writtenEntities, added: addedEntities } = entityRows(derivedByKey, slice, plan, delta, toStored, () => nextNode++);
-  /** Added groups: stored id -> the parents they are members of. */
-  const parents = new Map<number, number[]>();
+  const { written: writtenEntities, rewired, moved } = entityRows(derivedByKey, slice, plan, delta, toStored, () => nextNode++);
+  /** Added and moved groups: stored id -> the parents they are members of (a moved group may have none left). */
+  const parents = new Map<number, number[]>(moved.map((id) => [id, []]));
 
   const targets = new Map<number, number[]>();
   const { edges } = graph;
@@ -111,8 +113,9 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     const kind = edges.kind(i);
     const from = edges.col.from[i]!;
     const to = edges.col.to[i]!;
-    // An added group, role or credential comes with its edges: contained in the application, member of its parents, granting its permissions, including its roles.
-    if (addedEntities.has(from) || (kind === 'contains' && addedEntities.has(to))) {
+    // An added group, role or credential comes with its edges: contained in the application, member
+    // of its parents, granting its permissions, including its roles; a moved group with its containment and parents.
+    if (rewired.has(from) || (kind === 'contains' && rewired.has(to))) {
       delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
       if (kind === 'member_of') (parents.get(map(from)) ?? parents.set(map(from), []).get(map(from))!).push(map(to));
       continue;
@@ -151,14 +154,19 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   // Users whose entries change hold what the derivation gave them; the others what they held.
   for (const user of existing.values()) if (user.grants > 0 && user.entry === undefined) holders.add(user.id);
 
-  const reachOf = reachTables(slice.apps);
-  // Added groups first (they hold no grants yet, and users the change puts in them reach through them).
-  for (const [group, memberOf] of parents) {
-    const rows = userReach(group, false, memberOf, reachOf);
-    delta.reach.push(...rows);
-    reachOf.set(group, rows.map(([, holder, depth]) => [holder, depth] as const));
+  // Reach anew: of added and moved groups, of the principals below moved and deleted entities, of the named users.
+  const anew = new Map<number, { holdsGrants: boolean; parents: readonly number[] }>();
+  const movedGrants = new Map(slice.apps.flatMap((app) => app.entities.map((e) => [e.id, (e.grants ?? 0) > 0] as const)));
+  for (const [group, memberOf] of parents) anew.set(group, { holdsGrants: movedGrants.get(group) ?? false, parents: memberOf });
+  const gone = new Set(delta.deleted);
+  for (const app of slice.apps) {
+    for (const principal of app.below) {
+      anew.set(principal.id, { holdsGrants: principal.holdsGrants, parents: principal.parents.filter((p) => !gone.has(p)) });
+      delta.rereached.push(principal.id);
+    }
   }
-  for (const user of remaining.values()) delta.reach.push(...userReach(user, holders.has(user), targets.get(user) ?? [], reachOf));
+  for (const user of remaining.values()) anew.set(user, { holdsGrants: holders.has(user), parents: targets.get(user) ?? [] });
+  delta.reach.push(...reachAnew(anew, reachTables(slice.apps)));
   for (const ref of graph.identityRefs) {
     const node = remaining.get(ref.node) ?? writtenEntities.get(ref.node);
     if (node !== undefined) delta.identityRefs.push({ ...ref, node });
@@ -172,7 +180,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
 
 /** A delta that writes nothing yet. */
 export function emptyDelta<Counts extends Record<string, number>>(counts: Counts, derivedIds = new Map<number, number>()): LeafDelta<Counts> {
-  return { replaced: [], deleted: [], regranted: [], retouched: [], tagNodes: [], nodes: [], edges: [], reach: [], ancestry: [], grants: [], identityRefs: [], counts, derivedIds };
+  return { replaced: [], deleted: [], regranted: [], retouched: [], rereached: [], tagNodes: [], nodes: [], edges: [], reach: [], ancestry: [], grants: [], identityRefs: [], counts, derivedIds };
 }
 
 const COUNTS = { group: 'local_groups', role: 'local_roles', cred: 'access_creds' } as const;
@@ -180,24 +188,39 @@ const COUNTS = { group: 'local_groups', role: 'local_roles', cred: 'access_creds
 /**
  * The groups', roles' and credentials' part of the delta: those the change modifies or re-tags are
  * written anew at their ids (node, identity strings, tags: nothing that names them changes), those
- * it adds at new ones (`newId`), with their edges. Returns the written ones and the added ones,
- * small graph's ids to stored.
+ * it adds at new ones (`newId`), with their edges, and so are the groups it moves, whose reach is
+ * worked out anew; those it deletes go with their grants and bindings. Returns the written ones
+ * and those written with their edges (added and moved), small graph's ids to stored.
  */
 function entityRows(derivedByKey: ReadonlyMap<string, GraphNode>, slice: StoredSlice, plan: LeafDeltaPlan, delta: LeafDelta<ApplicationCounts>, toStored: Map<number, number>, newId: () => number) {
   const written = new Map<number, number>();
-  const added = new Map<number, number>();
+  const rewired = new Map<number, number>();
+  const moved: number[] = [];
   for (const [i, app] of plan.apps.entries()) {
     const stored = new Map(slice.apps[i]!.entities.map((e) => [e.key, e]));
-    for (const { segment, key } of app.changedEntities) {
+    for (const { segment, key, operation, parents } of app.changedEntities) {
       const nodeKey = appEntityNodeKey(app.key, segment, key);
       const after = derivedByKey.get(nodeKey);
-      if (after === undefined) throw new Error(`the change derived no node for ${nodeKey}, which it adds or changes`);
       const before = stored.get(nodeKey);
+      if (operation === 'delete' && before !== undefined && after === undefined) {
+        delta.replaced.push(before.id);
+        delta.deleted.push(before.id);
+        delta.tagNodes.push(nodeKey);
+        delta.counts[COUNTS[segment]]--;
+        delta.counts.bindings -= before.bindings ?? 0;
+        delta.counts.grants -= before.grants ?? 0;
+        continue;
+      }
+      if (after === undefined) throw new Error(`the change derived no node for ${nodeKey}, which it adds or changes`);
       const id = before?.id ?? newId();
       if (before === undefined) {
         toStored.set(after.id, id);
-        added.set(after.id, id);
+        rewired.set(after.id, id);
         delta.counts[COUNTS[segment]]++;
+      } else if (parents !== undefined) {
+        rewired.set(after.id, id);
+        moved.push(id);
+        delta.replaced.push(id);
       } else delta.retouched.push(id);
       written.set(after.id, id);
       delta.derivedIds.set(id, after.id);
@@ -205,7 +228,7 @@ function entityRows(derivedByKey: ReadonlyMap<string, GraphNode>, slice: StoredS
       delta.nodes.push({ ...after, id, appId: toStored.get(after.appId!)! });
     }
   }
-  return { written, added };
+  return { written, rewired, moved };
 }
 
 /**
@@ -273,6 +296,32 @@ function userReach(user: number, holdsGrants: boolean, targets: readonly number[
     }
   }
   return [...depths].map(([holder, depth]) => [user, holder, depth] as const);
+}
+
+/**
+ * The reach rows of principals whose parents or grants change, each from its parents' rows one step
+ * further (`userReach`): a parent whose rows are also worked out anew goes first (parents before
+ * members: groups do not nest in cycles, which validation and the slice's read rule out), the rest
+ * from their stored rows in `reachOf`.
+ */
+function reachAnew(principals: ReadonlyMap<number, { holdsGrants: boolean; parents: readonly number[] }>, reachOf: Map<number, ReadonlyArray<readonly [number, number]>>): Array<readonly [number, number, number]> {
+  const rows: Array<readonly [number, number, number]> = [];
+  const done = new Set<number>();
+  const visiting = new Set<number>();
+  const visit = (id: number) => {
+    if (done.has(id)) return;
+    if (visiting.has(id)) throw new Error(`node ${id} is its own ancestor: groups nest in a cycle`);
+    visiting.add(id);
+    const { holdsGrants, parents } = principals.get(id)!;
+    for (const parent of parents) if (principals.has(parent)) visit(parent);
+    const own = userReach(id, holdsGrants, parents, reachOf);
+    rows.push(...own);
+    reachOf.set(id, own.map(([, holder, depth]) => [holder, depth] as const));
+    visiting.delete(id);
+    done.add(id);
+  };
+  for (const id of principals.keys()) visit(id);
+  return rows;
 }
 
 function reachTables(apps: readonly SliceApp[]): Map<number, ReadonlyArray<readonly [number, number]>> {

@@ -52,8 +52,18 @@ export interface SliceApp {
   usersKeyedById: boolean;
   groupsKeyedById: boolean;
   rolesKeyedById: boolean;
-  /** The groups, roles and credentials the change names that exist, with their tags (and a group's identities). */
-  entities: Array<SliceNode & { segment: 'group' | 'role' | 'cred' }>;
+  /**
+   * The groups, roles and credentials the change names that exist, with their tags (and a group's
+   * identities); those it moves or deletes with how many grants and bindings they hold.
+   */
+  entities: Array<SliceNode & { segment: 'group' | 'role' | 'cred'; grants?: number; bindings?: number }>;
+  /**
+   * The principals below the groups the change moves or deletes and the credentials it deletes
+   * (whose breadth-first reach passes through them), but those the change names: their parents
+   * (the groups and credentials their `member_of` and `holds_cred` edges lead to) and whether they
+   * hold grants. Their reach is worked out anew; `reach` holds the stored rows of their other parents.
+   */
+  below: Array<{ id: number; parents: number[]; holdsGrants: boolean }>;
   /** The users the change names that exist. */
   users: SliceUser[];
   groups: SliceNode[];
@@ -66,7 +76,7 @@ export interface SliceApp {
   resourceIdTypes: string[];
   /** Permission nodes the bindings reach (directly or through the roles), for the grants' ids. */
   permissions: SliceNode[];
-  /** The stored reach rows of the slice's groups and credentials, by principal: [holder, depth] pairs. */
+  /** The stored reach rows of the slice's groups and credentials and of the parents of `below`, by principal: [holder, depth] pairs. */
   reach: Map<number, Array<readonly [number, number]>>;
 }
 

@@ -374,6 +374,26 @@ describe('changes of local users, made by difference', () => {
     expect(await access()).toEqual(sorted([...afterUsers, 'u2 -> Books: write']));
   });
 
+  it('move and delete groups without reading the stored payload; the members below reach anew', async () => {
+    const { access, apply, refuse, provider, dataSource } = await ledgerTarget();
+    const state = vi.spyOn(t.store, 'getDataSourceState');
+    await apply({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'add', name: 'Seniors', groups: ['Clerks'] }], local_users: [{ operation: 'modify', name: 'Ben', id: 'u2', groups: ['Seniors'] }] }] });
+    // Seniors, and Ben in it, reach Clerks' write.
+    expect(await access()).toEqual(sorted([...BASE_ACCESS, 'Seniors -> Books: write']));
+    await apply({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'modify', name: 'Seniors', groups: [] }] }] });
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read']));
+    await apply({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'delete', name: 'Clerks' }] }] });
+    expect(await access()).toEqual(sorted(['u1 -> Books: read', 'u1 -> Books.2024: read']));
+    expect(await refuse({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'delete', name: 'Clerks' }] }] })).toEqual([
+      { field: 'applications[0].local_groups[0]', description: expect.stringMatching(/local group "clerks" does not exist/i) },
+    ]);
+    expect(state).not.toHaveBeenCalled();
+    // The refusal is recorded first; before it, Seniors added and Clerks deleted with its one binding and grant.
+    const [refused, record] = expectValues<PushRecord>(await t.call({ url: `${dataSourceUrl(provider.id, dataSource.id)}/pushes` })).values;
+    expect(refused).toMatchObject({ outcome: 'REJECTED' });
+    expect(record).toMatchObject({ outcome: 'SUCCESS', incremental: true, counts: { local_groups: 1, bindings: 1, grants: 1 } });
+  });
+
   it("add bindings to an existing user's entry without reading the stored payload; one it holds already is refused", async () => {
     const { access, apply, refuse } = await ledgerTarget();
     const state = vi.spyOn(t.store, 'getDataSourceState');

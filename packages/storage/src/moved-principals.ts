@@ -1,0 +1,69 @@
+import { appEntityNodeKey, type LeafDeltaApp, type SliceApp } from '@accessgraph/core';
+import type { NodeReader, StoredNode } from './node-reader.js';
+
+/** The edges a principal's reach follows (`reachOf` in core's application derivation). */
+const REACH_EDGES = ['member_of', 'holds_cred'];
+
+/** What a change that moves or deletes groups, or deletes credentials, needs read besides its slice. */
+export interface MovedRead {
+  /** Grants and bindings of each moved or deleted entity, by id. */
+  counts: Map<number, { grants: number; bindings: number }>;
+  below: SliceApp['below'];
+  /** The principals whose stored reach rows `below` is worked out from (its parents that are not below or moved). */
+  reachFrom: number[];
+}
+
+/**
+ * The principals below the groups a change moves (a modify with `groups`) or deletes and the
+ * credentials it deletes: every principal whose breadth-first reach passes through one of them,
+ * found by walking `member_of` and `holds_cred` edges backwards, a level at a time (index lookups
+ * by `to_id`: what the change touches, not the data source). Those the change names itself are
+ * left to its own rows (named users are derived from the small payload; moved groups are
+ * `entities`). Says `whole` when a moved group's new parent is below a moved or deleted entity:
+ * a cycle, or near one, which the whole-state way reports or rules out over the whole graph.
+ */
+export async function readMoved(nodes: NodeReader, plan: LeafDeltaApp, entities: readonly StoredNode[]): Promise<MovedRead | { whole: string }> {
+  const structural = plan.changedEntities.filter((e) => e.parents !== undefined || e.operation === 'delete');
+  const none: MovedRead = { counts: new Map(), below: [], reachFrom: [] };
+  if (structural.length === 0) return none;
+  const idsOf = (list: typeof structural) => {
+    const keys = new Set(list.map((e) => appEntityNodeKey(plan.key, e.segment, e.key)));
+    return entities.filter((n) => keys.has(n.key)).map((n) => n.id);
+  };
+  const movedIds = new Set(idsOf(structural));
+  // A cycle the change would make runs through a moved group's new parent up to a moved group
+  // again; the parents stay below what they were below, save through the moved groups' new edges.
+  const newParents = await nodes.byKeys(structural.flatMap((e) => e.parents ?? []).map((k) => appEntityNodeKey(plan.key, 'group', k)));
+  const belowMoved = await below(nodes, idsOf(structural.filter((e) => e.parents !== undefined)));
+  if (newParents.some((p) => belowMoved.has(p.id))) return { whole: 'a moved group would be a member of a group below a moved one' };
+  const seen = await below(nodes, [...movedIds], belowMoved);
+  for (const id of movedIds) seen.add(id);
+  const underneath = [...seen].filter((id) => !movedIds.has(id));
+
+  const namedUsers = new Set([...plan.users.map((u) => u.key), ...plan.entryIdentities].map((k) => appEntityNodeKey(plan.key, 'user', k)));
+  const named = new Set((await nodes.byIds(underneath, true)).filter((n) => namedUsers.has(n.key)).map((n) => n.id));
+  const rest = underneath.filter((id) => !named.has(id));
+  const parents = new Map<number, number[]>(rest.map((id) => [id, []]));
+  for (const edge of await nodes.edgesFrom(rest, REACH_EDGES)) parents.get(edge.from)!.push(edge.to);
+  const grants = await nodes.grantCounts([...rest, ...movedIds]);
+  const bindings = await nodes.bindingCounts([...movedIds]);
+  const reachFrom = new Set<number>();
+  for (const list of parents.values()) for (const parent of list) if (!seen.has(parent)) reachFrom.add(parent);
+  return {
+    counts: new Map([...movedIds].map((id) => [id, { grants: grants.get(id) ?? 0, bindings: bindings.get(id) ?? 0 }])),
+    below: rest.map((id) => ({ id, parents: parents.get(id)!, holdsGrants: (grants.get(id) ?? 0) > 0 })),
+    reachFrom: [...reachFrom],
+  };
+}
+
+/** The principals below these (their members, and theirs, through `member_of` and `holds_cred`), a level at a time; `known` are below already. */
+async function below(nodes: NodeReader, ids: readonly number[], known: ReadonlySet<number> = new Set()): Promise<Set<number>> {
+  const found = new Set(known);
+  let frontier = [...ids];
+  while (frontier.length > 0) {
+    const edges = await nodes.edgesTo(frontier, REACH_EDGES);
+    frontier = [...new Set(edges.map((e) => e.from))].filter((id) => !found.has(id));
+    for (const id of frontier) found.add(id);
+  }
+  return found;
+}
