@@ -12,7 +12,9 @@ import { shapeForBytes, type PayloadSize } from './workload.js';
  * The update benchmark (issue 7): on each engine, a fresh store and server; an application
  * payload of the given size pushed in full, then INCREMENTAL_RUNS incremental pushes, each changing
  * 1,000 other entities (modifies 400 users, adds 300 with their role assignments, deletes 300 with
- * theirs), their median timed against the full push (goal: at most 1/20 of it); then the same full payload sent as a
+ * theirs), their median timed against the full push (goal: at most 1/20 of it); then changes of existing
+ * users' bindings, of resources and of groups (moved and deleted: the principals below are reached
+ * anew), and one moving a group with a quarter of the tree below it; then the same full payload sent as a
  * multipart upload (`:parts`) in 10 MB chunks, as oaaclient does for large payloads, timed
  * against the single push.
  */
@@ -26,8 +28,8 @@ const CHANGES = { modified: 400, added: 300, deleted: 300 } as const;
 export const INCREMENTAL_RUNS = 5;
 /** Pushes of each of the other two kinds of change, each with users or resources of its own. */
 export const OTHER_RUNS = 3;
-/** Entities each of those changes: existing users given a role assignment; resources modified and added. */
-const OTHER_CHANGES = { bindings: 1_000, resourcesModified: 700, resourcesAdded: 300 } as const;
+/** Entities each of those changes: existing users given a role assignment; resources modified and added; groups moved and deleted. */
+const OTHER_CHANGES = { bindings: 1_000, resourcesModified: 700, resourcesAdded: 300, groupsMoved: 50, groupsDeleted: 10 } as const;
 
 export interface UpdateBodies {
   size: PayloadSize;
@@ -39,6 +41,10 @@ export interface UpdateBodies {
   bindings: Buffer[];
   /** Changes of resources, one per run. */
   resources: Buffer[];
+  /** Groups moved and deleted, one per run. */
+  groups: Buffer[];
+  /** The second group, a quarter of the group tree below it, moved under the third. */
+  topGroup: Buffer;
   users: number;
 }
 
@@ -49,6 +55,8 @@ export interface UpdateMeasurement {
   incremental: TimedRequest[];
   bindings: TimedRequest[];
   resources: TimedRequest[];
+  groups: TimedRequest[];
+  topGroup: TimedRequest;
   multipart: { totalMs: number; chunks: number; uploadMs: number[]; completeMs: number; peakRssBytes: number };
 }
 
@@ -74,6 +82,8 @@ export function prepareUpdateBodies(size: PayloadSize, log: (line: string) => vo
     incremental,
     bindings: Array.from({ length: OTHER_RUNS }, (_, run) => json(bindingsChange(payload, run))),
     resources: Array.from({ length: OTHER_RUNS }, (_, run) => json(resourcesChange(payload, run))),
+    groups: Array.from({ length: OTHER_RUNS }, (_, run) => json(groupsChange(payload, run))),
+    topGroup: json({ incremental_change: true, applications: [{ name: app.name, local_groups: [{ operation: 'modify', id: 'g1', name: app.local_groups![1]!.name, groups: ['g2'] }] }] } as ApplicationPayload),
     users: users.length,
   };
   log(
@@ -163,6 +173,22 @@ function resourcesChange(payload: ApplicationPayload, run: number): ApplicationP
   return { incremental_change: true, applications: [{ name: app.name, resources: [...modified, ...added] }] } as ApplicationPayload;
 }
 
+/**
+ * Run `run`'s change of groups: groups of the second half of the tree (a few below each) moved
+ * under groups of its first hundreds, and groups after them deleted. A group's members and
+ * subgroups come after it in the tree (group i is in group (i - 1) / 4), so a new parent of a lower
+ * index is never below the group it takes in: no cycle.
+ */
+function groupsChange(payload: ApplicationPayload, run: number): ApplicationPayload {
+  const app = payload.applications![0]!;
+  const groups = app.local_groups!;
+  const first = Math.floor(groups.length / 2) + run * (OTHER_CHANGES.groupsMoved + OTHER_CHANGES.groupsDeleted);
+  if (first + OTHER_CHANGES.groupsMoved + OTHER_CHANGES.groupsDeleted > groups.length) throw new Error(`the payload has ${groups.length} groups; the groups changes need more`);
+  const moved = groups.slice(first, first + OTHER_CHANGES.groupsMoved).map((g, i) => ({ operation: 'modify', id: g.id, name: g.name, groups: [`g${(first + i) % 400}`] }));
+  const deleted = groups.slice(first + OTHER_CHANGES.groupsMoved, first + OTHER_CHANGES.groupsMoved + OTHER_CHANGES.groupsDeleted).map((g) => ({ operation: 'delete', id: g.id, name: g.name }));
+  return { incremental_change: true, applications: [{ name: app.name, local_groups: [...moved, ...deleted] }] } as ApplicationPayload;
+}
+
 export async function measureUpdates(engine: Engine, bodies: UpdateBodies, pauseMs: number, log: (line: string) => void): Promise<UpdateMeasurement> {
   const run = await engine.create();
   try {
@@ -200,6 +226,8 @@ export async function measureUpdates(engine: Engine, bodies: UpdateBodies, pause
       };
       const bindings = await other('bindings change', bodies.bindings);
       const resources = await other('resources change', bodies.resources);
+      const groups = await other('groups change', bodies.groups);
+      const [topGroup] = await other('top group moved', [bodies.topGroup]);
       await pause();
       const multipartDs = await createDataSource(server.url, key, provider, 'Multipart');
       const multipart = await multipartUpload(server, key, multipartDs, bodies.payload);
@@ -208,7 +236,7 @@ export async function measureUpdates(engine: Engine, bodies: UpdateBodies, pause
         `    multipart upload  ${seconds(multipart.totalMs)} in ${multipart.chunks} chunks of ${CHUNK_LABEL} (${(multipart.totalMs / full.e2eMs).toFixed(2)} of the single push): ` +
           `uploads ${multipart.uploadMs.map((ms) => seconds(ms)).join(', ')}; complete ${seconds(multipart.completeMs)}; peak RSS ${mb(multipart.peakRssBytes)}`,
       );
-      return { engine: engine.name, full, incremental, bindings, resources, multipart };
+      return { engine: engine.name, full, incremental, bindings, resources, groups, topGroup: topGroup!, multipart };
     } finally {
       await server.stop();
     }
@@ -251,10 +279,11 @@ async function multipartUpload(server: ServerProcess, key: string, ds: BenchData
 export function formatUpdateResults(results: readonly UpdateMeasurement[], bodies: UpdateBodies): string {
   const lines = [
     `Payload ${mb(bodies.payload.length)}; incremental changes of 1,000 users (${mb(bodies.incremental[0]!.length)}), ${INCREMENTAL_RUNS} of them; ` +
-      `${OTHER_RUNS} changes of ${count(OTHER_CHANGES.bindings)} existing users' bindings and ${OTHER_RUNS} of ${count(OTHER_CHANGES.resourcesModified + OTHER_CHANGES.resourcesAdded)} resources; multipart in chunks of ${CHUNK_LABEL}.`,
+      `${OTHER_RUNS} changes of ${count(OTHER_CHANGES.bindings)} existing users' bindings, ${OTHER_RUNS} of ${count(OTHER_CHANGES.resourcesModified + OTHER_CHANGES.resourcesAdded)} resources, ` +
+      `${OTHER_RUNS} of groups (${OTHER_CHANGES.groupsMoved} moved, ${OTHER_CHANGES.groupsDeleted} deleted) and one moving the second group (a quarter of the tree below it); multipart in chunks of ${CHUNK_LABEL}.`,
     '',
-    `| engine | full push | incremental push, median of ${INCREMENTAL_RUNS} (min – max) | incremental / full (goal ≤ 0.05) | bindings change, median / full | resources change, median / full | multipart upload | multipart / single push |`,
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| engine | full push | incremental push, median of ${INCREMENTAL_RUNS} (min – max) | incremental / full (goal ≤ 0.05) | bindings change, median / full | resources change, median / full | groups change, median / full | top group moved / full | multipart upload | multipart / single push |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const users = medianOf(r.incremental);
@@ -265,7 +294,7 @@ export function formatUpdateResults(results: readonly UpdateMeasurement[], bodie
     };
     lines.push(
       `| ${r.engine} | ${seconds(r.full.e2eMs)} | ${seconds(users.ms)} (${seconds(users.min)} – ${seconds(users.max)}) | ${(users.ms / r.full.e2eMs).toFixed(3)} | ` +
-        `${other(r.bindings)} | ${other(r.resources)} | ${seconds(r.multipart.totalMs)} (${r.multipart.chunks} chunks) | ${(r.multipart.totalMs / r.full.e2eMs).toFixed(2)} |`,
+        `${other(r.bindings)} | ${other(r.resources)} | ${other(r.groups)} | ${other([r.topGroup])} | ${seconds(r.multipart.totalMs)} (${r.multipart.chunks} chunks) | ${(r.multipart.totalMs / r.full.e2eMs).toFixed(2)} |`,
     );
   }
   return lines.join('\n');

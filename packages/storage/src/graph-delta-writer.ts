@@ -65,12 +65,10 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
     await db.deleteFrom('graph_edges').where('ds', '=', ds).where('to_id', 'in', leaves).execute();
     return [];
   });
-  // The principals below moved and deleted entities: their reach rows are written anew.
-  await inChunks(delta.rereached, async (principals) => {
-    if (secondKeys) await deleteReachByHolder(db, ds, principals);
-    await db.deleteFrom('graph_reach').where('ds', '=', ds).where('principal', 'in', principals).execute();
-    return [];
-  });
+  // The principals below moved and deleted entities: their rows that change. Few holders change
+  // (the moved group's old and new ancestors), for many principals: one statement per holder.
+  await deleteByKeyPrefix(db, 'graph_reach', ds, ['principal', 'holder'], delta.unreached);
+  if (secondKeys) await deleteByKeyPrefix(db, 'graph_reach_by_holder', ds, ['principal', 'holder'], delta.unreached);
   await inChunks(delta.retouched, async (entities) => {
     await db.deleteFrom('graph_identity_refs').where('ds', '=', ds).where('node', 'in', entities).execute();
     await db.deleteFrom('graph_nodes').where('ds', '=', ds).where('id', 'in', entities).execute();
@@ -114,12 +112,13 @@ async function deleteReachByHolder(db: Kysely<Database>, ds: number, principals:
 
 /**
  * Deletes the rows under (first, second) key prefixes: one statement per second column value (a
- * deleted user) with its first column values (scopes, holders) as an IN list, which SQLite probes
+ * deleted user; a holder whose reach rows change) with its first column values (scopes, holders;
+ * principals) as an IN list, which SQLite probes
  * in the key's b-tree one (first, second) pair at a time. A scope or a group holds thousands of
  * other holders' grants or members; deleting by the first column, or by two IN lists (which
  * SQLite reads as ranges of the first), would read them all.
  */
-async function deleteByKeyPrefix(db: Kysely<Database>, table: 'graph_grants_by_scope' | 'graph_reach_by_holder', ds: number, [first, second]: readonly [string, string], keys: ReadonlyArray<readonly [number, number]>): Promise<void> {
+async function deleteByKeyPrefix(db: Kysely<Database>, table: 'graph_grants_by_scope' | 'graph_reach_by_holder' | 'graph_reach', ds: number, [first, second]: readonly [string, string], keys: ReadonlyArray<readonly [number, number]>): Promise<void> {
   const bySecond = new Map<number, number[]>();
   for (const [a, b] of keys) (bySecond.get(b) ?? bySecond.set(b, []).get(b)!).push(a);
   for (const [b, as] of bySecond) {

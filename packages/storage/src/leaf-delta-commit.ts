@@ -50,8 +50,9 @@ export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCom
     const last = await conn.selectFrom('data_source_changes').select((eb) => eb.fn.max('seq').as('seq')).where('ds', '=', ds).executeTakeFirst();
     const payload = Buffer.from(commit.change.buffer, commit.change.byteOffset, commit.change.byteLength);
     await conn.insertInto('data_source_changes').values({ ds, seq: Number(last?.seq ?? 0) + 1, payload, pushed_at: commit.now }).execute();
-    const nextNodeId = Math.max(basis.nextNodeId, ...delta.nodes.map((n) => n.id + 1));
-    const nextGrantId = Math.max(basis.nextGrantId, ...delta.grants.map((g) => g.id + 1));
+    // Folded, not spread: a change may write more rows than a call takes arguments.
+    const nextNodeId = delta.nodes.reduce((next, n) => Math.max(next, n.id + 1), basis.nextNodeId);
+    const nextGrantId = delta.grants.reduce((next, g) => Math.max(next, g.id + 1), basis.nextGrantId);
     await conn
       .updateTable('data_source_states')
       .set({ pushed_at: commit.now, delta_basis: JSON.stringify({ ...basis, nextNodeId, nextGrantId, counts, unresolvedManagers: [...new Set([...basis.unresolvedManagers, ...(delta.unresolvedManagers ?? [])])] }) })

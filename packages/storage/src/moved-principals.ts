@@ -9,7 +9,7 @@ export interface MovedRead {
   /** Grants and bindings of each moved or deleted entity, by id. */
   counts: Map<number, { grants: number; bindings: number }>;
   below: SliceApp['below'];
-  /** The principals whose stored reach rows `below` is worked out from (its parents that are not below or moved). */
+  /** The principals whose stored reach rows the slice holds: those below (their rows are compared with the new ones) and their parents that are not below or moved. */
   reachFrom: number[];
 }
 
@@ -40,18 +40,18 @@ export async function readMoved(nodes: NodeReader, plan: LeafDeltaApp, entities:
   for (const id of movedIds) seen.add(id);
   const underneath = [...seen].filter((id) => !movedIds.has(id));
 
-  const namedUsers = new Set([...plan.users.map((u) => u.key), ...plan.entryIdentities].map((k) => appEntityNodeKey(plan.key, 'user', k)));
-  const named = new Set((await nodes.byIds(underneath, true)).filter((n) => namedUsers.has(n.key)).map((n) => n.id));
+  const namedUsers = await nodes.byKeys([...plan.users.map((u) => u.key), ...plan.entryIdentities].map((k) => appEntityNodeKey(plan.key, 'user', k)), true);
+  const named = new Set(namedUsers.map((n) => n.id));
   const rest = underneath.filter((id) => !named.has(id));
   const parents = new Map<number, number[]>(rest.map((id) => [id, []]));
-  for (const edge of await nodes.edgesFrom(rest, REACH_EDGES)) parents.get(edge.from)!.push(edge.to);
-  const grants = await nodes.grantCounts([...rest, ...movedIds]);
+  for (const edge of await nodes.bareEdgesFrom(rest, REACH_EDGES)) parents.get(edge.from)!.push(edge.to);
+  const grants = await nodes.grantCounts([...movedIds]);
   const bindings = await nodes.bindingCounts([...movedIds]);
-  const reachFrom = new Set<number>();
+  const reachFrom = new Set<number>(rest);
   for (const list of parents.values()) for (const parent of list) if (!seen.has(parent)) reachFrom.add(parent);
   return {
     counts: new Map([...movedIds].map((id) => [id, { grants: grants.get(id) ?? 0, bindings: bindings.get(id) ?? 0 }])),
-    below: rest.map((id) => ({ id, parents: parents.get(id)!, holdsGrants: (grants.get(id) ?? 0) > 0 })),
+    below: rest.map((id) => ({ id, parents: parents.get(id)! })),
     reachFrom: [...reachFrom],
   };
 }

@@ -46,6 +46,14 @@ export class NodeReader {
     });
   }
 
+  /** The edges of these kinds from these nodes, without their properties (for many nodes: parsing them costs more than the read). */
+  bareEdgesFrom(ids: readonly number[], kinds: readonly string[]): Promise<Array<{ from: number; to: number }>> {
+    return inChunks(ids, async (slice) => {
+      const rows = await this.db.selectFrom('graph_edges').select(['from_id', 'to_id']).where('ds', '=', this.ds).where('from_id', 'in', slice).where('kind', 'in', kinds).execute();
+      return rows.map((r) => ({ from: Number(r.from_id), to: Number(r.to_id) }));
+    });
+  }
+
   /** The edges of these kinds to these nodes. */
   edgesTo(ids: readonly number[], kinds: readonly string[]): Promise<Array<{ kind: string; from: number; to: number }>> {
     return inChunks(ids, async (slice) => {

@@ -18,8 +18,12 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
   regranted: number[];
   /** Existing groups, roles and credentials the change modifies or re-tags: their node, identity strings and tags are written anew, nothing else. */
   retouched: number[];
-  /** Principals below a group the change moves or deletes, or a credential it deletes: their reach rows are written anew, nothing else. */
-  rereached: number[];
+  /**
+   * Reach rows (principal, holder) of principals below a group the change moves or deletes, or a
+   * credential it deletes, that no longer hold or hold at another depth: deleted; `reach` holds
+   * their rows that are new or at a new depth. Their other rows, and nothing else of theirs, stay.
+   */
+  unreached: Array<readonly [principal: number, holder: number]>;
   /** Node keys whose tags are written anew (every named leaf): `nodes` carry the tags they have now. */
   tagNodes: string[];
   nodes: GraphNode[];
@@ -159,14 +163,31 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   const movedGrants = new Map(slice.apps.flatMap((app) => app.entities.map((e) => [e.id, (e.grants ?? 0) > 0] as const)));
   for (const [group, memberOf] of parents) anew.set(group, { holdsGrants: movedGrants.get(group) ?? false, parents: memberOf });
   const gone = new Set(delta.deleted);
+  const reachOf = reachTables(slice.apps);
+  /** The principals below, with their stored rows: holder -> depth. */
+  const below = new Map<number, Map<number, number>>();
   for (const app of slice.apps) {
     for (const principal of app.below) {
-      anew.set(principal.id, { holdsGrants: principal.holdsGrants, parents: principal.parents.filter((p) => !gone.has(p)) });
-      delta.rereached.push(principal.id);
+      const stored = new Map(reachOf.get(principal.id) ?? []);
+      // The closure keeps a principal at depth 0 of its own rows when it holds grants; the change gives it none and takes none away.
+      anew.set(principal.id, { holdsGrants: stored.get(principal.id) === 0, parents: principal.parents.filter((p) => !gone.has(p)) });
+      below.set(principal.id, stored);
     }
   }
   for (const user of remaining.values()) anew.set(user, { holdsGrants: holders.has(user), parents: targets.get(user) ?? [] });
-  delta.reach.push(...reachAnew(anew, reachTables(slice.apps)));
+  // Row by row (the principals below a top-level group have hundreds of thousands, more than a
+  // call's arguments can be); of those below, only the rows that change: most of what they reach
+  // lies below the moved group and stays as it was.
+  for (const row of reachAnew(anew, reachOf)) {
+    const stored = below.get(row[0]);
+    if (stored === undefined) delta.reach.push(row);
+    else if (stored.get(row[1]) === row[2]) stored.delete(row[1]);
+    else {
+      if (stored.delete(row[1])) delta.unreached.push([row[0], row[1]]);
+      delta.reach.push(row);
+    }
+  }
+  for (const [principal, rows] of below) for (const holder of rows.keys()) delta.unreached.push([principal, holder]);
   for (const ref of graph.identityRefs) {
     const node = remaining.get(ref.node) ?? writtenEntities.get(ref.node);
     if (node !== undefined) delta.identityRefs.push({ ...ref, node });
@@ -180,7 +201,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
 
 /** A delta that writes nothing yet. */
 export function emptyDelta<Counts extends Record<string, number>>(counts: Counts, derivedIds = new Map<number, number>()): LeafDelta<Counts> {
-  return { replaced: [], deleted: [], regranted: [], retouched: [], rereached: [], tagNodes: [], nodes: [], edges: [], reach: [], ancestry: [], grants: [], identityRefs: [], counts, derivedIds };
+  return { replaced: [], deleted: [], regranted: [], retouched: [], unreached: [], tagNodes: [], nodes: [], edges: [], reach: [], ancestry: [], grants: [], identityRefs: [], counts, derivedIds };
 }
 
 const COUNTS = { group: 'local_groups', role: 'local_roles', cred: 'access_creds' } as const;

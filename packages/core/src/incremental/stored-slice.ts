@@ -60,10 +60,11 @@ export interface SliceApp {
   /**
    * The principals below the groups the change moves or deletes and the credentials it deletes
    * (whose breadth-first reach passes through them), but those the change names: their parents
-   * (the groups and credentials their `member_of` and `holds_cred` edges lead to) and whether they
-   * hold grants. Their reach is worked out anew; `reach` holds the stored rows of their other parents.
+   * (the groups and credentials their `member_of` and `holds_cred` edges lead to). Their reach is
+   * worked out anew; `reach` holds their stored rows (one at depth 0 says a principal holds grants)
+   * and those of their other parents.
    */
-  below: Array<{ id: number; parents: number[]; holdsGrants: boolean }>;
+  below: Array<{ id: number; parents: number[] }>;
   /** The users the change names that exist. */
   users: SliceUser[];
   groups: SliceNode[];
@@ -76,7 +77,7 @@ export interface SliceApp {
   resourceIdTypes: string[];
   /** Permission nodes the bindings reach (directly or through the roles), for the grants' ids. */
   permissions: SliceNode[];
-  /** The stored reach rows of the slice's groups and credentials and of the parents of `below`, by principal: [holder, depth] pairs. */
+  /** The stored reach rows of the slice's groups and credentials, of `below` and of their parents, by principal: [holder, depth] pairs. */
   reach: Map<number, Array<readonly [number, number]>>;
 }
 
