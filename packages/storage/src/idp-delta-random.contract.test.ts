@@ -11,18 +11,19 @@ const SEEDS = [1, 2, 3, 4, 5, 6];
 const CHANGES_PER_SEED = 8;
 
 /**
- * Random changes of an identity provider's users, against the oracle (`idp-delta.contract.test.ts`
+ * Random changes of an identity provider's users and groups, against the oracle (`idp-delta.contract.test.ts`
  * checks one sequence by hand): users whose emails, names and identities come from a small pool
  * that an application's accounts, an HRIS' employees and a federated identity provider also ask
  * for, in nested groups, with managers, AWS roles, owned entities and app assignments; then random
- * mixes of every user operation. Each change is made by difference in one database and, with all
+ * mixes of every user and group operation (groups named as applications' groups ask, moved and
+ * deleted). Each change is made by difference in one database and, with all
  * before it, pushed whole in another where the same data sources were pushed in the same order.
  * After each, every table of the identity provider's graph and its links both ways must be the
  * same. A change the whole state refuses, or that goes the whole-state way, is skipped (counted:
  * most must be made).
  */
 for (const backend of testBackends()) {
-  const title = backend.skipReason ? `Random changes of IdP users on ${backend.name} (skipped: ${backend.skipReason})` : `Random changes of IdP users on ${backend.name}`;
+  const title = backend.skipReason ? `Random changes of IdP users and groups on ${backend.name} (skipped: ${backend.skipReason})` : `Random changes of IdP users and groups on ${backend.name}`;
   describe.skipIf(backend.skipReason !== undefined)(title, () => {
     const pushAll = async (db: TestDatabase, idp: Json): Promise<PushTarget> => {
       const target = await pushPayloadCommitted(db.store, 'identity_provider', structuredClone(idp));
@@ -46,6 +47,8 @@ const some = <T>(rnd: () => number, items: readonly T[], most: number): T[] => [
 /** The strings everyone asks for and offers: identities, emails and names collide across users on purpose. */
 const POOL = ['ann', 'bob', 'cy', 'dee', 'ann@corp.example', 'bob@corp.example', 'cy@corp.example', 'dee@corp.example', 'u1', 'u2', 'u7'];
 const GROUPS = ['g0', 'g1', 'g2', 'g3'];
+/** Group names, which the application's groups ask for (an IdP group offers its identity and its name). */
+const GROUP_NAMES = ['staff', 'ops', 'eng'];
 const APPS = ['a0', 'a1'];
 const ROLES = ['arn:r0', 'arn:r1', 'arn:r2'];
 const OWNED = [
@@ -56,10 +59,10 @@ const OWNED = [
 ];
 
 /** One user's random fields (besides its key). */
-function randomFields(rnd: () => number, users: readonly string[]): Json {
+function randomFields(rnd: () => number, users: readonly string[], groups: readonly string[] = GROUPS): Json {
   const fields: Json = {};
   if (rnd() < 0.7) fields.email = pick(rnd, POOL);
-  if (rnd() < 0.5) fields.groups = some(rnd, GROUPS, 2);
+  if (rnd() < 0.5 && groups.length > 0) fields.groups = some(rnd, groups, 2);
   if (rnd() < 0.4) fields.manager_id = pick(rnd, [...users, 'nobody']);
   if (rnd() < 0.3) fields.assumed_role_arns = some(rnd, ROLES, 2).map((identity) => ({ identity }));
   if (rnd() < 0.3) fields.entities_owned = some(rnd, OWNED, 2);
@@ -79,32 +82,54 @@ function randomIdp(rnd: () => number): Json {
     custom_property_definition: { user_properties: { badge: 'NUMBER' }, app_assignment_properties: { approved: 'BOOLEAN' } },
     domains: [{ name: 'corp.example' }],
     users: keys.map((identity, i) => ({ identity, name: `${pick(rnd, ['ann', 'bob', 'cy', 'dee'])}${i % 3 === 0 ? '' : i}`, ...randomFields(rnd, keys.filter((k) => k !== identity)) })),
-    groups: GROUPS.map((identity, i) => ({ identity, name: identity, ...(i > 0 && rnd() < 0.7 ? { groups: [GROUPS[Math.floor(rnd() * i)]!] } : {}) })),
+    groups: GROUPS.map((identity, i) => ({ identity, name: pick(rnd, [identity, ...GROUP_NAMES]), ...(i > 0 && rnd() < 0.7 ? { groups: [GROUPS[Math.floor(rnd() * i)]!] } : {}) })),
     apps: APPS.map((id) => ({ id, name: `app ${id}` })),
   };
 }
 
-/** One to four user operations on distinct users: add (a new one), modify, delete, add_tag, delete_tag. */
+/**
+ * One to four operations on distinct users and groups: add (a new one), modify (a group's modify
+ * may move it under other groups: a cycle is refused by the whole state, and left out), delete,
+ * add_tag, delete_tag.
+ */
 function randomChange(rnd: () => number, state: Json, suffix: string): Json {
   const existing = (state.users as Json[]).map((u) => String(u.identity ?? u.name));
+  const groupKeys = ((state.groups as Json[] | undefined) ?? []).map((g) => String(g.identity ?? g.name));
   const users: Json[] = [];
+  const groups: Json[] = [];
   const named = new Set<string>();
   const count = 1 + Math.floor(rnd() * 4);
+  const tags = () => [{ key: 'team', value: pick(rnd, ['x', 'y']) }];
   for (let i = 0; i < count; i++) {
     const operation = pick(rnd, ['add', 'modify', 'modify', 'delete', 'add_tag', 'delete_tag']);
+    if (rnd() < 0.35) {
+      if (operation === 'add') {
+        groups.push({ operation, identity: `ng${suffix}_${i}`, name: pick(rnd, GROUP_NAMES), ...(groupKeys.length > 0 && rnd() < 0.7 ? { groups: some(rnd, groupKeys, 2) } : {}), ...(rnd() < 0.5 ? { tags: tags() } : {}) });
+        continue;
+      }
+      const identity = pick(rnd, groupKeys);
+      if (identity === undefined || named.has(identity)) continue;
+      named.add(identity);
+      if (operation === 'delete') groups.push({ operation, identity });
+      else if (operation === 'modify') {
+        const moved = rnd() < 0.6 ? { groups: some(rnd, groupKeys.filter((g) => g !== identity), 2) } : {};
+        groups.push({ operation, identity, name: pick(rnd, [identity, ...GROUP_NAMES]), ...moved, ...(rnd() < 0.3 ? { is_security_group: rnd() < 0.5 } : {}) });
+      } else groups.push({ operation, identity, tags: tags() });
+      continue;
+    }
     if (operation === 'add') {
       const identity = `n${suffix}_${i}`;
-      users.push({ operation, identity, name: pick(rnd, POOL), ...randomFields(rnd, existing), ...(rnd() < 0.5 ? { tags: [{ key: 'team', value: pick(rnd, ['x', 'y']) }] } : {}) });
+      users.push({ operation, identity, name: pick(rnd, POOL), ...randomFields(rnd, existing, groupKeys), ...(rnd() < 0.5 ? { tags: tags() } : {}) });
       continue;
     }
     const identity = pick(rnd, existing);
     if (named.has(identity)) continue;
     named.add(identity);
     if (operation === 'delete') users.push({ operation, identity });
-    else if (operation === 'modify') users.push({ operation, identity, ...randomFields(rnd, existing.filter((k) => k !== identity)) });
-    else users.push({ operation, identity, tags: [{ key: 'team', value: pick(rnd, ['x', 'y']) }] });
+    else if (operation === 'modify') users.push({ operation, identity, ...randomFields(rnd, existing.filter((k) => k !== identity), groupKeys) });
+    else users.push({ operation, identity, tags: tags() });
   }
-  return { incremental_change: true, users };
+  return { incremental_change: true, ...(users.length > 0 ? { users } : {}), ...(groups.length > 0 ? { groups } : {}) };
 }
 
 /** Accounts asking for strings of the pool (the application's type makes its users OAA.shop.User). */
@@ -115,6 +140,8 @@ function accounts(): Json {
         name: 'Shop',
         application_type: 'shop',
         local_users: POOL.slice(0, 8).map((identity, i) => ({ id: `l${i}`, name: `local ${i}`, identities: [identity, POOL[(i + 5) % POOL.length]!] })),
+        // Groups linked to IdP groups by name (and one by an identity the IdP's groups start with).
+        local_groups: [...GROUP_NAMES, 'g1'].map((identity, i) => ({ id: `lg${i}`, name: `local group ${i}`, identities: [identity] })),
       },
     ],
   };

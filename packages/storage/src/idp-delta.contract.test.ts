@@ -22,7 +22,7 @@ type Json = Record<string, unknown>;
  * same in both databases).
  */
 for (const backend of testBackends()) {
-  const title = backend.skipReason ? `Changes of IdP users by difference on ${backend.name} (skipped: ${backend.skipReason})` : `Changes of IdP users by difference on ${backend.name}`;
+  const title = backend.skipReason ? `Changes of IdP users and groups by difference on ${backend.name} (skipped: ${backend.skipReason})` : `Changes of IdP users and groups by difference on ${backend.name}`;
   describe.skipIf(backend.skipReason !== undefined)(title, () => {
     /** The identity provider first (same sequence number in every database), then the data sources that link to it. */
     const pushAll = async (db: TestDatabase, idp: Json): Promise<PushTarget> => {
@@ -85,6 +85,27 @@ for (const backend of testBackends()) {
       expect(lines.edges!.filter((e) => e.startsWith('owns '))).toEqual(['owns user:dee -> ext:s3bucket:arn:aws:s3:::logs null']);
     });
 
+    it('adds, moves and deletes groups by difference: their edges, and their members\' edges to a deleted one', async () => {
+      const state = corpIdp();
+      const changes: Json[] = [
+        { incremental_change: true, groups: [{ operation: 'add', identity: 'eng', name: 'Engineering', groups: ['staff'], tags: [{ key: 'floor', value: '3' }] }, { operation: 'modify', identity: 'ops', name: 'operations', groups: ['staff'] }] },
+        { incremental_change: true, groups: [{ operation: 'delete', identity: 'admins' }, { operation: 'add_tag', identity: 'ops', tags: [{ key: 'oncall' }] }] },
+      ];
+      for (const change of changes) {
+        const issues = new IssueCollector();
+        const { tagRemovals } = applyIncremental('identity_provider', state, structuredClone(change), issues);
+        expect(issues.errors).toEqual([]);
+        await byDifference(change);
+        await commitPayload(oracle.store, oracleTarget, 'identity_provider', structuredClone(state), tagRemovals);
+        expect(await dump(mine, target)).toEqual(await dump(oracle, oracleTarget));
+        expect(await lastCounts(mine, target.dataSourceId)).toEqual(PAYLOAD_TEMPLATES.identity_provider.read(structuredClone(state), new IssueCollector())().counts);
+      }
+      // By hand: eng and ops in staff; admins gone, and bob's membership of it with it.
+      const memberships = (await dump(mine, target)).edges!.filter((e) => e.startsWith('member_of ') && e.includes('-> group:'));
+      expect(memberships.filter((e) => e.startsWith('member_of group:'))).toEqual(['member_of group:eng -> group:staff null', 'member_of group:ops -> group:staff null']);
+      expect(memberships.filter((e) => e.includes('admins'))).toEqual([]);
+    });
+
     it('goes the whole-state way, saying why, for what it cannot take by difference', async () => {
       const whole = async (change: Json) => {
         const outcome = await commitByDifference(mine.store, target, change, 'identity_provider');
@@ -92,7 +113,9 @@ for (const backend of testBackends()) {
       };
       // bob manages ann: a full push warns about ann's manager_id, at its path in the state.
       expect(await whole({ incremental_change: true, users: [{ operation: 'delete', identity: 'u2', name: 'bob' }] })).toBe('a deleted user manages other users');
-      expect(await whole({ incremental_change: true, groups: [{ operation: 'add', identity: 'g9', name: 'g9' }] })).toBe('not a leaf change');
+      expect(await whole({ incremental_change: true, apps: [{ operation: 'add', id: 'a9', name: 'a9' }] })).toBe('not a leaf change');
+      // ops is in admins, in staff: staff under ops would be a cycle, which the whole state reports.
+      expect(await whole({ incremental_change: true, groups: [{ operation: 'modify', identity: 'staff', name: 'staff', groups: ['ops'] }] })).toBe('a moved group would be a member of a group below a moved one');
       expect(await whole({ incremental_change: true, idp_type: 'other', users: [{ operation: 'add', identity: 'x', name: 'x' }] })).toBe("the change replaces the identity provider's idp_type");
       // cy names "dee" as manager in this state: adding dee would make dee its manager.
       await commitPayload(mine.store, target, 'identity_provider', { ...corpIdp(), users: [...corpIdp().users!, { name: 'cy2', manager_id: 'dee' }] });

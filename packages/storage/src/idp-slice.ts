@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { appAssignmentItem, idpNodeKey, type IdpDeltaPlan, type IdpSlice, type IdpSliceExternal, type IdpSliceUser } from '@accessgraph/core';
+import { appAssignmentItem, idpNodeKey, type IdpDeltaPlan, type IdpSlice, type IdpSliceExternal, type IdpSlicePrincipal, type IdpSliceUser } from '@accessgraph/core';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { readDeltaBasis } from './delta-basis.js';
@@ -8,14 +8,14 @@ import { groupBy, NodeReader, uniqueNodes as unique, type StoredNode } from './n
 /** A slice to apply a change of IdP users to, with the state it was read from; or why the change has to go the whole-state way. */
 export type IdpSliceRead = { slice: IdpSlice; pushedAt: string } | { whole: string };
 
-/** What a user's own edges lead to; `manages` edges from it lead to its reports. */
+/** What a user's or group's own edges lead to; `manages` edges from a user lead to its reports. */
 const USER_EDGES = ['member_of', 'can_assume', 'owns', 'assigned_app', 'manages'];
 
 /**
- * Reads what a change of an identity provider's users touches in its stored graph (`IdpSlice`):
- * the named users with their memberships, roles, owned entities, assignments, tags and how many
- * users they manage; the groups, apps, managers and external nodes they and the change name. A few
- * index lookups per named user, whatever the size of the identity provider. Says `whole` when the
+ * Reads what a change of an identity provider's users and groups touches in its stored graph
+ * (`IdpSlice`): the named users and groups with their memberships, roles, owned entities,
+ * assignments and tags, and how many users each user manages; the groups, apps, managers and
+ * external nodes they and the change name. A few index lookups per named principal, whatever the size of the identity provider. Says `whole` when the
  * stored state cannot take the change by difference; the push then applies it to the whole state.
  */
 export async function readIdpSlice(db: Kysely<Database>, graphs: GraphStorage, dataSourceId: string, plan: IdpDeltaPlan): Promise<IdpSliceRead> {
@@ -36,15 +36,18 @@ export async function readIdpSlice(db: Kysely<Database>, graphs: GraphStorage, d
   const [domain] = await nodes.byKeys([basis.container]);
   if (domain === undefined) return { whole: 'the identity provider has no domain' };
   const userNodes = (await nodes.byKeys(plan.users.map((u) => idpNodeKey('user', u.key)))).filter((n) => n.kind === 'idp_user');
+  const groupNodes = (await nodes.byKeys(plan.namedGroups.map((g) => idpNodeKey('group', g.key)))).filter((n) => n.kind === 'idp_group');
   const userIds = userNodes.map((n) => n.id);
-  const named = new Set(userIds);
-  const edges = await nodes.edgesFrom(userIds, USER_EDGES);
+  const named = new Set([...userIds, ...groupNodes.map((n) => n.id)]);
+  const moved = await movedUnder(nodes, plan, groupNodes);
+  if (moved !== undefined) return { whole: moved };
+  const edges = await nodes.edgesFrom([...named], USER_EDGES);
   const managerEdges = await nodes.edgesTo(userIds, ['manages']);
   const targets = new Map((await nodes.byIds([...new Set(edges.filter((e) => e.kind !== 'manages').map((e) => e.to))])).map((n) => [n.id, n]));
-  const tags = await nodes.tags(userNodes.map((n) => n.key));
+  const tags = await nodes.tags([...userNodes, ...groupNodes].map((n) => n.key));
   const edgesFrom = groupBy(edges, (e) => e.from, (e) => e);
   const deleted = new Set(userNodes.filter((n) => plan.users.some((u) => u.operation === 'delete' && idpNodeKey('user', u.key) === n.key)).map((n) => n.id));
-  const users: IdpSliceUser[] = userNodes.map((node) => {
+  const principal = (node: StoredNode): IdpSlicePrincipal => {
     const mine = edgesFrom.get(node.id) ?? [];
     const to = (kind: string) => mine.filter((e) => e.kind === kind).map((e) => targets.get(e.to)!);
     return {
@@ -54,18 +57,37 @@ export async function readIdpSlice(db: Kysely<Database>, graphs: GraphStorage, d
       assumes: to('can_assume').map((e) => e.key),
       owns: to('owns').map((e) => e.key),
       appAssignments: mine.filter((e) => e.kind === 'assigned_app').map((e) => appAssignmentItem(targets.get(e.to)!, e.properties ?? {})),
-      // Reports the change deletes too need no manager.
-      reports: mine.filter((e) => e.kind === 'manages' && !deleted.has(e.to)).length,
     };
-  });
+  };
+  // Reports the change deletes too need no manager.
+  const users: IdpSliceUser[] = userNodes.map((node) => ({ ...principal(node), reports: (edgesFrom.get(node.id) ?? []).filter((e) => e.kind === 'manages' && !deleted.has(e.to)).length }));
   // Its reports' manager_id would name no user: the whole-state way warns about each, at its path in the state.
   if (users.some((u) => deleted.has(u.id) && u.reports > 0)) return { whole: 'a deleted user manages other users' };
   const ofKind = (kind: string) => [...targets.values()].filter((n) => n.kind === kind);
   const managers = unique([...(await nodes.byIds(managerEdges.map((e) => e.from))), ...(await nodes.byKeys(plan.managers.map((k) => idpNodeKey('user', k))))]).filter((n) => n.kind === 'idp_user' && !named.has(n.id));
-  const groups = unique([...ofKind('idp_group'), ...(await nodes.byKeys(plan.groups.map((k) => idpNodeKey('group', k))))]).filter((n) => n.kind === 'idp_group');
+  const groups = unique([...ofKind('idp_group'), ...(await nodes.byKeys(plan.groups.map((k) => idpNodeKey('group', k))))]).filter((n) => n.kind === 'idp_group' && !named.has(n.id));
   const apps = unique([...ofKind('idp_app'), ...(await nodes.byKeys(plan.apps.map((k) => idpNodeKey('app', k))))]).filter((n) => n.kind === 'idp_app');
   const externals = await readExternals(nodes, unique([...ofKind('external'), ...(await nodes.byKeys(plan.externals))]).filter((n) => n.kind === 'external'), named);
-  return { slice: { declarations: basis.declarations, domain, users, managers, groups, apps, externals, nextNodeId: basis.nextNodeId }, pushedAt };
+  const namedGroups = groupNodes.map(principal);
+  return { slice: { declarations: basis.declarations, domain, users, namedGroups, managers, groups, apps, externals, nextNodeId: basis.nextNodeId }, pushedAt };
+}
+
+/**
+ * Why a change that moves groups (a modify with `groups`) must go the whole-state way: a new parent
+ * that is below a moved group (nested in it, through stored groups) may close a cycle, which that
+ * way reports over the whole graph. The walk reads member groups only, a level at a time.
+ */
+async function movedUnder(nodes: NodeReader, plan: IdpDeltaPlan, groupNodes: readonly StoredNode[]): Promise<string | undefined> {
+  const movedKeys = new Set(plan.namedGroups.filter((g) => g.parents !== undefined).map((g) => idpNodeKey('group', g.key)));
+  if (movedKeys.size === 0) return undefined;
+  const below = new Set<number>();
+  let frontier = groupNodes.filter((n) => movedKeys.has(n.key)).map((n) => n.id);
+  while (frontier.length > 0) {
+    frontier = (await nodes.membersOfKind(frontier, 'idp_group')).filter((id) => !below.has(id));
+    for (const id of frontier) below.add(id);
+  }
+  const parents = await nodes.byKeys(plan.namedGroups.flatMap((g) => g.parents ?? []).map((k) => idpNodeKey('group', k)), true);
+  return parents.some((p) => below.has(p.id)) ? 'a moved group would be a member of a group below a moved one' : undefined;
 }
 
 /** The external nodes with whether a principal the change does not name points at them too. */

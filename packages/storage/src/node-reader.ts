@@ -62,6 +62,22 @@ export class NodeReader {
     });
   }
 
+  /** The nodes of `kind` that are members (`member_of`) of these nodes: a group's member groups without reading its users. */
+  async membersOfKind(ids: readonly number[], kind: string): Promise<number[]> {
+    const rows = await inChunks(ids, (slice) =>
+      this.db
+        .selectFrom('graph_edges as e')
+        .innerJoin('graph_nodes as n', (join) => join.onRef('n.ds', '=', 'e.ds').onRef('n.id', '=', 'e.from_id'))
+        .select('e.from_id')
+        .where('e.ds', '=', this.ds)
+        .where('e.to_id', 'in', slice)
+        .where('e.kind', '=', 'member_of')
+        .where('n.kind', '=', kind)
+        .execute(),
+    );
+    return [...new Set(rows.map((r) => Number(r.from_id)))];
+  }
+
   /** The grants these principals hold, as their permission, scope and role. */
   grantsOf(holders: readonly number[]): Promise<Array<{ holder: number; permission: number; scope: number; role: number | null }>> {
     return inChunks(holders, async (slice) => {

@@ -7,7 +7,7 @@ import type { PathOrigins } from './path-origins.js';
 import { slicePayload, type StoredSlice } from './stored-slice.js';
 import { leafDelta, type LeafDelta } from './leaf-delta.js';
 import type { LeafDeltaPlan } from './leaf-delta-plan.js';
-import { HRIS_EMPLOYEES, IDP_USERS, peopleDelta } from './people-delta.js';
+import { HRIS_EMPLOYEES, IDP_PRINCIPALS, peopleDelta } from './people-delta.js';
 import { hrisNodeKey, idpNodeKey } from '../graph/node-keys.js';
 import type { HrisDeltaPlan } from './hris-delta-plan.js';
 import { hrisSlicePayload, type HrisSlice } from './hris-slice.js';
@@ -48,10 +48,10 @@ export function applyToIdpSlice(
   reader: PayloadTemplate,
   shapeViolations: (payload: unknown) => FieldViolation[],
 ): SliceOutcome {
-  const stored = [slice.domain, ...slice.users, ...slice.managers, ...slice.groups, ...slice.apps, ...slice.externals];
-  const named = plan.users.map((u) => idpNodeKey('user', u.key));
+  const stored = [slice.domain, ...slice.users, ...slice.namedGroups, ...slice.managers, ...slice.groups, ...slice.apps, ...slice.externals];
+  const named = [...plan.users.map((u) => ({ key: idpNodeKey('user', u.key), count: 'users' })), ...plan.namedGroups.map((g) => ({ key: idpNodeKey('group', g.key), count: 'groups' }))];
   return applyToSmallPayload('identity_provider', idpSlicePayload(slice), change, reader, shapeViolations, (graph) =>
-    peopleDelta(graph, { stored, people: slice.users, externals: slice.externals, nextNodeId: slice.nextNodeId }, named, IDP_USERS),
+    peopleDelta(graph, { stored, people: [...slice.users, ...slice.namedGroups], externals: slice.externals, nextNodeId: slice.nextNodeId }, named, IDP_PRINCIPALS),
   );
 }
 
@@ -64,7 +64,7 @@ export function applyToHrisSlice(
   shapeViolations: (payload: unknown) => FieldViolation[],
 ): SliceOutcome {
   const stored = [slice.system, ...slice.employees, ...slice.managers, ...slice.groups];
-  const named = plan.employees.map((e) => hrisNodeKey('employee', e.key));
+  const named = plan.employees.map((e) => ({ key: hrisNodeKey('employee', e.key), count: 'employees' }));
   return applyToSmallPayload('hris', hrisSlicePayload(slice), change, reader, shapeViolations, (graph) =>
     peopleDelta(graph, { stored, people: slice.employees, externals: [], nextNodeId: slice.nextNodeId }, named, HRIS_EMPLOYEES),
   );

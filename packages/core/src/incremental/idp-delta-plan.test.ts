@@ -32,6 +32,7 @@ describe('planIdpDelta: which identity provider changes are made by difference',
         { key: 'bob', operation: 'delete_tag' },
         { key: 'u9', operation: 'delete' },
       ],
+      namedGroups: [],
       groups: ['staff', 'ops'],
       apps: ['app1'],
       managers: ['u1'],
@@ -45,9 +46,36 @@ describe('planIdpDelta: which identity provider changes are made by difference',
     expect(plan?.externals).toEqual(['ext:awsiamrole:arn:r', 'ext:t:x']);
   });
 
-  it('leaves to the whole-state way anything but users, and users it cannot key or whose operation it does not know', () => {
+  it('plans groups with what they name; a modify that gives their groups moves them', () => {
+    const plan = planIdpDelta(
+      change({
+        groups: [
+          { operation: 'add', identity: 'Ops', name: 'ops', groups: ['Staff'], app_assignments: [{ id: 'as2', name: 'b', app_id: 'App2' }] },
+          { operation: 'modify', identity: 'Staff', name: 'staff', groups: [] },
+          { operation: 'modify', identity: 'Eng', name: 'eng', is_security_group: true },
+          { operation: 'delete', identity: 'Old' },
+        ],
+      }),
+    );
+    expect(plan).toEqual({
+      users: [],
+      namedGroups: [
+        { key: 'ops', operation: 'add' },
+        { key: 'staff', operation: 'modify', parents: [] },
+        { key: 'eng', operation: 'modify' },
+        { key: 'old', operation: 'delete' },
+      ],
+      groups: ['staff'],
+      apps: ['app2'],
+      managers: [],
+      externals: [],
+      repeated: {},
+    });
+    expect(planIdpDelta(change({ groups: [{ operation: 'delete', identity: 'g' }, { operation: 'add_tag', identity: 'G', tags: [] }] }))).toBeUndefined();
+  });
+
+  it('leaves to the whole-state way anything but users and groups, and principals it cannot key or whose operation it does not know', () => {
     const user = { operation: 'add', identity: 'u3', name: 'cy' };
-    expect(planIdpDelta(change({ users: [user], groups: [{ operation: 'add', identity: 'g', name: 'g' }] }))).toBeUndefined();
     expect(planIdpDelta(change({ users: [user], apps: [{ operation: 'delete', id: 'a1' }] }))).toBeUndefined();
     expect(planIdpDelta(change({ users: [user], domains: [{ operation: 'add_tag', name: 'corp', tags: [] }] }))).toBeUndefined();
     expect(planIdpDelta(change({ users: [user], identity_mapping_configuration: { operation: 'modify', mappings: [] } }))).toBeUndefined();

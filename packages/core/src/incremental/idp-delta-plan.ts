@@ -4,17 +4,22 @@ import type { LeafOperation } from './leaf-delta-plan.js';
 
 /**
  * Which incremental identity provider payloads change the graph by difference (docs/architecture.md,
- * "Incremental pushes"): those that change only its users, the collection that grows with it. An
- * IdP user is a leaf of its graph: nothing in it reaches a user but its domain and its manager, and
- * no grant is derived in it. What depends on a user elsewhere — links from applications' accounts,
- * HRIS employees and other identity providers — is re-resolved for the strings it offered before and
- * offers now. Groups, apps, the domain and the mapping rules go the whole-state way: groups nest and
- * are linked to as a whole, and mapping rules compare properties of every user.
+ * "Incremental pushes"): those that change only its users and groups. An IdP user is a leaf of its
+ * graph: nothing in it reaches a user but its domain and its manager, and no grant is derived in
+ * it. A group is nearly one: its members' `member_of` edges point at it, but an identity provider
+ * derives no reach (what a group passes on is walked through those edges when access is asked), so
+ * a group changes its own node, edges and identity strings only; deleting one takes its members'
+ * edges to it. What depends on a user or group elsewhere — links from applications' accounts and
+ * groups, HRIS employees and other identity providers — is re-resolved for the strings it offered
+ * before and offers now. Apps, the domain and the mapping rules go the whole-state way: mapping
+ * rules compare properties of every user.
  */
 export interface IdpDeltaPlan {
   /** The users the change names, by key (identity, else name, lower-cased), with their operation. */
   users: Array<{ key: string; operation: LeafOperation }>;
-  /** Keys of the groups, apps (ids) and managers (user keys) the change's users name. */
+  /** The groups the change names, likewise; `parents` when it gives their `groups` (a modify that moves one). */
+  namedGroups: Array<{ key: string; operation: LeafOperation; parents?: string[] }>;
+  /** Keys of the groups, apps (ids) and managers (user keys) the change's users and groups name. */
   groups: string[];
   apps: string[];
   managers: string[];
@@ -28,40 +33,50 @@ const OPERATIONS: Record<string, LeafOperation> = { add: 'add', modify: 'modify'
 /** Fields that may be repeated as stored: replacing them with the same value changes nothing. */
 const REPEATABLE = new Set(['name', 'idp_type', 'idp_description']);
 
-/** The plan for an incremental identity provider payload that only changes users, else undefined. */
+/** The plan for an incremental identity provider payload that only changes users and groups, else undefined. */
 export function planIdpDelta(change: Json): IdpDeltaPlan | undefined {
   const repeated: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(change)) {
-    if (value === undefined || value === null || field === 'incremental_change' || field === 'users') continue;
+    if (value === undefined || value === null || field === 'incremental_change' || field === 'users' || field === 'groups') continue;
     if (field === 'domains' && Array.isArray(value) && value.length === 0) continue;
     if (!REPEATABLE.has(field)) return undefined;
     repeated[field] = value;
   }
-  const users = change.users;
-  if (!Array.isArray(users) || users.length === 0) return undefined;
-  const items = objectsOf(change, 'users');
-  if (items.length !== users.length) return undefined;
-  const plan: IdpDeltaPlan = { users: [], groups: [], apps: [], managers: [], externals: [], repeated };
-  const seen = new Set<string>();
-  for (const user of items) {
-    const key = lowerKey(user.identity) ?? lowerKey(user.name);
-    const operation = OPERATIONS[String(user.operation)];
-    // A repeated or unkeyed user, or an unknown operation, is for the whole-state path to report.
-    if (key === undefined || operation === undefined || seen.has(key)) return undefined;
-    seen.add(key);
-    plan.users.push({ key, operation });
-    const groups = keysOf(user.groups, (g) => (typeof g === 'object' && g !== null ? (g as Json).identity : g));
-    const apps = keysOf(user.app_assignments, (a) => (typeof a === 'object' && a !== null ? (a as Json).app_id : undefined));
-    if (groups === undefined || apps === undefined) return undefined;
-    plan.groups.push(...groups);
-    plan.apps.push(...apps);
-    const externals = externalKeys(user);
-    if (externals === undefined) return undefined;
-    plan.externals.push(...externals);
-    const manager = lowerKey(user.manager_id);
-    if (manager !== undefined) plan.managers.push(manager);
+  const users = principals(change, 'users');
+  const groups = principals(change, 'groups');
+  if (users === undefined || groups === undefined || users.length + groups.length === 0) return undefined;
+  const plan: IdpDeltaPlan = { users: [], namedGroups: [], groups: [], apps: [], managers: [], externals: [], repeated };
+  for (const [items, isGroup] of [[users, false], [groups, true]] as const) {
+    const seen = new Set<string>();
+    for (const item of items) {
+      const key = lowerKey(item.identity) ?? lowerKey(item.name);
+      const operation = OPERATIONS[String(item.operation)];
+      // A repeated or unkeyed principal, or an unknown operation, is for the whole-state path to report.
+      if (key === undefined || operation === undefined || seen.has(key)) return undefined;
+      seen.add(key);
+      const parents = keysOf(item.groups, (g) => (typeof g === 'object' && g !== null ? (g as Json).identity : g));
+      const apps = keysOf(item.app_assignments, (a) => (typeof a === 'object' && a !== null ? (a as Json).app_id : undefined));
+      const externals = externalKeys(item);
+      if (parents === undefined || apps === undefined || externals === undefined) return undefined;
+      if (!isGroup) plan.users.push({ key, operation });
+      else plan.namedGroups.push({ key, operation, ...(operation === 'modify' && Array.isArray(item.groups) ? { parents } : {}) });
+      plan.groups.push(...parents);
+      plan.apps.push(...apps);
+      plan.externals.push(...externals);
+      const manager = lowerKey(item.manager_id);
+      if (manager !== undefined) plan.managers.push(manager);
+    }
   }
   return { ...plan, groups: [...new Set(plan.groups)], apps: [...new Set(plan.apps)], managers: [...new Set(plan.managers)], externals: [...new Set(plan.externals)] };
+}
+
+/** A collection's items, all objects; undefined when it is not a list of objects. */
+function principals(change: Json, field: string): Json[] | undefined {
+  const value = change[field];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return undefined;
+  const items = objectsOf(change, field);
+  return items.length === value.length ? items : undefined;
 }
 
 /** The lower-cased keys a list names (each entry through `name`); undefined if it is not a list or an entry names no string. */

@@ -2,9 +2,9 @@ import type { Json } from './collection-spec.js';
 import type { PayloadDeclarations, SliceNode } from './stored-slice.js';
 
 /**
- * The part of an identity provider's stored graph that a change of its users touches (see
- * `idp-delta-plan.ts`), read by storage: the named users as they are, with what they point at,
- * and the groups, apps and managers the change and those users name. `idpSlicePayload` turns it
+ * The part of an identity provider's stored graph that a change of its users and groups touches
+ * (see `idp-delta-plan.ts`), read by storage: the named users and groups as they are, with what
+ * they point at, and the groups, apps and managers the change and those principals name. `idpSlicePayload` turns it
  * back into a small payload that the change is applied to, validated and derived as any payload
  * is (the counterpart of `slicePayload` for applications).
  */
@@ -14,8 +14,11 @@ export interface IdpSlice {
   domain: SliceNode;
   /** The named users that exist. */
   users: IdpSliceUser[];
+  /** The named groups that exist. */
+  namedGroups: IdpSlicePrincipal[];
   /** Users named as managers (by the change or a named user) that are not named themselves: their nodes only. */
   managers: SliceNode[];
+  /** The groups the change and the named principals name that it does not name itself: their nodes only. */
   groups: SliceNode[];
   apps: SliceNode[];
   /** The external nodes (AWS roles, owned entities) the named users point at, and those the change names that exist. */
@@ -23,7 +26,8 @@ export interface IdpSlice {
   nextNodeId: number;
 }
 
-export interface IdpSliceUser extends SliceNode {
+/** A named user or group as stored, with what it points at. */
+export interface IdpSlicePrincipal extends SliceNode {
   tags: NonNullable<SliceNode['tags']>;
   /** Local keys of the groups it is a direct member of. */
   groups: string[];
@@ -32,6 +36,9 @@ export interface IdpSliceUser extends SliceNode {
   owns: string[];
   /** Its app assignments, as the payload gives them (app_id the app's local key). */
   appAssignments: Json[];
+}
+
+export interface IdpSliceUser extends IdpSlicePrincipal {
   /** How many users it manages that the change does not delete (their `manages` edges stay; deleting it goes the whole-state way, which warns about them). */
   reports: number;
 }
@@ -62,19 +69,23 @@ export function idpSlicePayload(slice: IdpSlice): Json {
     // Managers first: a named user keeps its place after them, whatever its operation.
     // Managers stand in without their own manager: only their existence matters, their rows are not written.
     users: [...slice.managers.map((m) => principalItem(m, MANAGER_FIELDS)), ...slice.users.map((user) => userItem(user, externals))],
-    groups: slice.groups.map((g) => principalItem(g, GROUP_FIELDS)),
+    groups: [...slice.groups.map((g) => principalItem(g, GROUP_FIELDS)), ...slice.namedGroups.map((group) => withEdges(principalItem(group, GROUP_FIELDS), group, externals))],
     apps: slice.apps.map((a) => ({ id: a.localKey, name: a.name, ...fields(a, APP_FIELDS) })),
   };
 }
 
 /** A named user back as its payload item: its fields, memberships, roles, owned entities, assignments and tags. */
 function userItem(user: IdpSliceUser, externals: ReadonlyMap<string, IdpSliceExternal>): Json {
-  const item = principalItem(user, USER_FIELDS);
-  if (user.groups.length > 0) item.groups = user.groups;
-  if (user.assumes.length > 0) item.assumed_role_arns = user.assumes.map((key) => ({ identity: externals.get(key)!.localKey }));
-  if (user.owns.length > 0) item.entities_owned = user.owns.map((key) => ({ node_type: externals.get(key)!.nodeType, id: externals.get(key)!.localKey }));
-  if (user.appAssignments.length > 0) item.app_assignments = user.appAssignments;
-  if (user.tags.length > 0) item.tags = user.tags;
+  return withEdges(principalItem(user, USER_FIELDS), user, externals);
+}
+
+/** A named principal's item with its memberships, roles, owned entities, assignments and tags. */
+function withEdges(item: Json, principal: IdpSlicePrincipal, externals: ReadonlyMap<string, IdpSliceExternal>): Json {
+  if (principal.groups.length > 0) item.groups = principal.groups;
+  if (principal.assumes.length > 0) item.assumed_role_arns = principal.assumes.map((key) => ({ identity: externals.get(key)!.localKey }));
+  if (principal.owns.length > 0) item.entities_owned = principal.owns.map((key) => ({ node_type: externals.get(key)!.nodeType, id: externals.get(key)!.localKey }));
+  if (principal.appAssignments.length > 0) item.app_assignments = principal.appAssignments;
+  if (principal.tags.length > 0) item.tags = principal.tags;
   return item;
 }
 

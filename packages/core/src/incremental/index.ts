@@ -7,5 +7,5 @@ export { applyToHrisSlice, applyToIdpSlice, applyToSlice, type SliceOutcome } fr
 export { planHrisDelta, type HrisDeltaPlan } from './hris-delta-plan.js';
 export { type HrisSlice, type HrisSliceEmployee } from './hris-slice.js';
 export { planIdpDelta, type IdpDeltaPlan } from './idp-delta-plan.js';
-export { appAssignmentItem, type IdpSlice, type IdpSliceExternal, type IdpSliceUser } from './idp-slice.js';
+export { appAssignmentItem, type IdpSlice, type IdpSliceExternal, type IdpSlicePrincipal, type IdpSliceUser } from './idp-slice.js';
 export { payloadDeclarations } from './payload-declarations.js';

@@ -16,42 +16,42 @@ export interface PeopleSlice {
   nextNodeId: number;
 }
 
-/** How one template's people sit in its graph. */
+/** How one template's people (and an identity provider's groups) sit in its graph. */
 export interface PeopleSpec {
-  /** The count the push record keeps of them. */
-  count: string;
   /** Edges from a person that are its own (rewritten with it); `manages` edges from it name its reports, which keep them. */
   from: ReadonlySet<EdgeKind>;
   /** Edges to a person that are its own: its container's, its managers'. */
   to: ReadonlySet<EdgeKind>;
 }
 
-export const IDP_USERS: PeopleSpec = { count: 'users', from: new Set(['member_of', 'can_assume', 'owns', 'assigned_app']), to: new Set(['contains', 'manages']) };
-export const HRIS_EMPLOYEES: PeopleSpec = { count: 'employees', from: new Set(['member_of']), to: new Set(['contains', 'manages']) };
+export const IDP_PRINCIPALS: PeopleSpec = { from: new Set(['member_of', 'can_assume', 'owns', 'assigned_app']), to: new Set(['contains', 'manages']) };
+export const HRIS_EMPLOYEES: PeopleSpec = { from: new Set(['member_of']), to: new Set(['contains', 'manages']) };
 
 /**
  * The rows a change of people replaces in the stored graph, at the stored node ids (added people,
  * and AWS roles or owned entities no one pointed at before, take new ids after the last): what the
  * small payload the change was applied to derived for the named people (`named`, node keys in the
- * change's order) — node, identity strings, tags, and their own edges (`PeopleSpec`). A deleted
+ * change's order, each with the count of the push record it is one of) — node, identity strings,
+ * tags, and their own edges (`PeopleSpec`). A deleted
  * person's rows go with every edge from it; an external node goes when no principal points at it
  * any more. Neither template derives reach or grants.
  */
-export function peopleDelta(graph: DerivedGraph, slice: PeopleSlice, named: readonly string[], spec: PeopleSpec): LeafDelta {
+export function peopleDelta(graph: DerivedGraph, slice: PeopleSlice, named: ReadonlyArray<{ key: string; count: string }>, spec: PeopleSpec): LeafDelta {
   const toStored = new Map<number, number>();
   const stored = new Map(slice.stored.map((n) => [n.key, n.id]));
   for (const node of graph.nodes) {
     const id = stored.get(node.key);
     if (id !== undefined) toStored.set(node.id, id);
   }
-  const delta = emptyDelta({});
-  let people = 0;
+  const delta = emptyDelta<Record<string, number>>({});
+  const counts = delta.counts;
   const derivedByKey = new Map(graph.nodes.map((n) => [n.key, n]));
   const before = new Map(slice.people.map((p) => [p.key, p]));
   /** The written people: small graph's id -> stored id. */
   const written = new Map<number, number>();
   let nextNode = slice.nextNodeId;
-  for (const nodeKey of named) {
+  for (const { key: nodeKey, count } of named) {
+    counts[count] ??= 0;
     const was = before.get(nodeKey);
     const now = derivedByKey.get(nodeKey);
     delta.tagNodes.push(nodeKey);
@@ -59,10 +59,10 @@ export function peopleDelta(graph: DerivedGraph, slice: PeopleSlice, named: read
     if (now === undefined) {
       if (was === undefined) continue;
       delta.deleted.push(was.id);
-      people--;
+      counts[count]!--;
       continue;
     }
-    if (was === undefined) people++;
+    if (was === undefined) counts[count]!++;
     const id = was?.id ?? nextNode++;
     toStored.set(now.id, id);
     written.set(now.id, id);
@@ -100,5 +100,5 @@ export function peopleDelta(graph: DerivedGraph, slice: PeopleSlice, named: read
     if (node !== undefined) delta.identityRefs.push({ ...ref, node });
   }
   // The small payload's managers are the named people's (the others stand in without theirs): those it could not resolve name no one.
-  return { ...delta, counts: { [spec.count]: people }, unresolvedManagers: graph.unresolvedManagers ?? [] };
+  return { ...delta, unresolvedManagers: graph.unresolvedManagers ?? [] };
 }

@@ -480,21 +480,28 @@ describe("the README's incremental example", () => {
 });
 
 describe('incremental pushes of the identity provider template', () => {
-  it('changes of users only read no stored payload; one of groups does, with them replayed', async () => {
+  it('changes of users and groups read no stored payload; one of apps does, with them replayed', async () => {
     const { idp, idpNode, idpAccess, apply } = await idpTarget();
     const state = vi.spyOn(t.store, 'getDataSourceState');
+    const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
     await apply({ users: [{ operation: 'modify', identity: 'i1', name: 'ann', email: 'ann@other.example' }, { operation: 'add', name: 'ben', identity: 'i2', groups: ['staff'], manager_id: 'i1' }] });
     expect(state).not.toHaveBeenCalled();
-    expect(await idpAccess()).toEqual([]);
-    // A group is not a leaf: the whole state, with the change above replayed on the stored payload.
-    await apply({ groups: [{ operation: 'add', name: 'ops', identity: 'ops' }] });
+    await apply({ groups: [{ operation: 'add', name: 'ops', identity: 'ops', groups: ['staff'] }] });
+    // Both by difference (this tiny payload's log of changes has then outgrown it, and is folded into it: one read after the commit).
+    expect(byDifference).toHaveBeenCalledTimes(2);
     expect(state).toHaveBeenCalledTimes(1);
+    expect(await idpAccess()).toEqual([]);
+    expect((await idpNode('group:ops'))?.neighbours).toEqual(expect.arrayContaining([{ edge: 'member_of', direction: 'out', count: 1 }, { edge: 'contains', direction: 'in', count: 1 }]));
+    // Apps go the whole-state way: the whole state, with the changes above folded into the stored payload.
+    await apply({ apps: [{ operation: 'add', id: 'a2', name: 'Wiki' }] });
+    expect(byDifference).toHaveBeenCalledTimes(2);
+    expect(state).toHaveBeenCalledTimes(2);
     expect((await idpNode('user:i2'))?.neighbours).toEqual(expect.arrayContaining([{ edge: 'member_of', direction: 'out', count: 1 }, { edge: 'manages', direction: 'in', count: 1 }]));
     // Refused by the path in the change, reading no stored payload, changing nothing.
     const res = await push(t, idp.url, change({ users: [{ operation: 'add', name: 'cy', identity: 'i3', groups: ['nowhere'] }] }));
     expectError(res, { status: 400, code: 'InvalidArgument', reason: 'INVALID_PAYLOAD' });
     expect(violationsOf(res)).toEqual([{ field: 'users[0].groups[0]', description: expect.stringMatching(/"nowhere" is not defined in groups/) }]);
-    expect(state).toHaveBeenCalledTimes(1);
+    expect(state).toHaveBeenCalledTimes(2);
     expect(await idpNode('user:i3')).toBeUndefined();
   });
 
