@@ -137,6 +137,7 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
   const app = (state.applications as Json[])[0]!;
   const users = (app.local_users as Json[]).map((u) => u.id as string);
   const entries = (state.identity_to_permissions as Json[]).filter((e) => e.identity_type === 'local_user');
+  const holderEntries = (state.identity_to_permissions as Json[]).filter((e) => e.identity_type === 'local_group' || e.identity_type === 'local_access_creds');
   const groupIds = (app.local_groups as Json[]).map((g) => g.id as string);
   const credIds = ((app.local_access_creds as Json[] | undefined) ?? []).map((c) => c.id as string);
   const creds: Json[] = [];
@@ -148,7 +149,7 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
   const unnamed = (id: string) => !named.has(id) && named.add(id);
   for (let k = 1 + Math.floor(rnd() * 4); k > 0; k--) {
     const user = pick(rnd, users);
-    switch (Math.floor(rnd() * 12)) {
+    switch (Math.floor(rnd() * 14)) {
       case 0: {
         const id = `n${tag}_${k}`;
         localUsers.push({ operation: 'add', id, name: `new ${id}`, groups: some(rnd, groupIds, 2), custom_properties: { level: k } });
@@ -196,6 +197,27 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
       case 9: {
         const group = pick(rnd, groupIds);
         if (group !== undefined && unnamed(group)) groups.push({ operation: 'delete', id: group, name: `group ${group}` });
+        break;
+      }
+      case 11: {
+        // A group's or credential's entry: a role added, or one of its roles taken away (it may hold no grant after).
+        const entry = pick(rnd, holderEntries);
+        if (entry === undefined || !unnamed(entry.identity as string)) break;
+        const held = ((entry.role_assignments as Json[] | undefined) ?? []).map((a) => a.role as string);
+        const missing = ['r0', 'r1', 'r2', 'r3'].filter((r) => !held.includes(r));
+        if (rnd() < 0.5 && missing.length > 0) bindings.push({ identity: entry.identity, identity_type: entry.identity_type, role_assignments: [{ operation: 'add', ...binding(rnd, 'role', pick(rnd, missing), ['s0', 's1.box']) }] });
+        else if (held.length > 0) bindings.push({ identity: entry.identity, identity_type: entry.identity_type, role_assignments: [{ operation: 'delete', application: 'Shop', role: pick(rnd, held) }] });
+        break;
+      }
+      case 12: {
+        // A credential given an entry (c0 and c1 start without one) or a group's entry deleted.
+        const cred = pick(rnd, credIds.filter((c) => !holderEntries.some((e) => e.identity === c)));
+        if (rnd() < 0.5 && cred !== undefined && unnamed(cred)) {
+          bindings.push({ operation: 'add', identity: cred, identity_type: 'local_access_creds', application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), ['s2'])] });
+        } else {
+          const entry = pick(rnd, holderEntries);
+          if (entry !== undefined && unnamed(entry.identity as string)) bindings.push({ operation: 'delete', identity: entry.identity, identity_type: entry.identity_type });
+        }
         break;
       }
       case 10: {

@@ -57,21 +57,29 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const entryKeys = new Set(plan.entryIdentities.map((k) => appEntityNodeKey(plan.key, 'user', k)));
   // An entry whose identity is no local user of the application is for the whole-state path to report.
   if (userNodes.filter((n) => entryKeys.has(n.key)).length !== entryKeys.size) return { whole: 'an entry the change adds bindings to is not a local user' };
+  const entityKeys = new Map(plan.entryEntities.map((e) => [appEntityNodeKey(plan.key, e.segment, e.key), e]));
+  const entryEntities = (await nodes.byKeys([...entityKeys.keys()])).filter((n) => n.kind === KINDS[entityKeys.get(n.key)!.segment]);
+  // Likewise a group's or credential's: the whole-state path reports an unknown one.
+  if (entryEntities.length !== entityKeys.size) return { whole: 'an entry the change changes is not a local group or credential of the application' };
+  const entryEntityIds = entryEntities.map((n) => n.id);
   const userIds = userNodes.map((n) => n.id);
-  const edges = await nodes.edgesFrom(userIds, ['member_of', 'holds_cred', 'has_role', 'has_permission']);
+  const edges = [
+    ...(await nodes.edgesFrom(userIds, ['member_of', 'holds_cred', 'has_role', 'has_permission'])),
+    ...(await nodes.edgesFrom(entryEntityIds, ['has_role', 'has_permission'])),
+  ];
   const targets = await nodes.byIds([...new Set(edges.map((e) => e.to))], true);
   const targetById = new Map(targets.map((n) => [n.id, n]));
   const refs = await nodes.identities(userIds);
   const tags = await nodes.tags(userNodes.map((n) => n.key));
   const grants = await nodes.grantCounts(userIds);
   const entryUsers = userNodes.filter((n) => entryKeys.has(n.key));
-  const entryUserIds = new Set(entryUsers.map((u) => u.id));
+  const entryUserIds = new Set([...entryUsers.map((u) => u.id), ...entryEntityIds]);
   // An entry is read back from its grants: only when each of its bindings leaves some.
   const traceless = new Set(basis.tracelessRoles.map((r) => r.key));
   if (edges.some((e) => e.kind === 'has_role' && entryUserIds.has(e.from) && traceless.has(targetById.get(e.to)!.key))) {
     return { whole: 'an entry the change changes holds a role whose assignment may leave no grant' };
   }
-  const entryGrants = await nodes.grantsOf(entryUsers.map((n) => n.id));
+  const entryGrants = await nodes.grantsOf([...entryUserIds]);
   const scopes = await nodes.byIds([...new Set(entryGrants.map((g) => g.scope))].filter((id) => id !== app.id), true);
   const scopeById = new Map(scopes.map((n) => [n.id, n]));
   const edgesFrom = groupBy(edges, (e) => e.from, (e) => e);
@@ -96,17 +104,29 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
       ...(entryKeys.has(node.key) ? { entry: readBackEntry(app, bindings, grantsOf.get(node.id) ?? [], targetById, scopeById) } : {}),
     });
   }
+  const entryHolders: SliceApp['entryEntities'] = [];
+  for (const node of entryEntities) {
+    const bindings = (edgesFrom.get(node.id) ?? []).filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
+    // As a user's (above). Without bindings a group or credential holds no grant either: what its
+    // members reach would change with its entry, which only this rule keeps simple.
+    if (bindings.length === 0) return { whole: 'an entry the change changes holds no binding the graph shows' };
+    if (new Set(bindings.map((b) => b.to)).size < bindings.length) return { whole: 'an entry the change changes holds one role or permission twice' };
+    const mine = grantsOf.get(node.id) ?? [];
+    entryHolders.push({ ...node, segment: SEGMENTS[node.kind] as 'group' | 'cred', entry: readBackEntry(app, bindings, mine, targetById, scopeById), grants: mine.length, bindings: bindings.length });
+  }
   const heldIds = new Set(edges.filter((e) => entryUserIds.has(e.from)).map((e) => e.to));
   const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && heldIds.has(n.id));
 
   const entities = await readEntities(nodes, plan, basis, app.key);
   if ('whole' in entities) return entities;
-  const moved = await readMoved(nodes, plan, entities);
+  // A holder whose entry may lose every grant may take from its members what they reach through it.
+  const mayLose = new Set(plan.entryEntities.filter((e) => !e.onlyAdds).map((e) => appEntityNodeKey(plan.key, e.segment, e.key)));
+  const moved = await readMoved(nodes, plan, entities, entryHolders.filter((n) => mayLose.has(n.key)));
   if ('whole' in moved) return moved;
   const named = (kind: string) => entities.filter((n) => n.kind === kind);
   // Named entities last: they carry their tags and identities.
-  const groups = unique<StoredNode>([...targets.filter((n) => n.kind === 'local_group'), ...(await nodes.byKeys(plan.groups.map((k) => appEntityNodeKey(plan.key, 'group', k)))), ...named('local_group')]);
-  const creds = unique<StoredNode>([...targets.filter((n) => n.kind === 'access_cred'), ...(await nodes.byKeys(plan.creds.map((k) => appEntityNodeKey(plan.key, 'cred', k)))), ...named('access_cred')]);
+  const groups = unique<StoredNode>([...targets.filter((n) => n.kind === 'local_group'), ...entryEntities, ...(await nodes.byKeys(plan.groups.map((k) => appEntityNodeKey(plan.key, 'group', k)))), ...named('local_group')]);
+  const creds = unique<StoredNode>([...targets.filter((n) => n.kind === 'access_cred'), ...entryEntities, ...(await nodes.byKeys(plan.creds.map((k) => appEntityNodeKey(plan.key, 'cred', k)))), ...named('access_cred')]);
   const namedRoles = new Map(named('local_role').map((r) => [r.id, r]));
   const roles = (await rolesWithNested(nodes, unique([...heldBy('local_role'), ...(await nodes.byKeys(plan.roles.map((k) => appEntityNodeKey(plan.key, 'role', k)))), ...namedRoles.values()]))).map((role) => ({ ...role, ...namedRoles.get(role.id) }));
   const rolePermissions = await nodes.edgesFrom(roles.map((r) => r.id), ['role_grants']);
@@ -126,6 +146,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
     rolesKeyedById: basis.rolesKeyedById.includes(app.key),
     entities: entities.map((n) => ({ ...n, segment: SEGMENTS[n.kind]!, ...moved.counts.get(n.id) })),
     below: moved.below,
+    entryEntities: entryHolders,
     users,
     groups: groups.filter((n) => n.kind === 'local_group'),
     creds: creds.filter((n) => n.kind === 'access_cred'),

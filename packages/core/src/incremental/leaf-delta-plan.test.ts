@@ -102,6 +102,29 @@ describe('planLeafDelta: which changes are made by difference', () => {
     expect(plan?.apps[0]?.changedEntities[1]).not.toHaveProperty('parents');
   });
 
+  it("plans changes to groups' and credentials' entries, with whether they only add", () => {
+    const plan = planLeafDelta(
+      change({
+        identity_to_permissions: [
+          { identity: 'Staff', identity_type: 'local_group', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1', resources: ['s1'] }] },
+          { identity: 'c1', identity_type: 'local_access_creds', application_permissions: [{ operation: 'delete_resource', application: 'Shop', permission: 'view', resources: ['s1'] }] },
+          { operation: 'delete', identity: 'ops', identity_type: 'local_group', role_assignments: [{ application: 'Shop', role: 'r2' }] },
+        ],
+      }),
+    );
+    expect(plan?.apps[0]).toMatchObject({
+      key: 'shop',
+      entryEntities: [
+        { segment: 'group', key: 'staff', onlyAdds: true },
+        { segment: 'cred', key: 'c1', onlyAdds: false },
+        { segment: 'group', key: 'ops', onlyAdds: false },
+      ],
+      entryIdentities: [],
+      roles: ['r1', 'r2'],
+      permissions: ['view'],
+    });
+  });
+
   it('plans resources at any depth: containers locate, an added one brings its type and its parent', () => {
     const plan = planLeafDelta(
       resources([
@@ -137,7 +160,8 @@ describe('planLeafDelta: which changes are made by difference', () => {
     ['an entry deleted whole in an application it does not name', change({ identity_to_permissions: [{ operation: 'delete', identity: 'u1', identity_type: 'local_user' }] })],
     ['a binding with an operation inside an added entry', change({ identity_to_permissions: [{ operation: 'add', identity: 'u1', identity_type: 'local_user', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1' }] }] })],
     ['an entry modified', change({ identity_to_permissions: [{ operation: 'modify', identity: 'u1', identity_type: 'local_user' }] })],
-    ['a group entry', change({ identity_to_permissions: [{ identity: 'g', identity_type: 'local_group', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1' }] }] })],
+    ['an entry of a group the change also modifies', change({ applications: [{ name: 'Shop', local_groups: [{ operation: 'modify', name: 'g', custom_properties: {} }] }], identity_to_permissions: [{ identity: 'g', identity_type: 'local_group', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1' }] }] })],
+    ['an entry of a local role', change({ identity_to_permissions: [{ identity: 'r1', identity_type: 'local_role', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r2' }] }] })],
     ['an added entry of an IdP identity', change({ identity_to_permissions: [{ operation: 'add', identity: 'x@corp.example', role_assignments: [{ application: 'Shop', role: 'r1' }] }] })],
     [
       'bindings added to a user the change also names',

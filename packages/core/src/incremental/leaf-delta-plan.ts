@@ -11,9 +11,10 @@ import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.j
  * which storage checks a deleted one has none of. Groups, roles and credentials: added, modified
  * or re-tagged in place; a group moved or deleted and a credential deleted, too, since they only
  * decide the reach of the principals below them, which storage reads and works out anew
- * (`moved-principals.ts`). Anything else (a role's permissions or nested roles, a role deleted,
- * permissions, bindings of other principals, the application itself) changes grants of principals
- * the change does not name, and goes the whole-state way.
+ * (`moved-principals.ts`); and their entries, as users' are (what their members reach through
+ * them follows). Anything else (a role's permissions or nested roles, a role deleted, permissions,
+ * bindings of roles and IdP identities, the application itself) changes grants of principals the
+ * change does not name, and goes the whole-state way.
  */
 export interface LeafDeltaPlan {
   apps: LeafDeltaApp[];
@@ -37,6 +38,12 @@ export interface LeafDeltaApp {
   bindingIdentities: string[];
   /** The identities (lower-cased) of existing users whose stored entries the change changes. */
   entryIdentities: string[];
+  /**
+   * Existing groups and credentials whose stored entries the change changes (located, added or
+   * deleted, as users' are), with whether it only adds to them (then a holder of grants keeps
+   * holding some, and what its members reach through it stays).
+   */
+  entryEntities: Array<{ segment: 'group' | 'cred'; key: string; onlyAdds: boolean }>;
   /** The resources the change names with an operation, by dotted key path (an added one's sub-resources come with it). */
   changedResources: Array<{ path: string; operation: LeafOperation }>;
   /** The types (lower-cased) of the resources the change adds, with whether each added one has an id. */
@@ -132,6 +139,7 @@ function newApp(key: string): PlannedApp {
     resources: [],
     bindingIdentities: [],
     entryIdentities: [],
+    entryEntities: [],
     changedResources: [],
     addedResourceTypes: [],
     changedEntities: [],
@@ -237,27 +245,41 @@ function entryOfAddedUser(entry: Json, apps: Map<string, PlannedApp>): boolean {
   });
 }
 
+/** The identity types of entries of groups and credentials, by their node key segment. */
+const ENTRY_SEGMENTS: Record<string, 'group' | 'cred'> = { local_group: 'group', local_access_creds: 'cred' };
+
 /** What may be done to the bindings inside a local user's stored entry. */
 const BINDING_OPERATIONS = new Set(['add', 'modify', 'delete', 'add_resource', 'delete_resource']);
 
 /**
- * Whether an identity_to_permissions entry changes a local user's stored entry: locates it (no
- * operation) to add, modify or delete bindings in it or edit their resources, deletes it, or adds
- * it for a user the change does not add. Then the user and what the bindings name are noted in the
- * plan; storage checks the identity is a local user whose entry the graph shows (it has bindings).
- * A user the change also names in its applications is left to the whole-state path, which orders
- * the two.
+ * Whether an identity_to_permissions entry changes a local user's, group's or credential's stored
+ * entry: locates it (no operation) to add, modify or delete bindings in it or edit their
+ * resources, deletes it, or adds it for a user the change does not add (or a group or credential,
+ * by its identity_type). Then the principal and what the bindings name are noted in the plan;
+ * storage checks the identity is such a principal of the application. A principal the change also
+ * names in its applications is left to the whole-state path, which orders the two.
  */
 function entryChange(entry: Json | undefined, apps: Map<string, PlannedApp>): boolean {
-  if (entry === undefined || (entry.identity_type != null && entry.identity_type !== 'local_user')) return false;
+  if (entry === undefined) return false;
+  const segment = entry.identity_type == null || entry.identity_type === 'local_user' ? 'user' : ENTRY_SEGMENTS[String(entry.identity_type)];
+  if (segment === undefined) return false;
   const operation = entry.operation ?? undefined;
-  if (operation !== undefined && operation !== 'delete' && !(operation === 'add' && entry.identity_type === 'local_user')) return false;
+  if (operation !== undefined && operation !== 'delete' && !(operation === 'add' && entry.identity_type != null)) return false;
   for (const field of Object.keys(entry)) if (!ENTRY_FIELDS.has(field) && field !== 'operation') return false;
   const identity = lowerKey(entry.identity);
   if (identity === undefined) return false;
+  const onlyAdds = operation === 'add' || (operation === undefined && BINDING_LIST_NAMES.every((list) => listed(entry, list).every((b) => b?.operation === 'add' || b?.operation === 'add_resource')));
   const touch = (app: PlannedApp) => {
-    if (app.users.some((u) => u.key === identity)) return undefined;
-    if (!app.entryIdentities.includes(identity)) app.entryIdentities.push(identity);
+    if (segment === 'user') {
+      if (app.users.some((u) => u.key === identity)) return undefined;
+      if (!app.entryIdentities.includes(identity)) app.entryIdentities.push(identity);
+      return app;
+    }
+    // A group or credential the change also names is left to the whole-state path, which orders the two.
+    if (app.changedEntities.some((e) => e.segment === segment && e.key === identity)) return undefined;
+    const planned = app.entryEntities.find((e) => e.segment === segment && e.key === identity);
+    if (planned === undefined) app.entryEntities.push({ segment, key: identity, onlyAdds });
+    else planned.onlyAdds &&= onlyAdds;
     return app;
   };
   // A deleted entry may list nothing; its user is then found in the applications the change names.

@@ -71,11 +71,20 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   let nextNode = slice.nextNodeId;
   // Users whose entries the change changes: their bindings and grants are written anew from the small derivation, which holds their entries whole.
   for (const app of slice.apps) {
-    for (const user of app.users) {
-      if (user.entry === undefined) continue;
-      delta.regranted.push(user.id);
-      delta.counts.bindings -= user.bindings;
-      delta.counts.grants -= user.grants;
+    for (const holder of [...app.users, ...app.entryEntities]) {
+      if (holder.entry === undefined) continue;
+      delta.regranted.push(holder.id);
+      delta.counts.bindings -= holder.bindings;
+      delta.counts.grants -= holder.grants;
+    }
+  }
+  /** Groups and credentials whose entries the change changes: small graph's id -> stored id. */
+  const entryHolders = new Map<number, number>();
+  for (const app of slice.apps) {
+    for (const holder of app.entryEntities) {
+      const derived = derivedByKey.get(holder.key);
+      if (derived === undefined) throw new Error(`the change derived no node for ${holder.key}, whose entry it changes`);
+      entryHolders.set(derived.id, holder.id);
     }
   }
   for (const app of plan.apps) {
@@ -128,6 +137,10 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
       delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
       continue;
     }
+    if (entryHolders.has(from) && (kind === 'has_role' || kind === 'has_permission')) {
+      delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
+      continue;
+    }
     const user = remaining.get(kind === 'contains' ? to : from);
     if (user === undefined) continue;
     // Other existing users keep their stored bindings (the small payload holds none of theirs).
@@ -139,7 +152,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   let nextGrant = slice.nextGrantId;
   const { grants } = graph;
   for (let i = 0; i < grants.length; i++) {
-    const holder = remaining.get(grants.col.holder[i]!);
+    const holder = remaining.get(grants.col.holder[i]!) ?? entryHolders.get(grants.col.holder[i]!);
     if (holder === undefined) continue;
     const role = grants.col.role[i]!;
     delta.grants.push({
@@ -164,13 +177,30 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   for (const [group, memberOf] of parents) anew.set(group, { holdsGrants: movedGrants.get(group) ?? false, parents: memberOf });
   const gone = new Set(delta.deleted);
   const reachOf = reachTables(slice.apps);
+  // A group or credential whose entry now holds grants or no more: its own row at depth 0 comes or
+  // goes; what its members reach through it follows (they are `below` when it may lose them all).
+  const belowIds = new Set(slice.apps.flatMap((app) => app.below.map((b) => b.id)));
+  const regrantedHolders = new Set(entryHolders.values());
+  for (const app of slice.apps) {
+    for (const holder of app.entryEntities) {
+      const before = holder.grants > 0;
+      // One below a moved or regranted entity is worked out anew below, from whether it holds grants now.
+      if (before === holders.has(holder.id) || belowIds.has(holder.id)) continue;
+      const rows = (reachOf.get(holder.id) ?? []).filter(([h]) => h !== holder.id);
+      if (before) delta.unreached.push([holder.id, holder.id]);
+      else delta.reach.push([holder.id, holder.id, 0]);
+      reachOf.set(holder.id, before ? rows : [...rows, [holder.id, 0] as const]);
+    }
+  }
   /** The principals below, with their stored rows: holder -> depth. */
   const below = new Map<number, Map<number, number>>();
   for (const app of slice.apps) {
     for (const principal of app.below) {
       const stored = new Map(reachOf.get(principal.id) ?? []);
-      // The closure keeps a principal at depth 0 of its own rows when it holds grants; the change gives it none and takes none away.
-      anew.set(principal.id, { holdsGrants: stored.get(principal.id) === 0, parents: principal.parents.filter((p) => !gone.has(p)) });
+      // The closure keeps a principal at depth 0 of its own rows when it holds grants; the change
+      // gives it none and takes none away, but to the groups and credentials whose entries it changes.
+      const holdsGrants = regrantedHolders.has(principal.id) ? holders.has(principal.id) : stored.get(principal.id) === 0;
+      anew.set(principal.id, { holdsGrants, parents: principal.parents.filter((p) => !gone.has(p)) });
       below.set(principal.id, stored);
     }
   }

@@ -65,6 +65,8 @@ export interface SliceApp {
    * and those of their other parents.
    */
   below: Array<{ id: number; parents: number[] }>;
+  /** Groups and credentials whose stored entries the change changes, with their entries read back (as a user's `entry`) and their grant and binding counts. */
+  entryEntities: Array<SliceNode & { segment: 'group' | 'cred'; entry: { role_assignments: Json[]; application_permissions: Json[] }; grants: number; bindings: number }>;
   /** The users the change names that exist. */
   users: SliceUser[];
   groups: SliceNode[];
@@ -113,7 +115,10 @@ export function slicePayload(slice: StoredSlice): Json {
     ...(slice.declarations.custom_property_definition !== undefined ? { custom_property_definition: slice.declarations.custom_property_definition } : {}),
     ...(slice.declarations.permissions !== undefined ? { permissions: slice.declarations.permissions } : {}),
     applications: slice.apps.map(appItem),
-    identity_to_permissions: slice.apps.flatMap((app) => app.users.flatMap((user) => (user.entry ? [entryItem(user, user.entry)] : []))),
+    identity_to_permissions: slice.apps.flatMap((app) => [
+      ...app.users.flatMap((user) => (user.entry ? [entryItem(user, user.entry)] : [])),
+      ...app.entryEntities.map((holder) => ({ identity: holder.localKey, identity_type: holder.segment === 'group' ? 'local_group' : 'local_access_creds', ...holder.entry })),
+    ]),
   };
 }
 

@@ -394,6 +394,15 @@ describe('changes of local users, made by difference', () => {
     expect(record).toMatchObject({ outcome: 'SUCCESS', incremental: true, counts: { local_groups: 1, bindings: 1, grants: 1 } });
   });
 
+  it("change a group's entry by difference; its members reach what it grants now", async () => {
+    const { access, apply } = await ledgerTarget();
+    const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
+    await apply({ identity_to_permissions: [{ identity: 'Clerks', identity_type: 'local_group', role_assignments: [{ operation: 'add', application: 'Ledger', role: 'Reader', resources: ['Books.2024'] }] }] });
+    expect(byDifference).toHaveBeenCalledTimes(1);
+    // Clerks, and Ben in it, read Books.2024 besides writing Books.
+    expect(await access()).toEqual(sorted([...BASE_ACCESS, 'Clerks -> Books.2024: read', 'u2 -> Books.2024: read']));
+  });
+
   it("add bindings to an existing user's entry without reading the stored payload; one it holds already is refused", async () => {
     const { access, apply, refuse } = await ledgerTarget();
     const state = vi.spyOn(t.store, 'getDataSourceState');
