@@ -1,6 +1,7 @@
 import type { DerivedGraph, EdgeKind, GraphNode, IdentityRef } from '../graph/derived-graph.js';
 import { appEntityNodeKey } from '../graph/node-keys.js';
-import type { SliceApp, StoredSlice } from './stored-slice.js';
+import type { StoredSlice } from './stored-slice.js';
+import { writeReach } from './reach-delta.js';
 import type { LeafDeltaPlan } from './leaf-delta-plan.js';
 
 /**
@@ -19,9 +20,10 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
   /** Existing groups, roles and credentials the change modifies or re-tags: their node, identity strings and tags are written anew, nothing else. */
   retouched: number[];
   /**
-   * Reach rows (principal, holder) of principals below a group the change moves or deletes, or a
-   * credential it deletes, that no longer hold or hold at another depth: deleted; `reach` holds
-   * their rows that are new or at a new depth. Their other rows, and nothing else of theirs, stay.
+   * Reach rows (principal, holder) that no longer hold or hold at another depth, of principals below
+   * a group the change moves or deletes, a credential it deletes, or a group or credential whose
+   * entry may lose every grant (and that holder's own row at depth 0): deleted; `reach` holds their
+   * rows that are new or at a new depth (`writeReach`). Their other rows, and nothing else of theirs, stay.
    */
   unreached: Array<readonly [principal: number, holder: number]>;
   /** Node keys whose tags are written anew (every named leaf): `nodes` carry the tags they have now. */
@@ -171,53 +173,12 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   // Users whose entries change hold what the derivation gave them; the others what they held.
   for (const user of existing.values()) if (user.grants > 0 && user.entry === undefined) holders.add(user.id);
 
-  // Reach anew: of added and moved groups, of the principals below moved and deleted entities, of the named users.
-  const anew = new Map<number, { holdsGrants: boolean; parents: readonly number[] }>();
-  const movedGrants = new Map(slice.apps.flatMap((app) => app.entities.map((e) => [e.id, (e.grants ?? 0) > 0] as const)));
-  for (const [group, memberOf] of parents) anew.set(group, { holdsGrants: movedGrants.get(group) ?? false, parents: memberOf });
-  const gone = new Set(delta.deleted);
-  const reachOf = reachTables(slice.apps);
-  // A group or credential whose entry now holds grants or no more: its own row at depth 0 comes or
-  // goes; what its members reach through it follows (they are `below` when it may lose them all).
-  const belowIds = new Set(slice.apps.flatMap((app) => app.below.map((b) => b.id)));
-  const regrantedHolders = new Set(entryHolders.values());
-  for (const app of slice.apps) {
-    for (const holder of app.entryEntities) {
-      const before = holder.grants > 0;
-      // One below a moved or regranted entity is worked out anew below, from whether it holds grants now.
-      if (before === holders.has(holder.id) || belowIds.has(holder.id)) continue;
-      const rows = (reachOf.get(holder.id) ?? []).filter(([h]) => h !== holder.id);
-      if (before) delta.unreached.push([holder.id, holder.id]);
-      else delta.reach.push([holder.id, holder.id, 0]);
-      reachOf.set(holder.id, before ? rows : [...rows, [holder.id, 0] as const]);
-    }
-  }
-  /** The principals below, with their stored rows: holder -> depth. */
-  const below = new Map<number, Map<number, number>>();
-  for (const app of slice.apps) {
-    for (const principal of app.below) {
-      const stored = new Map(reachOf.get(principal.id) ?? []);
-      // The closure keeps a principal at depth 0 of its own rows when it holds grants; the change
-      // gives it none and takes none away, but to the groups and credentials whose entries it changes.
-      const holdsGrants = regrantedHolders.has(principal.id) ? holders.has(principal.id) : stored.get(principal.id) === 0;
-      anew.set(principal.id, { holdsGrants, parents: principal.parents.filter((p) => !gone.has(p)) });
-      below.set(principal.id, stored);
-    }
-  }
-  for (const user of remaining.values()) anew.set(user, { holdsGrants: holders.has(user), parents: targets.get(user) ?? [] });
-  // Row by row (the principals below a top-level group have hundreds of thousands, more than a
-  // call's arguments can be); of those below, only the rows that change: most of what they reach
-  // lies below the moved group and stays as it was.
-  for (const row of reachAnew(anew, reachOf)) {
-    const stored = below.get(row[0]);
-    if (stored === undefined) delta.reach.push(row);
-    else if (stored.get(row[1]) === row[2]) stored.delete(row[1]);
-    else {
-      if (stored.delete(row[1])) delta.unreached.push([row[0], row[1]]);
-      delta.reach.push(row);
-    }
-  }
-  for (const [principal, rows] of below) for (const holder of rows.keys()) delta.unreached.push([principal, holder]);
+  writeReach(slice, delta, {
+    groups: [...parents].map(([id, memberOf]) => ({ id, parents: memberOf })),
+    users: [...remaining.values()].map((id) => ({ id, parents: targets.get(id) ?? [] })),
+    holders,
+    entryHolders: new Set(entryHolders.values()),
+  });
   for (const ref of graph.identityRefs) {
     const node = remaining.get(ref.node) ?? writtenEntities.get(ref.node);
     if (node !== undefined) delta.identityRefs.push({ ...ref, node });
@@ -330,55 +291,6 @@ function resourceRows(
     delta.nodes.push({ ...node, id, appId: toStored.get(node.appId!)!, parentId: node.parentId === null ? null : toStored.get(node.parentId)! });
   }
   return written;
-}
-
-/**
- * A user's reach rows: itself when it holds grants, and every holder its groups and credentials
- * reach, one step further, each at its shortest depth — what the breadth-first closure of a full
- * derivation gives, since nothing reaches a user and its neighbours' rows are stored.
- */
-function userReach(user: number, holdsGrants: boolean, targets: readonly number[], reachOf: ReadonlyMap<number, ReadonlyArray<readonly [number, number]>>): Array<readonly [number, number, number]> {
-  const depths = new Map<number, number>();
-  if (holdsGrants) depths.set(user, 0);
-  for (const target of targets) {
-    for (const [holder, depth] of reachOf.get(target) ?? []) {
-      const known = depths.get(holder);
-      if (known === undefined || depth + 1 < known) depths.set(holder, depth + 1);
-    }
-  }
-  return [...depths].map(([holder, depth]) => [user, holder, depth] as const);
-}
-
-/**
- * The reach rows of principals whose parents or grants change, each from its parents' rows one step
- * further (`userReach`): a parent whose rows are also worked out anew goes first (parents before
- * members: groups do not nest in cycles, which validation and the slice's read rule out), the rest
- * from their stored rows in `reachOf`.
- */
-function reachAnew(principals: ReadonlyMap<number, { holdsGrants: boolean; parents: readonly number[] }>, reachOf: Map<number, ReadonlyArray<readonly [number, number]>>): Array<readonly [number, number, number]> {
-  const rows: Array<readonly [number, number, number]> = [];
-  const done = new Set<number>();
-  const visiting = new Set<number>();
-  const visit = (id: number) => {
-    if (done.has(id)) return;
-    if (visiting.has(id)) throw new Error(`node ${id} is its own ancestor: groups nest in a cycle`);
-    visiting.add(id);
-    const { holdsGrants, parents } = principals.get(id)!;
-    for (const parent of parents) if (principals.has(parent)) visit(parent);
-    const own = userReach(id, holdsGrants, parents, reachOf);
-    rows.push(...own);
-    reachOf.set(id, own.map(([, holder, depth]) => [holder, depth] as const));
-    visiting.delete(id);
-    done.add(id);
-  };
-  for (const id of principals.keys()) visit(id);
-  return rows;
-}
-
-function reachTables(apps: readonly SliceApp[]): Map<number, ReadonlyArray<readonly [number, number]>> {
-  const all = new Map<number, ReadonlyArray<readonly [number, number]>>();
-  for (const app of apps) for (const [principal, rows] of app.reach) all.set(principal, rows);
-  return all;
 }
 
 /** Stored node ids of everything in the slice, by node key. */
