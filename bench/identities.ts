@@ -34,10 +34,14 @@ export interface IdentityMeasurement {
   incremental: Array<{ push: TimedPush; links: number; expectedLinks: number }>;
   /** Then INCREMENTAL_RUNS incremental pushes of the HRIS, each changing as many employees. */
   hrisIncremental: TimedPush[];
+  /** Then INCREMENTAL_RUNS incremental pushes of the identity provider, each changing GROUP_CHANGES groups. */
+  groupsIncremental: TimedPush[];
 }
 
 /** Users each incremental push changes: emails of some modified (their accounts' links go), some added, some deleted (users that manage no one). */
 export const USER_CHANGES = { modified: 400, added: 300, deleted: 300 } as const;
+/** Groups each incremental push of groups changes: renamed, moved (under their grandparent), added, deleted (groups with no subgroups). */
+export const GROUP_CHANGES = { renamed: 40, moved: 30, added: 20, deleted: 10 } as const;
 /** Incremental pushes measured one after the other, each with users of its own; the median is quoted. */
 export const INCREMENTAL_RUNS = 3;
 
@@ -75,6 +79,7 @@ interface Bodies {
   repushes: Record<RepushName, EncodedPayload>;
   incremental: EncodedPayload[];
   hrisIncremental: EncodedPayload[];
+  groupsIncremental: EncodedPayload[];
   hris: EncodedPayload;
   apps: EncodedPayload[];
 }
@@ -99,6 +104,7 @@ export function prepareIdentityBodies(scale: number, log: (line: string) => void
     },
     incremental: Array.from({ length: INCREMENTAL_RUNS }, (_, run) => encode(usersChange(shape, run))),
     hrisIncremental: Array.from({ length: INCREMENTAL_RUNS }, (_, run) => encode(employeesChange(shape, run))),
+    groupsIncremental: Array.from({ length: INCREMENTAL_RUNS }, (_, run) => encode(groupsChange(shape, run))),
     hris: encode(generateHrisPayload(shape)),
     apps: Array.from({ length: shape.apps }, (_, i) => encode(generateLinkedApp(i, shape))),
   };
@@ -160,9 +166,15 @@ export async function measureIdentities(engine: Engine, bodies: Bodies, pauseMs:
         log(`      ${push.byDifference ? 'by difference' : `whole state (${push.wholeBecause ?? 'a full push'})`}, ${(push.e2eMs / hris.e2eMs).toFixed(3)} of the first push`);
         hrisIncremental.push(push);
       }
+      const groupsIncremental: TimedPush[] = [];
+      for (const [i, body] of bodies.groupsIncremental.entries()) {
+        const push = await timed(idpDs, body, `IdP, groups ${i + 1}`);
+        log(`      ${push.byDifference ? 'by difference' : `whole state (${push.wholeBecause ?? 'a full push'})`}, ${(push.e2eMs / idp.e2eMs).toFixed(3)} of the first push`);
+        groupsIncremental.push(push);
+      }
       const expectedLinks = shape.apps * (shape.localUsersPerApp + Math.ceil(shape.localGroupsPerApp / 10));
       log(`    links from the applications to the IdP: ${count(linksBefore)} (expected ${count(expectedLinks)}), then ${[...Object.values(repushes), ...incremental].map((r) => count(r.links)).join(', ')}`);
-      return { engine: engine.name, idp, hris, appsMs, linksBefore, expectedLinks, repushes, incremental, hrisIncremental };
+      return { engine: engine.name, idp, hris, appsMs, linksBefore, expectedLinks, repushes, incremental, hrisIncremental, groupsIncremental };
     } finally {
       await server.stop();
     }
@@ -207,6 +219,30 @@ function usersChange(shape: IdentityShape, run: number): unknown {
 }
 
 /**
+ * Run `run`'s change of groups, after the users' changes: groups from the middle renamed, the
+ * next ones moved under their grandparent (group j is in group (j - 1) / 8, so an ancestor has a
+ * lower index and no cycle can form), new groups added under existing ones, and groups with no
+ * subgroups deleted from the end (their members' memberships with them), each run its own.
+ */
+function groupsChange(shape: IdentityShape, run: number): unknown {
+  const perRun = GROUP_CHANGES.renamed + GROUP_CHANGES.moved;
+  const first = Math.floor(shape.groups / 2) + run * perRun;
+  const lastDeleted = shape.groups - run * GROUP_CHANGES.deleted;
+  if (first + perRun > lastDeleted - INCREMENTAL_RUNS * GROUP_CHANGES.deleted || (lastDeleted - GROUP_CHANGES.deleted) * 8 + 1 < shape.groups) {
+    throw new Error(`an identity provider of ${shape.groups} groups is too small for ${INCREMENTAL_RUNS} changes of groups`);
+  }
+  const grandparent = (j: number) => Math.floor((Math.floor((j - 1) / 8) - 1) / 8);
+  const renamed = Array.from({ length: GROUP_CHANGES.renamed }, (_, k) => ({ operation: 'modify', identity: `g${first + k}`, name: `group ${first + k}, renamed ${run}` }));
+  const moved = Array.from({ length: GROUP_CHANGES.moved }, (_, k) => {
+    const j = first + GROUP_CHANGES.renamed + k;
+    return { operation: 'modify', identity: `g${j}`, name: `group ${j}`, groups: [{ identity: `g${grandparent(j)}` }] };
+  });
+  const added = Array.from({ length: GROUP_CHANGES.added }, (_, k) => ({ operation: 'add', identity: `ng${run}_${k}`, name: `new group ${run}.${k}`, groups: [{ identity: `g${k}` }] }));
+  const deleted = Array.from({ length: GROUP_CHANGES.deleted }, (_, k) => ({ operation: 'delete', identity: `g${lastDeleted - GROUP_CHANGES.deleted + k}` }));
+  return { incremental_change: true, groups: [...renamed, ...moved, ...added, ...deleted] };
+}
+
+/**
  * Run `run`'s change of employees: the emails of 400 employees from the middle modified (those
  * without an idp_id link by it), 300 added under an existing manager, 300 deleted from the end.
  */
@@ -245,6 +281,9 @@ export function linkCountProblems(result: IdentityMeasurement, shape: IdentitySh
   }
   for (const [i, push] of result.hrisIncremental.entries()) {
     if (push.byDifference !== true) problems.push(`incremental HRIS push ${i + 1} went the whole-state way: ${push.wholeBecause ?? 'no reason logged'}`);
+  }
+  for (const [i, push] of result.groupsIncremental.entries()) {
+    if (push.byDifference !== true) problems.push(`incremental push of groups ${i + 1} went the whole-state way: ${push.wholeBecause ?? 'no reason logged'}`);
   }
   return problems;
 }
@@ -289,6 +328,7 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
   for (const name of Object.keys(REPUSHES) as RepushName[]) repushes[name] = { push: push((r) => r.repushes[name].push), links: m((r) => r.repushes[name].links) };
   const incremental = runs[0]!.incremental.map((_, i) => ({ push: push((r) => r.incremental[i]!.push), links: m((r) => r.incremental[i]!.links), expectedLinks: runs[0]!.incremental[i]!.expectedLinks }));
   const hrisIncremental = runs[0]!.hrisIncremental.map((_, i) => push((r) => r.hrisIncremental[i]!));
+  const groupsIncremental = runs[0]!.groupsIncremental.map((_, i) => push((r) => r.groupsIncremental[i]!));
   return {
     engine: runs[0]!.engine,
     runs: runs.length,
@@ -300,6 +340,7 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
     repushes,
     incremental,
     hrisIncremental,
+    groupsIncremental,
   };
 }
 
@@ -307,15 +348,15 @@ export function medianRun(runs: readonly IdentityMeasurement[]): IdentityMeasure
 export function formatIdentityResults(results: ReadonlyArray<IdentityMeasurement & { runs: number }>): string {
   const names = Object.keys(REPUSHES) as RepushName[];
   const lines = [
-    `| engine | runs | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | ${names.map((n) => `IdP re-push, ${REPUSHES[n].label} (target 10 s)`).join(' | ')} | IdP incremental, ${count(USER_CHANGES.modified + USER_CHANGES.added + USER_CHANGES.deleted)} users, median of ${INCREMENTAL_RUNS} / IdP push | HRIS incremental, as many employees / HRIS push | links before, then after each re-push and incremental push | peak RSS |`,
-    `| --- | --- | --- | --- | --- | ${names.map(() => '---').join(' | ')} | --- | --- | --- | --- |`,
+    `| engine | runs | IdP push (target 5 s) | HRIS push (target 5 s) | 50 applications | ${names.map((n) => `IdP re-push, ${REPUSHES[n].label} (target 10 s)`).join(' | ')} | IdP incremental, ${count(USER_CHANGES.modified + USER_CHANGES.added + USER_CHANGES.deleted)} users, median of ${INCREMENTAL_RUNS} / IdP push | HRIS incremental, as many employees / HRIS push | IdP incremental, ${count(GROUP_CHANGES.renamed + GROUP_CHANGES.moved + GROUP_CHANGES.added + GROUP_CHANGES.deleted)} groups, median / IdP push | links before, then after each re-push and incremental push | peak RSS |`,
+    `| --- | --- | --- | --- | --- | ${names.map(() => '---').join(' | ')} | --- | --- | --- | --- | --- |`,
   ];
   for (const r of results) {
     const ratio = (ms: number, targetMs: number) => `${seconds(ms)} (${(ms / targetMs).toFixed(2)}x the target)`;
     const rss = Math.max(r.idp.peakRssBytes, r.hris.peakRssBytes, ...names.map((n) => r.repushes[n].push.peakRssBytes));
     lines.push(
       `| ${r.engine} | ${r.runs} | ${ratio(r.idp.e2eMs, IDENTITY_TARGETS.idpPushMs)} | ${ratio(r.hris.e2eMs, IDENTITY_TARGETS.hrisPushMs)} | ${seconds(r.appsMs)} | ` +
-        `${names.map((n) => ratio(r.repushes[n].push.e2eMs, IDENTITY_TARGETS.idpRepushMs)).join(' | ')} | ${incrementalCell(r.incremental.map((c) => c.push), r.idp)} | ${incrementalCell(r.hrisIncremental, r.hris)} | ` +
+        `${names.map((n) => ratio(r.repushes[n].push.e2eMs, IDENTITY_TARGETS.idpRepushMs)).join(' | ')} | ${incrementalCell(r.incremental.map((c) => c.push), r.idp)} | ${incrementalCell(r.hrisIncremental, r.hris)} | ${incrementalCell(r.groupsIncremental, r.idp)} | ` +
         `${[r.linksBefore, ...names.map((n) => r.repushes[n].links), ...r.incremental.map((c) => c.links)].map(count).join(' / ')} | ${mb(rss)} |`,
     );
   }
