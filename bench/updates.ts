@@ -184,7 +184,7 @@ function groupsChange(payload: ApplicationPayload, run: number): ApplicationPayl
   const groups = app.local_groups!;
   const first = Math.floor(groups.length / 2) + run * (OTHER_CHANGES.groupsMoved + OTHER_CHANGES.groupsDeleted);
   if (first + OTHER_CHANGES.groupsMoved + OTHER_CHANGES.groupsDeleted > groups.length) throw new Error(`the payload has ${groups.length} groups; the groups changes need more`);
-  const moved = groups.slice(first, first + OTHER_CHANGES.groupsMoved).map((g, i) => ({ operation: 'modify', id: g.id, name: g.name, groups: [`g${(first + i) % 400}`] }));
+  const moved = groups.slice(first, first + OTHER_CHANGES.groupsMoved).map((g, i) => ({ operation: 'modify', id: g.id, name: g.name, groups: [`g${(first + i) % Math.min(400, first)}`] }));
   const deleted = groups.slice(first + OTHER_CHANGES.groupsMoved, first + OTHER_CHANGES.groupsMoved + OTHER_CHANGES.groupsDeleted).map((g) => ({ operation: 'delete', id: g.id, name: g.name }));
   return { incremental_change: true, applications: [{ name: app.name, local_groups: [...moved, ...deleted] }] } as ApplicationPayload;
 }

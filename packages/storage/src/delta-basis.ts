@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DerivedGraph, PayloadDeclarations } from '@accessgraph/core';
+import { tracelessRoles, type DerivedGraph, type PayloadDeclarations, type TracelessRole } from '@accessgraph/core';
 import type { Database } from './database.js';
 
 /**
@@ -31,7 +31,7 @@ export interface DeltaBasis {
    * assignment of it grants nothing. An entry holding such a role cannot be read back from its
    * grants, and a resource of another type may be named by such an assignment.
    */
-  tracelessRoles: Array<{ key: string; types: string[] }>;
+  tracelessRoles: TracelessRole[];
   /**
    * Of an identity provider or an HRIS: the managers (lower-cased) its people name that are none of
    * them. A person added under such a key becomes their manager, which a change made by difference
@@ -83,39 +83,6 @@ function resourceTypesKeyedById(graph: DerivedGraph): Record<string, string[]> {
     if (own !== node.name) (types[nodes[node.appId]!.key] ??= new Set()).add(node.resourceType.toLowerCase());
   }
   return Object.fromEntries(Object.entries(types).map(([app, set]) => [app, [...set]]));
-}
-
-function tracelessRoles(graph: DerivedGraph): DeltaBasis['tracelessRoles'] {
-  const { nodes, edges } = graph;
-  const next = new Map<number, number[]>();
-  for (let i = 0; i < edges.length; i++) {
-    const kind = edges.kind(i);
-    if (kind === 'role_grants' || kind === 'includes_role') (next.get(edges.col.from[i]!) ?? next.set(edges.col.from[i]!, []).get(edges.col.from[i]!)!).push(edges.col.to[i]!);
-  }
-  const roles: DeltaBasis['tracelessRoles'] = [];
-  for (const role of nodes) {
-    if (role.kind !== 'local_role') continue;
-    const types = new Set<string>();
-    let traced = false;
-    const seen = new Set([role.id]);
-    const stack = [role.id];
-    while (stack.length > 0 && !traced) {
-      for (const to of next.get(stack.pop()!) ?? []) {
-        if (nodes[to]!.kind !== 'permission') {
-          if (!seen.has(to)) {
-            seen.add(to);
-            stack.push(to);
-          }
-          continue;
-        }
-        const { resource_types: limited, apply_to_sub_resources: inherit } = nodes[to]!.properties as { resource_types?: string[]; apply_to_sub_resources?: boolean };
-        if (inherit === true || !Array.isArray(limited) || limited.length === 0) traced = true;
-        else for (const type of limited) types.add(type.toLowerCase());
-      }
-    }
-    if (!traced) roles.push({ key: role.key, types: [...types] });
-  }
-  return roles;
 }
 
 /** Changes with what the basis holds; a state stored with another version goes the whole-state way once. */

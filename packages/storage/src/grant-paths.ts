@@ -101,7 +101,8 @@ function unique(ids: number[]): number[] {
 /** Runs a lookup over `ids` in slices of IDS_PER_QUERY and concatenates the rows. */
 export async function inChunks<Row, Id extends number | string = number>(ids: readonly Id[], lookup: (slice: Id[]) => Promise<Row[]>): Promise<Row[]> {
   const rows: Row[] = [];
-  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) rows.push(...(await lookup(ids.slice(i, i + IDS_PER_QUERY))));
+  // Row by row: one slice's lookup may return more rows than a call takes arguments (a top group's members).
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) for (const row of await lookup(ids.slice(i, i + IDS_PER_QUERY))) rows.push(row);
   return rows;
 }
 

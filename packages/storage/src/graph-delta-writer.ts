@@ -21,11 +21,12 @@ import {
 import type { GraphStorage, GraphTransaction } from './graph-writer.js';
 
 /**
- * Writes a change of leaves (local users, resources) into a data source's current graph tables, in
- * the push's transaction: deletes the rows of the leaves it names (their node, memberships,
- * identity strings, reach, ancestry and tags; for deleted ones their grants and edges too; of
- * groups, roles and credentials changed in place their node, identity strings and tags) and
- * inserts what they are now. Index lookups and a few rows per leaf, whatever the size of the graph: the counterpart of
+ * Writes a change made by difference (`LeafDelta`) into a data source's current graph tables, in
+ * the push's transaction: deletes the rows of the entities it writes anew (their node,
+ * memberships, identity strings, reach, ancestry and tags; for deleted ones their grants and edges
+ * too; of those whose entries change their grants and bindings; of groups, roles and credentials
+ * changed in place their node, identity strings and tags; of the principals below, the reach rows
+ * that change) and inserts what they are now. Index lookups and a few rows per leaf, whatever the size of the graph: the counterpart of
  * `GraphTransaction.stage`, which replaces a graph whole. On SQLite the second keys (grants by
  * scope, reach by holder) are tables of their own and change with their rows; on PostgreSQL they
  * are indexes.
@@ -47,7 +48,7 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
     await db.deleteFrom('graph_nodes').where('ds', '=', ds).where('id', 'in', leaves).execute();
     return [];
   });
-  // Deleted leaves lose their grants and every edge from them; users whose entries change, their grants and bindings.
+  // Deleted entities lose their grants and bindings; those whose entries change, too, before they are written anew.
   await inChunks([...deleted, ...delta.regranted], async (holders) => {
     const grants = await db.selectFrom('graph_grants').select(['id', 'scope', 'holder']).where('ds', '=', ds).where('holder', 'in', holders).execute();
     await inChunks(
@@ -93,13 +94,13 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
 
 /**
  * The edges a written leaf's rows include, by direction: a local user's or resource's memberships
- * and credentials, and the edge from its container; an IdP user's memberships, roles, owned
+ * and credentials, a redefined role's permissions and nested roles, and the edge from its container; an IdP user's memberships, roles, owned
  * entities and assignments, and the edges from its domain and its manager; an HRIS employee's groups,
  * and the edges from its system and its managers (the `manages` edges from a person name its
  * reports, which keep them unless it is deleted).
  */
 const OWN_EDGES: Record<CustomTemplate, { from: string[]; to: string[] }> = {
-  application: { from: ['member_of', 'holds_cred'], to: ['contains'] },
+  application: { from: ['member_of', 'holds_cred', 'role_grants', 'includes_role'], to: ['contains'] },
   identity_provider: { from: ['member_of', 'can_assume', 'owns', 'assigned_app'], to: ['contains', 'manages'] },
   hris: { from: ['member_of'], to: ['contains', 'manages'] },
 };

@@ -3,7 +3,8 @@ import { appAssignmentItem, idpNodeKey, type IdpDeltaPlan, type IdpSlice, type I
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { readDeltaBasis } from './delta-basis.js';
-import { groupBy, NodeReader, uniqueNodes as unique, type StoredNode } from './node-reader.js';
+import { groupBy, NodeReader, uniqueNodes as unique, walkLevels, type StoredNode } from './node-reader.js';
+import { MOVED_UNDER_ITSELF } from './moved-principals.js';
 
 /** A slice to apply a change of IdP users to, with the state it was read from; or why the change has to go the whole-state way. */
 export type IdpSliceRead = { slice: IdpSlice; pushedAt: string } | { whole: string };
@@ -80,14 +81,10 @@ export async function readIdpSlice(db: Kysely<Database>, graphs: GraphStorage, d
 async function movedUnder(nodes: NodeReader, plan: IdpDeltaPlan, groupNodes: readonly StoredNode[]): Promise<string | undefined> {
   const movedKeys = new Set(plan.namedGroups.filter((g) => g.parents !== undefined).map((g) => idpNodeKey('group', g.key)));
   if (movedKeys.size === 0) return undefined;
-  const below = new Set<number>();
-  let frontier = groupNodes.filter((n) => movedKeys.has(n.key)).map((n) => n.id);
-  while (frontier.length > 0) {
-    frontier = (await nodes.membersOfKind(frontier, 'idp_group')).filter((id) => !below.has(id));
-    for (const id of frontier) below.add(id);
-  }
+  const moved = groupNodes.filter((n) => movedKeys.has(n.key)).map((n) => n.id);
+  const below = await walkLevels(moved, (frontier) => nodes.membersOfKind(frontier, 'idp_group'));
   const parents = await nodes.byKeys(plan.namedGroups.flatMap((g) => g.parents ?? []).map((k) => idpNodeKey('group', k)), true);
-  return parents.some((p) => below.has(p.id)) ? 'a moved group would be a member of a group below a moved one' : undefined;
+  return parents.some((p) => below.has(p.id)) ? MOVED_UNDER_ITSELF : undefined;
 }
 
 /** The external nodes with whether a principal the change does not name points at them too. */

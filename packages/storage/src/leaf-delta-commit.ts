@@ -1,5 +1,5 @@
 import { IDP_OFFER_KINDS, unlinkedWarnings } from '@accessgraph/core';
-import { parseDeltaBasis } from './delta-basis.js';
+import { parseDeltaBasis, type DeltaBasis } from './delta-basis.js';
 import { writeLeafDelta } from './graph-delta-writer.js';
 import { readRefs, relinkNodes } from './identity-links.js';
 import { relinkIdpNodes } from './idp-node-links.js';
@@ -55,12 +55,19 @@ export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCom
     const nextGrantId = delta.grants.reduce((next, g) => Math.max(next, g.id + 1), basis.nextGrantId);
     await conn
       .updateTable('data_source_states')
-      .set({ pushed_at: commit.now, delta_basis: JSON.stringify({ ...basis, nextNodeId, nextGrantId, counts, unresolvedManagers: [...new Set([...basis.unresolvedManagers, ...(delta.unresolvedManagers ?? [])])] }) })
+      .set({ pushed_at: commit.now, delta_basis: JSON.stringify({ ...basis, nextNodeId, nextGrantId, counts, tracelessRoles: tracesAfter(basis, delta), unresolvedManagers: [...new Set([...basis.unresolvedManagers, ...(delta.unresolvedManagers ?? [])])] }) })
       .where('ds', '=', ds)
       .execute();
     await insertPushRecord(conn, ds, record);
     return { linkWarnings, linkMs, linkChanges: changes, counts, state: await stateSize(conn, caps, ds) };
   });
+}
+
+/** The basis' traceless roles once the change is made: those it decides as it leaves them, the others as they were. */
+function tracesAfter(basis: DeltaBasis, delta: LeafDeltaCommit['delta']): DeltaBasis['tracelessRoles'] {
+  if (delta.roleTraces === undefined) return basis.tracelessRoles;
+  const decided = new Set(delta.roleTraces.decided);
+  return [...basis.tracelessRoles.filter((role) => !decided.has(role.key)), ...delta.roleTraces.traceless];
 }
 
 /** The `manages` edges from or to these nodes (the written people: their reports' and their managers'). */

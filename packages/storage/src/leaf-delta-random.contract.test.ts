@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IssueCollector, PAYLOAD_TEMPLATES, applyIncremental } from '@accessgraph/core';
 import { random } from '../../../bench/generate-app-payload.js';
 import { validIdpPayload } from '../../core/src/idp/test-support/idp-payloads.js';
@@ -17,7 +17,8 @@ const CHANGES_PER_SEED = 8;
  * Random changes of leaves, against the oracle (`leaf-delta.contract.test.ts` checks one sequence
  * by hand): a small application with nested groups and roles, typed permissions, resources three
  * levels deep and random bindings, then random mixes of every leaf operation, of groups moved and
- * deleted and of credentials deleted (the principals below them reached anew), each applied by
+ * deleted and of credentials deleted (the principals below them reached anew), of entries of groups
+ * and credentials, and of roles added, redefined and deleted (their holders' entries derived anew), each applied by
  * difference to one data source and, with all before it, to the whole payload pushed whole into
  * another. After each, every graph table and the access must be the same. A change the whole
  * state refuses, or that goes the whole-state way, is skipped (counted: most must be made).
@@ -37,11 +38,19 @@ for (const backend of testBackends()) {
       await db.dispose();
     });
 
+    /** The kinds of structural change made by difference, over every seed run. */
+    const made = new Map<string, number>();
+    let seedsRun = 0;
+    afterAll(() => {
+      // Every kind must have been made by difference somewhere, not only left to the whole-state way (when the whole list ran).
+      if (seedsRun === SEEDS.length) for (const kind of STRUCTURAL_KINDS) expect(made.get(kind) ?? 0, kind).toBeGreaterThan(0);
+    });
+
     it.each(SEEDS)('seed %i: the graph by difference is the graph pushed whole', async (seed) => {
       const rnd = random(seed);
       let state = randomApplication(rnd);
       const target = await pushPayloadCommitted(store, 'application', structuredClone(state));
-      let made = 0;
+      let changed = 0;
       for (let n = 0; n < CHANGES_PER_SEED; n++) {
         const change = randomChange(rnd, state, `${seed}_${n}`);
         const next = structuredClone(state);
@@ -53,14 +62,36 @@ for (const backend of testBackends()) {
         // One the stored state cannot take by difference is left out on both sides.
         if ('whole' in outcome) continue;
         state = next;
-        made++;
+        changed++;
+        for (const kind of structuralKinds(change)) made.set(kind, (made.get(kind) ?? 0) + 1);
         const oracle = (await pushPayloadCommitted(store, 'application', structuredClone(state))).dataSourceId;
         expect(await graphDump(db, backend.name, target.dataSourceId), `seed ${seed}, change ${n}: ${JSON.stringify(change)}`).toEqual(await graphDump(db, backend.name, oracle));
         expect(await accessLines(store, target.dataSourceId)).toEqual(await accessLines(store, oracle));
       }
-      expect(made).toBeGreaterThanOrEqual(CHANGES_PER_SEED / 2);
+      expect(changed).toBeGreaterThanOrEqual(CHANGES_PER_SEED / 2);
+      seedsRun++;
     });
   });
+}
+
+const STRUCTURAL_KINDS = ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted'] as const;
+
+/** The structural changes a random change makes (`STRUCTURAL_KINDS`). */
+function structuralKinds(change: Json): string[] {
+  const app = (change.applications as Json[])[0]!;
+  const items = (field: string) => (app[field] as Json[] | undefined) ?? [];
+  const kinds = new Set<string>();
+  for (const group of items('local_groups')) {
+    if (group.operation === 'delete') kinds.add('group deleted');
+    if (group.operation === 'modify' && group.groups !== undefined) kinds.add('group moved');
+  }
+  for (const cred of items('local_access_creds')) if (cred.operation === 'delete') kinds.add('credential deleted');
+  for (const role of items('local_roles')) {
+    if (role.operation === 'delete') kinds.add('role deleted');
+    if (role.operation === 'modify') kinds.add('role redefined');
+  }
+  for (const entry of (change.identity_to_permissions as Json[] | undefined) ?? []) if (entry.identity_type === 'local_group' || entry.identity_type === 'local_access_creds') kinds.add('entry of a group or credential');
+  return [...kinds];
 }
 
 const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
@@ -70,7 +101,7 @@ const some = <T>(rnd: () => number, items: readonly T[], most: number): T[] => [
  * An application of type shop: users u0..u11 keyed by id, in groups g0..g4 (each in an earlier one
  * or none) and holding credentials c0, c1; roles r0..r3 (r3 includes r0) over permissions of which
  * `peek` applies to boxes only and inherits, `count` to boxes only without inheriting; shelves s0..s2
- * with boxes and lids; bindings of users and groups on the application and on resources.
+ * with boxes and lids; bindings of users, groups g0 and g2 and credential c1 on the application and on resources.
  */
 function randomApplication(rnd: () => number): Json {
   const groups = Array.from({ length: 5 }, (_, i) => ({ id: `g${i}`, name: `group ${i}`, ...(i > 0 && rnd() < 0.7 ? { groups: [`g${Math.floor(rnd() * i)}`] } : {}) }));
@@ -99,6 +130,7 @@ function randomApplication(rnd: () => number): Json {
     }))
     .filter((e) => e.role_assignments.length + e.application_permissions.length > 0);
   for (const group of ['g0', 'g2']) entries.push({ identity: group, identity_type: 'local_group', role_assignments: [binding(rnd, 'role', pick(rnd, ['r0', 'r1']), paths)], application_permissions: [] });
+  entries.push({ identity: 'c1', identity_type: 'local_access_creds', role_assignments: [], application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), paths)] });
   return {
     custom_property_definition: { applications: [{ application_type: 'shop', local_user_properties: { level: 'NUMBER' }, local_group_properties: { floor: 'NUMBER' }, resources: [{ resource_type: 'shelf', properties: { aisle: 'NUMBER' } }] }] },
     applications: [
@@ -140,7 +172,9 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
   const holderEntries = (state.identity_to_permissions as Json[]).filter((e) => e.identity_type === 'local_group' || e.identity_type === 'local_access_creds');
   const groupIds = (app.local_groups as Json[]).map((g) => g.id as string);
   const credIds = ((app.local_access_creds as Json[] | undefined) ?? []).map((c) => c.id as string);
+  const roleIds = ((app.local_roles as Json[] | undefined) ?? []).map((r) => r.id as string);
   const creds: Json[] = [];
+  const roles: Json[] = [];
   const localUsers: Json[] = [];
   const resources: Json[] = [];
   const groups: Json[] = [];
@@ -149,7 +183,7 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
   const unnamed = (id: string) => !named.has(id) && named.add(id);
   for (let k = 1 + Math.floor(rnd() * 4); k > 0; k--) {
     const user = pick(rnd, users);
-    switch (Math.floor(rnd() * 14)) {
+    switch (Math.floor(rnd() * 17)) {
       case 0: {
         const id = `n${tag}_${k}`;
         localUsers.push({ operation: 'add', id, name: `new ${id}`, groups: some(rnd, groupIds, 2), custom_properties: { level: k } });
@@ -210,14 +244,9 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
         break;
       }
       case 12: {
-        // A credential given an entry (c0 and c1 start without one) or a group's entry deleted.
-        const cred = pick(rnd, credIds.filter((c) => !holderEntries.some((e) => e.identity === c)));
-        if (rnd() < 0.5 && cred !== undefined && unnamed(cred)) {
-          bindings.push({ operation: 'add', identity: cred, identity_type: 'local_access_creds', application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), ['s2'])] });
-        } else {
-          const entry = pick(rnd, holderEntries);
-          if (entry !== undefined && unnamed(entry.identity as string)) bindings.push({ operation: 'delete', identity: entry.identity, identity_type: entry.identity_type });
-        }
+        // A group's or credential's entry deleted whole (its members reach nothing through it after).
+        const entry = pick(rnd, holderEntries);
+        if (entry !== undefined && unnamed(entry.identity as string)) bindings.push({ operation: 'delete', identity: entry.identity, identity_type: entry.identity_type });
         break;
       }
       case 10: {
@@ -225,6 +254,24 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
         if (cred !== undefined && unnamed(cred)) creds.push({ operation: 'delete', id: cred });
         break;
       }
+      case 14: {
+        // A role given other permissions or nested roles (a cycle is refused by the whole state); it may grant nothing after, or on other types only.
+        const role = pick(rnd, roleIds);
+        if (role === undefined || !unnamed(role)) break;
+        const redefined: Json = { operation: 'modify', id: role, name: `role ${role}` };
+        if (rnd() < 0.7) redefined.permissions = some(rnd, ['view', 'edit', 'peek', 'count'], 2);
+        if (rnd() < 0.5 || redefined.permissions === undefined) redefined.roles = some(rnd, roleIds.filter((r) => r !== role), 1);
+        roles.push(redefined);
+        break;
+      }
+      case 15: {
+        const role = pick(rnd, roleIds);
+        if (role !== undefined && unnamed(role)) roles.push({ operation: 'delete', id: role, name: `role ${role}` });
+        break;
+      }
+      case 16:
+        roles.push({ operation: 'add', id: `nr${tag}_${k}`, name: `new role ${tag} ${k}`, permissions: some(rnd, ['view', 'edit', 'peek', 'count'], 2), roles: some(rnd, roleIds, 1) });
+        break;
       default:
         if (groupIds.length > 0) groups.push({ operation: 'add', id: `ng${tag}_${k}`, name: `new group ${tag} ${k}`, groups: [pick(rnd, groupIds)], custom_properties: { floor: k } });
     }
@@ -234,5 +281,6 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
   if (resources.length > 0) application.resources = resources;
   if (groups.length > 0) application.local_groups = groups;
   if (creds.length > 0) application.local_access_creds = creds;
+  if (roles.length > 0) application.local_roles = roles;
   return { incremental_change: true, applications: [application], ...(bindings.length > 0 ? { identity_to_permissions: bindings } : {}) };
 }

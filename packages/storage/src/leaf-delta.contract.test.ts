@@ -89,7 +89,7 @@ for (const backend of testBackends()) {
      * Each change made by difference to `base` pushed whole, then, against the oracle, every graph
      * table, the access and the counts; and the users' access lines against those worked out by hand.
      */
-    async function checkSequence(base: Json, changes: readonly Json[], expected: readonly string[][]): Promise<void> {
+    async function checkSequence(base: Json, changes: readonly Json[], expected: readonly string[][]): Promise<PushTarget> {
       const pushed = await pushPayloadCommitted(store, 'application', base);
       const state = structuredClone(base);
       for (const [n, change] of changes.entries()) {
@@ -103,6 +103,7 @@ for (const backend of testBackends()) {
         expect(await lastCounts(pushed.dataSourceId)).toEqual(await lastCounts(oracle));
         expect((await access(pushed.dataSourceId)).filter((l) => /^u\d /.test(l))).toEqual(expected[n]);
       }
+      return pushed;
     }
 
     it('moves and deletes groups and deletes credentials by difference, reaching the principals below anew', async () => {
@@ -140,6 +141,46 @@ for (const backend of testBackends()) {
         ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit', 'u2 -> s1: view', 'u2 -> s2.box: edit', 'u2 -> s2: edit', 'u3 -> s1.box: edit', 'u3 -> s1: edit'],
       ];
       await checkSequence(base, changes, expected);
+    });
+
+    it("gives a group that held no grant its first by difference: its members reach it", async () => {
+      const base = shopWithFloor();
+      // floor's binding names no resource: it grants nothing (a warning), so floor holds no grant.
+      base.identity_to_permissions!.find((e) => e.identity === 'floor')!.application_permissions = [{ application: 'Shop', permission: 'view' }];
+      const change = { incremental_change: true, identity_to_permissions: [{ identity: 'floor', identity_type: 'local_group', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1', resources: ['s1'] }] }] };
+      // By hand: cy (u3, in floor) reaches r1's view on s1 beside c2's edit.
+      const expected = [['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit', 'u2 -> s2.box: edit', 'u2 -> s2: edit', 'u3 -> s1.box: edit', 'u3 -> s1: edit,view']];
+      await checkSequence(base, [change], expected);
+    });
+
+    it('redefines and deletes roles by difference: the holders of them and of the roles including them hold what they grant now', async () => {
+      const base = shopWithRoles();
+      const roles = (items: Json[]) => ({ incremental_change: true, applications: [{ name: 'Shop', local_roles: items }] });
+      const changes = [
+        // r6 grants edit instead of view: floor's on s2, c1's on s2.box, and bob's through r7 (which includes r6) on s1.
+        roles([{ operation: 'modify', id: 'r6', name: 'stocker', permissions: ['edit'] }]),
+        // r6 goes: its bindings with it (c1 then holds no grant), and from r7, which then grants nothing (traceless).
+        roles([{ operation: 'delete', id: 'r6', name: 'stocker' }]),
+      ];
+      const expected = [
+        // By hand: ann's s2.box is edit only (c1's r6 gave view); bob reaches edit on s1 and its box (edit is inherited); cy edit on s2 and its box.
+        ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit', 'u2 -> s1.box: edit', 'u2 -> s1: edit', 'u2 -> s2.box: edit', 'u2 -> s2: edit', 'u3 -> s1.box: edit', 'u3 -> s1: edit,view', 'u3 -> s2.box: edit', 'u3 -> s2: edit'],
+        // bob keeps staff's edit through managers; cy floor's view and c2's edit on s1.
+        ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit', 'u2 -> s2.box: edit', 'u2 -> s2: edit', 'u3 -> s1.box: edit', 'u3 -> s1: edit,view'],
+      ];
+      const pushed = await checkSequence(base, changes, expected);
+      // r7 left traceless: bob's entry (and so a change of r7) can no longer be read back from grants.
+      const redefine = planLeafDelta(roles([{ operation: 'modify', id: 'r7', name: 'lead', permissions: ['view'] }]))!;
+      expect(await store.readLeafSlice(pushed.dataSourceId, redefine)).toEqual({ whole: 'an entry the change changes holds a role whose assignment may leave no grant' });
+    });
+
+    it('goes the whole-state way for a role an IdP identity holds, or one whose holder the change also names', async () => {
+      const pushed = await pushPayloadCommitted(store, 'application', shopWithRoles());
+      // r1 is included by r2, which ops@corp.example (an IdP identity) is assigned.
+      const idpHeld = planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'clerk', permissions: ['edit'] }] }] })!;
+      expect(await store.readLeafSlice(pushed.dataSourceId, idpHeld)).toEqual({ whole: 'a role the change redefines or deletes is held by an IdP identity or a role' });
+      const holderNamed = planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'delete', id: 'r7', name: 'lead' }], local_users: [{ operation: 'modify', id: 'u2', name: 'bob', groups: [] }] }] })!;
+      expect(await store.readLeafSlice(pushed.dataSourceId, holderNamed)).toEqual({ whole: 'a holder of a role the change redefines or deletes is changed by it too' });
     });
 
     it('goes the whole-state way for a group moved under one below a moved group', async () => {
@@ -303,6 +344,22 @@ function shopWithFloor(): ApplicationPayload & Json {
   payload.identity_to_permissions!.push(
     { identity: 'floor', identity_type: 'local_group', application_permissions: [{ application: 'Shop', permission: 'view', resources: ['s1'] }] },
     { identity: 'c2', identity_type: 'local_access_creds', application_permissions: [{ application: 'Shop', permission: 'edit', resources: ['s1'] }] },
+  );
+  return payload;
+}
+
+/**
+ * `shopWithFloor` with two roles of its own: r6 (stocker: view) and r7 (lead: no permission,
+ * includes r6); floor holds r6 on s2, c1 (ann's) r6 on s2.box, bob (u2) r7 on s1.
+ */
+function shopWithRoles(): ApplicationPayload & Json {
+  const payload = shopWithFloor();
+  payload.applications![0]!.local_roles!.push({ id: 'r6', name: 'stocker', permissions: ['view'] }, { id: 'r7', name: 'lead', permissions: [], roles: ['r6'] });
+  const entries = payload.identity_to_permissions!;
+  entries.find((e) => e.identity === 'floor')!.role_assignments = [{ application: 'Shop', role: 'r6', resources: ['s2'] }];
+  entries.push(
+    { identity: 'c1', identity_type: 'local_access_creds', role_assignments: [{ application: 'Shop', role: 'r6', resources: ['s2.box'] }] },
+    { identity: 'u2', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'r7', resources: ['s1'] }] },
   );
   return payload;
 }

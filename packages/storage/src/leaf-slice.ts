@@ -4,18 +4,23 @@ import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { readDeltaBasis, type DeltaBasis } from './delta-basis.js';
 import { readMoved } from './moved-principals.js';
+import { readRoleHolders } from './role-holders.js';
 import { groupBy, NodeReader, uniqueNodes as unique, type StoredNode } from './node-reader.js';
 
-/** A slice to apply a local-user change to, with the state it was read from; or why the change has to go the whole-state way. */
+/** A slice to apply an application change made by difference to, with the state it was read from; or why the change has to go the whole-state way. */
 export type LeafSliceRead = { slice: StoredSlice; pushedAt: string } | { whole: string };
 
 /**
- * Reads what a change of local users touches in a data source's stored graph (`StoredSlice`):
- * the named users with their memberships, identity strings, tags and grant counts; the groups and
- * credentials they and the change name, with those principals' reach rows; the roles, permissions
- * and resources the added users' bindings name. A few index lookups per named entity, whatever
- * the size of the data source. Says `whole` instead when the stored state cannot take the change
- * by difference (see the reasons below); the push then applies it to the whole state.
+ * Reads what an application change made by difference touches in a data source's stored graph
+ * (`StoredSlice`, see `leaf-delta-plan.ts`): the users it names, with their memberships, identity
+ * strings, tags and grant counts; the entries it changes (of the users, groups and credentials it
+ * names, and of the holders of the roles it redefines or deletes), read back from their bindings
+ * and grants; the groups, roles and credentials it names, and those the users and entries name,
+ * with their reach rows, every role with those it includes; the principals below the groups and
+ * credentials it moves, deletes or regrants; the permissions and resources it names or the
+ * entries bind. Index lookups for what the change touches, whatever the size of the data source.
+ * Says `whole` instead when the stored state cannot take the change by difference (see the
+ * reasons below); the push then applies it to the whole state.
  */
 export async function readLeafSlice(db: Kysely<Database>, graphs: GraphStorage, dataSourceId: string, plan: LeafDeltaPlan): Promise<LeafSliceRead> {
   const read = await readDeltaBasis(db, dataSourceId);
@@ -39,11 +44,15 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const resourceIdTypes = basis.resourceTypesKeyedById[app?.key ?? ''] ?? [];
   // The whole-state path names an unknown application in its error.
   if (app === undefined || app.kind !== 'application') return { whole: 'unknown application' };
+  const entities = await readEntities(nodes, plan, basis, app.key);
+  if ('whole' in entities) return entities;
+  const rebound = await readRoleHolders(nodes, plan, entities);
+  if ('whole' in rebound) return rebound;
   const okta = app.properties.okta_app_id;
   // Okta last-login enrichment matches an application's users as a set (first identity that matches
   // wins), and their nodes carry its result, which a user read back would lose: changes of users and
   // their entries in such an application go the whole-state way; resources, groups and roles need not.
-  const touchesUsers = plan.users.length > 0 || plan.entryIdentities.length > 0;
+  const touchesUsers = plan.users.length > 0 || plan.entryIdentities.length > 0 || rebound.users.length > 0;
   if (touchesUsers && typeof okta === 'string' && okta.trim() !== '') return { whole: "the application is enriched with Okta sign-ins and the change touches its users" };
   // An added identity that some other principal already has bindings under: the whole-state path reports the entry that exists.
   const bound = await nodes.byLookupKeys(plan.bindingIdentities);
@@ -52,15 +61,17 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const deleted = plan.users.filter((u) => u.operation === 'delete').map((u) => u.key);
   if ((await nodes.byLookupKeys(deleted)).some((n) => n.kind === 'idp_identity')) return { whole: 'a deleted user shares its key with an IdP binding' };
 
-  const found = await nodes.byKeys([...plan.users.map((u) => u.key), ...plan.entryIdentities].map((k) => appEntityNodeKey(plan.key, 'user', k)));
+  // The users whose entries change: those the change names, and the holders of the roles it redefines or deletes.
+  const entryKeys = new Set([...plan.entryIdentities.map((k) => appEntityNodeKey(plan.key, 'user', k)), ...rebound.users.map((n) => n.key)]);
+  const found = await nodes.byKeys([...plan.users.map((u) => appEntityNodeKey(plan.key, 'user', u.key)), ...entryKeys]);
   const userNodes = found.filter((n) => n.kind === 'local_user');
-  const entryKeys = new Set(plan.entryIdentities.map((k) => appEntityNodeKey(plan.key, 'user', k)));
   // An entry whose identity is no local user of the application is for the whole-state path to report.
   if (userNodes.filter((n) => entryKeys.has(n.key)).length !== entryKeys.size) return { whole: 'an entry the change adds bindings to is not a local user' };
   const entityKeys = new Map(plan.entryEntities.map((e) => [appEntityNodeKey(plan.key, e.segment, e.key), e]));
-  const entryEntities = (await nodes.byKeys([...entityKeys.keys()])).filter((n) => n.kind === KINDS[entityKeys.get(n.key)!.segment]);
+  const namedEntries = (await nodes.byKeys([...entityKeys.keys()])).filter((n) => n.kind === KINDS[entityKeys.get(n.key)!.segment]);
   // Likewise a group's or credential's: the whole-state path reports an unknown one.
-  if (entryEntities.length !== entityKeys.size) return { whole: 'an entry the change changes is not a local group or credential of the application' };
+  if (namedEntries.length !== entityKeys.size) return { whole: 'an entry the change changes is not a local group or credential of the application' };
+  const entryEntities = unique<StoredNode>([...(await nodes.byIds(rebound.entities.map((n) => n.id))), ...namedEntries]);
   const entryEntityIds = entryEntities.map((n) => n.id);
   const userIds = userNodes.map((n) => n.id);
   const edges = [
@@ -89,10 +100,8 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
     const mine = edgesFrom.get(node.id) ?? [];
     const keysOf = (kind: string) => mine.filter((e) => e.kind === kind).map((e) => targetById.get(e.to)!.localKey);
     const bindings = mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
-    // Without bindings the graph cannot tell an entry that holds none from no entry at all; with
-    // two of one role or permission, which of their grants are whose.
-    if (entryKeys.has(node.key) && bindings.length === 0) return { whole: 'an entry the change changes holds no binding the graph shows' };
-    if (entryKeys.has(node.key) && new Set(bindings.map((b) => b.to)).size < bindings.length) return { whole: 'an entry the change changes holds one role or permission twice' };
+    const problem = entryKeys.has(node.key) ? entryProblem(bindings) : undefined;
+    if (problem !== undefined) return { whole: problem };
     users.push({
       ...node,
       identities: refs.get(node.id) ?? [],
@@ -107,28 +116,29 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const entryHolders: SliceApp['entryEntities'] = [];
   for (const node of entryEntities) {
     const bindings = (edgesFrom.get(node.id) ?? []).filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
-    // As a user's (above). Without bindings a group or credential holds no grant either: what its
-    // members reach would change with its entry, which only this rule keeps simple.
-    if (bindings.length === 0) return { whole: 'an entry the change changes holds no binding the graph shows' };
-    if (new Set(bindings.map((b) => b.to)).size < bindings.length) return { whole: 'an entry the change changes holds one role or permission twice' };
+    const problem = entryProblem(bindings);
+    if (problem !== undefined) return { whole: problem };
     const mine = grantsOf.get(node.id) ?? [];
     entryHolders.push({ ...node, segment: SEGMENTS[node.kind] as 'group' | 'cred', entry: readBackEntry(app, bindings, mine, targetById, scopeById), grants: mine.length, bindings: bindings.length });
   }
   const heldIds = new Set(edges.filter((e) => entryUserIds.has(e.from)).map((e) => e.to));
   const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && heldIds.has(n.id));
 
-  const entities = await readEntities(nodes, plan, basis, app.key);
-  if ('whole' in entities) return entities;
-  // A holder whose entry may lose every grant may take from its members what they reach through it.
-  const mayLose = new Set(plan.entryEntities.filter((e) => !e.onlyAdds).map((e) => appEntityNodeKey(plan.key, e.segment, e.key)));
-  const moved = await readMoved(nodes, plan, entities, entryHolders.filter((n) => mayLose.has(n.key)));
+  // A holder whose entry may lose every grant, or give it its first, changes what its members reach
+  // through it: those whose change may do more than add, those that hold none yet, and the
+  // holders of a redefined or deleted role.
+  const onlyAdding = new Set(plan.entryEntities.filter((e) => e.onlyAdds).map((e) => appEntityNodeKey(plan.key, e.segment, e.key)));
+  const reachMayChange = entryHolders.filter((n) => !onlyAdding.has(n.key) || n.grants === 0 || rebound.entities.some((r) => r.id === n.id));
+  const moved = await readMoved(nodes, plan, entities, reachMayChange, new Set(userIds));
   if ('whole' in moved) return moved;
   const named = (kind: string) => entities.filter((n) => n.kind === kind);
   // Named entities last: they carry their tags and identities.
   const groups = unique<StoredNode>([...targets.filter((n) => n.kind === 'local_group'), ...entryEntities, ...(await nodes.byKeys(plan.groups.map((k) => appEntityNodeKey(plan.key, 'group', k)))), ...named('local_group')]);
   const creds = unique<StoredNode>([...targets.filter((n) => n.kind === 'access_cred'), ...entryEntities, ...(await nodes.byKeys(plan.creds.map((k) => appEntityNodeKey(plan.key, 'cred', k)))), ...named('access_cred')]);
   const namedRoles = new Map(named('local_role').map((r) => [r.id, r]));
-  const roles = (await rolesWithNested(nodes, unique([...heldBy('local_role'), ...(await nodes.byKeys(plan.roles.map((k) => appEntityNodeKey(plan.key, 'role', k)))), ...namedRoles.values()]))).map((role) => ({ ...role, ...namedRoles.get(role.id) }));
+  // With the roles including a redefined or deleted one, whose grants change with it; every role with those it includes, at any depth.
+  const roots = [...heldBy('local_role'), ...rebound.including, ...(await nodes.byKeys(plan.roles.map((k) => appEntityNodeKey(plan.key, 'role', k)))), ...namedRoles.values()];
+  const roles = (await rolesWithNested(nodes, unique(roots))).map((role) => ({ ...role, ...namedRoles.get(role.id) }));
   const rolePermissions = await nodes.edgesFrom(roles.map((r) => r.id), ['role_grants']);
   const permissions = unique([...heldBy('permission'), ...(await nodes.byIds(rolePermissions.map((e) => e.to))), ...(await nodes.byKeys(plan.permissions.map((k) => appEntityNodeKey(plan.key, 'permission', k))))]);
   const permissionById = new Map(permissions.map((p) => [p.id, p]));
@@ -160,6 +170,18 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
     permissions: permissions.filter((n) => n.kind === 'permission'),
     reach: await nodes.reach(principals),
   };
+}
+
+/**
+ * Why an entry cannot be read back from these bindings, if it cannot: without bindings the graph
+ * cannot tell an entry that holds none from no entry at all (and a group or credential without
+ * any holds no grant, so its members' reach would change with the entry); with two of one role or
+ * permission, which of their grants are whose.
+ */
+function entryProblem(bindings: ReadonlyArray<{ to: number }>): string | undefined {
+  if (bindings.length === 0) return 'an entry the change changes holds no binding the graph shows';
+  if (new Set(bindings.map((b) => b.to)).size < bindings.length) return 'an entry the change changes holds one role or permission twice';
+  return undefined;
 }
 
 const SEGMENTS: Record<string, 'group' | 'role' | 'cred'> = { local_group: 'group', local_role: 'role', access_cred: 'cred' };

@@ -111,7 +111,7 @@ export class NodeReader {
   /** How many bindings (has_role and has_permission edges) each principal has. */
   async bindingCounts(ids: readonly number[]): Promise<Map<number, number>> {
     const counts = new Map<number, number>();
-    for (const edge of await this.edgesFrom(ids, ['has_role', 'has_permission'])) counts.set(edge.from, (counts.get(edge.from) ?? 0) + 1);
+    for (const edge of await this.bareEdgesFrom(ids, ['has_role', 'has_permission'])) counts.set(edge.from, (counts.get(edge.from) ?? 0) + 1);
     return counts;
   }
 
@@ -169,6 +169,20 @@ export function groupBy<T, K, V>(items: readonly T[], key: (item: T) => K, value
   const groups = new Map<K, V[]>();
   for (const item of items) (groups.get(key(item)) ?? groups.set(key(item), []).get(key(item))!).push(value(item));
   return groups;
+}
+
+/**
+ * Every node reached from `starts` by following `next` a level at a time (one read per level, over
+ * the whole frontier), each once, with `known` (reached already, not followed again); so cycles end.
+ */
+export async function walkLevels(starts: readonly number[], next: (frontier: number[]) => Promise<readonly number[]>, known: ReadonlySet<number> = new Set()): Promise<Set<number>> {
+  const found = new Set(known);
+  let frontier = [...starts];
+  while (frontier.length > 0) {
+    frontier = [...new Set(await next(frontier))].filter((id) => !found.has(id));
+    for (const id of frontier) found.add(id);
+  }
+  return found;
 }
 
 /** Nodes by id, each once (the last of a repeated id wins: callers list the fullest read last). */

@@ -9,3 +9,4 @@ export { type HrisSlice, type HrisSliceEmployee } from './hris-slice.js';
 export { planIdpDelta, type IdpDeltaPlan } from './idp-delta-plan.js';
 export { appAssignmentItem, type IdpSlice, type IdpSliceExternal, type IdpSlicePrincipal, type IdpSliceUser } from './idp-slice.js';
 export { payloadDeclarations } from './payload-declarations.js';
+export { tracelessRoles, type TracelessRole } from './traceless-roles.js';

@@ -145,11 +145,38 @@ describe('planLeafDelta: which changes are made by difference', () => {
     });
   });
 
+  it('plans roles redefined or deleted, with the permissions and roles they name now to read', () => {
+    const plan = planLeafDelta(
+      change({
+        applications: [
+          {
+            name: 'Shop',
+            local_roles: [
+              { operation: 'modify', id: 'R1', name: 'clerk', permissions: ['Edit'] },
+              { operation: 'modify', id: 'r2', name: 'boss', roles: ['R3'] },
+              { operation: 'modify', id: 'r4', name: 'kept', custom_properties: { level: 1 } },
+              { operation: 'delete', id: 'r5', name: 'gone' },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(plan?.apps[0]).toMatchObject({
+      changedEntities: [
+        { segment: 'role', key: 'r1', operation: 'modify', withId: true, redefined: true },
+        { segment: 'role', key: 'r2', operation: 'modify', withId: true, redefined: true },
+        { segment: 'role', key: 'r4', operation: 'modify', withId: true },
+        { segment: 'role', key: 'r5', operation: 'delete', withId: true },
+      ],
+      permissions: ['edit'],
+      roles: ['r3'],
+    });
+    expect(plan?.apps[0]?.changedEntities[2]).not.toHaveProperty('redefined');
+  });
+
   it.each([
-    ["a role's permissions modified", change({ applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'r', permissions: ['edit'] }] }] })],
-    ["a role's nested roles modified", change({ applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'r', roles: ['r2'] }] }] })],
-    ['a role deleted', change({ applications: [{ name: 'Shop', local_roles: [{ operation: 'delete', id: 'r1', name: 'r' }] }] })],
     ["a group's parents that are not a list", change({ applications: [{ name: 'Shop', local_groups: [{ operation: 'modify', name: 'g', groups: null }] }] })],
+    ["a role's permissions that are not a list", change({ applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'r', permissions: 'edit' }] }] })],
     ['the application itself', change({ applications: [{ name: 'Shop', operation: 'modify', description: 'x' }] })],
     ['top-level permissions', change({ permissions: [{ operation: 'add', name: 'p', permission_type: ['DataRead'] }] })],
     ['a resource type', resources([{ operation: 'modify', id: 's1', name: 's', resource_type: 'crate' }])],

@@ -2,19 +2,19 @@ import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.j
 
 /**
  * Which incremental application payloads change the graph by difference (docs/architecture.md,
- * "Incremental pushes"): those that change only the leaves of an application's graph — the two
- * collections that grow with it. Local users: add, modify, delete, add_tag, delete_tag, and their
- * bindings (entries of the users the change adds, and any change to an existing user's entry); no
- * edge, reach row or grant of anything else depends on a user. Resources: add
- * (with their sub-resources), modify (but not of their type), delete (with their sub-resources),
- * add_tag, delete_tag; an ancestry row is all that depends on a resource, besides grants on it,
- * which storage checks a deleted one has none of. Groups, roles and credentials: added, modified
- * or re-tagged in place; a group moved or deleted and a credential deleted, too, since they only
- * decide the reach of the principals below them, which storage reads and works out anew
- * (`moved-principals.ts`); and their entries, as users' are (what their members reach through
- * them follows). Anything else (a role's permissions or nested roles, a role deleted, permissions,
- * bindings of roles and IdP identities, the application itself) changes grants of principals the
- * change does not name, and goes the whole-state way.
+ * "Incremental pushes"): those whose effect storage can bound by reading around the entities they
+ * name. Local users: add, modify, delete, add_tag, delete_tag, and their bindings (entries of the
+ * users the change adds, and any change to an existing user's entry); no edge, reach row or grant
+ * of anything else depends on a user. Resources: add (with their sub-resources), modify (but not
+ * of their type), delete (with their sub-resources), add_tag, delete_tag; an ancestry row is all
+ * that depends on a resource, besides grants on it, which storage checks a deleted one has none
+ * of. Groups, roles and credentials: every operation. A group moved or deleted and a credential
+ * deleted only decide the reach of the principals below them, which storage reads and works out
+ * anew (`moved-principals.ts`); their entries go as users' do (what their members reach through
+ * them follows); a role redefined (a modify that gives its `permissions` or `roles`) or deleted
+ * changes the grants of every binding of it and of the roles that include it, whose holders'
+ * entries storage reads back and the change derives anew (`role-holders.ts`). Anything else
+ * (permissions, bindings of IdP identities, the application itself) goes the whole-state way.
  */
 export interface LeafDeltaPlan {
   apps: LeafDeltaApp[];
@@ -49,11 +49,11 @@ export interface LeafDeltaApp {
   /** The types (lower-cased) of the resources the change adds, with whether each added one has an id. */
   addedResourceTypes: Array<{ type: string; withId: boolean }>;
   /**
-   * Groups, roles and credentials the change adds, or modifies or re-tags without touching what
-   * they name; groups it moves (a modify that gives their `groups`: `parents`, lower-cased) or
-   * deletes, and credentials it deletes (the principals below them are reached anew).
+   * Groups, roles and credentials the change adds, modifies, re-tags or deletes: with `parents`
+   * (lower-cased) a group it moves (a modify that gives its `groups`), with `redefined` a role whose
+   * `permissions` or `roles` a modify gives anew.
    */
-  changedEntities: Array<{ segment: EntitySegment; key: string; operation: LeafOperation; withId: boolean; parents?: string[] }>;
+  changedEntities: Array<{ segment: EntitySegment; key: string; operation: LeafOperation; withId: boolean; parents?: string[]; redefined?: true }>;
 }
 
 /** The collections besides users and resources whose items a change may add, or modify or re-tag in place. */
@@ -63,18 +63,14 @@ const OPERATIONS: Record<string, LeafOperation> = { add: 'add', modify: 'modify'
 const TOP_LEVEL = new Set(['incremental_change', 'applications', 'identity_to_permissions']);
 const APP_FIELDS = new Set(['name', 'application_type', 'local_users', 'resources', 'local_groups', 'local_roles', 'local_access_creds']);
 /**
- * Per collection: its node key segment, the fields that name other entities, and whether the
- * change may move or delete one by difference. An add always may: nothing names a new entity but
- * the change itself. A group's parents and a credential's holders only decide what the principals
- * below it reach (their reach rows, worked out anew from the stored rows around them); so a group
- * may be moved (a modify with `groups`) or deleted, and a credential deleted. A role's permissions
- * and nested roles decide the grants of every binding of it, in whoever's entry: a role is only
- * added, or modified without them.
+ * Per collection: its node key segment and the fields that name other entities. A group's parents
+ * and a credential's holders only decide what the principals below it reach; a role's permissions
+ * and nested roles decide the grants of every binding of it, in whoever's entry.
  */
 const ENTITY_COLLECTIONS = {
-  local_groups: { segment: 'group', references: ['groups'], structural: true },
-  local_roles: { segment: 'role', references: ['permissions', 'roles'], structural: false },
-  local_access_creds: { segment: 'cred', references: [], structural: true },
+  local_groups: { segment: 'group', references: ['groups'] },
+  local_roles: { segment: 'role', references: ['permissions', 'roles'] },
+  local_access_creds: { segment: 'cred', references: [] },
 } as const;
 /** What a resource that only locates its sub-resources may carry. */
 const RESOURCE_CONTAINER_FIELDS = new Set(['id', 'unique_id', 'name', 'resource_type', 'sub_resources']);
@@ -147,37 +143,35 @@ function newApp(key: string): PlannedApp {
   };
 }
 
-/** Notes the groups, roles and credentials an application's change names; false if one is not a leaf change. */
+/** Notes the groups, roles and credentials an application's change names; false if one is unkeyed, repeated or of an unknown operation. */
 function planEntities(app: Json, plan: PlannedApp): boolean {
-  for (const [field, { segment, references, structural }] of Object.entries(ENTITY_COLLECTIONS)) {
+  for (const [field, { segment, references }] of Object.entries(ENTITY_COLLECTIONS)) {
     const seen = new Set<string>();
     for (const item of listed(app, field)) {
       const key = item === undefined ? undefined : segment === 'cred' ? lowerKey(item.id) : idOrNameKey(item);
       const operation = item === undefined ? undefined : OPERATIONS[String(item.operation)];
       if (item === undefined || key === undefined || operation === undefined || seen.has(key)) return false;
-      if (operation === 'delete' && !structural) return false;
-      const moved = operation === 'modify' && Array.isArray(item.groups);
-      if (operation === 'modify' && references.some((reference) => item[reference] !== undefined) && !(structural && moved)) return false;
       seen.add(key);
       const withId = lowerKey(item.id) !== undefined || lowerKey(item.unique_id) !== undefined;
-      if (moved) {
-        const parents = stringKeys(item.groups);
-        if (parents === undefined) return false;
-        plan.groups.push(...parents);
-        plan.changedEntities.push({ segment, key, operation, withId, parents });
-        continue;
-      }
-      plan.changedEntities.push({ segment, key, operation, withId });
-      if (operation !== 'add') continue;
+      const given = references.filter((reference) => item[reference] !== undefined);
+      // A modify that sets a reference to anything but a list is for the whole-state path to report.
+      if (operation === 'modify' && given.some((reference) => !Array.isArray(item[reference]))) return false;
+      const defines = operation === 'add' || (operation === 'modify' && given.length > 0);
       const parents = stringKeys(item.groups);
       const permissions = stringKeys(item.permissions);
       const roles = stringKeys(item.roles);
       if (parents === undefined || permissions === undefined || roles === undefined) return false;
-      if (segment === 'group') plan.groups.push(...parents);
-      if (segment === 'role') {
-        plan.permissions.push(...permissions);
-        plan.roles.push(...roles);
+      const changed: LeafDeltaApp['changedEntities'][number] = { segment, key, operation, withId };
+      if (operation === 'modify' && defines) {
+        if (segment === 'group') changed.parents = parents;
+        else changed.redefined = true;
       }
+      plan.changedEntities.push(changed);
+      if (!defines) continue;
+      // What it names now is read with the slice: a group's parents, a role's permissions and nested roles.
+      plan.groups.push(...parents);
+      plan.permissions.push(...permissions);
+      plan.roles.push(...roles);
     }
   }
   return true;

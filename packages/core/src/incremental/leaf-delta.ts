@@ -2,6 +2,7 @@ import type { DerivedGraph, EdgeKind, GraphNode, IdentityRef } from '../graph/de
 import { appEntityNodeKey } from '../graph/node-keys.js';
 import type { StoredSlice } from './stored-slice.js';
 import { writeReach } from './reach-delta.js';
+import { tracelessRoles, type TracelessRole } from './traceless-roles.js';
 import type { LeafDeltaPlan } from './leaf-delta-plan.js';
 
 /**
@@ -15,7 +16,7 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
   replaced: number[];
   /** Of those, the deleted ones (with a deleted resource's sub-resources): their grants, bindings, edges and links go as well. */
   deleted: number[];
-  /** Existing users whose entries the change changes: their grants and bindings are written anew. */
+  /** Existing users, groups and credentials whose entries the change changes: their grants and bindings are written anew. */
   regranted: number[];
   /** Existing groups, roles and credentials the change modifies or re-tags: their node, identity strings and tags are written anew, nothing else. */
   retouched: number[];
@@ -41,6 +42,12 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
   unresolvedManagers?: string[];
   /** Stored id -> the small graph's id of every node written with identity strings, to name those that link to nothing in its terms. */
   derivedIds: Map<number, number>;
+  /**
+   * Of an application: the roles whose traces the change decides (every role of its slice, with
+   * those it includes, and those it adds), and which of them are traceless now; the data source's
+   * basis keeps the others' (`tracelessRoles`).
+   */
+  roleTraces?: { decided: string[]; traceless: TracelessRole[] };
 }
 
 type ApplicationCounts = { local_users: number; local_groups: number; local_roles: number; access_creds: number; resources: number; bindings: number; grants: number };
@@ -71,27 +78,26 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   /** Named users that remain: small-graph id -> stored id. */
   const remaining = new Map<number, number>();
   let nextNode = slice.nextNodeId;
-  // Users whose entries the change changes: their bindings and grants are written anew from the small derivation, which holds their entries whole.
+  /** Groups and credentials whose entries the change changes: small graph's id -> stored id. */
+  const entryHolders = new Map<number, number>();
+  // Users, groups and credentials whose entries the change changes: their bindings and grants are
+  // written anew from the small derivation, which holds their entries whole.
   for (const app of slice.apps) {
     for (const holder of [...app.users, ...app.entryEntities]) {
       if (holder.entry === undefined) continue;
       delta.regranted.push(holder.id);
       delta.counts.bindings -= holder.bindings;
       delta.counts.grants -= holder.grants;
-    }
-  }
-  /** Groups and credentials whose entries the change changes: small graph's id -> stored id. */
-  const entryHolders = new Map<number, number>();
-  for (const app of slice.apps) {
-    for (const holder of app.entryEntities) {
+      if (!('segment' in holder)) continue;
       const derived = derivedByKey.get(holder.key);
       if (derived === undefined) throw new Error(`the change derived no node for ${holder.key}, whose entry it changes`);
       entryHolders.set(derived.id, holder.id);
     }
   }
-  for (const app of plan.apps) {
-    for (const { key } of [...app.users, ...app.entryIdentities.map((identity) => ({ key: identity }))]) {
-      const nodeKey = appEntityNodeKey(app.key, 'user', key);
+  for (const [i, app] of plan.apps.entries()) {
+    // The users the change names, and those whose entries it changes (named, or holding a role it redefines or deletes).
+    const entryUsers = slice.apps[i]!.users.filter((user) => user.entry !== undefined).map((user) => user.key);
+    for (const nodeKey of [...app.users.map((user) => appEntityNodeKey(app.key, 'user', user.key)), ...entryUsers]) {
       const before = existing.get(nodeKey);
       const after = derivedByKey.get(nodeKey);
       delta.tagNodes.push(nodeKey);
@@ -129,25 +135,19 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     const from = edges.col.from[i]!;
     const to = edges.col.to[i]!;
     // An added group, role or credential comes with its edges: contained in the application, member
-    // of its parents, granting its permissions, including its roles; a moved group with its containment and parents.
-    if (rewired.has(from) || (kind === 'contains' && rewired.has(to))) {
-      delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
-      if (kind === 'member_of') (parents.get(map(from)) ?? parents.set(map(from), []).get(map(from))!).push(map(to));
-      continue;
-    }
-    if (kind === 'contains' && writtenResources.has(to)) {
-      delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
-      continue;
-    }
-    if (entryHolders.has(from) && (kind === 'has_role' || kind === 'has_permission')) {
-      delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
-      continue;
-    }
-    const user = remaining.get(kind === 'contains' ? to : from);
-    if (user === undefined) continue;
-    // Other existing users keep their stored bindings (the small payload holds none of theirs).
-    delta.edges.push({ kind, from: map(from), to: map(to), properties: edges.properties[i] });
-    if (kind === 'member_of' || kind === 'holds_cred') (targets.get(user) ?? targets.set(user, []).get(user)!).push(map(to));
+    // of its parents, granting its permissions, including its roles; a moved group with its
+    // containment and parents, a redefined role with its containment, permissions and nested roles;
+    // a written resource with the edge from its container; a group or credential whose entry
+    // changes with its bindings; a named user with its edges (other existing users keep their
+    // stored bindings: the small payload holds none of theirs).
+    const entity = rewired.has(from) || (kind === 'contains' && (rewired.has(to) || writtenResources.has(to)));
+    const user = entity ? undefined : remaining.get(kind === 'contains' ? to : from);
+    if (!entity && user === undefined && !(entryHolders.has(from) && (kind === 'has_role' || kind === 'has_permission'))) continue;
+    const [source, target] = [map(from), map(to)];
+    delta.edges.push({ kind, from: source, to: target, properties: edges.properties[i] });
+    // What the written principals' reach goes through: an added or moved group's parents, a named user's groups and credentials.
+    if (entity && kind === 'member_of') (parents.get(source) ?? parents.set(source, []).get(source)!).push(target);
+    else if (user !== undefined && (kind === 'member_of' || kind === 'holds_cred')) (targets.get(user) ?? targets.set(user, []).get(user)!).push(target);
   }
 
   const holders = new Set<number>();
@@ -187,6 +187,9 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   for (let i = 0; i < ancestry.length; i++) {
     if (writtenResources.has(ancestry.col.node[i]!)) delta.ancestry.push([map(ancestry.col.node[i]!), map(ancestry.col.ancestor[i]!), ancestry.col.depth[i]!]);
   }
+  // The slice's roles come with every role they include: their traces in the small graph are exact.
+  const roleKeys = [...slice.apps.flatMap((app) => app.roles.map((role) => role.key)), ...graph.nodes.filter((n) => n.kind === 'local_role').map((n) => n.key)];
+  delta.roleTraces = { decided: [...new Set(roleKeys)], traceless: tracelessRoles(graph) };
   return delta;
 }
 
@@ -210,7 +213,7 @@ function entityRows(derivedByKey: ReadonlyMap<string, GraphNode>, slice: StoredS
   const moved: number[] = [];
   for (const [i, app] of plan.apps.entries()) {
     const stored = new Map(slice.apps[i]!.entities.map((e) => [e.key, e]));
-    for (const { segment, key, operation, parents } of app.changedEntities) {
+    for (const { segment, key, operation, parents, redefined } of app.changedEntities) {
       const nodeKey = appEntityNodeKey(app.key, segment, key);
       const after = derivedByKey.get(nodeKey);
       const before = stored.get(nodeKey);
@@ -229,9 +232,10 @@ function entityRows(derivedByKey: ReadonlyMap<string, GraphNode>, slice: StoredS
         toStored.set(after.id, id);
         rewired.set(after.id, id);
         delta.counts[COUNTS[segment]]++;
-      } else if (parents !== undefined) {
+      } else if (parents !== undefined || redefined) {
+        // Written anew with the edges it names: a moved group its parents (and its reach), a redefined role its permissions and nested roles.
         rewired.set(after.id, id);
-        moved.push(id);
+        if (parents !== undefined) moved.push(id);
         delta.replaced.push(id);
       } else delta.retouched.push(id);
       written.set(after.id, id);

@@ -28,8 +28,8 @@ export function writeReach(
 ): void {
   const { holders, entryHolders } = changed;
   const anew = new Map<number, { holdsGrants: boolean; parents: readonly number[] }>();
-  const movedGrants = new Map(slice.apps.flatMap((app) => app.entities.map((e) => [e.id, (e.grants ?? 0) > 0] as const)));
-  for (const group of changed.groups) anew.set(group.id, { holdsGrants: movedGrants.get(group.id) ?? false, parents: group.parents });
+  const entityGrants = new Map(slice.apps.flatMap((app) => app.entities.map((e) => [e.id, (e.grants ?? 0) > 0] as const)));
+  for (const group of changed.groups) anew.set(group.id, { holdsGrants: entityGrants.get(group.id) ?? false, parents: group.parents });
   const gone = new Set(delta.deleted);
   const reachOf = reachTables(slice.apps);
   // A group or credential whose entry now holds grants or no more: its own row at depth 0 comes or

@@ -2,9 +2,9 @@ import type { OaaTag } from '@accessgraph/contract';
 import type { Json } from './collection-spec.js';
 
 /**
- * The part of an application data source's stored state that a local-user change touches (see
- * `leaf-delta-plan.ts`), read from its graph by storage: the named users as they are, and what
- * the change and those users refer to. `slicePayload` turns it back into a payload, small, that
+ * The part of an application data source's stored state that a change made by difference touches
+ * (see `leaf-delta-plan.ts`), read from its graph by storage: the entities it names and the
+ * entries it changes as they are, and what they refer to. `slicePayload` turns it back into a payload, small, that
  * the change is applied to and validated and derived as any payload is, so the same rules decide
  * what a valid change is whichever way it is stored.
  */

@@ -364,8 +364,8 @@ describe('changes of local users, made by difference', () => {
     expect(state).not.toHaveBeenCalled();
     const afterUsers = sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u3 -> Books: read', 'u3 -> Books.2024: read']);
     expect(await access()).toEqual(afterUsers);
-    // A role's permissions are not a leaf of the graph: the whole state, with the change above replayed on the stored payload.
-    await apply({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'add', name: 'Auditors' }], local_roles: [{ operation: 'modify', name: 'Writer', permissions: ['read', 'write'] }] }] });
+    // A top-level permission changes the grants of whoever holds it: the whole state, with the change above replayed on the stored payload.
+    await apply({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'add', name: 'Auditors' }] }], permissions: [{ operation: 'modify', name: 'write', permission_type: ['DataWrite'] }] });
     expect(state).toHaveBeenCalledTimes(1);
     expect(await access()).toEqual(afterUsers);
     // And the next change of local users applies by difference to what that left.
@@ -401,6 +401,26 @@ describe('changes of local users, made by difference', () => {
     expect(byDifference).toHaveBeenCalledTimes(1);
     // Clerks, and Ben in it, read Books.2024 besides writing Books.
     expect(await access()).toEqual(sorted([...BASE_ACCESS, 'Clerks -> Books.2024: read', 'u2 -> Books.2024: read']));
+  });
+
+  it('redefine and delete a role by difference; its holders, and those of the roles including it, hold what it grants now', async () => {
+    const { access, apply } = await ledgerTarget();
+    // Lead includes Reader; Ben holds Lead on Books.2024 (his first entry: the whole-state way).
+    await apply({
+      applications: [{ name: 'Ledger', local_roles: [{ operation: 'add', name: 'Lead', permissions: [], roles: ['Reader'] }] }],
+      identity_to_permissions: [{ identity: 'u2', identity_type: 'local_user', operation: 'add', role_assignments: [{ application: 'Ledger', role: 'Lead', resources: ['Books.2024'] }] }],
+    });
+    expect(await access()).toEqual(sorted([...BASE_ACCESS, 'u2 -> Books.2024: read']));
+    const state = vi.spyOn(t.store, 'getDataSourceState');
+    const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
+    // Reader grants write instead of read (write does not apply to sub-resources): Ann writes Books, Ben Books.2024 through Lead.
+    await apply({ applications: [{ name: 'Ledger', local_roles: [{ operation: 'modify', name: 'Reader', permissions: ['write'] }] }] });
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: write', 'u2 -> Books: write', 'u2 -> Books.2024: write']));
+    // Reader goes with Ann's assignment and from Lead, which then grants nothing.
+    await apply({ applications: [{ name: 'Ledger', local_roles: [{ operation: 'delete', name: 'Reader' }] }] });
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u2 -> Books: write']));
+    expect(byDifference).toHaveBeenCalledTimes(2);
+    expect(state).not.toHaveBeenCalled();
   });
 
   it("add bindings to an existing user's entry without reading the stored payload; one it holds already is refused", async () => {
@@ -447,8 +467,8 @@ describe('changes of local users, made by difference', () => {
     expect(state.changes.length).toBeLessThan(6);
     const stored = JSON.parse(gunzipSync(state.payload).toString('utf8')) as { applications: Array<{ local_users: Array<{ id: string }> }> };
     expect(stored.applications[0]!.local_users.map((u) => u.id)).toEqual(expect.arrayContaining(['u1', 'u2', 'u3', 'u4']));
-    // A change that goes the whole-state way replays the rest and keeps every user.
-    await apply({ applications: [{ name: 'Ledger', local_roles: [{ operation: 'modify', name: 'Writer', permissions: ['read', 'write'] }] }] });
+    // A change that goes the whole-state way (a top-level permission) replays the rest and keeps every user.
+    await apply({ permissions: [{ operation: 'modify', name: 'write', permission_type: ['DataWrite'] }] });
     const whole = (await t.store.getDataSourceState(dataSource.id))!;
     expect(whole.changes).toEqual([]);
     expect((JSON.parse(gunzipSync(whole.payload).toString('utf8')) as typeof stored).applications[0]!.local_users).toHaveLength(8);

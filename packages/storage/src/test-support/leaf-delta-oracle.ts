@@ -56,7 +56,8 @@ async function applyByDifference(store: KyselyStore, target: PushTarget, change:
 
 /**
  * A data source's graph by node keys, every table, node ids replaced by keys (they differ between
- * a graph changed by difference and one pushed whole); on SQLite also the second-key tables.
+ * a graph changed by difference and one pushed whole), and its basis' traceless roles; on SQLite
+ * also the second-key tables.
  */
 export async function graphDump(db: TestDatabase, backend: 'sqlite' | 'postgres', dataSourceId: string): Promise<Record<string, string[]>> {
   const [{ seq }] = (await db.query<{ seq: number }>('select seq from data_sources where id = ?', [dataSourceId])) as [{ seq: number }];
@@ -80,6 +81,10 @@ export async function graphDump(db: TestDatabase, backend: 'sqlite' | 'postgres'
     linksFrom: lines(await db.query('select * from identity_links where ds = ?', [ds]), (l) => `${k(l.node)} -> ${l.to_ds}:${l.to_ds === ds ? k(l.to_node) : l.to_node} ${l.rule} ${l.via} ${l.detail}`),
     linksTo: lines(await db.query('select * from identity_links where to_ds = ? and ds <> ?', [ds, ds]), (l) => `${l.ds}:${l.node} -> ${k(l.to_node)} ${l.rule} ${l.via} ${l.detail}`),
   };
+  // The basis' traceless roles decide which entries a later change may read back: they must follow every change.
+  const [state] = await db.query<{ delta_basis: string | null }>('select delta_basis from data_source_states where ds = ?', [ds]);
+  const basis = state?.delta_basis ? (JSON.parse(state.delta_basis) as { tracelessRoles?: Array<{ key: string; types: string[] }> }) : {};
+  result.tracelessRoles = lines(basis.tracelessRoles ?? [], (r) => `${String(r.key)} ${[...(r.types as string[])].sort().join(',')}`);
   if (backend === 'sqlite') {
     result.grantsByScope = lines(await db.query(`select * from ${table('graph_grants_by_scope')}`), (g) => `${grantKey.get(Number(g.id))} ${k(g.scope)} ${k(g.holder)} ${g.self} ${g.descendants} ${g.typed}`);
     result.reachByHolder = lines(await db.query(`select * from ${table('graph_reach_by_holder')}`), (r) => `${k(r.holder)} <- ${k(r.principal)}`);
