@@ -13,8 +13,9 @@ import { shapeForBytes, type PayloadSize } from './workload.js';
  * payload of the given size pushed in full, then INCREMENTAL_RUNS incremental pushes, each changing
  * 1,000 other entities (modifies 400 users, adds 300 with their role assignments, deletes 300 with
  * theirs), their median timed against the full push (goal: at most 1/20 of it); then changes of existing
- * users' bindings, of resources and of groups (moved and deleted: the principals below are reached
- * anew), and one moving a group with a quarter of the tree below it; then the same full payload sent as a
+ * users' bindings, of resources, of groups (moved and deleted: the principals below are reached
+ * anew) and of a role's permissions (its holders' grants derived anew), and one moving a group with
+ * a quarter of the tree below it; then the same full payload sent as a
  * multipart upload (`:parts`) in 10 MB chunks, as oaaclient does for large payloads, timed
  * against the single push.
  */
@@ -43,6 +44,8 @@ export interface UpdateBodies {
   resources: Buffer[];
   /** Groups moved and deleted, one per run. */
   groups: Buffer[];
+  /** A role's permissions changed, one per run. */
+  roles: Buffer[];
   /** The second group, a quarter of the group tree below it, moved under the third. */
   topGroup: Buffer;
   users: number;
@@ -56,6 +59,7 @@ export interface UpdateMeasurement {
   bindings: TimedRequest[];
   resources: TimedRequest[];
   groups: TimedRequest[];
+  roles: TimedRequest[];
   topGroup: TimedRequest;
   multipart: { totalMs: number; chunks: number; uploadMs: number[]; completeMs: number; peakRssBytes: number };
 }
@@ -83,6 +87,7 @@ export function prepareUpdateBodies(size: PayloadSize, log: (line: string) => vo
     bindings: Array.from({ length: OTHER_RUNS }, (_, run) => json(bindingsChange(payload, run))),
     resources: Array.from({ length: OTHER_RUNS }, (_, run) => json(resourcesChange(payload, run))),
     groups: Array.from({ length: OTHER_RUNS }, (_, run) => json(groupsChange(payload, run))),
+    roles: Array.from({ length: OTHER_RUNS }, (_, run) => json(roleChange(payload, run))),
     topGroup: json({ incremental_change: true, applications: [{ name: app.name, local_groups: [{ operation: 'modify', id: 'g1', name: app.local_groups![1]!.name, groups: ['g2'] }] }] } as ApplicationPayload),
     users: users.length,
   };
@@ -125,25 +130,13 @@ function incrementalChange(payload: ApplicationPayload, run: number): Applicatio
 /**
  * Run `run`'s change of bindings: existing users each given one more role assignment, on a resource,
  * in their stored entries. Users are taken among those the user changes above leave alone (they
- * modify the first and delete the last), skipping those whose entries cannot be read back from the graph and
- * so go the whole-state way (docs/architecture.md, "Incremental pushes"): entries holding a role
- * twice, or a role whose permissions all apply to some resource types only and not to
- * sub-resources. The role given is one the user does not hold.
+ * modify the first and delete the last), skipping those whose entries hold a role or permission
+ * twice: the graph cannot tell those bindings' grants apart, so they go the whole-state way
+ * (docs/architecture.md, "Incremental pushes"). The role given is one the user does not hold.
  */
 function bindingsChange(payload: ApplicationPayload, run: number): ApplicationPayload {
   const app = payload.applications![0]!;
-  const permissions = new Map(payload.permissions!.map((p) => [p.name, p]));
-  const limited = (name: string) => {
-    const p = permissions.get(name)!;
-    return (p.resource_types ?? []).length > 0 && p.apply_to_sub_resources !== true;
-  };
-  const roles = new Map(app.local_roles!.map((r) => [r.id!, r]));
-  const traceless = (id: string, seen = new Set<string>()): boolean => {
-    if (seen.has(id)) return true;
-    seen.add(id);
-    const role = roles.get(id)!;
-    return (role.permissions ?? []).every(limited) && (role.roles ?? []).every((nested) => traceless(nested, seen));
-  };
+  const roles = app.local_roles!.map((r) => r.id!);
   const resource = app.resources![1]!.id!;
   // Not the users the user changes modify (the first ones) or delete (the last ones).
   const users = app.local_users!;
@@ -152,15 +145,28 @@ function bindingsChange(payload: ApplicationPayload, run: number): ApplicationPa
     if (entry.identity_type !== 'local_user' || !untouched.has(entry.identity)) return false;
     const held = (entry.role_assignments ?? []).map((a) => a.role);
     const permissionsHeld = (entry.application_permissions ?? []).map((a) => a.permission);
-    return new Set(held).size === held.length && new Set(permissionsHeld).size === permissionsHeld.length && !held.some((role) => traceless(role));
+    return new Set(held).size === held.length && new Set(permissionsHeld).size === permissionsHeld.length;
   });
   if (candidates.length < OTHER_RUNS * OTHER_CHANGES.bindings) throw new Error(`the payload has ${candidates.length} users whose bindings can change by difference; the bindings changes need ${OTHER_RUNS * OTHER_CHANGES.bindings}`);
   const entries = candidates.slice(run * OTHER_CHANGES.bindings, (run + 1) * OTHER_CHANGES.bindings).map((entry) => {
     const held = new Set((entry.role_assignments ?? []).map((a) => a.role));
-    const role = [...roles.keys()].find((id) => !held.has(id) && !traceless(id))!;
+    const role = roles.find((id) => !held.has(id))!;
     return { identity: entry.identity, role_assignments: [{ operation: 'add', application: app.name, role, resources: [resource] }] };
   });
   return { incremental_change: true, identity_to_permissions: entries } as ApplicationPayload;
+}
+
+/**
+ * Run `run`'s change of a role: role r(1 + 2·run) given another permission in place of its own.
+ * Every binding of it, and of the role that includes it where there is one, grants anew: a few
+ * thousand users' and groups' entries, read back and derived anew, with the principals below those
+ * groups reached anew.
+ */
+function roleChange(payload: ApplicationPayload, run: number): ApplicationPayload {
+  const app = payload.applications![0]!;
+  const role = app.local_roles![1 + 2 * run]!;
+  const permission = payload.permissions!.find((p) => !(role.permissions ?? []).includes(p.name))!.name;
+  return { incremental_change: true, applications: [{ name: app.name, local_roles: [{ operation: 'modify', id: role.id, name: role.name, permissions: [permission] }] }] } as ApplicationPayload;
 }
 
 /** Run `run`'s change of resources: the descriptions of top-level resources modified, and new top-level resources added. */
@@ -227,6 +233,7 @@ export async function measureUpdates(engine: Engine, bodies: UpdateBodies, pause
       const bindings = await other('bindings change', bodies.bindings);
       const resources = await other('resources change', bodies.resources);
       const groups = await other('groups change', bodies.groups);
+      const roles = await other('role redefined', bodies.roles);
       const [topGroup] = await other('top group moved', [bodies.topGroup]);
       await pause();
       const multipartDs = await createDataSource(server.url, key, provider, 'Multipart');
@@ -236,7 +243,7 @@ export async function measureUpdates(engine: Engine, bodies: UpdateBodies, pause
         `    multipart upload  ${seconds(multipart.totalMs)} in ${multipart.chunks} chunks of ${CHUNK_LABEL} (${(multipart.totalMs / full.e2eMs).toFixed(2)} of the single push): ` +
           `uploads ${multipart.uploadMs.map((ms) => seconds(ms)).join(', ')}; complete ${seconds(multipart.completeMs)}; peak RSS ${mb(multipart.peakRssBytes)}`,
       );
-      return { engine: engine.name, full, incremental, bindings, resources, groups, topGroup: topGroup!, multipart };
+      return { engine: engine.name, full, incremental, bindings, resources, groups, roles, topGroup: topGroup!, multipart };
     } finally {
       await server.stop();
     }
@@ -280,10 +287,10 @@ export function formatUpdateResults(results: readonly UpdateMeasurement[], bodie
   const lines = [
     `Payload ${mb(bodies.payload.length)}; incremental changes of 1,000 users (${mb(bodies.incremental[0]!.length)}), ${INCREMENTAL_RUNS} of them; ` +
       `${OTHER_RUNS} changes of ${count(OTHER_CHANGES.bindings)} existing users' bindings, ${OTHER_RUNS} of ${count(OTHER_CHANGES.resourcesModified + OTHER_CHANGES.resourcesAdded)} resources, ` +
-      `${OTHER_RUNS} of groups (${OTHER_CHANGES.groupsMoved} moved, ${OTHER_CHANGES.groupsDeleted} deleted) and one moving the second group (a quarter of the tree below it); multipart in chunks of ${CHUNK_LABEL}.`,
+      `${OTHER_RUNS} of groups (${OTHER_CHANGES.groupsMoved} moved, ${OTHER_CHANGES.groupsDeleted} deleted), ${OTHER_RUNS} of a role's permissions and one moving the second group (a quarter of the tree below it); multipart in chunks of ${CHUNK_LABEL}.`,
     '',
-    `| engine | full push | incremental push, median of ${INCREMENTAL_RUNS} (min – max) | incremental / full (goal ≤ 0.05) | bindings change, median / full | resources change, median / full | groups change, median / full | top group moved / full | multipart upload | multipart / single push |`,
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| engine | full push | incremental push, median of ${INCREMENTAL_RUNS} (min – max) | incremental / full (goal ≤ 0.05) | bindings change, median / full | resources change, median / full | groups change, median / full | role redefined, median / full | top group moved / full | multipart upload | multipart / single push |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const users = medianOf(r.incremental);
@@ -294,7 +301,7 @@ export function formatUpdateResults(results: readonly UpdateMeasurement[], bodie
     };
     lines.push(
       `| ${r.engine} | ${seconds(r.full.e2eMs)} | ${seconds(users.ms)} (${seconds(users.min)} – ${seconds(users.max)}) | ${(users.ms / r.full.e2eMs).toFixed(3)} | ` +
-        `${other(r.bindings)} | ${other(r.resources)} | ${other(r.groups)} | ${other([r.topGroup])} | ${seconds(r.multipart.totalMs)} (${r.multipart.chunks} chunks) | ${(r.multipart.totalMs / r.full.e2eMs).toFixed(2)} |`,
+        `${other(r.bindings)} | ${other(r.resources)} | ${other(r.groups)} | ${other(r.roles)} | ${other([r.topGroup])} | ${seconds(r.multipart.totalMs)} (${r.multipart.chunks} chunks) | ${(r.multipart.totalMs / r.full.e2eMs).toFixed(2)} |`,
     );
   }
   return lines.join('\n');

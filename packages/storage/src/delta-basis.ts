@@ -25,11 +25,11 @@ export interface DeltaBasis {
   /** Per application node key, the resource types (lower-cased) whose resources carry ids. */
   resourceTypesKeyedById: Record<string, string[]>;
   /**
-   * The roles whose assignment on a resource can grant nothing there, and so leave no trace in the
-   * grants: those whose permissions all apply to some resource types only and not to sub-resources
-   * (or that have none). Each with those types (lower-cased): on a resource of another type, an
-   * assignment of it grants nothing. An entry holding such a role cannot be read back from its
-   * grants, and a resource of another type may be named by such an assignment.
+   * The roles whose assignment on a resource can grant nothing there: those whose permissions all
+   * apply to some resource types only and not to sub-resources (or that have none). Each with those
+   * types (lower-cased): a resource of another type may be named by an assignment of it that left
+   * no grant, which a deleted resource's check looks for. Kept exact by every change made by
+   * difference (`LeafDelta.roleTraces`).
    */
   tracelessRoles: TracelessRole[];
   /**
@@ -85,8 +85,8 @@ function resourceTypesKeyedById(graph: DerivedGraph): Record<string, string[]> {
   return Object.fromEntries(Object.entries(types).map(([app, set]) => [app, [...set]]));
 }
 
-/** Changes with what the basis holds; a state stored with another version goes the whole-state way once. */
-const BASIS_VERSION = 4;
+/** Changes with what the basis holds, or what the graph keeps for changes by difference (5: bindings keep their scopes on their edges where their grants cannot tell them); a state stored with another version goes the whole-state way once. */
+const BASIS_VERSION = 5;
 
 export function parseDeltaBasis(json: string | null): DeltaBasis | undefined {
   const basis = json === null ? undefined : (JSON.parse(json) as Partial<DeltaBasis>);

@@ -99,7 +99,8 @@ const some = <T>(rnd: () => number, items: readonly T[], most: number): T[] => [
 
 /**
  * An application of type shop: users u0..u11 keyed by id, in groups g0..g4 (each in an earlier one
- * or none) and holding credentials c0, c1; roles r0..r3 (r3 includes r0) over permissions of which
+ * or none) and holding credentials c0, c1; roles r0..r4 (r3 includes r0; r4 grants nothing off
+ * boxes, so its assignments elsewhere keep their scopes on their edges) over permissions of which
  * `peek` applies to boxes only and inherits, `count` to boxes only without inheriting; shelves s0..s2
  * with boxes and lids; bindings of users, groups g0 and g2 and credential c1 on the application and on resources.
  */
@@ -125,10 +126,12 @@ function randomApplication(rnd: () => number): Json {
     .map((u) => ({
       identity: u.id,
       identity_type: 'local_user',
-      role_assignments: some(rnd, ['r0', 'r1', 'r2', 'r3'], 2).map((role) => binding(rnd, 'role', role, paths)),
+      role_assignments: some(rnd, ['r0', 'r1', 'r2', 'r3', 'r4'], 2).map((role) => binding(rnd, 'role', role, paths)),
       application_permissions: some(rnd, ['view', 'edit', 'peek'], 1).map((permission) => binding(rnd, 'permission', permission, paths)),
     }))
     .filter((e) => e.role_assignments.length + e.application_permissions.length > 0);
+  // Some entries hold one role twice, on other resources: such bindings keep their scopes on their edges.
+  for (const entry of entries) if (entry.role_assignments.length > 0 && rnd() < 0.25) entry.role_assignments.push(binding(rnd, 'role', entry.role_assignments[0]!.role as string, paths));
   for (const group of ['g0', 'g2']) entries.push({ identity: group, identity_type: 'local_group', role_assignments: [binding(rnd, 'role', pick(rnd, ['r0', 'r1']), paths)], application_permissions: [] });
   entries.push({ identity: 'c1', identity_type: 'local_access_creds', role_assignments: [], application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), paths)] });
   return {
@@ -144,6 +147,7 @@ function randomApplication(rnd: () => number): Json {
           { id: 'r1', name: 'editor', permissions: ['edit', 'view'] },
           { id: 'r2', name: 'peeker', permissions: ['peek'] },
           { id: 'r3', name: 'lead', permissions: ['count'], roles: ['r0'] },
+          { id: 'r4', name: 'counter', permissions: ['count'] },
         ],
         local_access_creds: [{ id: 'c0', name: 'token' }, { id: 'c1', name: 'key' }],
         resources,

@@ -62,7 +62,8 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   if ((await nodes.byLookupKeys(deleted)).some((n) => n.kind === 'idp_identity')) return { whole: 'a deleted user shares its key with an IdP binding' };
 
   // The users whose entries change: those the change names, and the holders of the roles it redefines or deletes.
-  const entryKeys = new Set([...plan.entryIdentities.map((k) => appEntityNodeKey(plan.key, 'user', k)), ...rebound.users.map((n) => n.key)]);
+  const editedUsers = new Set(plan.entryIdentities.map((k) => appEntityNodeKey(plan.key, 'user', k)));
+  const entryKeys = new Set([...editedUsers, ...rebound.users.map((n) => n.key)]);
   const found = await nodes.byKeys([...plan.users.map((u) => appEntityNodeKey(plan.key, 'user', u.key)), ...entryKeys]);
   const userNodes = found.filter((n) => n.kind === 'local_user');
   // An entry whose identity is no local user of the application is for the whole-state path to report.
@@ -85,13 +86,11 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const grants = await nodes.grantCounts(userIds);
   const entryUsers = userNodes.filter((n) => entryKeys.has(n.key));
   const entryUserIds = new Set([...entryUsers.map((u) => u.id), ...entryEntityIds]);
-  // An entry is read back from its grants: only when each of its bindings leaves some.
-  const traceless = new Set(basis.tracelessRoles.map((r) => r.key));
-  if (edges.some((e) => e.kind === 'has_role' && entryUserIds.has(e.from) && traceless.has(targetById.get(e.to)!.key))) {
-    return { whole: 'an entry the change changes holds a role whose assignment may leave no grant' };
-  }
   const entryGrants = await nodes.grantsOf([...entryUserIds]);
-  const scopes = await nodes.byIds([...new Set(entryGrants.map((g) => g.scope))].filter((id) => id !== app.id), true);
+  // The resources the read-back entries name: the scopes of their grants, and those kept on the edges of assignments that grant nothing on some.
+  const keptPaths = edges.flatMap((e) => (entryUserIds.has(e.from) ? (keptScopes(e.properties)?.resources ?? []) : []));
+  const kept = await nodes.byKeys([...new Set(keptPaths.map((path) => appEntityNodeKey(plan.key, 'resource', path.toLowerCase())))], true);
+  const scopes = unique([...(await nodes.byIds([...new Set(entryGrants.map((g) => g.scope))].filter((id) => id !== app.id), true)), ...kept]);
   const scopeById = new Map(scopes.map((n) => [n.id, n]));
   const edgesFrom = groupBy(edges, (e) => e.from, (e) => e);
   const grantsOf = groupBy(entryGrants, (g) => g.holder, (g) => g);
@@ -100,7 +99,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
     const mine = edgesFrom.get(node.id) ?? [];
     const keysOf = (kind: string) => mine.filter((e) => e.kind === kind).map((e) => targetById.get(e.to)!.localKey);
     const bindings = mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
-    const problem = entryKeys.has(node.key) ? entryProblem(bindings) : undefined;
+    const problem = entryKeys.has(node.key) ? entryProblem(bindings, editedUsers.has(node.key)) : undefined;
     if (problem !== undefined) return { whole: problem };
     users.push({
       ...node,
@@ -116,7 +115,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const entryHolders: SliceApp['entryEntities'] = [];
   for (const node of entryEntities) {
     const bindings = (edgesFrom.get(node.id) ?? []).filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
-    const problem = entryProblem(bindings);
+    const problem = entryProblem(bindings, entityKeys.has(node.key));
     if (problem !== undefined) return { whole: problem };
     const mine = grantsOf.get(node.id) ?? [];
     entryHolders.push({ ...node, segment: SEGMENTS[node.kind] as 'group' | 'cred', entry: readBackEntry(app, bindings, mine, targetById, scopeById), grants: mine.length, bindings: bindings.length });
@@ -175,12 +174,19 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
 /**
  * Why an entry cannot be read back from these bindings, if it cannot: without bindings the graph
  * cannot tell an entry that holds none from no entry at all (and a group or credential without
- * any holds no grant, so its members' reach would change with the entry); with two of one role or
- * permission, which of their grants are whose.
+ * any holds no grant, so its members' reach would change with the entry). Two bindings of one role
+ * or permission keep their scopes on their edges and are read back, unless the change `edited` the
+ * entry itself (see below).
  */
-function entryProblem(bindings: ReadonlyArray<{ to: number }>): string | undefined {
+function entryProblem(bindings: ReadonlyArray<{ to: number; properties: Record<string, unknown> | null }>, edited: boolean): string | undefined {
   if (bindings.length === 0) return 'an entry the change changes holds no binding the graph shows';
-  if (new Set(bindings.map((b) => b.to)).size < bindings.length) return 'an entry the change changes holds one role or permission twice';
+  const seen = new Set<number>();
+  const repeated = new Set(bindings.filter((b) => seen.has(b.to) || !seen.add(b.to)).map((b) => b.to));
+  if (repeated.size === 0) return undefined;
+  // A change that edits one of two bindings of a role names it by the role, and which one it edits
+  // follows their order in the payload, which the graph does not keep.
+  if (edited) return 'an entry the change edits holds one role or permission twice';
+  if (bindings.some((b) => repeated.has(b.to) && keptScopes(b.properties) === undefined)) return 'an entry the change changes holds one role or permission twice, without their scopes';
   return undefined;
 }
 
@@ -239,11 +245,13 @@ async function readResources(nodes: NodeReader, plan: LeafDeltaApp, basis: Delta
 
 /**
  * A user's entry in an application, read back: one role assignment per has_role edge, one
- * application permission per has_permission edge, each with the scopes of its grants as its
- * resources (the application's node as `apply_to_application`), and a role assignment with the
- * custom properties its edge keeps. Exact when none of its roles is traceless (`tracelessRoles`):
- * an entry holds one binding per role and per permission, so a grant with a role is that role's
- * assignment's, and one without, its permission's.
+ * application permission per has_permission edge, each with the scopes its edge keeps, or else
+ * those of its grants (the application's node as `apply_to_application`), and a role assignment
+ * with the custom properties its edge keeps. Exact: a binding keeps its scopes on its edge where
+ * its grants cannot tell them (`addBinding` in core's derivation: its holder repeats it, or it is a
+ * role assignment that grants nothing on some scope); otherwise it is its holder's one binding of
+ * that role or permission, so a grant with a role is that role's assignment's, one without, its
+ * permission's, and it grants something on every scope it names.
  */
 function readBackEntry(
   app: StoredNode,
@@ -259,19 +267,26 @@ function readBackEntry(
   const entry: NonNullable<SliceUser['entry']> = { role_assignments: [], application_permissions: [] };
   for (const binding of bindings) {
     const target = targets.get(binding.to)!;
+    const properties = binding.properties ?? {};
+    const kept = keptScopes(properties);
     if (binding.kind === 'has_role') {
-      const custom = Object.fromEntries(Object.entries(binding.properties ?? {}).flatMap(([name, value]) => (name.startsWith(CUSTOM) ? [[name.slice(CUSTOM.length), value]] : [])));
+      const custom = Object.fromEntries(Object.entries(properties).flatMap(([name, value]) => (name.startsWith(CUSTOM) ? [[name.slice(CUSTOM.length), value]] : [])));
       entry.role_assignments.push({
         application: app.localKey,
         role: target.localKey,
-        ...scoped(grants.filter((g) => g.role === binding.to)),
+        ...(kept ?? scoped(grants.filter((g) => g.role === binding.to))),
         ...(Object.keys(custom).length > 0 ? { custom_properties: custom } : {}),
       });
     } else {
-      entry.application_permissions.push({ application: app.localKey, permission: target.localKey, ...scoped(grants.filter((g) => g.role === null && g.permission === binding.to)) });
+      entry.application_permissions.push({ application: app.localKey, permission: target.localKey, ...(kept ?? scoped(grants.filter((g) => g.role === null && g.permission === binding.to))) });
     }
   }
   return entry;
+}
+
+/** The scopes a binding's edge keeps, if it keeps them. */
+function keptScopes(properties: Record<string, unknown> | null): { apply_to_application: boolean; resources: string[] } | undefined {
+  return Array.isArray(properties?.resources) ? { apply_to_application: properties.apply_to_application === true, resources: properties.resources as string[] } : undefined;
 }
 
 const CUSTOM = 'customprop_';

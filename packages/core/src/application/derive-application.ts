@@ -29,12 +29,14 @@ export function deriveApplicationGraph(model: ApplicationModel): DerivedGraph {
   const grants = new GrantList(model.bindings.length);
   /** (principal, role) pairs, flat. */
   const holdsRole: number[] = [];
-  for (const binding of model.bindings) {
+  const holders = new Int32Array(model.bindings.length);
+  for (const [i, binding] of model.bindings.entries()) {
     const app = apps.get(binding.app)!;
-    const holder = binding.identityType === 'idp' ? idpNode(binding.identity) : app.principal(binding);
-    if (binding.identityType === 'idp') builder.identityRefs.push({ node: holder, identity: binding.identity, source: ASK.idpBinding });
-    addBinding(builder, app, binding, holder, model.permissions, grants, holdsRole);
+    holders[i] = binding.identityType === 'idp' ? idpNode(binding.identity) : app.principal(binding);
+    if (binding.identityType === 'idp') builder.identityRefs.push({ node: holders[i]!, identity: binding.identity, source: ASK.idpBinding });
   }
+  const repeated = repeatedBindings(model.bindings, holders, apps, model.permissions);
+  for (const [i, binding] of model.bindings.entries()) addBinding(builder, apps.get(binding.app)!, binding, holders[i]!, model.permissions, grants, holdsRole, repeated.has(i));
   const grantRows = grants.distinct(builder.nodes.length);
   const reach = reachOf(builder, grantRows, holdsRole);
 
@@ -227,8 +229,10 @@ class GrantList {
     this.table = new GrantTable(bindings * 2);
   }
 
-  add(holder: number, permission: number, scope: number, self: boolean, descendants: boolean, types: readonly string[] | null, role: number | null): void {
+  /** Adds the grant unless it grants nothing; whether it did. */
+  add(holder: number, permission: number, scope: number, self: boolean, descendants: boolean, types: readonly string[] | null, role: number | null): boolean {
     if (self || descendants) this.table.add(holder, permission, scope, self, descendants, types, role);
+    return self || descendants;
   }
 
   distinct(nodeCount: number): GrantTable {
@@ -253,6 +257,35 @@ class GrantList {
   }
 }
 
+/** The node a binding grants: its role, or its permission. */
+function grantedNode(app: AppNodes, binding: Binding, permissions: Map<string, PermissionEntity>): number {
+  return binding.grant.kind === 'permission' ? app.permissions.get(permissions.get(binding.grant.permission)!.key)! : app.roles.get(binding.grant.role)!;
+}
+
+/**
+ * The bindings (by index) whose holder has another binding of the same role or permission: their
+ * grants cannot tell which scopes are whose, so each keeps its scopes on its edge (`addBinding`).
+ * Keyed by (holder, granted node) as one number: node ids stay far below 2^26.
+ */
+function repeatedBindings(bindings: readonly Binding[], holders: Int32Array, apps: Map<AppEntity, AppNodes>, permissions: Map<string, PermissionEntity>): Set<number> {
+  const first = new Map<number, number>();
+  const repeated = new Set<number>();
+  for (const [i, binding] of bindings.entries()) {
+    const key = holders[i]! * 2 ** 26 + grantedNode(apps.get(binding.app)!, binding, permissions);
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, i);
+    else repeated.add(earlier).add(i);
+  }
+  return repeated;
+}
+
+/**
+ * A binding's edge and grants. Its scopes (the application, resources) are those of its grants,
+ * except where they cannot tell them: a binding its holder repeats (`repeated`), or a role
+ * assignment that grants nothing on some scope it names (its role's permissions apply to other
+ * resource types only, or it has none). Such a binding keeps its scopes on its edge, which a change
+ * made by difference reads the entry back by (docs/architecture.md, "Incremental pushes").
+ */
 function addBinding(
   b: GraphBuilder,
   app: AppNodes,
@@ -261,6 +294,7 @@ function addBinding(
   permissions: Map<string, PermissionEntity>,
   grants: GrantList,
   holdsRole: number[],
+  repeated: boolean,
 ): void {
   const scopeIds: number[] = [];
   const scopeResources: Array<ResourceEntity | null> = [];
@@ -272,33 +306,38 @@ function addBinding(
     scopeIds.push(app.resourceIds[resource.index]!);
     scopeResources.push(resource);
   }
+  // Sorted: a binding read back from its grants lists its resources in another order than it was given in.
+  const scopes = () => ({ apply_to_application: binding.applyToApplication, resources: [...new Set(binding.resources.map((r) => r.localPath))].sort() });
   if (binding.grant.kind === 'permission') {
     const permission = permissions.get(binding.grant.permission)!;
     const permissionId = app.permissions.get(permission.key)!;
-    b.edge('has_permission', holder, permissionId);
+    b.edge('has_permission', holder, permissionId, repeated ? scopes() : undefined);
     // A direct grant ignores resource_types (spec §5.8).
     for (const scope of scopeIds) grants.add(holder, permissionId, scope, true, permission.inherit, null, null);
     return;
   }
   const roleId = app.roles.get(binding.grant.role)!;
-  b.edge('has_role', holder, roleId, hasAny(binding.grant.properties) ? binding.grant.properties : undefined);
   holdsRole.push(holder, roleId);
+  const traced = new Uint8Array(scopeIds.length);
   for (const permission of app.rolePermissions(binding.grant.role)) {
     const permissionId = app.permissions.get(permission.key)!;
-    for (let s = 0; s < scopeIds.length; s++) addRoleGrant(grants, holder, roleId, permissionId, permission, scopeIds[s]!, scopeResources[s]!);
+    for (let s = 0; s < scopeIds.length; s++) if (addRoleGrant(grants, holder, roleId, permissionId, permission, scopeIds[s]!, scopeResources[s]!)) traced[s] = 1;
   }
+  const properties = repeated || traced.includes(0) ? { ...binding.grant.properties, ...scopes() } : binding.grant.properties;
+  b.edge('has_role', holder, roleId, hasAny(properties) ? properties : undefined);
 }
 
 /**
  * A role grant with `resource_types` reaches only resources of those types: at application
  * scope every such resource of the application (not the application node), at resource scope
- * the resource itself if its type matches and, when inheritable, matching descendants.
+ * the resource itself if its type matches and, when inheritable, matching descendants. Whether it
+ * grants anything there.
  */
-function addRoleGrant(grants: GrantList, holder: number, role: number, permission: number, entity: PermissionEntity, scope: number, resource: ResourceEntity | null): void {
+function addRoleGrant(grants: GrantList, holder: number, role: number, permission: number, entity: PermissionEntity, scope: number, resource: ResourceEntity | null): boolean {
   const types = entity.resourceTypes;
-  if (types.length === 0) grants.add(holder, permission, scope, true, entity.inherit, null, role);
-  else if (resource === null) grants.add(holder, permission, scope, false, true, types, role);
-  else grants.add(holder, permission, scope, types.includes(resource.typeKey), entity.inherit, types, role);
+  if (types.length === 0) return grants.add(holder, permission, scope, true, entity.inherit, null, role);
+  if (resource === null) return grants.add(holder, permission, scope, false, true, types, role);
+  return grants.add(holder, permission, scope, types.includes(resource.typeKey), entity.inherit, types, role);
 }
 
 /** A role's permissions: its own and those of every role nested in it, transitively. */

@@ -81,7 +81,7 @@ export async function graphDump(db: TestDatabase, backend: 'sqlite' | 'postgres'
     linksFrom: lines(await db.query('select * from identity_links where ds = ?', [ds]), (l) => `${k(l.node)} -> ${l.to_ds}:${l.to_ds === ds ? k(l.to_node) : l.to_node} ${l.rule} ${l.via} ${l.detail}`),
     linksTo: lines(await db.query('select * from identity_links where to_ds = ? and ds <> ?', [ds, ds]), (l) => `${l.ds}:${l.node} -> ${k(l.to_node)} ${l.rule} ${l.via} ${l.detail}`),
   };
-  // The basis' traceless roles decide which entries a later change may read back: they must follow every change.
+  // The basis' traceless roles decide whether a later change may delete a resource by difference: they must follow every change.
   const [state] = await db.query<{ delta_basis: string | null }>('select delta_basis from data_source_states where ds = ?', [ds]);
   const basis = state?.delta_basis ? (JSON.parse(state.delta_basis) as { tracelessRoles?: Array<{ key: string; types: string[] }> }) : {};
   result.tracelessRoles = lines(basis.tracelessRoles ?? [], (r) => `${String(r.key)} ${[...(r.types as string[])].sort().join(',')}`);
