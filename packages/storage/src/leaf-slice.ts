@@ -50,10 +50,10 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   if ('whole' in rebound) return rebound;
   const okta = app.properties.okta_app_id;
   // Okta last-login enrichment matches an application's users as a set (first identity that matches
-  // wins), and their nodes carry its result, which a user read back would lose: changes of users and
-  // their entries in such an application go the whole-state way; resources, groups and roles need not.
-  const touchesUsers = plan.users.length > 0 || plan.entryIdentities.length > 0 || rebound.users.length > 0;
-  if (touchesUsers && typeof okta === 'string' && okta.trim() !== '') return { whole: "the application is enriched with Okta sign-ins and the change touches its users" };
+  // wins), and their nodes carry its result, which a user read back would lose: changes of users in
+  // such an application go the whole-state way; their entries, resources, groups and roles need not
+  // (an entry's holder is not written anew).
+  if (plan.users.length > 0 && typeof okta === 'string' && okta.trim() !== '') return { whole: "the application is enriched with Okta sign-ins and the change touches its users" };
   // An added identity that some other principal already has bindings under: the whole-state path reports the entry that exists.
   const bound = await nodes.byLookupKeys(plan.bindingIdentities);
   if (bound.some((n) => n.kind === 'idp_identity') || (await nodes.bindingCounts(bound.map((n) => n.id))).size > 0) return { whole: 'an added binding names an identity that has bindings' };
@@ -64,28 +64,24 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   // The users whose entries change: those the change names, and the holders of the roles it redefines or deletes.
   const editedUsers = new Set(plan.entryIdentities.map((k) => appEntityNodeKey(plan.key, 'user', k)));
   const entryKeys = new Set([...editedUsers, ...rebound.users.map((n) => n.key)]);
-  const found = await nodes.byKeys([...plan.users.map((u) => appEntityNodeKey(plan.key, 'user', u.key)), ...entryKeys]);
-  const userNodes = found.filter((n) => n.kind === 'local_user');
+  const namedUsers = (await nodes.byKeys(plan.users.map((u) => appEntityNodeKey(plan.key, 'user', u.key)))).filter((n) => n.kind === 'local_user');
+  // Those whose entries change are not written anew: their keys will do.
+  const entryUsers = (await nodes.byKeys([...entryKeys], true)).filter((n) => n.kind === 'local_user');
   // An entry whose identity is no local user of the application is for the whole-state path to report.
-  if (userNodes.filter((n) => entryKeys.has(n.key)).length !== entryKeys.size) return { whole: 'an entry the change adds bindings to is not a local user' };
+  if (entryUsers.length !== entryKeys.size) return { whole: 'an entry the change adds bindings to is not a local user' };
   const entityKeys = new Map(plan.entryEntities.map((e) => [appEntityNodeKey(plan.key, e.segment, e.key), e]));
   const namedEntries = (await nodes.byKeys([...entityKeys.keys()])).filter((n) => n.kind === KINDS[entityKeys.get(n.key)!.segment]);
   // Likewise a group's or credential's: the whole-state path reports an unknown one.
   if (namedEntries.length !== entityKeys.size) return { whole: 'an entry the change changes is not a local group or credential of the application' };
   const entryEntities = unique<StoredNode>([...(await nodes.byIds(rebound.entities.map((n) => n.id))), ...namedEntries]);
-  const entryEntityIds = entryEntities.map((n) => n.id);
-  const userIds = userNodes.map((n) => n.id);
-  const edges = [
-    ...(await nodes.edgesFrom(userIds, ['member_of', 'holds_cred', 'has_role', 'has_permission'])),
-    ...(await nodes.edgesFrom(entryEntityIds, ['has_role', 'has_permission'])),
-  ];
+  const userIds = namedUsers.map((n) => n.id);
+  const entryUserIds = new Set([...entryUsers, ...entryEntities].map((n) => n.id));
+  const edges = [...(await nodes.edgesFrom(userIds, ['member_of', 'holds_cred', 'has_role', 'has_permission'])), ...(await nodes.edgesFrom([...entryUserIds], ['has_role', 'has_permission']))];
   const targets = await nodes.byIds([...new Set(edges.map((e) => e.to))], true);
   const targetById = new Map(targets.map((n) => [n.id, n]));
   const refs = await nodes.identities(userIds);
-  const tags = await nodes.tags(userNodes.map((n) => n.key));
+  const tags = await nodes.tags(namedUsers.map((n) => n.key));
   const grants = await nodes.grantCounts(userIds);
-  const entryUsers = userNodes.filter((n) => entryKeys.has(n.key));
-  const entryUserIds = new Set([...entryUsers.map((u) => u.id), ...entryEntityIds]);
   const entryGrants = await nodes.grantsOf([...entryUserIds]);
   // The resources the read-back entries name: the scopes of their grants, and those kept on the edges of assignments that grant nothing on some.
   const keptPaths = edges.flatMap((e) => (entryUserIds.has(e.from) ? (keptScopes(e.properties)?.resources ?? []) : []));
@@ -95,12 +91,9 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const edgesFrom = groupBy(edges, (e) => e.from, (e) => e);
   const grantsOf = groupBy(entryGrants, (g) => g.holder, (g) => g);
   const users: SliceUser[] = [];
-  for (const node of userNodes) {
+  for (const node of namedUsers) {
     const mine = edgesFrom.get(node.id) ?? [];
     const keysOf = (kind: string) => mine.filter((e) => e.kind === kind).map((e) => targetById.get(e.to)!.localKey);
-    const bindings = mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
-    const problem = entryKeys.has(node.key) ? entryProblem(bindings, editedUsers.has(node.key)) : undefined;
-    if (problem !== undefined) return { whole: problem };
     users.push({
       ...node,
       identities: refs.get(node.id) ?? [],
@@ -108,9 +101,16 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
       creds: keysOf('holds_cred'),
       tags: tags.get(node.key) ?? [],
       grants: grants.get(node.id) ?? 0,
-      bindings: bindings.length,
-      ...(entryKeys.has(node.key) ? { entry: readBackEntry(app, bindings, grantsOf.get(node.id) ?? [], targetById, scopeById) } : {}),
+      bindings: mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission').length,
     });
+  }
+  // Users whose entries change, with their entries read back; their memberships, tags and identity strings stay as stored.
+  for (const node of entryUsers) {
+    const bindings = edgesFrom.get(node.id) ?? [];
+    const problem = entryProblem(bindings, editedUsers.has(node.key));
+    if (problem !== undefined) return { whole: problem };
+    const mine = grantsOf.get(node.id) ?? [];
+    users.push({ ...node, identities: [], groups: [], creds: [], tags: [], grants: mine.length, bindings: bindings.length, entry: readBackEntry(app, bindings, mine, targetById, scopeById), storedGrants: mine });
   }
   const entryHolders: SliceApp['entryEntities'] = [];
   for (const node of entryEntities) {
@@ -118,7 +118,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
     const problem = entryProblem(bindings, entityKeys.has(node.key));
     if (problem !== undefined) return { whole: problem };
     const mine = grantsOf.get(node.id) ?? [];
-    entryHolders.push({ ...node, segment: SEGMENTS[node.kind] as 'group' | 'cred', entry: readBackEntry(app, bindings, mine, targetById, scopeById), grants: mine.length, bindings: bindings.length });
+    entryHolders.push({ ...node, segment: SEGMENTS[node.kind] as 'group' | 'cred', entry: readBackEntry(app, bindings, mine, targetById, scopeById), storedGrants: mine, grants: mine.length, bindings: bindings.length });
   }
   const heldIds = new Set(edges.filter((e) => entryUserIds.has(e.from)).map((e) => e.to));
   const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && heldIds.has(n.id));

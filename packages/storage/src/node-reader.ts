@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { ASK, type SliceNode } from '@accessgraph/core';
+import { ASK, type SliceNode, type StoredGrant } from '@accessgraph/core';
 import type { Database } from './database.js';
 import { inChunks } from './grant-paths.js';
 
@@ -78,12 +78,25 @@ export class NodeReader {
     return [...new Set(rows.map((r) => Number(r.from_id)))];
   }
 
-  /** The grants these principals hold, as their permission, scope and role. */
-  grantsOf(holders: readonly number[]): Promise<Array<{ holder: number; permission: number; scope: number; role: number | null }>> {
-    return inChunks(holders, async (slice) => {
-      const rows = await this.db.selectFrom('graph_grants').select(['holder', 'permission', 'scope', 'role']).where('ds', '=', this.ds).where('holder', 'in', slice).execute();
-      return rows.map((r) => ({ holder: Number(r.holder), permission: Number(r.permission), scope: Number(r.scope), role: r.role === null ? null : Number(r.role) }));
+  /** The grants these principals hold, whole: with their type filters (lower-cased), read for the typed ones. */
+  async grantsOf(holders: readonly number[]): Promise<Array<StoredGrant & { holder: number }>> {
+    const grants = await inChunks(holders, async (slice) => {
+      const rows = await this.db.selectFrom('graph_grants').select(['id', 'holder', 'permission', 'scope', 'role', 'self', 'descendants', 'typed']).where('ds', '=', this.ds).where('holder', 'in', slice).execute();
+      return rows.map((r) => ({
+        id: Number(r.id),
+        holder: Number(r.holder),
+        permission: Number(r.permission),
+        scope: Number(r.scope),
+        role: r.role === null ? null : Number(r.role),
+        self: Number(r.self) === 1,
+        descendants: Number(r.descendants) === 1,
+        types: Number(r.typed) === 1 ? ([] as string[]) : null,
+      }));
     });
+    const typed = new Map(grants.filter((g) => g.types !== null).map((g) => [g.id, g.types!]));
+    const types = await inChunks([...typed.keys()], (ids) => this.db.selectFrom('graph_grant_types').select(['grant_id', 'type_key']).where('ds', '=', this.ds).where('grant_id', 'in', ids).execute());
+    for (const row of types) typed.get(Number(row.grant_id))!.push(row.type_key);
+    return grants;
   }
 
   /** Each node's `identities` strings. */

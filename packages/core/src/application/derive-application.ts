@@ -35,7 +35,7 @@ export function deriveApplicationGraph(model: ApplicationModel): DerivedGraph {
     holders[i] = binding.identityType === 'idp' ? idpNode(binding.identity) : app.principal(binding);
     if (binding.identityType === 'idp') builder.identityRefs.push({ node: holders[i]!, identity: binding.identity, source: ASK.idpBinding });
   }
-  const repeated = repeatedBindings(model.bindings, holders, apps, model.permissions);
+  const repeated = repeatedBindings(model.bindings, holders, apps, model.permissions, builder.nodes.length);
   for (const [i, binding] of model.bindings.entries()) addBinding(builder, apps.get(binding.app)!, binding, holders[i]!, model.permissions, grants, holdsRole, repeated.has(i));
   const grantRows = grants.distinct(builder.nodes.length);
   const reach = reachOf(builder, grantRows, holdsRole);
@@ -265,16 +265,18 @@ function grantedNode(app: AppNodes, binding: Binding, permissions: Map<string, P
 /**
  * The bindings (by index) whose holder has another binding of the same role or permission: their
  * grants cannot tell which scopes are whose, so each keeps its scopes on its edge (`addBinding`).
- * Keyed by (holder, granted node) as one number: node ids stay far below 2^26.
+ * Bindings ordered by holder (a counting sort over node ids), then each holder's few compared.
  */
-function repeatedBindings(bindings: readonly Binding[], holders: Int32Array, apps: Map<AppEntity, AppNodes>, permissions: Map<string, PermissionEntity>): Set<number> {
-  const first = new Map<number, number>();
+function repeatedBindings(bindings: readonly Binding[], holders: Int32Array, apps: Map<AppEntity, AppNodes>, permissions: Map<string, PermissionEntity>, nodeCount: number): Set<number> {
+  const granted = new Int32Array(bindings.length);
+  for (const [i, binding] of bindings.entries()) granted[i] = grantedNode(apps.get(binding.app)!, binding, permissions);
+  const order = sortedOrder(bindings.length, nodeCount, (i) => holders[i]!);
   const repeated = new Set<number>();
-  for (const [i, binding] of bindings.entries()) {
-    const key = holders[i]! * 2 ** 26 + grantedNode(apps.get(binding.app)!, binding, permissions);
-    const earlier = first.get(key);
-    if (earlier === undefined) first.set(key, i);
-    else repeated.add(earlier).add(i);
+  for (let start = 0, end = 0; start < order.length; start = end) {
+    for (end = start + 1; end < order.length && holders[order[end]!] === holders[order[start]!]; end++);
+    for (let a = start; a < end; a++) {
+      for (let b = a + 1; b < end; b++) if (granted[order[a]!] === granted[order[b]!]) repeated.add(order[a]!).add(order[b]!);
+    }
   }
   return repeated;
 }

@@ -16,8 +16,10 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
   replaced: number[];
   /** Of those, the deleted ones (with a deleted resource's sub-resources): their grants, bindings, edges and links go as well. */
   deleted: number[];
-  /** Existing users, groups and credentials whose entries the change changes: their grants and bindings are written anew. */
+  /** Existing users, groups and credentials whose entries the change changes: their bindings are written anew, and their grants that change (`ungranted`, `grants`). */
   regranted: number[];
+  /** Of their stored grants, those the change takes away (or changes): deleted; `grants` holds those it gives. */
+  ungranted: Array<{ id: number; holder: number; scope: number }>;
   /** Existing groups, roles and credentials the change modifies or re-tags: their node, identity strings and tags are written anew, nothing else. */
   retouched: number[];
   /**
@@ -78,26 +80,24 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   /** Named users that remain: small-graph id -> stored id. */
   const remaining = new Map<number, number>();
   let nextNode = slice.nextNodeId;
-  /** Groups and credentials whose entries the change changes: small graph's id -> stored id. */
+  /** Users, groups and credentials whose entries the change changes: small graph's id -> stored id. */
   const entryHolders = new Map<number, number>();
-  // Users, groups and credentials whose entries the change changes: their bindings and grants are
-  // written anew from the small derivation, which holds their entries whole.
+  // Their bindings and grants are written anew from the small derivation, which holds their entries
+  // whole; nothing else of theirs changes but their own reach row at depth 0 (`writeReach`).
   for (const app of slice.apps) {
     for (const holder of [...app.users, ...app.entryEntities]) {
       if (holder.entry === undefined) continue;
       delta.regranted.push(holder.id);
       delta.counts.bindings -= holder.bindings;
       delta.counts.grants -= holder.grants;
-      if (!('segment' in holder)) continue;
       const derived = derivedByKey.get(holder.key);
       if (derived === undefined) throw new Error(`the change derived no node for ${holder.key}, whose entry it changes`);
       entryHolders.set(derived.id, holder.id);
     }
   }
-  for (const [i, app] of plan.apps.entries()) {
-    // The users the change names, and those whose entries it changes (named, or holding a role it redefines or deletes).
-    const entryUsers = slice.apps[i]!.users.filter((user) => user.entry !== undefined).map((user) => user.key);
-    for (const nodeKey of [...app.users.map((user) => appEntityNodeKey(app.key, 'user', user.key)), ...entryUsers]) {
+  for (const app of plan.apps) {
+    for (const { key } of app.users) {
+      const nodeKey = appEntityNodeKey(app.key, 'user', key);
       const before = existing.get(nodeKey);
       const after = derivedByKey.get(nodeKey);
       delta.tagNodes.push(nodeKey);
@@ -152,25 +152,24 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
 
   const holders = new Set<number>();
   let nextGrant = slice.nextGrantId;
+  // The entry holders' stored grants: those the derivation gives again stay, the rest go (`ungranted`).
+  const storedGrants = new Map<string, { id: number; holder: number; scope: number }>();
+  for (const app of slice.apps) {
+    for (const holder of [...app.users, ...app.entryEntities]) for (const g of holder.storedGrants ?? []) storedGrants.set(grantKey(holder.id, g), { id: g.id, holder: holder.id, scope: g.scope });
+  }
   const { grants } = graph;
   for (let i = 0; i < grants.length; i++) {
     const holder = remaining.get(grants.col.holder[i]!) ?? entryHolders.get(grants.col.holder[i]!);
     if (holder === undefined) continue;
     const role = grants.col.role[i]!;
-    delta.grants.push({
-      id: nextGrant++,
-      holder,
-      permission: map(grants.col.permission[i]!),
-      scope: map(grants.col.scope[i]!),
-      self: grants.self(i),
-      descendants: grants.descendants(i),
-      role: role < 0 ? null : map(role),
-      types: grants.types(i),
-    });
+    const grant = { permission: map(grants.col.permission[i]!), scope: map(grants.col.scope[i]!), self: grants.self(i), descendants: grants.descendants(i), role: role < 0 ? null : map(role), types: grants.types(i) };
     holders.add(holder);
+    delta.counts.grants++;
+    if (storedGrants.delete(grantKey(holder, grant))) continue;
+    delta.grants.push({ id: nextGrant++, holder, ...grant });
   }
-  delta.counts.grants += delta.grants.length;
-  // Users whose entries change hold what the derivation gave them; the others what they held.
+  delta.ungranted = [...storedGrants.values()];
+  // Named users whose entries do not change hold what they held.
   for (const user of existing.values()) if (user.grants > 0 && user.entry === undefined) holders.add(user.id);
 
   writeReach(slice, delta, {
@@ -193,9 +192,15 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   return delta;
 }
 
+/** What makes a grant the same grant: its holder, permission, scope, role, flags and type filter. */
+function grantKey(holder: number, g: { permission: number; scope: number; role: number | null; self: boolean; descendants: boolean; types: readonly string[] | null }): string {
+  const types = g.types === null ? '-' : [...new Set(g.types.map((t) => t.toLowerCase()))].sort().join(',');
+  return `${holder} ${g.permission} ${g.scope} ${g.role ?? '-'} ${g.self ? 1 : 0}${g.descendants ? 1 : 0} ${types}`;
+}
+
 /** A delta that writes nothing yet. */
 export function emptyDelta<Counts extends Record<string, number>>(counts: Counts, derivedIds = new Map<number, number>()): LeafDelta<Counts> {
-  return { replaced: [], deleted: [], regranted: [], retouched: [], unreached: [], tagNodes: [], nodes: [], edges: [], reach: [], ancestry: [], grants: [], identityRefs: [], counts, derivedIds };
+  return { replaced: [], deleted: [], regranted: [], ungranted: [], retouched: [], unreached: [], tagNodes: [], nodes: [], edges: [], reach: [], ancestry: [], grants: [], identityRefs: [], counts, derivedIds };
 }
 
 const COUNTS = { group: 'local_groups', role: 'local_roles', cred: 'access_creds' } as const;

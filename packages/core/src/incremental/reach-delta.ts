@@ -18,7 +18,7 @@ interface Reaching {
  * otherwise. The named users' and groups' rows are written whole (their old ones go with them);
  * of the principals below only those that change (`unreached` deleted, the new ones added): most
  * of what they reach lies below the moved entity and stays. `holders`: the stored ids that hold
- * grants once the change is made, of the named users and of `entryHolders`, the groups and
+ * grants once the change is made, of the named users and of `entryHolders`, the users, groups and
  * credentials whose entries it changes.
  */
 export function writeReach(
@@ -32,11 +32,12 @@ export function writeReach(
   for (const group of changed.groups) anew.set(group.id, { holdsGrants: entityGrants.get(group.id) ?? false, parents: group.parents });
   const gone = new Set(delta.deleted);
   const reachOf = reachTables(slice.apps);
-  // A group or credential whose entry now holds grants or no more: its own row at depth 0 comes or
-  // goes; what its members reach through it follows (they are `below` when it may lose them all).
+  // A user, group or credential whose entry now holds grants or no more: its own row at depth 0
+  // comes or goes; what a group's or credential's members reach through it follows (they are `below`
+  // when it may gain its first grant or lose them all).
   const belowIds = new Set(slice.apps.flatMap((app) => app.below.map((b) => b.id)));
   for (const app of slice.apps) {
-    for (const holder of app.entryEntities) {
+    for (const holder of [...app.users.filter((user) => user.entry !== undefined), ...app.entryEntities]) {
       const before = holder.grants > 0;
       // One below a moved or regranted entity is worked out anew below, from whether it holds grants now.
       if (before === holders.has(holder.id) || belowIds.has(holder.id)) continue;

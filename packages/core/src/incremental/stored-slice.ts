@@ -66,8 +66,11 @@ export interface SliceApp {
    */
   below: Array<{ id: number; parents: number[] }>;
   /** Groups and credentials whose stored entries the change changes, with their entries read back (as a user's `entry`) and their grant and binding counts. */
-  entryEntities: Array<SliceNode & { segment: 'group' | 'cred'; entry: { role_assignments: Json[]; application_permissions: Json[] }; grants: number; bindings: number }>;
-  /** The users the change names that exist. */
+  entryEntities: Array<SliceNode & { segment: 'group' | 'cred'; entry: { role_assignments: Json[]; application_permissions: Json[] }; storedGrants: StoredGrant[]; grants: number; bindings: number }>;
+  /**
+   * The users the change names that exist, and those whose entries it changes (with `entry`; read
+   * without their memberships, tags and identity strings, which the change leaves as stored).
+   */
   users: SliceUser[];
   groups: SliceNode[];
   creds: SliceNode[];
@@ -81,6 +84,17 @@ export interface SliceApp {
   permissions: SliceNode[];
   /** The stored reach rows of the slice's groups and credentials, of `below` and of their parents, by principal: [holder, depth] pairs. */
   reach: Map<number, Array<readonly [number, number]>>;
+}
+
+/** A stored grant, whole (`types` lower-cased; null for a grant without a type filter). */
+export interface StoredGrant {
+  id: number;
+  permission: number;
+  scope: number;
+  role: number | null;
+  self: boolean;
+  descendants: boolean;
+  types: string[] | null;
 }
 
 export interface SliceUser extends SliceNode {
@@ -98,6 +112,8 @@ export interface SliceUser extends SliceNode {
    * the application; a role assignment's custom properties are on its edge).
    */
   entry?: { role_assignments: Json[]; application_permissions: Json[] };
+  /** With `entry`: its stored grants, of which those the change leaves as they are stay (`LeafDelta.ungranted`). */
+  storedGrants?: StoredGrant[];
 }
 
 /** Properties of a resource node that are its payload fields as given (the rest are custom properties). */
