@@ -129,25 +129,17 @@ function incrementalChange(payload: ApplicationPayload, run: number): Applicatio
 
 /**
  * Run `run`'s change of bindings: existing users each given one more role assignment, on a resource,
- * in their stored entries. Users are taken among those the user changes above leave alone (they
- * modify the first and delete the last), skipping those whose entries hold a role or permission
- * twice: the graph cannot tell those bindings' grants apart, so they go the whole-state way
- * (docs/architecture.md, "Incremental pushes"). The role given is one the user does not hold.
+ * in their stored entries, among those the user changes above leave alone (they modify the first
+ * and delete the last). The role given is one the user does not hold.
  */
 function bindingsChange(payload: ApplicationPayload, run: number): ApplicationPayload {
   const app = payload.applications![0]!;
   const roles = app.local_roles!.map((r) => r.id!);
   const resource = app.resources![1]!.id!;
-  // Not the users the user changes modify (the first ones) or delete (the last ones).
   const users = app.local_users!;
   const untouched = new Set(users.slice(INCREMENTAL_RUNS * CHANGES.modified, users.length - INCREMENTAL_RUNS * CHANGES.deleted).map((u) => u.id!));
-  const candidates = payload.identity_to_permissions!.filter((entry) => {
-    if (entry.identity_type !== 'local_user' || !untouched.has(entry.identity)) return false;
-    const held = (entry.role_assignments ?? []).map((a) => a.role);
-    const permissionsHeld = (entry.application_permissions ?? []).map((a) => a.permission);
-    return new Set(held).size === held.length && new Set(permissionsHeld).size === permissionsHeld.length;
-  });
-  if (candidates.length < OTHER_RUNS * OTHER_CHANGES.bindings) throw new Error(`the payload has ${candidates.length} users whose bindings can change by difference; the bindings changes need ${OTHER_RUNS * OTHER_CHANGES.bindings}`);
+  const candidates = payload.identity_to_permissions!.filter((entry) => entry.identity_type === 'local_user' && untouched.has(entry.identity));
+  if (candidates.length < OTHER_RUNS * OTHER_CHANGES.bindings) throw new Error(`the payload has ${candidates.length} users with entries the user changes leave alone; the bindings changes need ${OTHER_RUNS * OTHER_CHANGES.bindings}`);
   const entries = candidates.slice(run * OTHER_CHANGES.bindings, (run + 1) * OTHER_CHANGES.bindings).map((entry) => {
     const held = new Set((entry.role_assignments ?? []).map((a) => a.role));
     const role = roles.find((id) => !held.has(id))!;

@@ -76,15 +76,23 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const entryEntities = unique<StoredNode>([...(await nodes.byIds(rebound.entities.map((n) => n.id))), ...namedEntries]);
   const userIds = namedUsers.map((n) => n.id);
   const entryUserIds = new Set([...entryUsers, ...entryEntities].map((n) => n.id));
+  // The entries the change only adds bindings to are read as stubs (`AdditiveEntry`); but a role
+  // holder's, whose grants the role's change changes, is read back whole.
+  const rebuilt = new Set([...rebound.users, ...rebound.entities].map((n) => n.key));
+  const additiveKeys = new Set(
+    [...plan.additiveIdentities.map((k) => appEntityNodeKey(plan.key, 'user', k)), ...plan.entryEntities.filter((e) => e.additive).map((e) => appEntityNodeKey(plan.key, e.segment, e.key))].filter((k) => !rebuilt.has(k)),
+  );
+  const additiveIds = new Set([...entryUsers, ...entryEntities].filter((n) => additiveKeys.has(n.key)).map((n) => n.id));
+  const readBackIds = [...entryUserIds].filter((id) => !additiveIds.has(id));
   const edges = [...(await nodes.edgesFrom(userIds, ['member_of', 'holds_cred', 'has_role', 'has_permission'])), ...(await nodes.edgesFrom([...entryUserIds], ['has_role', 'has_permission']))];
   const targets = await nodes.byIds([...new Set(edges.map((e) => e.to))], true);
   const targetById = new Map(targets.map((n) => [n.id, n]));
   const refs = await nodes.identities(userIds);
   const tags = await nodes.tags(namedUsers.map((n) => n.key));
-  const grants = await nodes.grantCounts(userIds);
-  const entryGrants = await nodes.grantsOf([...entryUserIds]);
+  const grants = await nodes.grantCounts([...userIds, ...additiveIds]);
+  const entryGrants = await nodes.grantsOf(readBackIds);
   // The resources the read-back entries name: the scopes of their grants, and those kept on the edges of assignments that grant nothing on some.
-  const keptPaths = edges.flatMap((e) => (entryUserIds.has(e.from) ? (keptScopes(e.properties)?.resources ?? []) : []));
+  const keptPaths = edges.flatMap((e) => (entryUserIds.has(e.from) && !additiveIds.has(e.from) ? (keptScopes(e.properties)?.resources ?? []) : []));
   const kept = await nodes.byKeys([...new Set(keptPaths.map((path) => appEntityNodeKey(plan.key, 'resource', path.toLowerCase())))], true);
   const scopes = unique([...(await nodes.byIds([...new Set(entryGrants.map((g) => g.scope))].filter((id) => id !== app.id), true)), ...kept]);
   const scopeById = new Map(scopes.map((n) => [n.id, n]));
@@ -105,20 +113,27 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
     });
   }
   // Users whose entries change, with their entries read back; their memberships, tags and identity strings stay as stored.
-  for (const node of entryUsers) {
-    const bindings = edgesFrom.get(node.id) ?? [];
-    const problem = entryProblem(bindings, editedUsers.has(node.key));
+  /** A holder's entry: stubs of its bindings when the change only adds to it, else read back whole with its grants. */
+  type ReadEntry = Pick<SliceApp['entryEntities'][number], 'entry' | 'storedGrants' | 'additive' | 'grants' | 'bindings'>;
+  const entryOf = (node: StoredNode, edited: boolean): ReadEntry | { whole: string } => {
+    const bindings = (edgesFrom.get(node.id) ?? []).filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
+    const additive = additiveIds.has(node.id);
+    const problem = entryProblem(bindings, edited && !additive);
     if (problem !== undefined) return { whole: problem };
+    if (additive) return { entry: stubEntry(app, bindings, targetById), storedGrants: [], additive: { boundTo: bindings.map((b) => b.to) }, grants: grants.get(node.id) ?? 0, bindings: bindings.length };
     const mine = grantsOf.get(node.id) ?? [];
-    users.push({ ...node, identities: [], groups: [], creds: [], tags: [], grants: mine.length, bindings: bindings.length, entry: readBackEntry(app, bindings, mine, targetById, scopeById), storedGrants: mine });
+    return { entry: readBackEntry(app, bindings, mine, targetById, scopeById), storedGrants: mine, grants: mine.length, bindings: bindings.length };
+  };
+  for (const node of entryUsers) {
+    const read = entryOf(node, editedUsers.has(node.key));
+    if ('whole' in read) return read;
+    users.push({ ...node, identities: [], groups: [], creds: [], tags: [], ...read });
   }
   const entryHolders: SliceApp['entryEntities'] = [];
   for (const node of entryEntities) {
-    const bindings = (edgesFrom.get(node.id) ?? []).filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
-    const problem = entryProblem(bindings, entityKeys.has(node.key));
-    if (problem !== undefined) return { whole: problem };
-    const mine = grantsOf.get(node.id) ?? [];
-    entryHolders.push({ ...node, segment: SEGMENTS[node.kind] as 'group' | 'cred', entry: readBackEntry(app, bindings, mine, targetById, scopeById), storedGrants: mine, grants: mine.length, bindings: bindings.length });
+    const read = entryOf(node, entityKeys.has(node.key));
+    if ('whole' in read) return read;
+    entryHolders.push({ ...node, segment: SEGMENTS[node.kind] as 'group' | 'cred', ...read });
   }
   const heldIds = new Set(edges.filter((e) => entryUserIds.has(e.from)).map((e) => e.to));
   const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && heldIds.has(n.id));
@@ -282,6 +297,15 @@ function readBackEntry(
     }
   }
   return entry;
+}
+
+/** Stubs of an entry's bindings (`AdditiveEntry`): each role and permission it binds, without scopes. */
+function stubEntry(app: StoredNode, bindings: ReadonlyArray<{ kind: string; to: number }>, targets: ReadonlyMap<number, StoredNode>): NonNullable<SliceUser['entry']> {
+  const bound = (kind: string) => bindings.filter((b) => b.kind === kind).map((b) => targets.get(b.to)!.localKey);
+  return {
+    role_assignments: bound('has_role').map((role) => ({ application: app.localKey, role })),
+    application_permissions: bound('has_permission').map((permission) => ({ application: app.localKey, permission })),
+  };
 }
 
 /** The scopes a binding's edge keeps, if it keeps them. */

@@ -34,7 +34,7 @@ describe('planLeafDelta: which changes are made by difference', () => {
 
   it('plans bindings added to the entry of a user it does not otherwise name, in an application it does not list', () => {
     const plan = planLeafDelta(change({ identity_to_permissions: [{ identity: 'U1', application_permissions: [{ operation: 'add', application: 'Shop', permission: 'view', apply_to_application: true }] }] }));
-    expect(plan?.apps).toEqual([expect.objectContaining({ key: 'shop', users: [], permissions: ['view'], entryIdentities: ['u1'] })]);
+    expect(plan?.apps).toEqual([expect.objectContaining({ key: 'shop', users: [], permissions: ['view'], entryIdentities: ['u1'], additiveIdentities: ['u1'] })]);
   });
 
   it("plans any change to an existing user's entry: its bindings changed, or the entry added or deleted", () => {
@@ -48,7 +48,8 @@ describe('planLeafDelta: which changes are made by difference', () => {
         ],
       }),
     );
-    expect(plan?.apps).toEqual([expect.objectContaining({ key: 'shop', roles: ['r1', 'r2'], permissions: ['view'], resources: ['s1'], entryIdentities: ['u1', 'u2', 'u5'] })]);
+    // None of them only adds bindings to a located entry: each is read back whole.
+    expect(plan?.apps).toEqual([expect.objectContaining({ key: 'shop', roles: ['r1', 'r2'], permissions: ['view'], resources: ['s1'], entryIdentities: ['u1', 'u2', 'u5'], additiveIdentities: [] })]);
   });
 
   it('plans groups, roles and credentials added, or modified and re-tagged without what they name', () => {
@@ -109,19 +110,26 @@ describe('planLeafDelta: which changes are made by difference', () => {
           { identity: 'Staff', identity_type: 'local_group', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1', resources: ['s1'] }] },
           { identity: 'c1', identity_type: 'local_access_creds', application_permissions: [{ operation: 'delete_resource', application: 'Shop', permission: 'view', resources: ['s1'] }] },
           { operation: 'delete', identity: 'ops', identity_type: 'local_group', role_assignments: [{ application: 'Shop', role: 'r2' }] },
+          { identity: 'c2', identity_type: 'local_access_creds', application_permissions: [{ operation: 'add_resource', application: 'Shop', permission: 'view', resources: ['s2'] }] },
+          // Two entries of one group: one adds, one edits; together they are not additive.
+          { identity: 'floor', identity_type: 'local_group', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1', resources: ['s1'] }] },
+          { identity: 'floor', identity_type: 'local_group', role_assignments: [{ operation: 'modify', application: 'Shop', role: 'r2', custom_properties: {} }] },
         ],
       }),
     );
     expect(plan?.apps[0]).toMatchObject({
       key: 'shop',
       entryEntities: [
-        { segment: 'group', key: 'staff', onlyAdds: true },
-        { segment: 'cred', key: 'c1', onlyAdds: false },
-        { segment: 'group', key: 'ops', onlyAdds: false },
+        { segment: 'group', key: 'staff', onlyAdds: true, additive: true },
+        { segment: 'cred', key: 'c1', onlyAdds: false, additive: false },
+        { segment: 'group', key: 'ops', onlyAdds: false, additive: false },
+        { segment: 'cred', key: 'c2', onlyAdds: true, additive: false },
+        { segment: 'group', key: 'floor', onlyAdds: false, additive: false },
       ],
       entryIdentities: [],
       roles: ['r1', 'r2'],
       permissions: ['view'],
+      resources: ['s1', 's2'],
     });
   });
 

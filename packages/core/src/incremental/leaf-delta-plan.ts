@@ -39,11 +39,17 @@ export interface LeafDeltaApp {
   /** The identities (lower-cased) of existing users whose stored entries the change changes. */
   entryIdentities: string[];
   /**
+   * Of those, the ones it only adds bindings to (located entries whose every binding has operation
+   * `add`): their stored bindings stay as they are, only the added ones are derived.
+   */
+  additiveIdentities: string[];
+  /**
    * Existing groups and credentials whose stored entries the change changes (located, added or
    * deleted, as users' are), with whether it only adds to them (then a holder of grants keeps
-   * holding some, and what its members reach through it stays).
+   * holding some, and what its members reach through it stays), and whether it only adds bindings
+   * (`additive`, as for users).
    */
-  entryEntities: Array<{ segment: 'group' | 'cred'; key: string; onlyAdds: boolean }>;
+  entryEntities: Array<{ segment: 'group' | 'cred'; key: string; onlyAdds: boolean; additive: boolean }>;
   /** The resources the change names with an operation, by dotted key path (an added one's sub-resources come with it). */
   changedResources: Array<{ path: string; operation: LeafOperation }>;
   /** The types (lower-cased) of the resources the change adds, with whether each added one has an id. */
@@ -135,6 +141,7 @@ function newApp(key: string): PlannedApp {
     resources: [],
     bindingIdentities: [],
     entryIdentities: [],
+    additiveIdentities: [],
     entryEntities: [],
     changedResources: [],
     addedResourceTypes: [],
@@ -262,18 +269,26 @@ function entryChange(entry: Json | undefined, apps: Map<string, PlannedApp>): bo
   for (const field of Object.keys(entry)) if (!ENTRY_FIELDS.has(field) && field !== 'operation') return false;
   const identity = lowerKey(entry.identity);
   if (identity === undefined) return false;
-  const onlyAdds = operation === 'add' || (operation === undefined && BINDING_LIST_NAMES.every((list) => listed(entry, list).every((b) => b?.operation === 'add' || b?.operation === 'add_resource')));
+  const bindingOperations = BINDING_LIST_NAMES.flatMap((list) => listed(entry, list).map((b) => b?.operation));
+  const onlyAdds = operation === 'add' || (operation === undefined && bindingOperations.every((op) => op === 'add' || op === 'add_resource'));
+  const additive = operation === undefined && bindingOperations.every((op) => op === 'add');
   const touch = (app: PlannedApp) => {
     if (segment === 'user') {
       if (app.users.some((u) => u.key === identity)) return undefined;
-      if (!app.entryIdentities.includes(identity)) app.entryIdentities.push(identity);
+      if (!app.entryIdentities.includes(identity)) {
+        app.entryIdentities.push(identity);
+        if (additive) app.additiveIdentities.push(identity);
+      } else if (!additive) app.additiveIdentities = app.additiveIdentities.filter((k) => k !== identity);
       return app;
     }
     // A group or credential the change also names is left to the whole-state path, which orders the two.
     if (app.changedEntities.some((e) => e.segment === segment && e.key === identity)) return undefined;
     const planned = app.entryEntities.find((e) => e.segment === segment && e.key === identity);
-    if (planned === undefined) app.entryEntities.push({ segment, key: identity, onlyAdds });
-    else planned.onlyAdds &&= onlyAdds;
+    if (planned === undefined) app.entryEntities.push({ segment, key: identity, onlyAdds, additive });
+    else {
+      planned.onlyAdds &&= onlyAdds;
+      planned.additive &&= additive;
+    }
     return app;
   };
   // A deleted entry may list nothing; its user is then found in the applications the change names.

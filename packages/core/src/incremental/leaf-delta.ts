@@ -84,12 +84,18 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   const entryHolders = new Map<number, number>();
   // Their bindings and grants are written anew from the small derivation, which holds their entries
   // whole; nothing else of theirs changes but their own reach row at depth 0 (`writeReach`).
+  /** Of those, the ones the change only adds bindings to: the roles and permissions their stored bindings (stubs in the small payload) name. */
+  const additive = new Map<number, Set<number>>();
   for (const app of slice.apps) {
     for (const holder of [...app.users, ...app.entryEntities]) {
       if (holder.entry === undefined) continue;
-      delta.regranted.push(holder.id);
+      // The small derivation counts every binding of the entry, stubs too; stubs derive no grant.
       delta.counts.bindings -= holder.bindings;
-      delta.counts.grants -= holder.grants;
+      if (holder.additive !== undefined) additive.set(holder.id, new Set(holder.additive.boundTo));
+      else {
+        delta.regranted.push(holder.id);
+        delta.counts.grants -= holder.grants;
+      }
       const derived = derivedByKey.get(holder.key);
       if (derived === undefined) throw new Error(`the change derived no node for ${holder.key}, whose entry it changes`);
       entryHolders.set(derived.id, holder.id);
@@ -142,8 +148,11 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     // stored bindings: the small payload holds none of theirs).
     const entity = rewired.has(from) || (kind === 'contains' && (rewired.has(to) || writtenResources.has(to)));
     const user = entity ? undefined : remaining.get(kind === 'contains' ? to : from);
-    if (!entity && user === undefined && !(entryHolders.has(from) && (kind === 'has_role' || kind === 'has_permission'))) continue;
+    const binding = entryHolders.has(from) && (kind === 'has_role' || kind === 'has_permission');
+    if (!entity && user === undefined && !binding) continue;
     const [source, target] = [map(from), map(to)];
+    // A stub of a stored binding of an entry the change only adds to stays as stored.
+    if (binding && additive.get(source)?.has(target) === true) continue;
     delta.edges.push({ kind, from: source, to: target, properties: edges.properties[i] });
     // What the written principals' reach goes through: an added or moved group's parents, a named user's groups and credentials.
     if (entity && kind === 'member_of') (parents.get(source) ?? parents.set(source, []).get(source)!).push(target);
@@ -169,8 +178,9 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     delta.grants.push({ id: nextGrant++, holder, ...grant });
   }
   delta.ungranted = [...storedGrants.values()];
-  // Named users whose entries do not change hold what they held.
-  for (const user of existing.values()) if (user.grants > 0 && user.entry === undefined) holders.add(user.id);
+  // Named users whose entries do not change, and the holders of entries the change only adds to, hold what they held.
+  for (const user of existing.values()) if (user.grants > 0 && (user.entry === undefined || user.additive !== undefined)) holders.add(user.id);
+  for (const app of slice.apps) for (const holder of app.entryEntities) if (holder.grants > 0 && holder.additive !== undefined) holders.add(holder.id);
 
   writeReach(slice, delta, {
     groups: [...parents].map(([id, memberOf]) => ({ id, parents: memberOf })),

@@ -66,7 +66,7 @@ export interface SliceApp {
    */
   below: Array<{ id: number; parents: number[] }>;
   /** Groups and credentials whose stored entries the change changes, with their entries read back (as a user's `entry`) and their grant and binding counts. */
-  entryEntities: Array<SliceNode & { segment: 'group' | 'cred'; entry: { role_assignments: Json[]; application_permissions: Json[] }; storedGrants: StoredGrant[]; grants: number; bindings: number }>;
+  entryEntities: Array<SliceNode & { segment: 'group' | 'cred'; entry: { role_assignments: Json[]; application_permissions: Json[] }; storedGrants: StoredGrant[]; additive?: AdditiveEntry; grants: number; bindings: number }>;
   /**
    * The users the change names that exist, and those whose entries it changes (with `entry`; read
    * without their memberships, tags and identity strings, which the change leaves as stored).
@@ -114,6 +114,20 @@ export interface SliceUser extends SliceNode {
   entry?: { role_assignments: Json[]; application_permissions: Json[] };
   /** With `entry`: its stored grants, of which those the change leaves as they are stay (`LeafDelta.ungranted`). */
   storedGrants?: StoredGrant[];
+  /** With `entry`, when the change only adds bindings to it: see `AdditiveEntry`. */
+  additive?: AdditiveEntry;
+}
+
+/**
+ * An entry the change only adds bindings to (`additiveIdentities`, `entryEntities[].additive`): it
+ * is read back as stubs of its stored bindings (each role and permission without scopes, so the
+ * change's adds are checked against them and they derive nothing), which stay as stored; only the
+ * added bindings are written, with their grants. `boundTo`: the stored ids of the roles and
+ * permissions its stored bindings name (the added ones name others: an add of a binding it holds is
+ * refused).
+ */
+export interface AdditiveEntry {
+  boundTo: number[];
 }
 
 /** Properties of a resource node that are its payload fields as given (the rest are custom properties). */
