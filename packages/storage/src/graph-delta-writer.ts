@@ -48,19 +48,21 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
     await db.deleteFrom('graph_nodes').where('ds', '=', ds).where('id', 'in', leaves).execute();
     return [];
   });
-  // Deleted entities lose their grants and bindings; those whose entries change, their bindings
-  // (written anew) and the grants the change takes away.
-  const deletedGrants = await inChunks(deleted, async (holders) => {
-    const rows = await db.selectFrom('graph_grants').select(['id', 'scope', 'holder']).where('ds', '=', ds).where('holder', 'in', holders).execute();
-    return rows.map((g) => ({ id: Number(g.id), scope: Number(g.scope), holder: Number(g.holder) }));
+  // Deleted entities lose their grants and bindings, every one of them.
+  await inChunks(deleted, async (holders) => {
+    const grants = await db.selectFrom('graph_grants').select(['id', 'scope', 'holder']).where('ds', '=', ds).where('holder', 'in', holders).execute();
+    await inChunks(
+      grants.map((g) => Number(g.id)),
+      async (ids) => (await db.deleteFrom('graph_grant_types').where('ds', '=', ds).where('grant_id', 'in', ids).execute(), []),
+    );
+    if (secondKeys) await deleteByKeyPrefix(db, 'graph_grants_by_scope', ds, ['scope', 'holder'], grants.map((g) => [Number(g.scope), Number(g.holder)]));
+    await db.deleteFrom('graph_grants').where('ds', '=', ds).where('holder', 'in', holders).execute();
+    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', holders).where('kind', 'in', ['has_role', 'has_permission']).execute();
+    return [];
   });
-  const gone = [...deletedGrants, ...delta.ungranted];
-  await inChunks(
-    gone.map((g) => g.id),
-    async (ids) => (await db.deleteFrom('graph_grant_types').where('ds', '=', ds).where('grant_id', 'in', ids).execute(), await db.deleteFrom('graph_grants').where('ds', '=', ds).where('id', 'in', ids).execute(), []),
-  );
-  if (secondKeys) await deleteGrantsByScope(db, ds, gone);
-  await inChunks([...deleted, ...delta.regranted], async (holders) => (await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', holders).where('kind', 'in', ['has_role', 'has_permission']).execute(), []));
+  // Those whose entries change, their bindings (written anew) and the grants the change takes away.
+  await deleteGrantsOf(db, ds, delta.ungranted, secondKeys);
+  await inChunks(delta.regranted, async (holders) => (await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', holders).where('kind', 'in', ['has_role', 'has_permission']).execute(), []));
   // A deleted node takes every edge from and to it (a deleted group its members' memberships, a deleted credential its holders').
   await inChunks(deleted, async (leaves) => {
     await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', leaves).execute();
@@ -107,17 +109,19 @@ const OWN_EDGES: Record<CustomTemplate, { from: string[]; to: string[] }> = {
 };
 
 /**
- * SQLite's grants-by-scope rows of these grants: one statement per holder, its scopes and grant ids
- * as IN lists (the key is scope, holder, id; a holder keeps its other grants on those scopes).
+ * Deletes these grants, with their types and, on SQLite, their grants-by-scope rows: by holder,
+ * one statement per holder with its grant ids (and scopes) as IN lists, since grants are keyed by
+ * holder (SQLite's key is holder, id; PostgreSQL's index is on holder), not by id alone.
  */
-async function deleteGrantsByScope(db: Kysely<Database>, ds: number, grants: ReadonlyArray<{ id: number; scope: number; holder: number }>): Promise<void> {
-  const byHolder = new Map<number, Array<{ id: number; scope: number }>>();
-  for (const g of grants) (byHolder.get(g.holder) ?? byHolder.set(g.holder, []).get(g.holder)!).push(g);
-  for (const [holder, mine] of byHolder) {
-    const scopeOf = new Map(mine.map((g) => [g.id, g.scope]));
+async function deleteGrantsOf(db: Kysely<Database>, ds: number, grants: ReadonlyArray<{ id: number; scope: number; holder: number }>, secondKeys: boolean): Promise<void> {
+  const byHolder = new Map<number, Map<number, number>>();
+  for (const g of grants) (byHolder.get(g.holder) ?? byHolder.set(g.holder, new Map()).get(g.holder)!).set(g.id, g.scope);
+  for (const [holder, scopeOf] of byHolder) {
     await inChunks([...scopeOf.keys()], async (ids) => {
+      await db.deleteFrom('graph_grant_types').where('ds', '=', ds).where('grant_id', 'in', ids).execute();
+      await db.deleteFrom('graph_grants').where('ds', '=', ds).where('holder', '=', holder).where('id', 'in', ids).execute();
       const scopes = [...new Set(ids.map((id) => scopeOf.get(id)!))];
-      await db.deleteFrom('graph_grants_by_scope').where('ds', '=', ds).where('scope', 'in', scopes).where('holder', '=', holder).where('id', 'in', ids).execute();
+      if (secondKeys) await db.deleteFrom('graph_grants_by_scope').where('ds', '=', ds).where('scope', 'in', scopes).where('holder', '=', holder).where('id', 'in', ids).execute();
       return [];
     });
   }
@@ -131,12 +135,12 @@ async function deleteReachByHolder(db: Kysely<Database>, ds: number, principals:
 
 /**
  * Deletes the rows under (first, second) key prefixes: one statement per second column value (a
- * holder whose reach rows change; a principal) with its first column values (principals; holders)
- * as an IN list, which SQLite probes in the key's b-tree one (first, second) pair at a time. A
- * group holds thousands of members; deleting by the first column, or by two IN lists (which SQLite
- * reads as ranges of the first), would read them all.
+ * deleted user; a holder whose reach rows change) with its first column values (scopes, holders;
+ * principals) as an IN list, which SQLite probes in the key's b-tree one (first, second) pair at a
+ * time. A scope or a group holds thousands of other holders' grants or members; deleting by the
+ * first column, or by two IN lists (which SQLite reads as ranges of the first), would read them all.
  */
-async function deleteByKeyPrefix(db: Kysely<Database>, table: 'graph_reach_by_holder' | 'graph_reach', ds: number, [first, second]: readonly [string, string], keys: ReadonlyArray<readonly [number, number]>): Promise<void> {
+async function deleteByKeyPrefix(db: Kysely<Database>, table: 'graph_grants_by_scope' | 'graph_reach_by_holder' | 'graph_reach', ds: number, [first, second]: readonly [string, string], keys: ReadonlyArray<readonly [number, number]>): Promise<void> {
   const bySecond = new Map<number, number[]>();
   for (const [a, b] of keys) (bySecond.get(b) ?? bySecond.set(b, []).get(b)!).push(a);
   for (const [b, as] of bySecond) {

@@ -5,6 +5,7 @@ import type { GraphStorage } from './graph-writer.js';
 import { readDeltaBasis, type DeltaBasis } from './delta-basis.js';
 import { readMoved } from './moved-principals.js';
 import { readRoleHolders } from './role-holders.js';
+import { entryProblem, keptScopes, readBackEntry, stubEntry } from './entry-read-back.js';
 import { groupBy, NodeReader, uniqueNodes as unique, type StoredNode } from './node-reader.js';
 
 /** A slice to apply an application change made by difference to, with the state it was read from; or why the change has to go the whole-state way. */
@@ -112,7 +113,6 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
       bindings: mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission').length,
     });
   }
-  // Users whose entries change, with their entries read back; their memberships, tags and identity strings stay as stored.
   /** A holder's entry: stubs of its bindings when the change only adds to it, else read back whole with its grants. */
   type ReadEntry = Pick<SliceApp['entryEntities'][number], 'entry' | 'storedGrants' | 'additive' | 'grants' | 'bindings'>;
   const entryOf = (node: StoredNode, edited: boolean): ReadEntry | { whole: string } => {
@@ -124,6 +124,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
     const mine = grantsOf.get(node.id) ?? [];
     return { entry: readBackEntry(app, bindings, mine, targetById, scopeById), storedGrants: mine, grants: mine.length, bindings: bindings.length };
   };
+  // Users whose entries change, with their entries; their memberships, tags and identity strings stay as stored.
   for (const node of entryUsers) {
     const read = entryOf(node, editedUsers.has(node.key));
     if ('whole' in read) return read;
@@ -186,25 +187,6 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   };
 }
 
-/**
- * Why an entry cannot be read back from these bindings, if it cannot: without bindings the graph
- * cannot tell an entry that holds none from no entry at all (and a group or credential without
- * any holds no grant, so its members' reach would change with the entry). Two bindings of one role
- * or permission keep their scopes on their edges and are read back, unless the change `edited` the
- * entry itself (see below).
- */
-function entryProblem(bindings: ReadonlyArray<{ to: number; properties: Record<string, unknown> | null }>, edited: boolean): string | undefined {
-  if (bindings.length === 0) return 'an entry the change changes holds no binding the graph shows';
-  const seen = new Set<number>();
-  const repeated = new Set(bindings.filter((b) => seen.has(b.to) || !seen.add(b.to)).map((b) => b.to));
-  if (repeated.size === 0) return undefined;
-  // A change that edits one of two bindings of a role names it by the role, and which one it edits
-  // follows their order in the payload, which the graph does not keep.
-  if (edited) return 'an entry the change edits holds one role or permission twice';
-  if (bindings.some((b) => repeated.has(b.to) && keptScopes(b.properties) === undefined)) return 'an entry the change changes holds one role or permission twice, without their scopes';
-  return undefined;
-}
-
 const SEGMENTS: Record<string, 'group' | 'role' | 'cred'> = { local_group: 'group', local_role: 'role', access_cred: 'cred' };
 const KINDS = { group: 'local_group', role: 'local_role', cred: 'access_cred' } as const;
 
@@ -257,63 +239,6 @@ async function readResources(nodes: NodeReader, plan: LeafDeltaApp, basis: Delta
   const tags = await nodes.tags(resources.filter((r) => changedKeys.has(r.key)).map((r) => r.key));
   return resources.map((r) => (changedKeys.has(r.key) ? { ...r, tags: tags.get(r.key) ?? [] } : r));
 }
-
-/**
- * A user's entry in an application, read back: one role assignment per has_role edge, one
- * application permission per has_permission edge, each with the scopes its edge keeps, or else
- * those of its grants (the application's node as `apply_to_application`), and a role assignment
- * with the custom properties its edge keeps. Exact: a binding keeps its scopes on its edge where
- * its grants cannot tell them (`addBinding` in core's derivation: its holder repeats it, or it is a
- * role assignment that grants nothing on some scope); otherwise it is its holder's one binding of
- * that role or permission, so a grant with a role is that role's assignment's, one without, its
- * permission's, and it grants something on every scope it names.
- */
-function readBackEntry(
-  app: StoredNode,
-  bindings: ReadonlyArray<{ kind: string; to: number; properties: Record<string, unknown> | null }>,
-  grants: ReadonlyArray<{ permission: number; scope: number; role: number | null }>,
-  targets: ReadonlyMap<number, StoredNode>,
-  scopes: ReadonlyMap<number, StoredNode>,
-): NonNullable<SliceUser['entry']> {
-  const scoped = (mine: ReadonlyArray<{ scope: number }>) => {
-    const ids = [...new Set(mine.map((g) => g.scope))];
-    return { apply_to_application: ids.includes(app.id), resources: ids.filter((id) => id !== app.id).map((id) => scopes.get(id)!.localKey) };
-  };
-  const entry: NonNullable<SliceUser['entry']> = { role_assignments: [], application_permissions: [] };
-  for (const binding of bindings) {
-    const target = targets.get(binding.to)!;
-    const properties = binding.properties ?? {};
-    const kept = keptScopes(properties);
-    if (binding.kind === 'has_role') {
-      const custom = Object.fromEntries(Object.entries(properties).flatMap(([name, value]) => (name.startsWith(CUSTOM) ? [[name.slice(CUSTOM.length), value]] : [])));
-      entry.role_assignments.push({
-        application: app.localKey,
-        role: target.localKey,
-        ...(kept ?? scoped(grants.filter((g) => g.role === binding.to))),
-        ...(Object.keys(custom).length > 0 ? { custom_properties: custom } : {}),
-      });
-    } else {
-      entry.application_permissions.push({ application: app.localKey, permission: target.localKey, ...(kept ?? scoped(grants.filter((g) => g.role === null && g.permission === binding.to))) });
-    }
-  }
-  return entry;
-}
-
-/** Stubs of an entry's bindings (`AdditiveEntry`): each role and permission it binds, without scopes. */
-function stubEntry(app: StoredNode, bindings: ReadonlyArray<{ kind: string; to: number }>, targets: ReadonlyMap<number, StoredNode>): NonNullable<SliceUser['entry']> {
-  const bound = (kind: string) => bindings.filter((b) => b.kind === kind).map((b) => targets.get(b.to)!.localKey);
-  return {
-    role_assignments: bound('has_role').map((role) => ({ application: app.localKey, role })),
-    application_permissions: bound('has_permission').map((permission) => ({ application: app.localKey, permission })),
-  };
-}
-
-/** The scopes a binding's edge keeps, if it keeps them. */
-function keptScopes(properties: Record<string, unknown> | null): { apply_to_application: boolean; resources: string[] } | undefined {
-  return Array.isArray(properties?.resources) ? { apply_to_application: properties.apply_to_application === true, resources: properties.resources as string[] } : undefined;
-}
-
-const CUSTOM = 'customprop_';
 
 /** The roles and every role nested in them (includes_role, transitively), each with the roles it includes. */
 async function rolesWithNested(nodes: NodeReader, roots: StoredNode[]): Promise<Array<StoredNode & { nested: number[] }>> {

@@ -1,6 +1,6 @@
 import type { DerivedGraph, EdgeKind, GraphNode, IdentityRef } from '../graph/derived-graph.js';
 import { appEntityNodeKey } from '../graph/node-keys.js';
-import type { StoredSlice } from './stored-slice.js';
+import type { StoredGrant, StoredSlice } from './stored-slice.js';
 import { writeReach } from './reach-delta.js';
 import { tracelessRoles, type TracelessRole } from './traceless-roles.js';
 import type { LeafDeltaPlan } from './leaf-delta-plan.js';
@@ -82,10 +82,11 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   let nextNode = slice.nextNodeId;
   /** Users, groups and credentials whose entries the change changes: small graph's id -> stored id. */
   const entryHolders = new Map<number, number>();
-  // Their bindings and grants are written anew from the small derivation, which holds their entries
-  // whole; nothing else of theirs changes but their own reach row at depth 0 (`writeReach`).
   /** Of those, the ones the change only adds bindings to: the roles and permissions their stored bindings (stubs in the small payload) name. */
   const additive = new Map<number, Set<number>>();
+  // An entry holder's bindings and grants follow the small derivation, which holds its entry whole
+  // (or stubs of its stored bindings, which stay, when the change only adds to it); nothing else of
+  // its changes but its own reach row at depth 0 (`writeReach`).
   for (const app of slice.apps) {
     for (const holder of [...app.users, ...app.entryEntities]) {
       if (holder.entry === undefined) continue;
@@ -161,10 +162,15 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
 
   const holders = new Set<number>();
   let nextGrant = slice.nextGrantId;
-  // The entry holders' stored grants: those the derivation gives again stay, the rest go (`ungranted`).
-  const storedGrants = new Map<string, { id: number; holder: number; scope: number }>();
+  // The entry holders' stored grants, by holder and scope: those the derivation gives again stay, the rest go (`ungranted`).
+  const storedGrants = new Map<number, Map<number, StoredGrant[]>>();
   for (const app of slice.apps) {
-    for (const holder of [...app.users, ...app.entryEntities]) for (const g of holder.storedGrants ?? []) storedGrants.set(grantKey(holder.id, g), { id: g.id, holder: holder.id, scope: g.scope });
+    for (const holder of [...app.users, ...app.entryEntities]) {
+      if (holder.storedGrants === undefined || holder.storedGrants.length === 0) continue;
+      const byScope = new Map<number, StoredGrant[]>();
+      for (const g of holder.storedGrants) (byScope.get(g.scope) ?? byScope.set(g.scope, []).get(g.scope)!).push(g);
+      storedGrants.set(holder.id, byScope);
+    }
   }
   const { grants } = graph;
   for (let i = 0; i < grants.length; i++) {
@@ -174,10 +180,15 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     const grant = { permission: map(grants.col.permission[i]!), scope: map(grants.col.scope[i]!), self: grants.self(i), descendants: grants.descendants(i), role: role < 0 ? null : map(role), types: grants.types(i) };
     holders.add(holder);
     delta.counts.grants++;
-    if (storedGrants.delete(grantKey(holder, grant))) continue;
+    const atScope = storedGrants.get(holder)?.get(grant.scope);
+    const same = atScope?.findIndex((g) => sameGrant(g, grant)) ?? -1;
+    if (same >= 0) {
+      atScope!.splice(same, 1);
+      continue;
+    }
     delta.grants.push({ id: nextGrant++, holder, ...grant });
   }
-  delta.ungranted = [...storedGrants.values()];
+  for (const [holder, byScope] of storedGrants) for (const list of byScope.values()) for (const g of list) delta.ungranted.push({ id: g.id, holder, scope: g.scope });
   // Named users whose entries do not change, and the holders of entries the change only adds to, hold what they held.
   for (const user of existing.values()) if (user.grants > 0 && (user.entry === undefined || user.additive !== undefined)) holders.add(user.id);
   for (const app of slice.apps) for (const holder of app.entryEntities) if (holder.grants > 0 && holder.additive !== undefined) holders.add(holder.id);
@@ -202,10 +213,16 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   return delta;
 }
 
-/** What makes a grant the same grant: its holder, permission, scope, role, flags and type filter. */
-function grantKey(holder: number, g: { permission: number; scope: number; role: number | null; self: boolean; descendants: boolean; types: readonly string[] | null }): string {
-  const types = g.types === null ? '-' : [...new Set(g.types.map((t) => t.toLowerCase()))].sort().join(',');
-  return `${holder} ${g.permission} ${g.scope} ${g.role ?? '-'} ${g.self ? 1 : 0}${g.descendants ? 1 : 0} ${types}`;
+/** Whether a stored grant is the derived one (of the same holder, at the same scope): the same permission, role, flags and type filter. */
+function sameGrant(stored: StoredGrant, g: Omit<DeltaGrant, 'id' | 'holder'>): boolean {
+  if (stored.permission !== g.permission || stored.role !== g.role || stored.self !== g.self || stored.descendants !== g.descendants) return false;
+  if (stored.types === null || g.types === null) return stored.types === g.types;
+  return typeSet(stored.types) === typeSet(g.types);
+}
+
+/** A type filter as stored: lower-cased, each once, sorted. */
+function typeSet(types: readonly string[]): string {
+  return [...new Set(types.map((t) => t.toLowerCase()))].sort().join(',');
 }
 
 /** A delta that writes nothing yet. */
