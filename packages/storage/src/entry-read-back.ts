@@ -30,7 +30,7 @@ export function entryProblem(bindings: ReadonlyArray<{ to: number; properties: R
 }
 
 /**
- * A user's entry in an application, read back: one role assignment per has_role edge, one
+ * A user's, group's or credential's entry in an application, read back: one role assignment per has_role edge, one
  * application permission per has_permission edge, each with the scopes its edge keeps, or else
  * those of its grants (the application's node as `apply_to_application`), and a role assignment
  * with the custom properties its edge keeps. Exact: a binding keeps its scopes on its edge where
@@ -79,7 +79,7 @@ export function stubEntry(app: StoredNode, bindings: ReadonlyArray<{ kind: strin
   };
 }
 
-/** The scopes a binding's edge keeps, if it keeps them. */
+/** The scopes a binding's edge keeps (resources by their lower-cased dotted keys, which a payload's bindings may name them by), if it keeps them. */
 export function keptScopes(properties: Record<string, unknown> | null): { apply_to_application: boolean; resources: string[] } | undefined {
   return Array.isArray(properties?.resources) ? { apply_to_application: properties.apply_to_application === true, resources: properties.resources as string[] } : undefined;
 }

@@ -48,7 +48,7 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
     await db.deleteFrom('graph_nodes').where('ds', '=', ds).where('id', 'in', leaves).execute();
     return [];
   });
-  // Deleted entities lose their grants and bindings, every one of them.
+  // Deleted entities lose their grants, every one of them (and their bindings with every edge from them, below).
   await inChunks(deleted, async (holders) => {
     const grants = await db.selectFrom('graph_grants').select(['id', 'scope', 'holder']).where('ds', '=', ds).where('holder', 'in', holders).execute();
     await inChunks(
@@ -57,7 +57,6 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
     );
     if (secondKeys) await deleteByKeyPrefix(db, 'graph_grants_by_scope', ds, ['scope', 'holder'], grants.map((g) => [Number(g.scope), Number(g.holder)]));
     await db.deleteFrom('graph_grants').where('ds', '=', ds).where('holder', 'in', holders).execute();
-    await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', holders).where('kind', 'in', ['has_role', 'has_permission']).execute();
     return [];
   });
   // Those whose entries change, their bindings (written anew) and the grants the change takes away.

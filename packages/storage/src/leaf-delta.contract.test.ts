@@ -183,6 +183,12 @@ for (const backend of testBackends()) {
       expect(await store.readLeafSlice(pushed.dataSourceId, idpHeld)).toEqual({ whole: 'a role the change redefines or deletes is held by an IdP identity or a role' });
       const holderNamed = planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'delete', id: 'r7', name: 'lead' }], local_users: [{ operation: 'modify', id: 'u2', name: 'bob', groups: [] }] }] })!;
       expect(await store.readLeafSlice(pushed.dataSourceId, holderNamed)).toEqual({ whole: 'a holder of a role the change redefines or deletes is changed by it too' });
+      // r7 with an entry of its own whose binding grants nothing (no resource): deleting r7 takes that binding too.
+      const payload = shopWithRoles();
+      payload.identity_to_permissions!.push({ identity: 'r7', identity_type: 'local_role', application_permissions: [{ application: 'Shop', permission: 'view' }] });
+      const roleWithEntry = await pushPayloadCommitted(store, 'application', payload);
+      const deleteLead = planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'delete', id: 'r7', name: 'lead' }] }] })!;
+      expect(await store.readLeafSlice(roleWithEntry.dataSourceId, deleteLead)).toEqual({ whole: 'a role the change deletes holds bindings of its own' });
     });
 
     it('goes the whole-state way for a group moved under one below a moved group', async () => {
@@ -268,15 +274,24 @@ for (const backend of testBackends()) {
     it('reads back an entry holding one role twice from the scopes their edges keep, unless the change edits it', async () => {
       const payload = shopWithGroupGrants();
       const ann = payload.identity_to_permissions!.find((e) => e.identity === 'u1')!;
-      ann.role_assignments!.push({ application: 'Shop', role: 'r3', resources: ['s1'] }, { application: 'Shop', role: 'r3', resources: ['s2'] });
+      ann.role_assignments!.push({ application: 'Shop', role: 'r3', resources: ['s1.box'] }, { application: 'Shop', role: 'r3', resources: ['s2'] });
       const pushed = await pushPayloadCommitted(store, 'application', payload);
       // Which of the two assignments an edit names follows their order in the payload, which the graph does not keep.
       const plan = planLeafDelta({ incremental_change: true, identity_to_permissions: [{ identity: 'u1', role_assignments: [{ operation: 'delete', application: 'Shop', role: 'r3' }] }] })!;
       expect(await store.readLeafSlice(pushed.dataSourceId, plan)).toEqual({ whole: 'an entry the change edits holds one role or permission twice' });
-      // r3 (peek on boxes) redefined to view: ann's two assignments of it, read back with s1 and s2, grant view on both shelves.
-      const redefine = { incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r3', name: 'peeker', permissions: ['view'] }] }] };
-      const expected = [['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit,view', 'u2 -> s2.box: edit', 'u2 -> s2: edit']];
-      await checkSequence(payload, [redefine], expected);
+      // r3 (peek on boxes) redefined to view: ann's two assignments of it, read back with s1.box and s2, grant view on both.
+      const redefine = (permission: string) => ({ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r3', name: 'peeker', permissions: [permission] }] }] });
+      // The box under s1, keyed by its name, renamed in another case: the kept scopes name it by its lower-cased key, which stays.
+      const rename = { incremental_change: true, applications: [{ name: 'Shop', resources: [{ id: 's1', name: 'shelf one', sub_resources: [{ operation: 'modify', name: 'BOX' }] }] }] };
+      const changes = [redefine('view'), rename, redefine('edit')];
+      const bob = ['u2 -> s2.box: edit', 'u2 -> s2: edit'];
+      const expected = [
+        ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit,view', ...bob],
+        ['u1 -> Shop: view', 'u1 -> s1.BOX: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit,view', ...bob],
+        // r3 as edit (inherited): edit on s1's box and on s2 and its box; view on the box through r1 still.
+        ['u1 -> Shop: view', 'u1 -> s1.BOX: edit,view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit', ...bob],
+      ];
+      await checkSequence(payload, changes, expected);
     });
 
     it('goes the whole-state way when a deleted user shares its key with an IdP binding, or an added binding names a bound identity', async () => {

@@ -45,10 +45,6 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const resourceIdTypes = basis.resourceTypesKeyedById[app?.key ?? ''] ?? [];
   // The whole-state path names an unknown application in its error.
   if (app === undefined || app.kind !== 'application') return { whole: 'unknown application' };
-  const entities = await readEntities(nodes, plan, basis, app.key);
-  if ('whole' in entities) return entities;
-  const rebound = await readRoleHolders(nodes, plan, entities);
-  if ('whole' in rebound) return rebound;
   const okta = app.properties.okta_app_id;
   // Okta last-login enrichment matches an application's users as a set (first identity that matches
   // wins), and their nodes carry its result, which a user read back would lose: changes of users in
@@ -61,6 +57,10 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   // Deleting a user also drops untyped entries of its key, which are IdP bindings: their grants are not the user's.
   const deleted = plan.users.filter((u) => u.operation === 'delete').map((u) => u.key);
   if ((await nodes.byLookupKeys(deleted)).some((n) => n.kind === 'idp_identity')) return { whole: 'a deleted user shares its key with an IdP binding' };
+  const entities = await readEntities(nodes, plan, basis, app.key);
+  if ('whole' in entities) return entities;
+  const rebound = await readRoleHolders(nodes, plan, entities);
+  if ('whole' in rebound) return rebound;
 
   // The users whose entries change: those the change names, and the holders of the roles it redefines or deletes.
   const editedUsers = new Set(plan.entryIdentities.map((k) => appEntityNodeKey(plan.key, 'user', k)));
@@ -140,10 +140,12 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && heldIds.has(n.id));
 
   // A holder whose entry may lose every grant, or give it its first, changes what its members reach
-  // through it: those whose change may do more than add, those that hold none yet, and the
-  // holders of a redefined or deleted role.
+  // through it: those whose change may do more than add, those that hold none yet, and the holders
+  // of a redefined or deleted role all of whose grants come through such roles.
   const onlyAdding = new Set(plan.entryEntities.filter((e) => e.onlyAdds).map((e) => appEntityNodeKey(plan.key, e.segment, e.key)));
-  const reachMayChange = entryHolders.filter((n) => !onlyAdding.has(n.key) || n.grants === 0 || rebound.entities.some((r) => r.id === n.id));
+  const reboundIds = new Set(rebound.entities.map((n) => n.id));
+  const onlyThroughRebound = (n: SliceApp['entryEntities'][number]) => reboundIds.has(n.id) && n.storedGrants.every((g) => g.role !== null && rebound.roles.has(g.role));
+  const reachMayChange = entryHolders.filter((n) => (entityKeys.has(n.key) && !onlyAdding.has(n.key)) || n.grants === 0 || onlyThroughRebound(n));
   const moved = await readMoved(nodes, plan, entities, reachMayChange, new Set(userIds));
   if ('whole' in moved) return moved;
   const named = (kind: string) => entities.filter((n) => n.kind === kind);

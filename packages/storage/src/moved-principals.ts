@@ -22,8 +22,9 @@ interface MovedRead {
  * that they may come to hold grants or hold none any more: every principal whose breadth-first
  * reach passes through one of them, found by walking `member_of` and `holds_cred` edges backwards,
  * a level at a time (index lookups by `to_id`: what the change touches, not the data source).
- * Those whose rows the change writes whole are left out: the users it names or whose entries it
- * changes (`named`, derived from the small payload) and the moved groups (`entities`). Says
+ * Those whose rows the change writes whole are left out: the users it names (`named`, derived from
+ * the small payload; a user whose entry it changes is below like any member) and the moved groups
+ * (`entities`). Says
  * `whole` when a moved group's new parent is below a moved group: a cycle, or near one, which the
  * whole-state way reports or rules out over the whole graph.
  */

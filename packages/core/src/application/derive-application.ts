@@ -265,7 +265,7 @@ function grantedNode(app: AppNodes, binding: Binding, permissions: Map<string, P
 /**
  * The bindings (by index) whose holder has another binding of the same role or permission: their
  * grants cannot tell which scopes are whose, so each keeps its scopes on its edge (`addBinding`).
- * Bindings ordered by holder (a counting sort over node ids), then each holder's few compared.
+ * Bindings ordered by holder (a counting sort over node ids), then each holder's looked through once.
  */
 function repeatedBindings(bindings: readonly Binding[], holders: Int32Array, apps: Map<AppEntity, AppNodes>, permissions: Map<string, PermissionEntity>, nodeCount: number): Set<number> {
   const granted = new Int32Array(bindings.length);
@@ -274,8 +274,13 @@ function repeatedBindings(bindings: readonly Binding[], holders: Int32Array, app
   const repeated = new Set<number>();
   for (let start = 0, end = 0; start < order.length; start = end) {
     for (end = start + 1; end < order.length && holders[order[end]!] === holders[order[start]!]; end++);
-    for (let a = start; a < end; a++) {
-      for (let b = a + 1; b < end; b++) if (granted[order[a]!] === granted[order[b]!]) repeated.add(order[a]!).add(order[b]!);
+    if (end - start < 2) continue;
+    const first = new Map<number, number>();
+    for (let k = start; k < end; k++) {
+      const i = order[k]!;
+      const earlier = first.get(granted[i]!);
+      if (earlier === undefined) first.set(granted[i]!, i);
+      else repeated.add(earlier).add(i);
     }
   }
   return repeated;
@@ -308,8 +313,8 @@ function addBinding(
     scopeIds.push(app.resourceIds[resource.index]!);
     scopeResources.push(resource);
   }
-  // Sorted: a binding read back from its grants lists its resources in another order than it was given in.
-  const scopes = () => ({ apply_to_application: binding.applyToApplication, resources: [...new Set(binding.resources.map((r) => r.localPath))].sort() });
+  // By their keys (lower-cased: a modify may change a key's case) and sorted (a binding read back from its grants lists them in another order).
+  const scopes = () => ({ apply_to_application: binding.applyToApplication, resources: [...new Set(binding.resources.map((r) => r.pathKey))].sort() });
   if (binding.grant.kind === 'permission') {
     const permission = permissions.get(binding.grant.permission)!;
     const permissionId = app.permissions.get(permission.key)!;

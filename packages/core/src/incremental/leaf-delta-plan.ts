@@ -14,7 +14,8 @@ import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.j
  * them follows); a role redefined (a modify that gives its `permissions` or `roles`) or deleted
  * changes the grants of every binding of it and of the roles that include it, whose holders'
  * entries storage reads back and the change derives anew (`role-holders.ts`). Anything else
- * (permissions, bindings of IdP identities, the application itself) goes the whole-state way.
+ * (permissions, bindings of IdP identities and of roles, the application itself) goes the
+ * whole-state way.
  */
 export interface LeafDeltaPlan {
   apps: LeafDeltaApp[];

@@ -12,11 +12,11 @@ import type { LeafDeltaPlan } from './leaf-delta-plan.js';
  * resolve references) left out.
  */
 export interface LeafDelta<Counts extends Record<string, number> = Record<string, number>> {
-  /** Stored ids of the named leaves that exist: their node, memberships, identity strings, reach, ancestry and tags are written anew. */
+  /** Stored ids of the named leaves that exist, and of moved groups and redefined roles: their node, own edges (memberships; a role's permissions and nested roles), identity strings, reach, ancestry and tags are written anew. */
   replaced: number[];
   /** Of those, the deleted ones (with a deleted resource's sub-resources): their grants, bindings, edges and links go as well. */
   deleted: number[];
-  /** Existing users, groups and credentials whose entries the change changes: their bindings are written anew, and their grants that change (`ungranted`, `grants`). */
+  /** Existing users, groups and credentials whose entries the change changes and reads back whole: their bindings are written anew, and their grants that change (`ungranted`, `grants`); those it only adds to are not here (their added bindings and grants are in `edges` and `grants`). */
   regranted: number[];
   /** Of their stored grants, those the change takes away (or changes): deleted; `grants` holds those it gives. */
   ungranted: Array<{ id: number; holder: number; scope: number }>;

@@ -58,8 +58,9 @@ export interface SliceApp {
    */
   entities: Array<SliceNode & { segment: 'group' | 'role' | 'cred'; grants?: number; bindings?: number }>;
   /**
-   * The principals below the groups the change moves or deletes and the credentials it deletes
-   * (whose breadth-first reach passes through them), but those the change names: their parents
+   * The principals below the groups the change moves or deletes, the credentials it deletes and the
+   * groups and credentials whose entries may come to hold grants or hold none any more (whose
+   * breadth-first reach passes through them), but the users the change names: their parents
    * (the groups and credentials their `member_of` and `holds_cred` edges lead to). Their reach is
    * worked out anew; `reach` holds their stored rows (one at depth 0 says a principal holds grants)
    * and those of their other parents.
@@ -74,7 +75,7 @@ export interface SliceApp {
   users: SliceUser[];
   groups: SliceNode[];
   creds: SliceNode[];
-  /** Roles the bindings name and every role nested in them, with what they list (local keys). */
+  /** Roles the bindings and the change name, those including a role it redefines or deletes, and every role nested in them, with what they list (local keys). */
   roles: Array<SliceNode & { permissions: string[]; roles: string[] }>;
   /** Resources the change names or adds under and those its bindings name, their ancestors, and the sub-resources of those it deletes. */
   resources: SliceNode[];
@@ -106,10 +107,9 @@ export interface SliceUser extends SliceNode {
   grants: number;
   bindings: number;
   /**
-   * For a user whose stored entry the change changes: the entry's bindings in this application, read
-   * back from the user's binding edges and grants (each binding's grants are the only ones with its
-   * role, or its permission and no role, so their scopes are its resources and whether it applies to
-   * the application; a role assignment's custom properties are on its edge).
+   * For a user whose stored entry the change changes (or that holds a role it redefines or deletes):
+   * the entry's bindings in this application, read back from the user's binding edges and grants or
+   * the scopes the edges keep (`readBackEntry` in storage), or stubs of them (`additive`).
    */
   entry?: { role_assignments: Json[]; application_permissions: Json[] };
   /** With `entry`: its stored grants, of which those the change leaves as they are stay (`LeafDelta.ungranted`). */
