@@ -176,6 +176,35 @@ for (const backend of testBackends()) {
       await checkSequence(base, changes, expected);
     });
 
+    it("changes a user's entry while it sits below a group the change moves: both reach and grants follow", async () => {
+      // staff (ann's group, and managers' with bob) moves under floor (view on s1); ann is given r2 on s2 besides.
+      const change = {
+        incremental_change: true,
+        applications: [{ name: 'Shop', local_groups: [{ operation: 'modify', name: 'staff', groups: ['floor'] }] }],
+        identity_to_permissions: [{ identity: 'u1', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r2', resources: ['s2'] }] }],
+      };
+      // By hand: bob reaches floor's view on s1; ann r2's edit (inherited) and r1's view on s2.
+      const expected = [['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit,view', 'u2 -> s1: view', 'u2 -> s2.box: edit', 'u2 -> s2: edit', 'u3 -> s1.box: edit', 'u3 -> s1: edit,view']];
+      await checkSequence(shopWithFloor(), [change], expected);
+    });
+
+    it("adds to the entry of a holder of a role the change redefines: the entry is read back whole, not as stubs", async () => {
+      // r6 grants edit instead of view; bob (who holds r7, which includes r6) is given view on s2 besides.
+      const change = {
+        incremental_change: true,
+        applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r6', name: 'stocker', permissions: ['edit'] }] }],
+        identity_to_permissions: [{ identity: 'u2', application_permissions: [{ operation: 'add', application: 'Shop', permission: 'view', resources: ['s2'] }] }],
+      };
+      const expected = [
+        [
+          'u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit',
+          'u2 -> s1.box: edit', 'u2 -> s1: edit', 'u2 -> s2.box: edit', 'u2 -> s2: edit,view',
+          'u3 -> s1.box: edit', 'u3 -> s1: edit,view', 'u3 -> s2.box: edit', 'u3 -> s2: edit',
+        ],
+      ];
+      await checkSequence(shopWithRoles(), [change], expected);
+    });
+
     it('goes the whole-state way for a role an IdP identity holds, or one whose holder the change also names', async () => {
       const pushed = await pushPayloadCommitted(store, 'application', shopWithRoles());
       // r1 is included by r2, which ops@corp.example (an IdP identity) is assigned.
