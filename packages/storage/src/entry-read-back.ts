@@ -1,4 +1,4 @@
-import type { SliceUser } from '@accessgraph/core';
+import { CUSTOM, type SliceUser } from '@accessgraph/core';
 import type { StoredNode } from './node-reader.js';
 
 /**
@@ -7,8 +7,6 @@ import type { StoredNode } from './node-reader.js';
  * `has_permission` edge, its scopes in its grants or, where they cannot tell them, on the edge.
  */
 
-/** The prefix of a role assignment's custom properties on its edge. */
-const CUSTOM = 'customprop_';
 
 /**
  * Why an entry cannot be read back from these bindings, if it cannot: without bindings the graph
@@ -70,8 +68,8 @@ export function readBackEntry(
   return entry;
 }
 
-/** Stubs of an entry's bindings (`AdditiveEntry`): each role and permission it binds, without scopes. */
-export function stubEntry(app: StoredNode, bindings: ReadonlyArray<{ kind: string; to: number }>, targets: ReadonlyMap<number, StoredNode>): NonNullable<SliceUser['entry']> {
+/** An entry's bindings bare (`AdditiveEntry`): each role and permission it binds, without scopes. */
+export function bareEntry(app: StoredNode, bindings: ReadonlyArray<{ kind: string; to: number }>, targets: ReadonlyMap<number, StoredNode>): NonNullable<SliceUser['entry']> {
   const bound = (kind: string) => bindings.filter((b) => b.kind === kind).map((b) => targets.get(b.to)!.localKey);
   return {
     role_assignments: bound('has_role').map((role) => ({ application: app.localKey, role })),

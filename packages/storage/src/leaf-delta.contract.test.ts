@@ -188,7 +188,7 @@ for (const backend of testBackends()) {
       await checkSequence(shopWithFloor(), [change], expected);
     });
 
-    it("adds to the entry of a holder of a role the change redefines: the entry is read back whole, not as stubs", async () => {
+    it("adds to the entry of a holder of a role the change redefines: the entry is read back whole, not bare", async () => {
       // r6 grants edit instead of view; bob (who holds r7, which includes r6) is given view on s2 besides.
       const change = {
         incremental_change: true,

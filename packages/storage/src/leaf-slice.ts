@@ -5,7 +5,7 @@ import type { GraphStorage } from './graph-writer.js';
 import { readDeltaBasis, type DeltaBasis } from './delta-basis.js';
 import { readMoved } from './moved-principals.js';
 import { readRoleHolders } from './role-holders.js';
-import { entryProblem, keptScopes, readBackEntry, stubEntry } from './entry-read-back.js';
+import { entryProblem, keptScopes, readBackEntry, bareEntry } from './entry-read-back.js';
 import { groupBy, NodeReader, uniqueNodes as unique, type StoredNode } from './node-reader.js';
 
 /** A slice to apply an application change made by difference to, with the state it was read from; or why the change has to go the whole-state way. */
@@ -77,7 +77,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const entryEntities = unique<StoredNode>([...(await nodes.byIds(rebound.entities.map((n) => n.id))), ...namedEntries]);
   const userIds = namedUsers.map((n) => n.id);
   const entryUserIds = new Set([...entryUsers, ...entryEntities].map((n) => n.id));
-  // The entries the change only adds bindings to are read as stubs (`AdditiveEntry`); but a role
+  // The entries the change only adds bindings to are read with their bindings bare (`AdditiveEntry`); but a role
   // holder's, whose grants the role's change changes, is read back whole.
   const rebuilt = new Set([...rebound.users, ...rebound.entities].map((n) => n.key));
   const additiveKeys = new Set(
@@ -113,14 +113,14 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
       bindings: mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission').length,
     });
   }
-  /** A holder's entry: stubs of its bindings when the change only adds to it, else read back whole with its grants. */
+  /** A holder's entry: its bindings bare when the change only adds to it, else read back whole with its grants. */
   type ReadEntry = Pick<SliceApp['entryEntities'][number], 'entry' | 'storedGrants' | 'additive' | 'grants' | 'bindings'>;
   const entryOf = (node: StoredNode, edited: boolean): ReadEntry | { whole: string } => {
     const bindings = (edgesFrom.get(node.id) ?? []).filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
     const additive = additiveIds.has(node.id);
     const problem = entryProblem(bindings, edited && !additive);
     if (problem !== undefined) return { whole: problem };
-    if (additive) return { entry: stubEntry(app, bindings, targetById), storedGrants: [], additive: { boundTo: bindings.map((b) => b.to) }, grants: grants.get(node.id) ?? 0, bindings: bindings.length };
+    if (additive) return { entry: bareEntry(app, bindings, targetById), storedGrants: [], additive: { boundTo: bindings.map((b) => b.to) }, grants: grants.get(node.id) ?? 0, bindings: bindings.length };
     const mine = grantsOf.get(node.id) ?? [];
     return { entry: readBackEntry(app, bindings, mine, targetById, scopeById), storedGrants: mine, grants: mine.length, bindings: bindings.length };
   };

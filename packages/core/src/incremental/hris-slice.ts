@@ -1,5 +1,5 @@
 import type { Json } from './collection-spec.js';
-import type { PayloadDeclarations, SliceNode } from './stored-slice.js';
+import { CUSTOM, type PayloadDeclarations, type SliceNode } from './stored-slice.js';
 
 /**
  * The part of an HRIS' stored graph that a change of its employees touches (see
@@ -28,7 +28,6 @@ export interface HrisSliceEmployee extends SliceNode {
   managers: string[];
 }
 
-const CUSTOM = 'customprop_';
 
 /** The slice as a full HRIS payload (before the change is applied to it). */
 export function hrisSlicePayload(slice: HrisSlice): Json {

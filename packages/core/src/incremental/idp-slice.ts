@@ -1,5 +1,5 @@
 import type { Json } from './collection-spec.js';
-import type { PayloadDeclarations, SliceNode } from './stored-slice.js';
+import { CUSTOM, type PayloadDeclarations, type SliceNode } from './stored-slice.js';
 
 /**
  * The part of an identity provider's stored graph that a change of its users and groups touches
@@ -58,7 +58,6 @@ const MANAGER_FIELDS: ReadonlySet<string> = new Set([...USER_FIELDS].filter((fie
 const GROUP_FIELDS: ReadonlySet<string> = new Set(['full_name', 'is_security_group', 'source_identity']);
 const APP_FIELDS: ReadonlySet<string> = new Set(['description']);
 const DOMAIN_FIELDS: ReadonlySet<string> = new Set();
-const CUSTOM = 'customprop_';
 
 /** The slice as a full identity provider payload (before the change is applied to it). */
 export function idpSlicePayload(slice: IdpSlice): Json {

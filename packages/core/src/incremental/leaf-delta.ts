@@ -82,15 +82,15 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   let nextNode = slice.nextNodeId;
   /** Users, groups and credentials whose entries the change changes: small graph's id -> stored id. */
   const entryHolders = new Map<number, number>();
-  /** Of those, the ones the change only adds bindings to: the roles and permissions their stored bindings (stubs in the small payload) name. */
+  /** Of those, the ones the change only adds bindings to: the roles and permissions their stored bindings (bare in the small payload) name. */
   const additive = new Map<number, Set<number>>();
   // An entry holder's bindings and grants follow the small derivation, which holds its entry whole
-  // (or stubs of its stored bindings, which stay, when the change only adds to it); nothing else of
+  // (or its stored bindings bare, which stay, when the change only adds to it); nothing else of
   // its changes but its own reach row at depth 0 (`writeReach`).
   for (const app of slice.apps) {
     for (const holder of [...app.users, ...app.entryEntities]) {
       if (holder.entry === undefined) continue;
-      // The small derivation counts every binding of the entry, stubs too; stubs derive no grant.
+      // The small derivation counts every binding of the entry, bare ones too; they derive no grant.
       delta.counts.bindings -= holder.bindings;
       if (holder.additive !== undefined) additive.set(holder.id, new Set(holder.additive.boundTo));
       else {
@@ -152,7 +152,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     const binding = entryHolders.has(from) && (kind === 'has_role' || kind === 'has_permission');
     if (!entity && user === undefined && !binding) continue;
     const [source, target] = [map(from), map(to)];
-    // A stub of a stored binding of an entry the change only adds to stays as stored.
+    // A bare stored binding of an entry the change only adds to stays as stored.
     if (binding && additive.get(source)?.has(target) === true) continue;
     delta.edges.push({ kind, from: source, to: target, properties: edges.properties[i] });
     // What the written principals' reach goes through: an added or moved group's parents, a named user's groups and credentials.

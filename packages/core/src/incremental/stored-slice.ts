@@ -109,7 +109,7 @@ export interface SliceUser extends SliceNode {
   /**
    * For a user whose stored entry the change changes (or that holds a role it redefines or deletes):
    * the entry's bindings in this application, read back from the user's binding edges and grants or
-   * the scopes the edges keep (`readBackEntry` in storage), or stubs of them (`additive`).
+   * the scopes the edges keep (`readBackEntry` in storage), or them bare (`additive`).
    */
   entry?: { role_assignments: Json[]; application_permissions: Json[] };
   /** With `entry`: its stored grants, of which those the change leaves as they are stay (`LeafDelta.ungranted`). */
@@ -120,7 +120,7 @@ export interface SliceUser extends SliceNode {
 
 /**
  * An entry the change only adds bindings to (`additiveIdentities`, `entryEntities[].additive`): it
- * is read back as stubs of its stored bindings (each role and permission without scopes, so the
+ * is read back with its stored bindings bare (each role and permission without scopes, so the
  * change's adds are checked against them and they derive nothing), which stay as stored; only the
  * added bindings are written, with their grants. `boundTo`: the stored ids of the roles and
  * permissions its stored bindings name (the added ones name others: an add of a binding it holds is
@@ -137,7 +137,8 @@ const USER_FIELDS: ReadonlySet<string> = new Set(['email', 'is_active', 'created
 const GROUP_FIELDS: ReadonlySet<string> = new Set(['created_at', 'owners']);
 const ROLE_FIELDS: ReadonlySet<string> = new Set(['owners']);
 const CRED_FIELDS: ReadonlySet<string> = new Set(['is_active', 'created_at', 'expires_at', 'last_used_at', 'can_expire', 'owners']);
-const CUSTOM = 'customprop_';
+/** The prefix of a custom property's name among a node's (or an edge's) properties. */
+export const CUSTOM = 'customprop_';
 
 /** The slice as a full application payload (before the change is applied to it). */
 export function slicePayload(slice: StoredSlice): Json {
