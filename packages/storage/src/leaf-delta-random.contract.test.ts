@@ -18,8 +18,8 @@ const CHANGES_PER_SEED = 8;
  * by hand): a small application with nested groups and roles, typed permissions, resources three
  * levels deep and random bindings, then random mixes of every leaf operation, of groups moved and
  * deleted and of credentials deleted (the principals below them reached anew), of entries of groups
- * and credentials, and of roles added, redefined and deleted (their holders' entries derived anew), each applied by
- * difference to one data source and, with all before it, to the whole payload pushed whole into
+ * and credentials, of roles added, redefined and deleted (their holders' entries derived anew), and
+ * of the application itself modified or re-tagged, each applied by difference to one data source and, with all before it, to the whole payload pushed whole into
  * another. After each, every graph table and the access must be the same. A change the whole
  * state refuses, or that goes the whole-state way, is skipped (counted: most must be made).
  */
@@ -74,13 +74,14 @@ for (const backend of testBackends()) {
   });
 }
 
-const STRUCTURAL_KINDS = ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted'] as const;
+const STRUCTURAL_KINDS = ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself'] as const;
 
 /** The structural changes a random change makes (`STRUCTURAL_KINDS`). */
 function structuralKinds(change: Json): string[] {
   const app = (change.applications as Json[])[0]!;
   const items = (field: string) => (app[field] as Json[] | undefined) ?? [];
   const kinds = new Set<string>();
+  if (app.operation !== undefined) kinds.add('application itself');
   for (const group of items('local_groups')) {
     if (group.operation === 'delete') kinds.add('group deleted');
     if (group.operation === 'modify' && group.groups !== undefined) kinds.add('group moved');
@@ -281,6 +282,10 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
     }
   }
   const application: Json = { name: 'Shop' };
+  // The application itself now and then: a modify beside the rest, or a re-tag (which carries nothing else) instead of it.
+  const own = rnd();
+  if (own < 0.1) Object.assign(application, { operation: 'modify', description: `shop ${tag}` });
+  else if (own < 0.15) return { incremental_change: true, applications: [{ operation: pick(rnd, ['add_tag', 'delete_tag']), name: 'Shop', tags: [{ key: 'audit', value: pick(rnd, ['a', 'b']) }] }] };
   if (localUsers.length > 0) application.local_users = localUsers;
   if (resources.length > 0) application.resources = resources;
   if (groups.length > 0) application.local_groups = groups;

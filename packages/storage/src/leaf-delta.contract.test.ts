@@ -220,6 +220,34 @@ for (const backend of testBackends()) {
       expect(await store.readLeafSlice(roleWithEntry.dataSourceId, deleteLead)).toEqual({ whole: 'a role the change deletes holds bindings of its own' });
     });
 
+    it("modifies and re-tags the application itself by difference: its node and tags, nothing of what it holds", async () => {
+      const changes: Json[] = [
+        // Its description and one custom property, its name in another case (a re-tag leaves the name as it is), and a user beside.
+        { incremental_change: true, applications: [{ operation: 'modify', name: 'SHOP', description: 'the corner shop', custom_properties: { region: 'us-east' }, local_users: [{ operation: 'modify', id: 'u2', name: 'bob', email: 'bob@shop.example' }] }] },
+        { incremental_change: true, applications: [{ operation: 'add_tag', name: 'shop', tags: [{ key: 'owner', value: 'ops' }, { key: 'tier', value: 'gold' }] }] },
+        { incremental_change: true, applications: [{ operation: 'delete_tag', name: 'Shop', tags: [{ key: 'tier', value: 'gold' }] }] },
+        // The stored type, given again, is no change of type.
+        { incremental_change: true, applications: [{ operation: 'modify', name: 'SHOP', application_type: 'shop', description: 'shop two' }] },
+      ];
+      // By hand: who reaches what does not change (ann: view on the application, r1's view on s1 and
+      // its box, staff's edit on s2 and its box; bob: staff's edit through managers); only the
+      // application's name, as the first modify gave it.
+      const lines = ['u1 -> SHOP: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit', 'u2 -> s2.box: edit', 'u2 -> s2: edit'];
+      const pushed = await checkSequence(shopWithGroupGrants(), changes, changes.map(() => lines));
+      const final = await dump(pushed.dataSourceId);
+      expect(final.nodes!.filter((line) => line.startsWith('app:shop |'))).toEqual([
+        'app:shop | application | SHOP | shop | SHOP | OAA.shop.Application |  |  |  |  | {"application_type":"shop","customprop_region":"us-east","description":"shop two"}',
+      ]);
+      expect(final.tags!.filter((line) => line.startsWith('app:shop '))).toEqual(['app:shop owner=ops']);
+      // Another type decides other custom properties for all the application holds; another Okta id re-matches every user's sign-ins.
+      // Nor does its case: node types are made of it.
+      for (const type of ['store', 'Shop']) {
+        const retype = planLeafDelta({ incremental_change: true, applications: [{ operation: 'modify', name: 'Shop', application_type: type }] })!;
+        expect(await store.readLeafSlice(pushed.dataSourceId, retype)).toEqual({ whole: "a modify changes the application's type" });
+      }
+      expect(planLeafDelta({ incremental_change: true, applications: [{ operation: 'modify', name: 'Shop', okta_app_id: '0oa1' }] })).toBeUndefined();
+    });
+
     it('goes the whole-state way for a group moved under one below a moved group', async () => {
       const pushed = await pushPayloadCommitted(store, 'application', shopWithFloor());
       // managers is below staff: staff under managers would be a cycle, which the whole state reports.

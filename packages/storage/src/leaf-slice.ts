@@ -45,6 +45,8 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const resourceIdTypes = basis.resourceTypesKeyedById[app?.key ?? ''] ?? [];
   // The whole-state path names an unknown application in its error.
   if (app === undefined || app.kind !== 'application') return { whole: 'unknown application' };
+  // The type, as it is written, decides the custom properties and the node types of everything the application holds.
+  if (plan.own?.type !== undefined && plan.own.type !== app.properties.application_type) return { whole: "a modify changes the application's type" };
   const okta = app.properties.okta_app_id;
   // Okta last-login enrichment matches an application's users as a set (first identity that matches
   // wins), and their nodes carry its result, which a user read back would lose: changes of users in
@@ -167,7 +169,8 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   const resources = unique<SliceNode>([...scopeResources, ...namedResources]);
   const principals = [...new Set([...groups, ...creds].map((n) => n.id).concat(moved.reachFrom))];
   return {
-    node: app,
+    // An application the change modifies or re-tags is written anew with its tags.
+    node: plan.own === undefined ? app : { ...app, tags: (await nodes.tags([app.key])).get(app.key) ?? [] },
     usersKeyedById,
     groupsKeyedById: basis.groupsKeyedById.includes(app.key),
     rolesKeyedById: basis.rolesKeyedById.includes(app.key),

@@ -182,10 +182,21 @@ describe('planLeafDelta: which changes are made by difference', () => {
     expect(plan?.apps[0]?.changedEntities[2]).not.toHaveProperty('redefined');
   });
 
+  it('plans the application modified or re-tagged, with the type a modify gives, beside what it holds', () => {
+    const modify = planLeafDelta(change({ applications: [{ name: 'Shop', operation: 'modify', application_type: 'shop', description: 'x', custom_properties: { region: 'eu' }, local_users: [{ operation: 'delete', id: 'u1', name: 'a' }] }] }));
+    expect(modify?.apps[0]).toMatchObject({ key: 'shop', own: { operation: 'modify', type: 'shop' }, users: [{ key: 'u1', operation: 'delete' }] });
+    expect(planLeafDelta(change({ applications: [{ name: 'Shop', operation: 'remove_tag', tags: [{ key: 'k' }] }] }))?.apps[0]?.own).toEqual({ operation: 'delete_tag' });
+    // Unlike entities inside it, a container named without an operation is no change of its own.
+    expect(planLeafDelta(users([{ operation: 'delete', id: 'u1', name: 'a' }]))?.apps[0]).not.toHaveProperty('own');
+  });
+
   it.each([
     ["a group's parents that are not a list", change({ applications: [{ name: 'Shop', local_groups: [{ operation: 'modify', name: 'g', groups: null }] }] })],
     ["a role's permissions that are not a list", change({ applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'r', permissions: 'edit' }] }] })],
-    ['the application itself', change({ applications: [{ name: 'Shop', operation: 'modify', description: 'x' }] })],
+    ['an application added', change({ applications: [{ name: 'Till', operation: 'add', application_type: 'shop' }] })],
+    ['an application deleted', change({ applications: [{ name: 'Shop', operation: 'delete' }] })],
+    ["an application's Okta id", change({ applications: [{ name: 'Shop', operation: 'modify', okta_app_id: '0oa1' }] })],
+    ["an application's deprecated dynamic properties", change({ applications: [{ name: 'Shop', operation: 'modify', dynamic_properties: {} }] })],
     ['top-level permissions', change({ permissions: [{ operation: 'add', name: 'p', permission_type: ['DataRead'] }] })],
     ['a resource type', resources([{ operation: 'modify', id: 's1', name: 's', resource_type: 'crate' }])],
     ['a modify reaching into sub-resources', resources([{ operation: 'modify', id: 's1', name: 's', sub_resources: [{ operation: 'delete', name: 'box' }] }])],

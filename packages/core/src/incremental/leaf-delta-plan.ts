@@ -13,9 +13,10 @@ import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.j
  * anew (`moved-principals.ts`); their entries go as users' do (what their members reach through
  * them follows); a role redefined (a modify that gives its `permissions` or `roles`) or deleted
  * changes the grants of every binding of it and of the roles that include it, whose holders'
- * entries storage reads back and the change derives anew (`role-holders.ts`). Anything else
- * (permissions, bindings of IdP identities and of roles, the application itself) goes the
- * whole-state way.
+ * entries storage reads back and the change derives anew (`role-holders.ts`). The application
+ * itself: a modify of its description or custom properties, a re-tag (its node and tags are all
+ * that change). Anything else (permissions, bindings of IdP identities and of roles, an
+ * application added, deleted, or given another type or Okta id) goes the whole-state way.
  */
 export interface LeafDeltaPlan {
   apps: LeafDeltaApp[];
@@ -61,6 +62,13 @@ export interface LeafDeltaApp {
    * `permissions` or `roles` a modify gives anew.
    */
   changedEntities: Array<{ segment: EntitySegment; key: string; operation: LeafOperation; withId: boolean; parents?: string[]; redefined?: true }>;
+  /**
+   * The application's own operation, if any: a `modify` (of its description or custom properties)
+   * or a re-tag, which rewrite its node and tags in place; with `type`, the application_type a
+   * modify gives, which must be the stored one as it is (it decides the custom properties and the
+   * node types of everything the application holds).
+   */
+  own?: { operation: 'modify' | 'add_tag' | 'delete_tag'; type?: unknown };
 }
 
 /** The collections besides users and resources whose items a change may add, or modify or re-tag in place. */
@@ -69,6 +77,12 @@ export type EntitySegment = 'group' | 'role' | 'cred';
 const OPERATIONS: Record<string, LeafOperation> = { add: 'add', modify: 'modify', delete: 'delete', add_tag: 'add_tag', delete_tag: 'delete_tag', remove_tag: 'delete_tag' };
 const TOP_LEVEL = new Set(['incremental_change', 'applications', 'identity_to_permissions']);
 const APP_FIELDS = new Set(['name', 'application_type', 'local_users', 'resources', 'local_groups', 'local_roles', 'local_access_creds']);
+/**
+ * What an application's own operation may carry besides those: a modify its description and custom
+ * properties (a changed `okta_app_id` re-matches every user's sign-ins: the whole-state way), a
+ * re-tag its tags.
+ */
+const OWN_FIELDS = { modify: new Set(['description', 'custom_properties', 'operation']), add_tag: new Set(['tags', 'operation']), delete_tag: new Set(['tags', 'operation']) } as const;
 /**
  * Per collection: its node key segment and the fields that name other entities. A group's parents
  * and a credential's holders only decide what the principals below it reach; a role's permissions
@@ -92,9 +106,14 @@ export function planLeafDelta(change: Json): LeafDeltaPlan | undefined {
   for (const app of listed(change, 'applications')) {
     if (app === undefined) return undefined;
     const key = lowerKey(app.name);
-    if (key === undefined || apps.has(key) || app.operation != null) return undefined;
-    for (const field of Object.keys(app)) if (!APP_FIELDS.has(field)) return undefined;
+    if (key === undefined || apps.has(key)) return undefined;
+    const own = app.operation == null ? undefined : OPERATIONS[String(app.operation)];
+    if (own === 'add' || own === 'delete' || (app.operation != null && own === undefined)) return undefined;
+    for (const field of Object.keys(app)) if (!APP_FIELDS.has(field) && !(own !== undefined && OWN_FIELDS[own].has(field))) return undefined;
     const plan = newApp(key);
+    if (own !== undefined) {
+      plan.own = own === 'modify' && app.application_type !== undefined ? { operation: own, type: app.application_type } : { operation: own };
+    }
     const seen = new Set<string>();
     for (const user of listed(app, 'local_users')) {
       const userKey = user === undefined ? undefined : idOrNameKey(user);

@@ -132,6 +132,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   };
   const writtenResources = resourceRows(graph, derivedByKey, slice, plan, delta, toStored, () => nextNode++);
   const { written: writtenEntities, rewired, moved } = entityRows(derivedByKey, slice, plan, delta, toStored, () => nextNode++);
+  appRows(derivedByKey, slice, plan, delta);
   /** Added and moved groups: stored id -> the parents they are members of (a moved group may have none left). */
   const parents = new Map<number, number[]>(moved.map((id) => [id, []]));
 
@@ -228,6 +229,23 @@ function typeSet(types: readonly string[]): string {
 /** A delta that writes nothing yet. */
 export function emptyDelta<Counts extends Record<string, number>>(counts: Counts, derivedIds = new Map<number, number>()): LeafDelta<Counts> {
   return { replaced: [], deleted: [], regranted: [], ungranted: [], retouched: [], unreached: [], tagNodes: [], nodes: [], edges: [], reach: [], ancestry: [], grants: [], identityRefs: [], counts, derivedIds };
+}
+
+/**
+ * The applications the change modifies or re-tags: written anew at their ids (node and tags).
+ * Nothing derived depends on an application's description, custom properties or tags, and a
+ * change of its type or Okta id goes the whole-state way.
+ */
+function appRows(derivedByKey: ReadonlyMap<string, GraphNode>, slice: StoredSlice, plan: LeafDeltaPlan, delta: LeafDelta<ApplicationCounts>): void {
+  for (const [i, app] of plan.apps.entries()) {
+    if (app.own === undefined) continue;
+    const stored = slice.apps[i]!.node;
+    const after = derivedByKey.get(stored.key);
+    if (after === undefined) throw new Error(`the change derived no node for ${stored.key}, which it modifies`);
+    delta.retouched.push(stored.id);
+    delta.tagNodes.push(stored.key);
+    delta.nodes.push({ ...after, id: stored.id });
+  }
 }
 
 const COUNTS = { group: 'local_groups', role: 'local_roles', cred: 'access_creds' } as const;

@@ -136,6 +136,7 @@ const RESOURCE_FIELDS = new Set(['description', 'resource_type', 'connections', 
 const USER_FIELDS: ReadonlySet<string> = new Set(['email', 'is_active', 'created_at', 'last_login_at', 'deactivated_at', 'password_last_changed_at', 'user_type', 'owners']);
 const GROUP_FIELDS: ReadonlySet<string> = new Set(['created_at', 'owners']);
 const ROLE_FIELDS: ReadonlySet<string> = new Set(['owners']);
+const APP_FIELDS: ReadonlySet<string> = new Set(['application_type', 'description', 'okta_app_id']);
 const CRED_FIELDS: ReadonlySet<string> = new Set(['is_active', 'created_at', 'expires_at', 'last_used_at', 'can_expire', 'owners']);
 /** The prefix of a custom property's name among a node's (or an edge's) properties. */
 export const CUSTOM = 'customprop_';
@@ -157,10 +158,10 @@ function entryItem(user: SliceUser, entry: NonNullable<SliceUser['entry']>): Jso
   return { identity: user.localKey, identity_type: 'local_user', ...entry };
 }
 
+/** The application's built-in fields as given; with its custom properties and (read when the change modifies or re-tags it) its tags. */
 function appItem(app: SliceApp): Json {
   return {
-    name: app.node.localKey,
-    application_type: app.node.properties.application_type,
+    ...entityItem(app.node, false, APP_FIELDS),
     local_users: app.users.map((user) => userItem(user, app.usersKeyedById)),
     local_groups: app.groups.map((group) => entityItem(group, app.groupsKeyedById, GROUP_FIELDS)),
     local_access_creds: app.creds.map((cred) => entityItem(cred, true, CRED_FIELDS)),

@@ -423,6 +423,30 @@ describe('changes of local users, made by difference', () => {
     expect(state).not.toHaveBeenCalled();
   });
 
+  it('modify and re-tag the application itself by difference; another type goes the whole-state way', async () => {
+    const { access, apply, node, refuse } = await ledgerTarget();
+    const state = vi.spyOn(t.store, 'getDataSourceState');
+    const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
+    await apply({ applications: [{ operation: 'modify', name: 'Ledger', description: 'the general ledger' }] });
+    await apply({ applications: [{ operation: 'add_tag', name: 'ledger', tags: [{ key: 'owner', value: 'finance' }] }] });
+    await apply({ applications: [{ operation: 'remove_tag', name: 'Ledger', tags: [{ key: 'env', value: 'prod' }] }] });
+    expect(byDifference).toHaveBeenCalledTimes(3);
+    expect(state).not.toHaveBeenCalled();
+    expect(await node('app:ledger')).toMatchObject({ properties: { description: 'the general ledger' }, tags: [{ key: 'owner', value: 'finance' }] });
+    expect(await access()).toEqual(BASE_ACCESS);
+    // A modify carries no tags.
+    expect(await refuse({ applications: [{ operation: 'modify', name: 'Ledger', tags: [{ key: 'env', value: 'dev' }] }] })).toEqual([
+      { field: 'applications[0].tags', description: expect.stringMatching(/modify does not change tags/) },
+    ]);
+    // Another type re-types every node the application holds: the whole state.
+    state.mockClear();
+    await apply({ applications: [{ operation: 'modify', name: 'Ledger', application_type: 'books' }] });
+    expect(state).toHaveBeenCalledTimes(1);
+    expect(byDifference).toHaveBeenCalledTimes(3);
+    expect(await node('app:ledger')).toMatchObject({ properties: { application_type: 'books', description: 'the general ledger' } });
+    expect(await access()).toEqual(BASE_ACCESS);
+  });
+
   it("add bindings to an existing user's entry without reading the stored payload; one it holds already is refused", async () => {
     const { access, apply, refuse } = await ledgerTarget();
     const state = vi.spyOn(t.store, 'getDataSourceState');
