@@ -16,6 +16,8 @@ export interface DeltaBasis {
   nextNodeId: number;
   nextGrantId: number;
   rolesHoldGrants: boolean;
+  /** Of an application data source: its applications' keys (lower-cased names), each of which a top-level permission has a node in. */
+  apps: string[];
   /** Node keys of the applications whose users, groups and roles carry ids. */
   usersKeyedById: string[];
   groupsKeyedById: string[];
@@ -60,6 +62,7 @@ export function deltaBasisOf(graph: DerivedGraph, declarations: PayloadDeclarati
     nextNodeId: nodes.length,
     nextGrantId: grants.length,
     rolesHoldGrants,
+    apps: nodes.filter((n) => n.kind === 'application').map((n) => n.localKey.toLowerCase()),
     usersKeyedById: keyedById('local_user'),
     groupsKeyedById: keyedById('local_group'),
     rolesKeyedById: keyedById('local_role'),
@@ -85,8 +88,8 @@ function resourceTypesKeyedById(graph: DerivedGraph): Record<string, string[]> {
   return Object.fromEntries(Object.entries(types).map(([app, set]) => [app, [...set]]));
 }
 
-/** Changes with what the basis holds, or what the graph keeps for changes by difference (5: bindings keep their scopes on their edges where their grants cannot tell them; 6: by their lower-cased keys); a state stored with another version goes the whole-state way once. */
-const BASIS_VERSION = 6;
+/** Changes with what the basis holds, or what the graph keeps for changes by difference (5: bindings keep their scopes on their edges where their grants cannot tell them; 6: by their lower-cased keys; 7: the applications' keys); a state stored with another version goes the whole-state way once. */
+const BASIS_VERSION = 7;
 
 export function parseDeltaBasis(json: string | null): DeltaBasis | undefined {
   const basis = json === null ? undefined : (JSON.parse(json) as Partial<DeltaBasis>);

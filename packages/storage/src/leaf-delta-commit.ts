@@ -55,12 +55,17 @@ export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCom
     const nextGrantId = delta.grants.reduce((next, g) => Math.max(next, g.id + 1), basis.nextGrantId);
     await conn
       .updateTable('data_source_states')
-      .set({ pushed_at: commit.now, delta_basis: JSON.stringify({ ...basis, nextNodeId, nextGrantId, counts, tracelessRoles: tracesAfter(basis, delta), unresolvedManagers: [...new Set([...basis.unresolvedManagers, ...(delta.unresolvedManagers ?? [])])] }) })
+      .set({ pushed_at: commit.now, delta_basis: JSON.stringify({ ...basis, declarations: declarationsAfter(basis, delta), nextNodeId, nextGrantId, counts, tracelessRoles: tracesAfter(basis, delta), unresolvedManagers: [...new Set([...basis.unresolvedManagers, ...(delta.unresolvedManagers ?? [])])] }) })
       .where('ds', '=', ds)
       .execute();
     await insertPushRecord(conn, ds, record);
     return { linkWarnings, linkMs, linkChanges: changes, counts, state: await stateSize(conn, caps, ds) };
   });
+}
+
+/** The basis' declarations once the change is made: with the permissions it leaves, when it changes them. */
+function declarationsAfter(basis: DeltaBasis, delta: LeafDeltaCommit['delta']): DeltaBasis['declarations'] {
+  return delta.permissions === undefined ? basis.declarations : { ...basis.declarations, permissions: delta.permissions };
 }
 
 /** The basis' traceless roles once the change is made: those it decides as it leaves them, the others as they were. */

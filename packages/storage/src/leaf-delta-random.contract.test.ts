@@ -19,7 +19,8 @@ const CHANGES_PER_SEED = 8;
  * levels deep and random bindings, then random mixes of every leaf operation, of groups moved and
  * deleted and of credentials deleted (the principals below them reached anew), of entries of groups
  * and credentials, of roles added, redefined and deleted (their holders' entries derived anew), and
- * of the application itself modified or re-tagged, each applied by difference to one data source and, with all before it, to the whole payload pushed whole into
+ * of the application itself modified or re-tagged and of top-level permissions changed or added,
+ * each applied by difference to one data source and, with all before it, to the whole payload pushed whole into
  * another. After each, every graph table and the access must be the same. A change the whole
  * state refuses, or that goes the whole-state way, is skipped (counted: most must be made).
  */
@@ -74,7 +75,7 @@ for (const backend of testBackends()) {
   });
 }
 
-const STRUCTURAL_KINDS = ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself'] as const;
+const STRUCTURAL_KINDS = ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself', 'permission changed'] as const;
 
 /** The structural changes a random change makes (`STRUCTURAL_KINDS`). */
 function structuralKinds(change: Json): string[] {
@@ -82,6 +83,7 @@ function structuralKinds(change: Json): string[] {
   const items = (field: string) => (app[field] as Json[] | undefined) ?? [];
   const kinds = new Set<string>();
   if (app.operation !== undefined) kinds.add('application itself');
+  if (change.permissions !== undefined) kinds.add('permission changed');
   for (const group of items('local_groups')) {
     if (group.operation === 'delete') kinds.add('group deleted');
     if (group.operation === 'modify' && group.groups !== undefined) kinds.add('group moved');
@@ -184,6 +186,7 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
   const resources: Json[] = [];
   const groups: Json[] = [];
   const bindings: Json[] = [];
+  const permissions: Json[] = [];
   const named = new Set<string>();
   const unnamed = (id: string) => !named.has(id) && named.add(id);
   for (let k = 1 + Math.floor(rnd() * 4); k > 0; k--) {
@@ -274,6 +277,21 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
         if (role !== undefined && unnamed(role)) roles.push({ operation: 'delete', id: role, name: `role ${role}` });
         break;
       }
+      case 13: {
+        // A top-level permission changed: inherited or not, its resource types edited, or one added (which a new role may grant).
+        const name = pick(rnd, ((state.permissions as Json[] | undefined) ?? []).map((p) => p.name as string));
+        if (name === undefined || !unnamed(`permission ${name}`)) break;
+        const edit = rnd();
+        if (edit < 0.4) permissions.push({ operation: 'modify', name, apply_to_sub_resources: rnd() < 0.5, permission_type: [pick(rnd, ['DataRead', 'DataWrite'])] });
+        else if (edit < 0.6) permissions.push({ operation: 'add_resource', name, resource_types: [pick(rnd, ['box', 'lid', 'shelf'])] });
+        else if (edit < 0.8) permissions.push({ operation: 'delete_resource', name, resource_types: [pick(rnd, ['box', 'lid', 'shelf'])] });
+        else {
+          const added = `p${tag}_${k}`;
+          permissions.push({ operation: 'add', name: added, permission_type: ['DataRead'], apply_to_sub_resources: rnd() < 0.5, resource_types: some(rnd, ['box', 'shelf'], 1) });
+          roles.push({ operation: 'add', id: `pr${tag}_${k}`, name: `role of ${added}`, permissions: [added] });
+        }
+        break;
+      }
       case 16:
         roles.push({ operation: 'add', id: `nr${tag}_${k}`, name: `new role ${tag} ${k}`, permissions: some(rnd, ['view', 'edit', 'peek', 'count'], 2), roles: some(rnd, roleIds, 1) });
         break;
@@ -291,5 +309,5 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
   if (groups.length > 0) application.local_groups = groups;
   if (creds.length > 0) application.local_access_creds = creds;
   if (roles.length > 0) application.local_roles = roles;
-  return { incremental_change: true, applications: [application], ...(bindings.length > 0 ? { identity_to_permissions: bindings } : {}) };
+  return { incremental_change: true, applications: [application], ...(bindings.length > 0 ? { identity_to_permissions: bindings } : {}), ...(permissions.length > 0 ? { permissions } : {}) };
 }

@@ -209,15 +209,61 @@ for (const backend of testBackends()) {
       const pushed = await pushPayloadCommitted(store, 'application', shopWithRoles());
       // r1 is included by r2, which ops@corp.example (an IdP identity) is assigned.
       const idpHeld = planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'clerk', permissions: ['edit'] }] }] })!;
-      expect(await store.readLeafSlice(pushed.dataSourceId, idpHeld)).toEqual({ whole: 'a role the change redefines or deletes is held by an IdP identity or a role' });
+      expect(await store.readLeafSlice(pushed.dataSourceId, idpHeld)).toEqual({ whole: 'a role the change redefines or deletes, or a permission it changes, is held by an IdP identity or a role' });
       const holderNamed = planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'delete', id: 'r7', name: 'lead' }], local_users: [{ operation: 'modify', id: 'u2', name: 'bob', groups: [] }] }] })!;
-      expect(await store.readLeafSlice(pushed.dataSourceId, holderNamed)).toEqual({ whole: 'a holder of a role the change redefines or deletes is changed by it too' });
+      expect(await store.readLeafSlice(pushed.dataSourceId, holderNamed)).toEqual({ whole: 'a holder of a role the change redefines or deletes, or of a permission it changes, is changed by it too' });
       // r7 with an entry of its own whose binding grants nothing (no resource): deleting r7 takes that binding too.
       const payload = shopWithRoles();
       payload.identity_to_permissions!.push({ identity: 'r7', identity_type: 'local_role', application_permissions: [{ application: 'Shop', permission: 'view' }] });
       const roleWithEntry = await pushPayloadCommitted(store, 'application', payload);
       const deleteLead = planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'delete', id: 'r7', name: 'lead' }] }] })!;
       expect(await store.readLeafSlice(roleWithEntry.dataSourceId, deleteLead)).toEqual({ whole: 'a role the change deletes holds bindings of its own' });
+    });
+
+    it('changes top-level permissions by difference, in every application: their holders, directly and through roles, hold what they grant now', async () => {
+      // shopWithRoles without the IdP identity's binding (its holders go the whole-state way), and a
+      // second application, Depot, whose user zed (u9) holds view on its rack k1.
+      const base = shopWithRoles();
+      base.identity_to_permissions = base.identity_to_permissions!.filter((e) => e.identity !== 'ops@corp.example');
+      base.applications!.push({ name: 'Depot', application_type: 'depot', local_users: [{ name: 'zed', id: 'u9' }], resources: [{ name: 'rack', id: 'k1', resource_type: 'rack' }] });
+      base.identity_to_permissions!.push({ identity: 'u9', identity_type: 'local_user', application_permissions: [{ application: 'Depot', permission: 'view', resources: ['k1'] }] });
+      const changes: Json[] = [
+        // view now applies to sub-resources too.
+        { incremental_change: true, permissions: [{ operation: 'modify', name: 'view', permission_type: ['DataRead'], apply_to_sub_resources: true }] },
+        // view, through a role, applies to boxes only (direct grants ignore resource types).
+        { incremental_change: true, permissions: [{ operation: 'add_resource', name: 'view', resource_types: ['box'] }] },
+        // A permission added, and granted by r6 (stocker) beside view.
+        {
+          incremental_change: true,
+          permissions: [{ operation: 'add', name: 'stock', permission_type: ['DataWrite'], apply_to_sub_resources: false, resource_types: [] }],
+          applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r6', name: 'stocker', permissions: ['view', 'stock'] }] }],
+        },
+        // peek deleted once r3 (peeker, which no one holds) no longer grants it.
+        { incremental_change: true, permissions: [{ operation: 'delete', name: 'peek' }], applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r3', name: 'peeker', permissions: [] }] }] },
+      ];
+      // By hand. Before: ann (u1) holds view on Shop, r1 (view) on s1 and its box, r6 (view) on
+      // s2.box through c1, staff's edit on s2 (inherited by its box); bob (u2) r7 ⊃ r6 on s1 and
+      // staff's edit through managers; cy (u3) floor's view on s1 and r6 on s2, c2's edit on s1
+      // (inherited); zed view on k1. With view inherited, each of those reaches the box below.
+      const inherited = [
+        ...['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit,view', 'u1 -> s2: edit,view'],
+        ...['u2 -> s1.box: view', 'u2 -> s1: view', 'u2 -> s2.box: edit', 'u2 -> s2: edit'],
+        ...['u3 -> s1.box: edit,view', 'u3 -> s1: edit,view', 'u3 -> s2.box: view', 'u3 -> s2: view', 'u9 -> k1: view'],
+      ];
+      // view through roles on boxes only: bob's r7 on s1 and floor's r6 on s2 reach only the boxes
+      // below; the direct grants (ann's on Shop, floor's on s1, zed's) stay.
+      const boxesOnly = [
+        ...['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit,view', 'u1 -> s2: edit,view'],
+        ...['u2 -> s1.box: view', 'u2 -> s2.box: edit', 'u2 -> s2: edit'],
+        ...['u3 -> s1.box: edit,view', 'u3 -> s1: edit,view', 'u3 -> s2.box: view', 'u9 -> k1: view'],
+      ];
+      // stock through r6: floor's on s2 (cy), c1's on s2.box (ann), bob's through r7 on s1.
+      const stock = [
+        ...['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit,stock,view', 'u1 -> s2: edit,view'],
+        ...['u2 -> s1.box: view', 'u2 -> s1: stock', 'u2 -> s2.box: edit', 'u2 -> s2: edit'],
+        ...['u3 -> s1.box: edit,view', 'u3 -> s1: edit,view', 'u3 -> s2.box: view', 'u3 -> s2: stock', 'u9 -> k1: view'],
+      ];
+      await checkSequence(base, changes, [inherited, boxesOnly, stock, stock]);
     });
 
     it("modifies and re-tags the application itself by difference: its node and tags, nothing of what it holds", async () => {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { appEntityNodeKey, applicationNodeKey, type SliceApp, type SliceNode, type SliceUser, type StoredSlice, type LeafDeltaApp, type LeafDeltaPlan } from '@accessgraph/core';
+import { appEntityNodeKey, applicationNodeKey, withEveryApplication, type SliceApp, type SliceNode, type SliceUser, type StoredSlice, type LeafDeltaApp, type LeafDeltaPlan } from '@accessgraph/core';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { readDeltaBasis, type DeltaBasis } from './delta-basis.js';
@@ -8,8 +8,12 @@ import { readRoleHolders } from './role-holders.js';
 import { entryProblem, keptScopes, readBackEntry, bareEntry } from './entry-read-back.js';
 import { groupBy, NodeReader, uniqueNodes as unique, type StoredNode } from './node-reader.js';
 
-/** A slice to apply an application change made by difference to, with the state it was read from; or why the change has to go the whole-state way. */
-export type LeafSliceRead = { slice: StoredSlice; pushedAt: string } | { whole: string };
+/**
+ * A slice to apply an application change made by difference to, with the state it was read from and
+ * the plan it was read for (the change's, with every application of the data source when it changes
+ * top-level permissions: `withEveryApplication`); or why the change has to go the whole-state way.
+ */
+export type LeafSliceRead = { slice: StoredSlice; pushedAt: string; plan: LeafDeltaPlan } | { whole: string };
 
 /**
  * Reads what an application change made by difference touches in a data source's stored graph
@@ -30,16 +34,19 @@ export async function readLeafSlice(db: Kysely<Database>, graphs: GraphStorage, 
   // A role that holds grants itself makes the roles a user is assigned part of its reach: those rows depend on other roles' bindings.
   if (basis.rolesHoldGrants) return { whole: 'roles hold grants of their own' };
   const nodes = new NodeReader(graphs.reader(db, ds), ds);
+  const complete = withEveryApplication(plan, basis.apps);
+  // Permissions changed, not added: their holders' grants change.
+  const changedPermissions = plan.changedPermissions.filter((p) => p.operation !== 'add').map((p) => p.key);
   const apps: SliceApp[] = [];
-  for (const planned of plan.apps) {
-    const read = await readApp(nodes, planned, basis);
+  for (const planned of complete.apps) {
+    const read = await readApp(nodes, planned, basis, changedPermissions);
     if ('whole' in read) return read;
     apps.push(read);
   }
-  return { slice: { declarations: basis.declarations, apps, nextNodeId: basis.nextNodeId, nextGrantId: basis.nextGrantId }, pushedAt };
+  return { slice: { declarations: basis.declarations, apps, nextNodeId: basis.nextNodeId, nextGrantId: basis.nextGrantId }, pushedAt, plan: complete };
 }
 
-async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis): Promise<SliceApp | { whole: string }> {
+async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis, changedPermissions: readonly string[]): Promise<SliceApp | { whole: string }> {
   const [app] = await nodes.byKeys([applicationNodeKey(plan.key)]);
   const usersKeyedById = basis.usersKeyedById.includes(app?.key ?? '');
   const resourceIdTypes = basis.resourceTypesKeyedById[app?.key ?? ''] ?? [];
@@ -61,7 +68,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
   if ((await nodes.byLookupKeys(deleted)).some((n) => n.kind === 'idp_identity')) return { whole: 'a deleted user shares its key with an IdP binding' };
   const entities = await readEntities(nodes, plan, basis, app.key);
   if ('whole' in entities) return entities;
-  const rebound = await readRoleHolders(nodes, plan, entities);
+  const rebound = await readRoleHolders(nodes, plan, entities, changedPermissions);
   if ('whole' in rebound) return rebound;
 
   // The users whose entries change: those the change names, and the holders of the roles it redefines or deletes.
@@ -143,9 +150,10 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis)
 
   // A holder whose entry may lose every grant, or give it its first, changes what its members reach
   // through it: those whose change may do more than add, those that hold none yet, and the holders
-  // of a redefined or deleted role all of whose grants come through such roles.
+  // of a redefined or deleted role, or one granting a changed permission, all of whose grants come through such roles.
   const onlyAdding = new Set(plan.entryEntities.filter((e) => e.onlyAdds).map((e) => appEntityNodeKey(plan.key, e.segment, e.key)));
   const reboundIds = new Set(rebound.entities.map((n) => n.id));
+  // (A direct grant of a changed permission stays: resource types do not filter direct grants.)
   const onlyThroughRebound = (n: SliceApp['entryEntities'][number]) => reboundIds.has(n.id) && n.storedGrants.every((g) => g.role !== null && rebound.roles.has(g.role));
   const reachMayChange = entryHolders.filter((n) => (entityKeys.has(n.key) && !onlyAdding.has(n.key)) || n.grants === 0 || onlyThroughRebound(n));
   const moved = await readMoved(nodes, plan, entities, reachMayChange, new Set(userIds));

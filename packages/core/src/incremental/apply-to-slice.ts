@@ -37,7 +37,11 @@ export function applyToSlice(
   reader: PayloadTemplate,
   shapeViolations: (payload: unknown) => FieldViolation[],
 ): SliceOutcome {
-  return applyToSmallPayload('application', slicePayload(slice), change, reader, shapeViolations, (graph) => leafDelta(graph, slice, plan));
+  return applyToSmallPayload('application', slicePayload(slice), change, reader, shapeViolations, (graph, payload) => {
+    const delta = leafDelta(graph, slice, plan);
+    if (plan.changedPermissions.length > 0) delta.permissions = payload.permissions;
+    return delta;
+  });
 }
 
 /** The same for a change of an identity provider's users (`planIdpDelta`), applied to its slice (`IdpSlice`). */
@@ -76,7 +80,7 @@ function applyToSmallPayload(
   change: Record<string, unknown>,
   reader: PayloadTemplate,
   shapeViolations: (payload: unknown) => FieldViolation[],
-  deltaOf: (graph: DerivedGraph) => LeafDelta,
+  deltaOf: (graph: DerivedGraph, payload: Record<string, unknown>) => LeafDelta,
 ): SliceOutcome {
   const issues = new IssueCollector();
   const stored = reader.normalise(payload, issues) as Record<string, unknown>;
@@ -97,7 +101,7 @@ function applyToSmallPayload(
     if (path !== undefined) warnings.push({ ...warning, path });
   }
   const graph = derive();
-  return { kind: 'delta', delta: deltaOf(graph), graph, warnings };
+  return { kind: 'delta', delta: deltaOf(graph, applied.payload), graph, warnings };
 }
 
 function refused(violations: FieldViolation[], issues: IssueCollector): SliceOutcome {

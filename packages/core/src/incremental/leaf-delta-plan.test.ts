@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planLeafDelta } from './leaf-delta-plan.js';
+import { planLeafDelta, withEveryApplication } from './leaf-delta-plan.js';
 
 type Json = Record<string, unknown>;
 const change = (body: Json): Json => ({ incremental_change: true, ...body });
@@ -182,6 +182,16 @@ describe('planLeafDelta: which changes are made by difference', () => {
     expect(plan?.apps[0]?.changedEntities[2]).not.toHaveProperty('redefined');
   });
 
+  it('plans top-level permissions with their operations, each to read in the applications it names and, in storage, in every other', () => {
+    const plan = planLeafDelta(change({ permissions: [{ operation: 'modify', name: 'View', apply_to_sub_resources: true }, { operation: 'add_resource', name: 'edit', resource_types: ['box'] }] }))!;
+    expect(plan).toEqual({ apps: [], changedPermissions: [{ key: 'view', operation: 'modify' }, { key: 'edit', operation: 'add_resource' }] });
+    const withUsers = planLeafDelta(change({ permissions: [{ operation: 'add', name: 'stock' }], applications: [{ name: 'Shop', local_users: [{ operation: 'delete', id: 'u1', name: 'a' }] }] }))!;
+    expect(withUsers.apps[0]?.permissions).toEqual(['stock']);
+    const every = withEveryApplication(withUsers, ['shop', 'depot']);
+    expect(every.apps.map((app) => [app.key, app.permissions])).toEqual([['shop', ['stock']], ['depot', ['stock']]]);
+    expect(withEveryApplication(planLeafDelta(users([{ operation: 'delete', id: 'u1', name: 'a' }]))!, ['shop', 'depot']).apps).toHaveLength(1);
+  });
+
   it('plans the application modified or re-tagged, with the type a modify gives, beside what it holds', () => {
     const modify = planLeafDelta(change({ applications: [{ name: 'Shop', operation: 'modify', application_type: 'shop', description: 'x', custom_properties: { region: 'eu' }, local_users: [{ operation: 'delete', id: 'u1', name: 'a' }] }] }));
     expect(modify?.apps[0]).toMatchObject({ key: 'shop', own: { operation: 'modify', type: 'shop' }, users: [{ key: 'u1', operation: 'delete' }] });
@@ -197,7 +207,9 @@ describe('planLeafDelta: which changes are made by difference', () => {
     ['an application deleted', change({ applications: [{ name: 'Shop', operation: 'delete' }] })],
     ["an application's Okta id", change({ applications: [{ name: 'Shop', operation: 'modify', okta_app_id: '0oa1' }] })],
     ["an application's deprecated dynamic properties", change({ applications: [{ name: 'Shop', operation: 'modify', dynamic_properties: {} }] })],
-    ['top-level permissions', change({ permissions: [{ operation: 'add', name: 'p', permission_type: ['DataRead'] }] })],
+    ['a top-level permission without an operation', change({ permissions: [{ name: 'p', permission_type: ['DataRead'] }] })],
+    ['a top-level permission re-tagged', change({ permissions: [{ operation: 'add_tag', name: 'p', tags: [] }] })],
+    ['a top-level permission named twice', change({ permissions: [{ operation: 'modify', name: 'p' }, { operation: 'delete', name: 'P' }] })],
     ['a resource type', resources([{ operation: 'modify', id: 's1', name: 's', resource_type: 'crate' }])],
     ['a modify reaching into sub-resources', resources([{ operation: 'modify', id: 's1', name: 's', sub_resources: [{ operation: 'delete', name: 'box' }] }])],
     ['a resource named twice', resources([{ operation: 'add_tag', id: 's1', name: 's', tags: [] }, { operation: 'delete', id: 's1', name: 's' }])],

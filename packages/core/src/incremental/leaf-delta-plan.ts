@@ -13,14 +13,26 @@ import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.j
  * anew (`moved-principals.ts`); their entries go as users' do (what their members reach through
  * them follows); a role redefined (a modify that gives its `permissions` or `roles`) or deleted
  * changes the grants of every binding of it and of the roles that include it, whose holders'
- * entries storage reads back and the change derives anew (`role-holders.ts`). The application
+ * entries storage reads back and the change derives anew (`role-holders.ts`); so does a top-level
+ * permission changed (a modify, its resource types edited), in every application, its holders being
+ * those of it and of the roles granting it; one added or deleted is a node in each. The application
  * itself: a modify of its description or custom properties, a re-tag (its node and tags are all
- * that change). Anything else (permissions, bindings of IdP identities and of roles, an
- * application added, deleted, or given another type or Okta id) goes the whole-state way.
+ * that change). Anything else (bindings of IdP identities and of roles, an application added,
+ * deleted, or given another type or Okta id) goes the whole-state way.
  */
 export interface LeafDeltaPlan {
   apps: LeafDeltaApp[];
+  /**
+   * The top-level permissions the change adds, modifies, deletes or edits the resource types of, by
+   * key (lower-cased name). Each has a node in every application, so storage completes `apps` with
+   * every application of the data source (`withEveryApplication`); the holders of a changed one,
+   * directly or through roles, have their entries read back and derived anew as a redefined role's do.
+   */
+  changedPermissions: Array<{ key: string; operation: PermissionOperation }>;
 }
+
+export type PermissionOperation = 'add' | 'modify' | 'delete' | 'add_resource' | 'delete_resource';
+const PERMISSION_OPERATIONS = new Set<string>(['add', 'modify', 'delete', 'add_resource', 'delete_resource']);
 
 export type LeafOperation = 'add' | 'modify' | 'delete' | 'add_tag' | 'delete_tag';
 
@@ -75,7 +87,7 @@ export interface LeafDeltaApp {
 export type EntitySegment = 'group' | 'role' | 'cred';
 
 const OPERATIONS: Record<string, LeafOperation> = { add: 'add', modify: 'modify', delete: 'delete', add_tag: 'add_tag', delete_tag: 'delete_tag', remove_tag: 'delete_tag' };
-const TOP_LEVEL = new Set(['incremental_change', 'applications', 'identity_to_permissions']);
+const TOP_LEVEL = new Set(['incremental_change', 'applications', 'identity_to_permissions', 'permissions']);
 const APP_FIELDS = new Set(['name', 'application_type', 'local_users', 'resources', 'local_groups', 'local_roles', 'local_access_creds']);
 /**
  * What an application's own operation may carry besides those: a modify its description and custom
@@ -135,17 +147,46 @@ export function planLeafDelta(change: Json): LeafDeltaPlan | undefined {
   for (const entry of listed(change, 'identity_to_permissions')) {
     if (!(entry?.operation === 'add' && addsEntryOfAddedUser(entry, apps) ? entryOfAddedUser(entry, apps) : entryChange(entry, apps))) return undefined;
   }
-  if (apps.size === 0) return undefined;
+  const changedPermissions = planPermissions(listed(change, 'permissions'));
+  if (changedPermissions === undefined || (apps.size === 0 && changedPermissions.length === 0)) return undefined;
   return {
     apps: [...apps.values()].map(({ added: _added, ...app }) => ({
       ...app,
       groups: unique(app.groups),
       creds: unique(app.creds),
       roles: unique(app.roles),
-      permissions: unique(app.permissions),
+      permissions: unique([...app.permissions, ...changedPermissions.map((p) => p.key)]),
       resources: unique(app.resources),
     })),
+    changedPermissions,
   };
+}
+
+/** The top-level permissions a change names, with their operations; undefined if one is unkeyed, repeated or of an operation permissions do not take (for the whole-state path to report). */
+function planPermissions(items: ReadonlyArray<Json | undefined>): LeafDeltaPlan['changedPermissions'] | undefined {
+  const planned: LeafDeltaPlan['changedPermissions'] = [];
+  for (const item of items) {
+    const key = item === undefined ? undefined : lowerKey(item.name);
+    const operation = String(item?.operation);
+    if (key === undefined || !PERMISSION_OPERATIONS.has(operation) || planned.some((p) => p.key === key)) return undefined;
+    planned.push({ key, operation: operation as PermissionOperation });
+  }
+  return planned;
+}
+
+/**
+ * The plan with every application of the data source (`appKeys`, node keys' application keys) it
+ * does not name yet, empty but for the changed permissions to read: a top-level permission has a
+ * node in each, whose holders' grants change with it.
+ */
+export function withEveryApplication(plan: LeafDeltaPlan, appKeys: readonly string[]): LeafDeltaPlan {
+  if (plan.changedPermissions.length === 0) return plan;
+  const named = new Set(plan.apps.map((app) => app.key));
+  const others = appKeys.filter((key) => !named.has(key)).map((key) => {
+    const { added: _added, ...app } = newApp(key);
+    return { ...app, permissions: plan.changedPermissions.map((p) => p.key) };
+  });
+  return { ...plan, apps: [...plan.apps, ...others] };
 }
 
 type PlannedApp = LeafDeltaApp & { added: Set<string> };

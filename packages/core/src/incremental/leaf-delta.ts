@@ -50,9 +50,11 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
    * basis keeps the others' (`tracelessRoles`).
    */
   roleTraces?: { decided: string[]; traceless: TracelessRole[] };
+  /** Of an application whose top-level permissions the change changes: the payload's permissions now, which the basis keeps among its declarations. */
+  permissions?: unknown;
 }
 
-type ApplicationCounts = { local_users: number; local_groups: number; local_roles: number; access_creds: number; resources: number; bindings: number; grants: number };
+type ApplicationCounts = { local_users: number; local_groups: number; local_roles: number; access_creds: number; resources: number; permissions: number; bindings: number; grants: number };
 
 export interface DeltaGrant {
   id: number;
@@ -74,7 +76,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     const id = stored.get(node.key);
     if (id !== undefined) toStored.set(node.id, id);
   }
-  const delta = emptyDelta<ApplicationCounts>({ local_users: 0, local_groups: 0, local_roles: 0, access_creds: 0, resources: 0, bindings: graph.counts.bindings ?? 0, grants: 0 }, derivedIds);
+  const delta = emptyDelta<ApplicationCounts>({ local_users: 0, local_groups: 0, local_roles: 0, access_creds: 0, resources: 0, permissions: 0, bindings: graph.counts.bindings ?? 0, grants: 0 }, derivedIds);
   const derivedByKey = new Map(graph.nodes.map((n) => [n.key, n]));
   const existing = new Map(slice.apps.flatMap((app) => app.users.map((user) => [user.key, user] as const)));
   /** Named users that remain: small-graph id -> stored id. */
@@ -133,6 +135,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   const writtenResources = resourceRows(graph, derivedByKey, slice, plan, delta, toStored, () => nextNode++);
   const { written: writtenEntities, rewired, moved } = entityRows(derivedByKey, slice, plan, delta, toStored, () => nextNode++);
   appRows(derivedByKey, slice, plan, delta);
+  permissionRows(derivedByKey, slice, plan, delta, toStored, () => nextNode++);
   /** Added and moved groups: stored id -> the parents they are members of (a moved group may have none left). */
   const parents = new Map<number, number[]>(moved.map((id) => [id, []]));
 
@@ -245,6 +248,38 @@ function appRows(derivedByKey: ReadonlyMap<string, GraphNode>, slice: StoredSlic
     delta.retouched.push(stored.id);
     delta.tagNodes.push(stored.key);
     delta.nodes.push({ ...after, id: stored.id });
+  }
+}
+
+/**
+ * The top-level permissions the change adds, changes or deletes: each has a node in every
+ * application (the plan holds them all then). Added ones take new ids (a role or binding the change
+ * adds may name them), changed ones are written anew at theirs (node only: what grants them is
+ * read back and derived anew, `readRoleHolders`), deleted ones go (nothing names them, or the change
+ * is refused).
+ */
+function permissionRows(derivedByKey: ReadonlyMap<string, GraphNode>, slice: StoredSlice, plan: LeafDeltaPlan, delta: LeafDelta<ApplicationCounts>, toStored: Map<number, number>, newId: () => number): void {
+  for (const { operation } of plan.changedPermissions) {
+    if (operation === 'add') delta.counts.permissions++;
+    if (operation === 'delete') delta.counts.permissions--;
+  }
+  for (const [i, app] of plan.apps.entries()) {
+    const stored = new Map(slice.apps[i]!.permissions.map((p) => [p.key, p]));
+    for (const { key } of plan.changedPermissions) {
+      const nodeKey = appEntityNodeKey(app.key, 'permission', key);
+      const before = stored.get(nodeKey);
+      const after = derivedByKey.get(nodeKey);
+      if (after === undefined) {
+        if (before === undefined) throw new Error(`the change derived no node for ${nodeKey}, which it adds or changes`);
+        delta.replaced.push(before.id);
+        delta.deleted.push(before.id);
+        continue;
+      }
+      const id = before?.id ?? newId();
+      if (before === undefined) toStored.set(after.id, id);
+      else delta.retouched.push(id);
+      delta.nodes.push({ ...after, id, appId: slice.apps[i]!.node.id });
+    }
   }
 }
 

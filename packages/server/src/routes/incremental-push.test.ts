@@ -364,8 +364,8 @@ describe('changes of local users, made by difference', () => {
     expect(state).not.toHaveBeenCalled();
     const afterUsers = sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u3 -> Books: read', 'u3 -> Books.2024: read']);
     expect(await access()).toEqual(afterUsers);
-    // A top-level permission changes the grants of whoever holds it: the whole state, with the change above replayed on the stored payload.
-    await apply({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'add', name: 'Auditors' }] }], permissions: [{ operation: 'modify', name: 'write', permission_type: ['DataWrite'] }] });
+    // An application added: the whole state, with the change above replayed on the stored payload.
+    await apply({ applications: [{ name: 'Ledger', local_groups: [{ operation: 'add', name: 'Auditors' }] }, { operation: 'add', name: 'Vault', application_type: 'ledger' }] });
     expect(state).toHaveBeenCalledTimes(1);
     expect(await access()).toEqual(afterUsers);
     // And the next change of local users applies by difference to what that left.
@@ -421,6 +421,24 @@ describe('changes of local users, made by difference', () => {
     expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u2 -> Books: write']));
     expect(byDifference).toHaveBeenCalledTimes(2);
     expect(state).not.toHaveBeenCalled();
+  });
+
+  it('change top-level permissions by difference; their holders hold what they grant now; a deletion of one still named is refused', async () => {
+    const { access, apply, node, refuse } = await ledgerTarget();
+    const state = vi.spyOn(t.store, 'getDataSourceState');
+    const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
+    // read (Reader's, which Ann holds on Books) no longer reaches Books.2024 below it.
+    await apply({ permissions: [{ operation: 'modify', name: 'read', apply_to_sub_resources: false }] });
+    expect(await access()).toEqual(BASE_ACCESS.filter((line) => line !== 'u1 -> Books.2024: read'));
+    await apply({ permissions: [{ operation: 'add', name: 'audit', permission_type: ['MetadataRead'], apply_to_sub_resources: false, resource_types: [] }] });
+    expect(await node('app:ledger/permission:audit')).toMatchObject({ properties: { permission_type: ['MetadataRead'] } });
+    expect(byDifference).toHaveBeenCalledTimes(2);
+    expect(state).not.toHaveBeenCalled();
+    // Reader and Writer still grant read: the state after the change would break a rule, in stored
+    // data, which the whole-state way names.
+    const dangling = { field: expect.stringMatching(/^applications\[0\]\.local_roles\[\d\]\.permissions\[0\]$/), description: expect.stringMatching(/permission "read" is not defined/) };
+    expect(await refuse({ permissions: [{ operation: 'delete', name: 'read' }] })).toEqual([dangling, dangling]);
+    expect(await access()).toEqual(BASE_ACCESS.filter((line) => line !== 'u1 -> Books.2024: read'));
   });
 
   it('modify and re-tag the application itself by difference; another type goes the whole-state way', async () => {
@@ -491,8 +509,8 @@ describe('changes of local users, made by difference', () => {
     expect(state.changes.length).toBeLessThan(6);
     const stored = JSON.parse(gunzipSync(state.payload).toString('utf8')) as { applications: Array<{ local_users: Array<{ id: string }> }> };
     expect(stored.applications[0]!.local_users.map((u) => u.id)).toEqual(expect.arrayContaining(['u1', 'u2', 'u3', 'u4']));
-    // A change that goes the whole-state way (a top-level permission) replays the rest and keeps every user.
-    await apply({ permissions: [{ operation: 'modify', name: 'write', permission_type: ['DataWrite'] }] });
+    // A change that goes the whole-state way (an application added) replays the rest and keeps every user.
+    await apply({ applications: [{ operation: 'add', name: 'Vault', application_type: 'ledger' }] });
     const whole = (await t.store.getDataSourceState(dataSource.id))!;
     expect(whole.changes).toEqual([]);
     expect((JSON.parse(gunzipSync(whole.payload).toString('utf8')) as typeof stored).applications[0]!.local_users).toHaveLength(8);

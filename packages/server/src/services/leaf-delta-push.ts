@@ -44,7 +44,7 @@ async function applyToStoredSlice(store: Store, dataSourceId: string, template: 
     if (plan === undefined) return { kind: 'whole', reason: 'the change is not one of leaves only' };
     const read = await store.readLeafSlice(dataSourceId, plan);
     if ('whole' in read) return { kind: 'whole', reason: read.whole };
-    const outcome = applyToSlice(read.slice, plan, change, reader, shape);
+    const outcome = applyToSlice(read.slice, read.plan, change, reader, shape);
     return outcome.kind === 'delta' ? { ...outcome, template, basePushedAt: read.pushedAt } : outcome;
   }
   if (template === 'identity_provider') {

@@ -35,7 +35,7 @@ async function applyByDifference(store: KyselyStore, target: PushTarget, change:
     const plan = planLeafDelta(change);
     if (plan === undefined) return { whole: 'not a leaf change' };
     const slice = await store.readLeafSlice(target.dataSourceId, plan);
-    read = 'whole' in slice ? slice : { pushedAt: slice.pushedAt, apply: () => applyToSlice(slice.slice, plan, change, PAYLOAD_TEMPLATES.application, () => []) };
+    read = 'whole' in slice ? slice : { pushedAt: slice.pushedAt, apply: () => applyToSlice(slice.slice, slice.plan, change, PAYLOAD_TEMPLATES.application, () => []) };
   } else if (template === 'hris') {
     const plan = planHrisDelta(change);
     if (plan === undefined) return { whole: 'not a leaf change' };
