@@ -46,6 +46,10 @@ export interface UpdateBodies {
   groups: Buffer[];
   /** A role's permissions changed, one per run. */
   roles: Buffer[];
+  /** A top-level permission's inheritance changed, one per run. */
+  permissions: Buffer[];
+  /** The application's description modified. */
+  application: Buffer;
   /** The second group, a quarter of the group tree below it, moved under the third. */
   topGroup: Buffer;
   users: number;
@@ -60,6 +64,8 @@ export interface UpdateMeasurement {
   resources: TimedRequest[];
   groups: TimedRequest[];
   roles: TimedRequest[];
+  permissions: TimedRequest[];
+  application: TimedRequest;
   topGroup: TimedRequest;
   multipart: { totalMs: number; chunks: number; uploadMs: number[]; completeMs: number; peakRssBytes: number };
 }
@@ -88,6 +94,8 @@ export function prepareUpdateBodies(size: PayloadSize, log: (line: string) => vo
     resources: Array.from({ length: OTHER_RUNS }, (_, run) => json(resourcesChange(payload, run))),
     groups: Array.from({ length: OTHER_RUNS }, (_, run) => json(groupsChange(payload, run))),
     roles: Array.from({ length: OTHER_RUNS }, (_, run) => json(roleChange(payload, run))),
+    permissions: Array.from({ length: OTHER_RUNS }, (_, run) => json(permissionChange(payload, run))),
+    application: json({ incremental_change: true, applications: [{ operation: 'modify', name: app.name, description: 'modified by the update benchmark' }] } as ApplicationPayload),
     topGroup: json({ incremental_change: true, applications: [{ name: app.name, local_groups: [{ operation: 'modify', id: 'g1', name: app.local_groups![1]!.name, groups: ['g2'] }] }] } as ApplicationPayload),
     users: users.length,
   };
@@ -161,6 +169,16 @@ function roleChange(payload: ApplicationPayload, run: number): ApplicationPayloa
   return { incremental_change: true, applications: [{ name: app.name, local_roles: [{ operation: 'modify', id: role.id, name: role.name, permissions: [permission] }] }] } as ApplicationPayload;
 }
 
+/**
+ * Run `run`'s change of a top-level permission: perm_(1 + 4·run) made to apply to sub-resources or
+ * not. Every binding that reaches it, directly or through the roles granting it, grants anew: a
+ * large share of the data source's entries, read back and derived anew.
+ */
+function permissionChange(payload: ApplicationPayload, run: number): ApplicationPayload {
+  const permission = payload.permissions![1 + 4 * run]!;
+  return { incremental_change: true, permissions: [{ operation: 'modify', name: permission.name, apply_to_sub_resources: !permission.apply_to_sub_resources }] } as unknown as ApplicationPayload;
+}
+
 /** Run `run`'s change of resources: the descriptions of top-level resources modified, and new top-level resources added. */
 function resourcesChange(payload: ApplicationPayload, run: number): ApplicationPayload {
   const app = payload.applications![0]!;
@@ -226,6 +244,8 @@ export async function measureUpdates(engine: Engine, bodies: UpdateBodies, pause
       const resources = await other('resources change', bodies.resources);
       const groups = await other('groups change', bodies.groups);
       const roles = await other('role redefined', bodies.roles);
+      const permissions = await other('permission changed', bodies.permissions);
+      const [application] = await other('app modified', [bodies.application]);
       const [topGroup] = await other('top group moved', [bodies.topGroup]);
       await pause();
       const multipartDs = await createDataSource(server.url, key, provider, 'Multipart');
@@ -235,7 +255,7 @@ export async function measureUpdates(engine: Engine, bodies: UpdateBodies, pause
         `    multipart upload  ${seconds(multipart.totalMs)} in ${multipart.chunks} chunks of ${CHUNK_LABEL} (${(multipart.totalMs / full.e2eMs).toFixed(2)} of the single push): ` +
           `uploads ${multipart.uploadMs.map((ms) => seconds(ms)).join(', ')}; complete ${seconds(multipart.completeMs)}; peak RSS ${mb(multipart.peakRssBytes)}`,
       );
-      return { engine: engine.name, full, incremental, bindings, resources, groups, roles, topGroup: topGroup!, multipart };
+      return { engine: engine.name, full, incremental, bindings, resources, groups, roles, permissions, application: application!, topGroup: topGroup!, multipart };
     } finally {
       await server.stop();
     }
@@ -279,10 +299,11 @@ export function formatUpdateResults(results: readonly UpdateMeasurement[], bodie
   const lines = [
     `Payload ${mb(bodies.payload.length)}; incremental changes of 1,000 users (${mb(bodies.incremental[0]!.length)}), ${INCREMENTAL_RUNS} of them; ` +
       `${OTHER_RUNS} changes of ${count(OTHER_CHANGES.bindings)} existing users' bindings, ${OTHER_RUNS} of ${count(OTHER_CHANGES.resourcesModified + OTHER_CHANGES.resourcesAdded)} resources, ` +
-      `${OTHER_RUNS} of groups (${OTHER_CHANGES.groupsMoved} moved, ${OTHER_CHANGES.groupsDeleted} deleted), ${OTHER_RUNS} of a role's permissions and one moving the second group (a quarter of the tree below it); multipart in chunks of ${CHUNK_LABEL}.`,
+      `${OTHER_RUNS} of groups (${OTHER_CHANGES.groupsMoved} moved, ${OTHER_CHANGES.groupsDeleted} deleted), ${OTHER_RUNS} of a role's permissions, ${OTHER_RUNS} of a top-level permission's inheritance, ` +
+      `one of the application's description and one moving the second group (a quarter of the tree below it); multipart in chunks of ${CHUNK_LABEL}.`,
     '',
-    `| engine | full push | incremental push, median of ${INCREMENTAL_RUNS} (min – max) | incremental / full (goal ≤ 0.05) | bindings change, median / full | resources change, median / full | groups change, median / full | role redefined, median / full | top group moved / full | multipart upload | multipart / single push |`,
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| engine | full push | incremental push, median of ${INCREMENTAL_RUNS} (min – max) | incremental / full (goal ≤ 0.05) | bindings change, median / full | resources change, median / full | groups change, median / full | role redefined, median / full | permission changed, median / full | application modified / full | top group moved / full | multipart upload | multipart / single push |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const users = medianOf(r.incremental);
@@ -293,7 +314,7 @@ export function formatUpdateResults(results: readonly UpdateMeasurement[], bodie
     };
     lines.push(
       `| ${r.engine} | ${seconds(r.full.e2eMs)} | ${seconds(users.ms)} (${seconds(users.min)} – ${seconds(users.max)}) | ${(users.ms / r.full.e2eMs).toFixed(3)} | ` +
-        `${other(r.bindings)} | ${other(r.resources)} | ${other(r.groups)} | ${other(r.roles)} | ${other([r.topGroup])} | ${seconds(r.multipart.totalMs)} (${r.multipart.chunks} chunks) | ${(r.multipart.totalMs / r.full.e2eMs).toFixed(2)} |`,
+        `${other(r.bindings)} | ${other(r.resources)} | ${other(r.groups)} | ${other(r.roles)} | ${other(r.permissions)} | ${other([r.application])} | ${other([r.topGroup])} | ${seconds(r.multipart.totalMs)} (${r.multipart.chunks} chunks) | ${(r.multipart.totalMs / r.full.e2eMs).toFixed(2)} |`,
     );
   }
   return lines.join('\n');
