@@ -88,8 +88,8 @@ function resourceTypesKeyedById(graph: DerivedGraph): Record<string, string[]> {
   return Object.fromEntries(Object.entries(types).map(([app, set]) => [app, [...set]]));
 }
 
-/** Changes with what the basis holds, or what the graph keeps for changes by difference (5: bindings keep their scopes on their edges where their grants cannot tell them; 6: by their lower-cased keys; 7: the applications' keys); a state stored with another version goes the whole-state way once. */
-const BASIS_VERSION = 7;
+/** Changes with what the basis holds, or what the graph keeps for changes by difference (5: bindings keep their scopes on their edges where their grants cannot tell them; 6: by their lower-cased keys; 7: the applications' keys; 8: the empty entries' identities); a state stored with another version goes the whole-state way once. */
+const BASIS_VERSION = 8;
 
 export function parseDeltaBasis(json: string | null): DeltaBasis | undefined {
   const basis = json === null ? undefined : (JSON.parse(json) as Partial<DeltaBasis>);

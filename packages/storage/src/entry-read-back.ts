@@ -9,14 +9,12 @@ import type { StoredNode } from './node-reader.js';
 
 
 /**
- * Why an entry cannot be read back from these bindings, if it cannot: without bindings the graph
- * cannot tell an entry that holds none from no entry at all (and a group or credential without
- * any holds no grant, so its members' reach would change with the entry). Two bindings of one role
- * or permission keep their scopes on their edges and are read back, unless the change `edited` the
- * entry itself (see below).
+ * Why an entry cannot be read back from these bindings, if it cannot. Two bindings of one role or
+ * permission keep their scopes on their edges and are read back, unless the change `edited` the
+ * entry itself (see below). (An entry without bindings is none, or one the basis knows to be empty:
+ * see `readApp`.)
  */
 export function entryProblem(bindings: ReadonlyArray<{ to: number; properties: Record<string, unknown> | null }>, edited: boolean): string | undefined {
-  if (bindings.length === 0) return 'an entry the change changes holds no binding the graph shows';
   const seen = new Set<number>();
   const repeated = new Set(bindings.filter((b) => seen.has(b.to) || !seen.add(b.to)).map((b) => b.to));
   if (repeated.size === 0) return undefined;

@@ -63,9 +63,16 @@ export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCom
   });
 }
 
-/** The basis' declarations once the change is made: with the permissions it leaves, when it changes them. */
+/**
+ * The basis' declarations once the change is made: with the permissions it leaves, when it changes
+ * them, and the entries it leaves empty among the empty ones (one it fills or deletes may stay
+ * listed: then a change that gives its holder a first binding goes the whole-state way, which is
+ * exact, and the next whole push lists the empty entries anew).
+ */
 function declarationsAfter(basis: DeltaBasis, delta: LeafDeltaCommit['delta']): DeltaBasis['declarations'] {
-  return delta.permissions === undefined ? basis.declarations : { ...basis.declarations, permissions: delta.permissions };
+  const declarations = delta.permissions === undefined ? basis.declarations : { ...basis.declarations, permissions: delta.permissions };
+  if (delta.emptyEntries === undefined || delta.emptyEntries.length === 0) return declarations;
+  return { ...declarations, emptyEntries: [...new Set([...(basis.declarations.emptyEntries ?? []), ...delta.emptyEntries])] };
 }
 
 /** The basis' traceless roles once the change is made: those it decides as it leaves them, the others as they were. */

@@ -75,7 +75,7 @@ for (const backend of testBackends()) {
   });
 }
 
-const STRUCTURAL_KINDS = ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself', 'permission changed'] as const;
+const STRUCTURAL_KINDS = ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself', 'permission changed', 'first entry'] as const;
 
 /** The structural changes a random change makes (`STRUCTURAL_KINDS`). */
 function structuralKinds(change: Json): string[] {
@@ -84,6 +84,7 @@ function structuralKinds(change: Json): string[] {
   const kinds = new Set<string>();
   if (app.operation !== undefined) kinds.add('application itself');
   if (change.permissions !== undefined) kinds.add('permission changed');
+  if (((change.identity_to_permissions as Json[] | undefined) ?? []).some((e) => e.operation === 'add' && typeof e.identity === 'string' && !e.identity.startsWith('n'))) kinds.add('first entry');
   for (const group of items('local_groups')) {
     if (group.operation === 'delete') kinds.add('group deleted');
     if (group.operation === 'modify' && group.groups !== undefined) kinds.add('group moved');
@@ -208,6 +209,13 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
         if (unnamed(user)) localUsers.push({ operation: 'add_tag', id: user, tags: [{ key: 'seen', value: tag }] });
         break;
       case 4: {
+        // Now and then a user without an entry is given its first (a user whose entry is empty collides with it, and is left out).
+        const unentered = users.filter((u) => !entries.some((e) => e.identity === u));
+        const first = rnd() < 0.3 ? pick(rnd, unentered) : undefined;
+        if (first !== undefined) {
+          if (unnamed(first)) bindings.push({ operation: 'add', identity: first, identity_type: 'local_user', role_assignments: [binding(rnd, 'role', pick(rnd, ['r0', 'r1', 'r4']), ['s1', 's2.box'])] });
+          break;
+        }
         const entry = pick(rnd, entries);
         if (entry && unnamed(entry.identity as string)) {
           const held = ((entry.role_assignments as Json[] | undefined) ?? []).map((a) => a.role as string);
@@ -242,7 +250,13 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
         break;
       }
       case 11: {
-        // A group's or credential's entry: a role added, or one of its roles taken away (it may hold no grant after).
+        // A group's or credential's entry: a role added, or one of its roles taken away (it may hold no grant after); or a group's first.
+        const unentered = groupIds.filter((g) => !holderEntries.some((e) => e.identity === g));
+        const first = rnd() < 0.3 ? pick(rnd, unentered) : undefined;
+        if (first !== undefined) {
+          if (unnamed(first)) bindings.push({ operation: 'add', identity: first, identity_type: 'local_group', application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), ['s0', 's1.box'])] });
+          break;
+        }
         const entry = pick(rnd, holderEntries);
         if (entry === undefined || !unnamed(entry.identity as string)) break;
         const held = ((entry.role_assignments as Json[] | undefined) ?? []).map((a) => a.role as string);

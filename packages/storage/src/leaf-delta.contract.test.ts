@@ -266,6 +266,45 @@ for (const backend of testBackends()) {
       await checkSequence(base, changes, [inherited, boxesOnly, stock, stock]);
     });
 
+    it('gives a user and a group without bindings their first entries by difference; an entry that may exist empty goes the whole-state way', async () => {
+      const entry = (identity: string, type: string, body: Json): Json => ({ incremental_change: true, identity_to_permissions: [{ identity, identity_type: type, ...body }] });
+      const changes = [
+        // bob (u2) and managers hold no binding: their entries are added.
+        entry('u2', 'local_user', { operation: 'add', role_assignments: [{ application: 'Shop', role: 'r1', resources: ['s1'] }] }),
+        entry('managers', 'local_group', { operation: 'add', application_permissions: [{ application: 'Shop', permission: 'edit', resources: ['s1'] }] }),
+        // bob's one binding deleted: his entry stays, empty.
+        entry('u2', 'local_user', { role_assignments: [{ operation: 'delete', application: 'Shop', role: 'r1' }] }),
+      ];
+      // By hand: ann (u1) as in the base (view on Shop, r1's view on s1 and its box, staff's edit on
+      // s2 and its box) throughout; bob reaches staff's edit through managers, then r1's view on s1,
+      // then managers' edit on s1 (inherited by its box), then loses r1's view.
+      const ann = ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit'];
+      const expected = [
+        [...ann, 'u2 -> s1: view', 'u2 -> s2.box: edit', 'u2 -> s2: edit'],
+        [...ann, 'u2 -> s1.box: edit', 'u2 -> s1: edit,view', 'u2 -> s2.box: edit', 'u2 -> s2: edit'],
+        [...ann, 'u2 -> s1.box: edit', 'u2 -> s1: edit', 'u2 -> s2.box: edit', 'u2 -> s2: edit'],
+      ];
+      const pushed = await checkSequence(shopWithGroupGrants(), changes, expected);
+      // bob's entry is empty now: adding it again collides with it, which the whole-state way reports.
+      const again = entry('u2', 'local_user', { operation: 'add', role_assignments: [{ application: 'Shop', role: 'r1', resources: ['s2'] }] });
+      const mayExist = { whole: 'an entry the change changes may exist without a binding the graph shows' };
+      expect(await store.readLeafSlice(pushed.dataSourceId, planLeafDelta(again)!)).toEqual(mayExist);
+      // So does an entry pushed empty, and one some other principal holds bindings under (c1's, a
+      // credential of Depot here), since an entry is keyed by its identity alone.
+      const payload = shopWithGroupGrants();
+      payload.identity_to_permissions!.push({ identity: 'managers', identity_type: 'local_group', role_assignments: [], application_permissions: [] });
+      payload.applications!.push({ name: 'Depot', application_type: 'depot', local_access_creds: [{ id: 'c1', name: 'key' }], resources: [{ name: 'rack', id: 'k1', resource_type: 'rack' }] });
+      payload.identity_to_permissions!.push({ identity: 'c1', identity_type: 'local_access_creds', application_permissions: [{ application: 'Depot', permission: 'view', resources: ['k1'] }] });
+      const other = await pushPayloadCommitted(store, 'application', payload);
+      const managers = entry('managers', 'local_group', { operation: 'add', application_permissions: [{ application: 'Shop', permission: 'edit', resources: ['s1'] }] });
+      expect(await store.readLeafSlice(other.dataSourceId, planLeafDelta(managers)!)).toEqual(mayExist);
+      const token = entry('c1', 'local_access_creds', { operation: 'add', application_permissions: [{ application: 'Shop', permission: 'edit', resources: ['s1'] }] });
+      expect(await store.readLeafSlice(other.dataSourceId, planLeafDelta(token)!)).toEqual(mayExist);
+      const issues = new IssueCollector();
+      applyIncremental('application', payload, structuredClone(token), issues);
+      expect(issues.errors).toEqual([expect.objectContaining({ code: 'already_exists' })]);
+    });
+
     it("modifies and re-tags the application itself by difference: its node and tags, nothing of what it holds", async () => {
       const changes: Json[] = [
         // Its description and one custom property, its name in another case (a re-tag leaves the name as it is), and a user beside.

@@ -122,10 +122,23 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
       bindings: mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission').length,
     });
   }
-  /** A holder's entry: its bindings bare when the change only adds to it, else read back whole with its grants. */
+  // A holder the graph shows no binding of has no entry, the change adding its first, unless the
+  // basis knows of an empty one under its identity or another principal has bindings under it (an
+  // entry is keyed by identity alone): the add would collide with that entry, which the whole-state
+  // way reports.
+  const unbound = [...entryUsers, ...entryEntities].filter((n) => !(edgesFrom.get(n.id) ?? []).some((e) => e.kind === 'has_role' || e.kind === 'has_permission'));
+  const emptyEntries = new Set(basis.declarations.emptyEntries);
+  const sharing = (await nodes.byLookupKeys(unbound.map((n) => n.localKey.toLowerCase()))).filter((n) => !unbound.some((u) => u.id === n.id));
+  const boundElsewhere = new Set((await nodes.byIds([...(await nodes.bindingCounts(sharing.map((n) => n.id))).keys()], true)).map((n) => n.localKey.toLowerCase()));
+  /** A holder's entry: its bindings bare when the change only adds to it, else read back whole with its grants; none when it has none. */
   type ReadEntry = Pick<SliceApp['entryEntities'][number], 'entry' | 'storedGrants' | 'additive' | 'grants' | 'bindings'>;
   const entryOf = (node: StoredNode, edited: boolean): ReadEntry | { whole: string } => {
     const bindings = (edgesFrom.get(node.id) ?? []).filter((e) => e.kind === 'has_role' || e.kind === 'has_permission');
+    if (bindings.length === 0) {
+      const identity = node.localKey.toLowerCase();
+      if (emptyEntries.has(identity) || boundElsewhere.has(identity)) return { whole: 'an entry the change changes may exist without a binding the graph shows' };
+      return { entry: null, storedGrants: [], grants: 0, bindings: 0 };
+    }
     const additive = additiveIds.has(node.id);
     const problem = entryProblem(bindings, edited && !additive);
     if (problem !== undefined) return { whole: problem };

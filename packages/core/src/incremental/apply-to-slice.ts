@@ -5,6 +5,7 @@ import type { PayloadTemplate } from '../payload-templates.js';
 import { applyIncremental } from './apply-changes.js';
 import type { PathOrigins } from './path-origins.js';
 import { slicePayload, type StoredSlice } from './stored-slice.js';
+import { emptyEntryIdentities } from './payload-declarations.js';
 import { leafDelta, type LeafDelta } from './leaf-delta.js';
 import type { LeafDeltaPlan } from './leaf-delta-plan.js';
 import { HRIS_EMPLOYEES, IDP_PRINCIPALS, peopleDelta } from './people-delta.js';
@@ -40,6 +41,8 @@ export function applyToSlice(
   return applyToSmallPayload('application', slicePayload(slice), change, reader, shapeViolations, (graph, payload) => {
     const delta = leafDelta(graph, slice, plan);
     if (plan.changedPermissions.length > 0) delta.permissions = payload.permissions;
+    // Entries the change leaves without bindings (the small payload holds every entry it touches).
+    delta.emptyEntries = emptyEntryIdentities(payload);
     return delta;
   });
 }

@@ -52,6 +52,8 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
   roleTraces?: { decided: string[]; traceless: TracelessRole[] };
   /** Of an application whose top-level permissions the change changes: the payload's permissions now, which the basis keeps among its declarations. */
   permissions?: unknown;
+  /** Of an application: the identities of the entries the change touches that hold no binding once it is made, which the basis adds to those it knows (`PayloadDeclarations.emptyEntries`). */
+  emptyEntries?: string[];
 }
 
 type ApplicationCounts = { local_users: number; local_groups: number; local_roles: number; access_creds: number; resources: number; permissions: number; bindings: number; grants: number };

@@ -29,6 +29,8 @@ export interface PayloadDeclarations {
   idp_type?: unknown;
   idp_description?: unknown;
   hris_type?: unknown;
+  /** Of an application: the identities of its entries that hold no binding (`emptyEntryIdentities`), which the graph cannot show. */
+  emptyEntries?: string[];
 }
 
 /** A stored node as the slice needs it. */
@@ -67,7 +69,7 @@ export interface SliceApp {
    */
   below: Array<{ id: number; parents: number[] }>;
   /** Groups and credentials whose stored entries the change changes, with their entries read back (as a user's `entry`) and their grant and binding counts. */
-  entryEntities: Array<SliceNode & { segment: 'group' | 'cred'; entry: { role_assignments: Json[]; application_permissions: Json[] }; storedGrants: StoredGrant[]; additive?: AdditiveEntry; grants: number; bindings: number }>;
+  entryEntities: Array<SliceNode & { segment: 'group' | 'cred'; entry: { role_assignments: Json[]; application_permissions: Json[] } | null; storedGrants: StoredGrant[]; additive?: AdditiveEntry; grants: number; bindings: number }>;
   /**
    * The users the change names that exist, and those whose entries it changes (with `entry`; read
    * without their memberships, tags and identity strings, which the change leaves as stored).
@@ -109,9 +111,10 @@ export interface SliceUser extends SliceNode {
   /**
    * For a user whose stored entry the change changes (or that holds a role it redefines or deletes):
    * the entry's bindings in this application, read back from the user's binding edges and grants or
-   * the scopes the edges keep (`readBackEntry` in storage), or them bare (`additive`).
+   * the scopes the edges keep (`readBackEntry` in storage), or them bare (`additive`); null when it
+   * has no entry, which the change adds (its first).
    */
-  entry?: { role_assignments: Json[]; application_permissions: Json[] };
+  entry?: { role_assignments: Json[]; application_permissions: Json[] } | null;
   /** With `entry`: its stored grants, of which those the change leaves as they are stay (`LeafDelta.ungranted`). */
   storedGrants?: StoredGrant[];
   /** With `entry`, when the change only adds bindings to it: see `AdditiveEntry`. */
@@ -149,7 +152,7 @@ export function slicePayload(slice: StoredSlice): Json {
     applications: slice.apps.map(appItem),
     identity_to_permissions: slice.apps.flatMap((app) => [
       ...app.users.flatMap((user) => (user.entry ? [entryItem(user, user.entry)] : [])),
-      ...app.entryEntities.map((holder) => ({ identity: holder.localKey, identity_type: holder.segment === 'group' ? 'local_group' : 'local_access_creds', ...holder.entry })),
+      ...app.entryEntities.flatMap((holder) => (holder.entry ? [{ identity: holder.localKey, identity_type: holder.segment === 'group' ? 'local_group' : 'local_access_creds', ...holder.entry }] : [])),
     ]),
   };
 }
