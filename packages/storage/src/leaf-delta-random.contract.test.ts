@@ -19,8 +19,8 @@ const CHANGES_PER_SEED = 8;
  * levels deep and random bindings, then random mixes of every leaf operation, of groups moved and
  * deleted and of credentials deleted (the principals below them reached anew), of entries of groups
  * and credentials, of roles added, redefined and deleted (their holders' entries derived anew), and
- * of the application itself modified or re-tagged and of top-level permissions changed or added,
- * each applied by difference to one data source and, with all before it, to the whole payload pushed whole into
+ * of the application itself modified or re-tagged, of top-level permissions changed or added, of
+ * first entries and of IdP identities' entries, each applied by difference to one data source and, with all before it, to the whole payload pushed whole into
  * another. After each, every graph table and the access must be the same. A change the whole
  * state refuses, or that goes the whole-state way, is skipped (counted: most must be made).
  */
@@ -75,7 +75,7 @@ for (const backend of testBackends()) {
   });
 }
 
-const STRUCTURAL_KINDS = ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself', 'permission changed', 'first entry'] as const;
+const STRUCTURAL_KINDS = ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself', 'permission changed', 'first entry', 'IdP entry'] as const;
 
 /** The structural changes a random change makes (`STRUCTURAL_KINDS`). */
 function structuralKinds(change: Json): string[] {
@@ -84,7 +84,9 @@ function structuralKinds(change: Json): string[] {
   const kinds = new Set<string>();
   if (app.operation !== undefined) kinds.add('application itself');
   if (change.permissions !== undefined) kinds.add('permission changed');
-  if (((change.identity_to_permissions as Json[] | undefined) ?? []).some((e) => e.operation === 'add' && typeof e.identity === 'string' && !e.identity.startsWith('n'))) kinds.add('first entry');
+  const entries = (change.identity_to_permissions as Json[] | undefined) ?? [];
+  if (entries.some((e) => e.operation === 'add' && typeof e.identity === 'string' && !e.identity.startsWith('n') && !e.identity.includes('@'))) kinds.add('first entry');
+  if (entries.some((e) => typeof e.identity === 'string' && e.identity.includes('@'))) kinds.add('IdP entry');
   for (const group of items('local_groups')) {
     if (group.operation === 'delete') kinds.add('group deleted');
     if (group.operation === 'modify' && group.groups !== undefined) kinds.add('group moved');
@@ -138,6 +140,9 @@ function randomApplication(rnd: () => number): Json {
   for (const entry of entries) if (entry.role_assignments.length > 0 && rnd() < 0.25) entry.role_assignments.push(binding(rnd, 'role', entry.role_assignments[0]!.role as string, paths));
   for (const group of ['g0', 'g2']) entries.push({ identity: group, identity_type: 'local_group', role_assignments: [binding(rnd, 'role', pick(rnd, ['r0', 'r1']), paths)], application_permissions: [] });
   entries.push({ identity: 'c1', identity_type: 'local_access_creds', role_assignments: [], application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), paths)] });
+  // IdP identities: one without identity_type (its default), one with it.
+  entries.push({ identity: 'ann@corp.example', role_assignments: [binding(rnd, 'role', pick(rnd, ['r0', 'r1', 'r3']), paths)], application_permissions: [] } as unknown as (typeof entries)[number]);
+  entries.push({ identity: 'bob@corp.example', identity_type: 'idp', role_assignments: [], application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), paths)] });
   return {
     custom_property_definition: { applications: [{ application_type: 'shop', local_user_properties: { level: 'NUMBER' }, local_group_properties: { floor: 'NUMBER' }, resources: [{ resource_type: 'shelf', properties: { aisle: 'NUMBER' } }] }] },
     applications: [
@@ -192,7 +197,7 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
   const unnamed = (id: string) => !named.has(id) && named.add(id);
   for (let k = 1 + Math.floor(rnd() * 4); k > 0; k--) {
     const user = pick(rnd, users);
-    switch (Math.floor(rnd() * 17)) {
+    switch (Math.floor(rnd() * 18)) {
       case 0: {
         const id = `n${tag}_${k}`;
         localUsers.push({ operation: 'add', id, name: `new ${id}`, groups: some(rnd, groupIds, 2), custom_properties: { level: k } });
@@ -304,6 +309,22 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
           permissions.push({ operation: 'add', name: added, permission_type: ['DataRead'], apply_to_sub_resources: rnd() < 0.5, resource_types: some(rnd, ['box', 'shelf'], 1) });
           roles.push({ operation: 'add', id: `pr${tag}_${k}`, name: `role of ${added}`, permissions: [added] });
         }
+        break;
+      }
+      case 17: {
+        // An IdP identity's entry: a role added or taken away (located with or without identity_type), or a new identity's first entry.
+        const identity = pick(rnd, ['ann@corp.example', 'bob@corp.example', `x${tag}_${k}@corp.example`]);
+        if (!unnamed(identity)) break;
+        const entry = (state.identity_to_permissions as Json[]).find((e) => e.identity === identity);
+        const typed = rnd() < 0.5 ? { identity_type: 'idp' } : {};
+        if (entry === undefined) {
+          bindings.push({ operation: 'add', identity, identity_type: 'idp', role_assignments: [binding(rnd, 'role', pick(rnd, ['r0', 'r1', 'r2']), ['s0', 's1'])] });
+          break;
+        }
+        const held = ((entry.role_assignments as Json[] | undefined) ?? []).map((a) => a.role as string);
+        const missing = ['r0', 'r1', 'r2', 'r3'].filter((r) => !held.includes(r));
+        if (rnd() < 0.6 && missing.length > 0) bindings.push({ identity, ...typed, role_assignments: [{ operation: 'add', ...binding(rnd, 'role', pick(rnd, missing), ['s2', 's0.box']) }] });
+        else if (held.length > 0) bindings.push({ identity, ...typed, role_assignments: [{ operation: 'delete', application: 'Shop', role: pick(rnd, held) }] });
         break;
       }
       case 16:

@@ -90,7 +90,7 @@ for (const backend of testBackends()) {
      * Each change made by difference to `base` pushed whole, then, against the oracle, every graph
      * table, the access and the counts; and the users' access lines against those worked out by hand.
      */
-    async function checkSequence(base: Json, changes: readonly Json[], expected: readonly string[][]): Promise<PushTarget> {
+    async function checkSequence(base: Json, changes: readonly Json[], expected: readonly string[][], principals = /^u\d /): Promise<PushTarget> {
       const pushed = await pushPayloadCommitted(store, 'application', base);
       const state = structuredClone(base);
       for (const [n, change] of changes.entries()) {
@@ -102,7 +102,7 @@ for (const backend of testBackends()) {
         expect(await dump(pushed.dataSourceId)).toEqual(await dump(oracle));
         expect(await access(pushed.dataSourceId)).toEqual(await access(oracle));
         expect(await lastCounts(pushed.dataSourceId)).toEqual(await lastCounts(oracle));
-        expect((await access(pushed.dataSourceId)).filter((l) => /^u\d /.test(l))).toEqual(expected[n]);
+        expect((await access(pushed.dataSourceId)).filter((l) => principals.test(l))).toEqual(expected[n]);
       }
       return pushed;
     }
@@ -205,11 +205,8 @@ for (const backend of testBackends()) {
       await checkSequence(shopWithRoles(), [change], expected);
     });
 
-    it('goes the whole-state way for a role an IdP identity holds, or one whose holder the change also names', async () => {
+    it('goes the whole-state way for a role whose holder the change also names, or a deleted one holding bindings', async () => {
       const pushed = await pushPayloadCommitted(store, 'application', shopWithRoles());
-      // r1 is included by r2, which ops@corp.example (an IdP identity) is assigned.
-      const idpHeld = planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'clerk', permissions: ['edit'] }] }] })!;
-      expect(await store.readLeafSlice(pushed.dataSourceId, idpHeld)).toEqual({ whole: 'a role the change redefines or deletes, or a permission it changes, is held by an IdP identity or a role' });
       const holderNamed = planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'delete', id: 'r7', name: 'lead' }], local_users: [{ operation: 'modify', id: 'u2', name: 'bob', groups: [] }] }] })!;
       expect(await store.readLeafSlice(pushed.dataSourceId, holderNamed)).toEqual({ whole: 'a holder of a role the change redefines or deletes, or of a permission it changes, is changed by it too' });
       // r7 with an entry of its own whose binding grants nothing (no resource): deleting r7 takes that binding too.
@@ -303,6 +300,36 @@ for (const backend of testBackends()) {
       const issues = new IssueCollector();
       applyIncremental('application', payload, structuredClone(token), issues);
       expect(issues.errors).toEqual([expect.objectContaining({ code: 'already_exists' })]);
+    });
+
+    it("changes IdP identities' entries by difference: bindings added and deleted, a first entry, the last binding taking the node, a role they hold redefined", async () => {
+      const idpEntry = (identity: string, body: Json): Json => ({ incremental_change: true, identity_to_permissions: [{ identity, identity_type: 'idp', ...body }] });
+      const changes = [
+        idpEntry('ops@corp.example', { application_permissions: [{ operation: 'add', application: 'Shop', permission: 'view', resources: ['s1'] }] }),
+        // Located without identity_type, as the stored entry is: no local user has that key.
+        { incremental_change: true, identity_to_permissions: [{ identity: 'ops@corp.example', role_assignments: [{ operation: 'delete', application: 'Shop', role: 'r2' }] }] },
+        idpEntry('ann@corp.example', { operation: 'add', role_assignments: [{ application: 'Shop', role: 'r1', resources: ['s2'] }] }),
+        idpEntry('ops@corp.example', { application_permissions: [{ operation: 'delete', application: 'Shop', permission: 'view' }] }),
+        // r1 (clerk, view) grants edit too: ann's identity holds it on s2.
+        { incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'clerk', permissions: ['view', 'edit'] }] }] },
+      ];
+      // By hand: ops holds r2 (boss: edit, inherited, and r1's view) on Shop, so edit on every shelf
+      // and box; then view on s1 besides; then view on s1 alone; ann's identity r1's view on s2;
+      // ops' last binding gone, its node with it; r1 given edit (inherited): ann's identity edits s2 and its box.
+      const ops = ['ops@corp.example -> Shop: edit,view', 'ops@corp.example -> s1.box: edit', 'ops@corp.example -> s1: edit,view', 'ops@corp.example -> s2.box: edit', 'ops@corp.example -> s2: edit'];
+      const expected = [ops, ['ops@corp.example -> s1: view'], ['ann@corp.example -> s2: view', 'ops@corp.example -> s1: view'], ['ann@corp.example -> s2: view'], ['ann@corp.example -> s2.box: edit', 'ann@corp.example -> s2: edit,view']];
+      const pushed = await checkSequence(shopWithGroupGrants(), changes, expected, /@corp\.example /);
+      // ops' entry is empty now: adding it again collides with it.
+      const again = idpEntry('ops@corp.example', { operation: 'add', role_assignments: [{ application: 'Shop', role: 'r1', resources: ['s1'] }] });
+      expect(await store.readLeafSlice(pushed.dataSourceId, planLeafDelta(again)!)).toEqual({ whole: 'an entry the change changes may exist without a binding the graph shows' });
+      // An identity bound in two applications: its one node holds both.
+      const payload = shopWithGroupGrants();
+      payload.applications!.push({ name: 'Depot', application_type: 'depot', resources: [{ name: 'rack', id: 'k1', resource_type: 'rack' }] });
+      payload.identity_to_permissions!.find((e) => e.identity === 'ops@corp.example')!.application_permissions = [{ application: 'Depot', permission: 'view', resources: ['k1'] }];
+      const twoApps = await pushPayloadCommitted(store, 'application', payload);
+      const addView = idpEntry('ops@corp.example', { application_permissions: [{ operation: 'add', application: 'Shop', permission: 'view', resources: ['s1'] }] });
+      expect(await store.readLeafSlice(twoApps.dataSourceId, planLeafDelta(addView)!)).toEqual({ whole: "an IdP identity's entry binds in another application too" });
+      expect(planLeafDelta(idpEntry('ops@corp.example', { application_permissions: [{ operation: 'add', application: 'Shop', permission: 'view' }, { operation: 'add', application: 'Depot', permission: 'edit' }] }))).toBeUndefined();
     });
 
     it("modifies and re-tags the application itself by difference: its node and tags, nothing of what it holds", async () => {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { appEntityNodeKey, applicationNodeKey, withEveryApplication, type SliceApp, type SliceNode, type SliceUser, type StoredSlice, type LeafDeltaApp, type LeafDeltaPlan } from '@accessgraph/core';
+import { appEntityNodeKey, applicationNodeKey, idpIdentityNodeKey, withEveryApplication, type EntrySegment, type SliceApp, type SliceNode, type SliceUser, type StoredSlice, type LeafDeltaApp, type LeafDeltaPlan } from '@accessgraph/core';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { readDeltaBasis, type DeltaBasis } from './delta-basis.js';
@@ -43,6 +43,9 @@ export async function readLeafSlice(db: Kysely<Database>, graphs: GraphStorage, 
     if ('whole' in read) return read;
     apps.push(read);
   }
+  // An IdP identity's one node holds its bindings in every application: its entry is read back in one.
+  const idps = apps.flatMap((app) => app.entryEntities.filter((e) => e.segment === 'idp').map((e) => e.id));
+  if (new Set(idps).size !== idps.length) return { whole: "an IdP identity's entry binds in another application too" };
   return { slice: { declarations: basis.declarations, apps, nextNodeId: basis.nextNodeId, nextGrantId: basis.nextGrantId }, pushedAt, plan: complete };
 }
 
@@ -77,26 +80,41 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   const namedUsers = (await nodes.byKeys(plan.users.map((u) => appEntityNodeKey(plan.key, 'user', u.key)))).filter((n) => n.kind === 'local_user');
   // Those whose entries change are not written anew: their keys will do.
   const entryUsers = (await nodes.byKeys([...entryKeys], true)).filter((n) => n.kind === 'local_user');
-  // An entry whose identity is no local user of the application is for the whole-state path to report.
-  if (entryUsers.length !== entryKeys.size) return { whole: 'an entry the change adds bindings to is not a local user' };
+  // An entry located without identity_type is whatever entry its identity has: an IdP identity's
+  // when no local user of the application has that key (an entry is keyed by its identity alone).
+  const userless = plan.entryIdentities.filter((k) => !entryUsers.some((n) => n.key === appEntityNodeKey(plan.key, 'user', k)));
+  const locatedIdps = (await nodes.byKeys(userless.map(idpIdentityNodeKey))).filter((n) => n.kind === 'idp_identity');
+  // Any other entry whose identity is no local user of the application is for the whole-state path to report.
+  if (entryUsers.length + locatedIdps.length !== entryKeys.size) return { whole: 'an entry the change adds bindings to is not a local user' };
   const entityKeys = new Map(plan.entryEntities.map((e) => [appEntityNodeKey(plan.key, e.segment, e.key), e]));
   const namedEntries = (await nodes.byKeys([...entityKeys.keys()])).filter((n) => n.kind === KINDS[entityKeys.get(n.key)!.segment]);
   // Likewise a group's or credential's: the whole-state path reports an unknown one.
   if (namedEntries.length !== entityKeys.size) return { whole: 'an entry the change changes is not a local group or credential of the application' };
-  const entryEntities = unique<StoredNode>([...(await nodes.byIds(rebound.entities.map((n) => n.id))), ...namedEntries]);
+  // IdP identities' entries: their nodes, which exist while they have bindings (an added one's may not yet).
+  const idpKeys = new Set(plan.idpEntries.map((e) => idpIdentityNodeKey(e.key)));
+  const idpHolders = unique<StoredNode>([...(await nodes.byKeys([...idpKeys])).filter((n) => n.kind === 'idp_identity'), ...locatedIdps]);
+  const entryEntities = unique<StoredNode>([...(await nodes.byIds(rebound.entities.map((n) => n.id))), ...namedEntries, ...idpHolders]);
   const userIds = namedUsers.map((n) => n.id);
   const entryUserIds = new Set([...entryUsers, ...entryEntities].map((n) => n.id));
   // The entries the change only adds bindings to are read with their bindings bare (`AdditiveEntry`); but a role
   // holder's, whose grants the role's change changes, is read back whole.
   const rebuilt = new Set([...rebound.users, ...rebound.entities].map((n) => n.key));
   const additiveKeys = new Set(
-    [...plan.additiveIdentities.map((k) => appEntityNodeKey(plan.key, 'user', k)), ...plan.entryEntities.filter((e) => e.additive).map((e) => appEntityNodeKey(plan.key, e.segment, e.key))].filter((k) => !rebuilt.has(k)),
+    [
+      ...plan.additiveIdentities.map((k) => appEntityNodeKey(plan.key, 'user', k)),
+      ...plan.entryEntities.filter((e) => e.additive).map((e) => appEntityNodeKey(plan.key, e.segment, e.key)),
+      ...plan.idpEntries.filter((e) => e.additive).map((e) => idpIdentityNodeKey(e.key)),
+      ...plan.additiveIdentities.map(idpIdentityNodeKey),
+    ].filter((k) => !rebuilt.has(k)),
   );
   const additiveIds = new Set([...entryUsers, ...entryEntities].filter((n) => additiveKeys.has(n.key)).map((n) => n.id));
   const readBackIds = [...entryUserIds].filter((id) => !additiveIds.has(id));
   const edges = [...(await nodes.edgesFrom(userIds, ['member_of', 'holds_cred', 'has_role', 'has_permission'])), ...(await nodes.edgesFrom([...entryUserIds], ['has_role', 'has_permission']))];
   const targets = await nodes.byIds([...new Set(edges.map((e) => e.to))], true);
   const targetById = new Map(targets.map((n) => [n.id, n]));
+  // An IdP identity's node holds its bindings in every application: this one's alone can be read back.
+  const idpIds = new Set(idpHolders.map((n) => n.id));
+  if (edges.some((e) => idpIds.has(e.from) && targetById.get(e.to)!.appId !== app.id)) return { whole: "an IdP identity's entry binds in another application too" };
   const refs = await nodes.identities(userIds);
   const tags = await nodes.tags(namedUsers.map((n) => n.key));
   const grants = await nodes.grantCounts([...userIds, ...additiveIds]);
@@ -126,10 +144,13 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   // basis knows of an empty one under its identity or another principal has bindings under it (an
   // entry is keyed by identity alone): the add would collide with that entry, which the whole-state
   // way reports.
+  // So does an IdP identity without a node yet.
   const unbound = [...entryUsers, ...entryEntities].filter((n) => !(edgesFrom.get(n.id) ?? []).some((e) => e.kind === 'has_role' || e.kind === 'has_permission'));
+  const newIdps = plan.idpEntries.map((e) => e.key).filter((key) => !idpHolders.some((n) => n.key === idpIdentityNodeKey(key)));
   const emptyEntries = new Set(basis.declarations.emptyEntries);
-  const sharing = (await nodes.byLookupKeys(unbound.map((n) => n.localKey.toLowerCase()))).filter((n) => !unbound.some((u) => u.id === n.id));
+  const sharing = (await nodes.byLookupKeys([...unbound.map((n) => n.localKey.toLowerCase()), ...newIdps])).filter((n) => !unbound.some((u) => u.id === n.id));
   const boundElsewhere = new Set((await nodes.byIds([...(await nodes.bindingCounts(sharing.map((n) => n.id))).keys()], true)).map((n) => n.localKey.toLowerCase()));
+  if (newIdps.some((key) => emptyEntries.has(key) || boundElsewhere.has(key))) return { whole: 'an entry the change changes may exist without a binding the graph shows' };
   /** A holder's entry: its bindings bare when the change only adds to it, else read back whole with its grants; none when it has none. */
   type ReadEntry = Pick<SliceApp['entryEntities'][number], 'entry' | 'storedGrants' | 'additive' | 'grants' | 'bindings'>;
   const entryOf = (node: StoredNode, edited: boolean): ReadEntry | { whole: string } => {
@@ -154,9 +175,9 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   }
   const entryHolders: SliceApp['entryEntities'] = [];
   for (const node of entryEntities) {
-    const read = entryOf(node, entityKeys.has(node.key));
+    const read = entryOf(node, entityKeys.has(node.key) || idpIds.has(node.id));
     if ('whole' in read) return read;
-    entryHolders.push({ ...node, segment: SEGMENTS[node.kind] as 'group' | 'cred', ...read });
+    entryHolders.push({ ...node, segment: SEGMENTS[node.kind] as EntrySegment, ...read });
   }
   const heldIds = new Set(edges.filter((e) => entryUserIds.has(e.from)).map((e) => e.to));
   const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && heldIds.has(n.id));
@@ -195,7 +216,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
     usersKeyedById,
     groupsKeyedById: basis.groupsKeyedById.includes(app.key),
     rolesKeyedById: basis.rolesKeyedById.includes(app.key),
-    entities: entities.map((n) => ({ ...n, segment: SEGMENTS[n.kind]!, ...moved.counts.get(n.id) })),
+    entities: entities.map((n) => ({ ...n, segment: SEGMENTS[n.kind] as 'group' | 'role' | 'cred', ...moved.counts.get(n.id) })),
     below: moved.below,
     entryEntities: entryHolders,
     users,
@@ -213,7 +234,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   };
 }
 
-const SEGMENTS: Record<string, 'group' | 'role' | 'cred'> = { local_group: 'group', local_role: 'role', access_cred: 'cred' };
+const SEGMENTS: Record<string, 'group' | 'role' | 'cred' | 'idp'> = { local_group: 'group', local_role: 'role', access_cred: 'cred', idp_identity: 'idp' };
 const KINDS = { group: 'local_group', role: 'local_role', cred: 'access_cred' } as const;
 
 /**

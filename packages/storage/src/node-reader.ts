@@ -7,6 +7,8 @@ import { inChunks } from './grant-paths.js';
 export interface StoredNode extends SliceNode {
   kind: string;
   nodeType: string;
+  /** The application node that holds it, if any. */
+  appId: number | null;
 }
 
 /** Index lookups into one data source's graph tables, for the slices of changes made by difference. */
@@ -22,7 +24,7 @@ export class NodeReader {
    * does not write: thousands of them for a thousand entries, and their JSON costs more than the rest.
    */
   private nodes(light = false) {
-    const columns = ['id', 'kind', 'node_key', 'local_key', 'name', 'node_type', 'parent_id', 'resource_type'] as const;
+    const columns = ['id', 'kind', 'node_key', 'local_key', 'name', 'node_type', 'app_id', 'parent_id', 'resource_type'] as const;
     const query = this.db.selectFrom('graph_nodes').where('ds', '=', this.ds);
     return light ? query.select([...columns, sql<string>`'{}'`.as('properties')]) : query.select([...columns, 'properties']);
   }
@@ -164,7 +166,7 @@ export class NodeReader {
   }
 }
 
-function toNode(row: { id: number | string; kind: string; node_key: string; local_key: string; name: string; node_type: string; properties: string; parent_id: number | string | null; resource_type: string | null }): StoredNode {
+function toNode(row: { id: number | string; kind: string; node_key: string; local_key: string; name: string; node_type: string; app_id: number | string | null; properties: string; parent_id: number | string | null; resource_type: string | null }): StoredNode {
   return {
     id: Number(row.id),
     kind: row.kind,
@@ -172,6 +174,7 @@ function toNode(row: { id: number | string; kind: string; node_key: string; loca
     localKey: row.local_key,
     name: row.name,
     nodeType: row.node_type,
+    appId: row.app_id === null ? null : Number(row.app_id),
     properties: JSON.parse(row.properties) as Record<string, unknown>,
     parentId: row.parent_id === null ? null : Number(row.parent_id),
     resourceType: row.resource_type,

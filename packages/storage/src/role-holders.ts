@@ -5,7 +5,7 @@ import { walkLevels, type NodeReader, type StoredNode } from './node-reader.js';
 export interface RoleHolders {
   /** Local users with a binding of such a role (light nodes: keys and kinds): their entries are read back and derived anew. */
   users: StoredNode[];
-  /** Local groups and credentials with such a binding (light): the same, and their members reached anew. */
+  /** Local groups, credentials and IdP identities with such a binding (light): the same, and a group's or credential's members reached anew. */
   entities: StoredNode[];
   /** The roles that include a redefined or deleted one, or grant a changed permission, at any depth: their grants change with it. */
   including: StoredNode[];
@@ -13,7 +13,7 @@ export interface RoleHolders {
   roles: Set<number>;
 }
 
-const HOLDER_KINDS = new Set(['local_user', 'local_group', 'access_cred']);
+const HOLDER_KINDS = new Set(['local_user', 'local_group', 'access_cred', 'idp_identity']);
 
 /**
  * The holders of the roles a change redefines (a modify that gives `permissions` or `roles`) or
@@ -23,8 +23,8 @@ const HOLDER_KINDS = new Set(['local_user', 'local_group', 'access_cred']);
  * anew like the entries a change names. Found by walking `role_grants`, `includes_role`, `has_role`
  * and `has_permission` edges backwards by the `to_id` index: what the change touches, not the data
  * source. Says `whole` when a holder is one the change names too (the whole-state path orders the
- * two) or an identity other than a local user, group or credential (an IdP identity's bindings, a
- * role's own), or a deleted role holds bindings itself.
+ * two) or a role (a role's own bindings), or a deleted role holds bindings itself. (An IdP identity
+ * holding bindings in other applications too goes the whole-state way when its entry is read.)
  */
 export async function readRoleHolders(nodes: NodeReader, plan: LeafDeltaApp, entities: readonly StoredNode[], permissionKeys: readonly string[]): Promise<RoleHolders | { whole: string }> {
   const changedKeys = new Set(plan.changedEntities.filter((e) => e.segment === 'role' && (e.redefined === true || e.operation === 'delete')).map((e) => appEntityNodeKey(plan.key, 'role', e.key)));
@@ -42,7 +42,7 @@ export async function readRoleHolders(nodes: NodeReader, plan: LeafDeltaApp, ent
   if ((await nodes.bindingCounts(changed.filter((n) => deletedKeys.has(n.key)).map((n) => n.id))).size > 0) return { whole: 'a role the change deletes holds bindings of its own' };
   const holderIds = [...new Set([...(await nodes.edgesTo([...roles], ['has_role'])), ...(await nodes.edgesTo(permissions, ['has_permission']))].map((e) => e.from))];
   const holders = await nodes.byIds(holderIds, true);
-  if (holders.some((n) => !HOLDER_KINDS.has(n.kind))) return { whole: 'a role the change redefines or deletes, or a permission it changes, is held by an IdP identity or a role' };
+  if (holders.some((n) => !HOLDER_KINDS.has(n.kind))) return { whole: 'a role the change redefines or deletes, or a permission it changes, is held by a role' };
   const named = new Set([
     ...plan.users.map((u) => appEntityNodeKey(plan.key, 'user', u.key)),
     ...plan.changedEntities.filter((e) => e.segment !== 'role').map((e) => appEntityNodeKey(plan.key, e.segment, e.key)),

@@ -1,6 +1,6 @@
 import type { DerivedGraph, NodeKind } from '../graph/derived-graph.js';
 import { GraphBuilder } from '../graph/graph-builder.js';
-import { appEntityNodeKey, applicationNodeKey, type AppEntitySegment } from '../graph/node-keys.js';
+import { appEntityNodeKey, applicationNodeKey, idpIdentityNodeKey, type AppEntitySegment } from '../graph/node-keys.js';
 import { ASK, OFFER } from '../linking/identity-keys.js';
 import { GrantTable, type ReachTable } from '../graph/graph-tables.js';
 import { sortedOrder } from '../graph/sorted-order.js';
@@ -19,7 +19,7 @@ export function deriveApplicationGraph(model: ApplicationModel): DerivedGraph {
     const key = identity.toLowerCase();
     let id = idpNodes.get(key);
     if (id === undefined) {
-      id = builder.node({ kind: 'idp_identity', key: `idp:${key}`, localKey: identity, name: identity, nodeType: 'IdPIdentity' });
+      id = builder.node({ kind: 'idp_identity', key: idpIdentityNodeKey(key), localKey: identity, name: identity, nodeType: 'IdPIdentity' });
       idpNodes.set(key, id);
     }
     return id;

@@ -6,4 +6,4 @@ export * from './graph-tables.js';
 export * from './graph-builder.js';
 export * from './cycles.js';
 export * from './kept-node-ids.js';
-export { appEntityNodeKey, applicationNodeKey, externalNodeKey, hrisNodeKey, idpNodeKey } from './node-keys.js';
+export { appEntityNodeKey, applicationNodeKey, externalNodeKey, hrisNodeKey, idpIdentityNodeKey, idpNodeKey } from './node-keys.js';

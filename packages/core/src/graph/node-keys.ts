@@ -18,6 +18,11 @@ export function appEntityNodeKey(appKey: string, segment: AppEntitySegment, key:
   return `${applicationNodeKey(appKey)}/${segment}:${key}`;
 }
 
+/** An IdP identity an application's entries bind (`identity_type: "idp"`): `idp:<identity>`, one node per data source. */
+export function idpIdentityNodeKey(identity: string): string {
+  return `idp:${identity.toLowerCase()}`;
+}
+
 /** Segments of an identity provider's entities in their node keys. */
 export type IdpSegment = 'domain' | 'user' | 'group' | 'app';
 

@@ -1,7 +1,7 @@
 export { applyIncremental, type AppliedChanges, type TagRemoval } from './apply-changes.js';
 export type { PathOrigins } from './path-origins.js';
 export { planLeafDelta, withEveryApplication, type LeafDeltaApp, type LeafDeltaPlan, type LeafOperation, type PermissionOperation } from './leaf-delta-plan.js';
-export { CUSTOM, slicePayload, type PayloadDeclarations, type SliceApp, type SliceNode, type SliceUser, type StoredGrant, type StoredSlice } from './stored-slice.js';
+export { CUSTOM, slicePayload, type PayloadDeclarations, type SliceApp, type SliceNode, type SliceUser, type EntrySegment, type StoredGrant, type StoredSlice } from './stored-slice.js';
 export { leafDelta, type DeltaGrant, type LeafDelta } from './leaf-delta.js';
 export { applyToHrisSlice, applyToIdpSlice, applyToSlice, type SliceOutcome } from './apply-to-slice.js';
 export { planHrisDelta, type HrisDeltaPlan } from './hris-delta-plan.js';

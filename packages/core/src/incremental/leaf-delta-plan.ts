@@ -17,8 +17,9 @@ import { idOrNameKey, lowerKey, objectsOf, type Json } from './collection-spec.j
  * permission changed (a modify, its resource types edited), in every application, its holders being
  * those of it and of the roles granting it; one added or deleted is a node in each. The application
  * itself: a modify of its description or custom properties, a re-tag (its node and tags are all
- * that change). Anything else (bindings of IdP identities and of roles, an application added,
- * deleted, or given another type or Okta id) goes the whole-state way.
+ * that change). Entries of IdP identities whose bindings are all in one application go as groups'
+ * do (their node comes with the first binding and goes with the last). Anything else (bindings of
+ * roles, an application added, deleted, or given another type or Okta id) goes the whole-state way.
  */
 export interface LeafDeltaPlan {
   apps: LeafDeltaApp[];
@@ -64,6 +65,12 @@ export interface LeafDeltaApp {
    * (`additive`, as for users).
    */
   entryEntities: Array<{ segment: 'group' | 'cred'; key: string; onlyAdds: boolean; additive: boolean }>;
+  /**
+   * IdP identities (`identity_type: "idp"`, lower-cased) whose entries the change adds, changes or
+   * deletes in this application, with whether it only adds bindings (`additive`, as for users). One
+   * whose bindings span applications goes the whole-state way: its node holds them all.
+   */
+  idpEntries: Array<{ key: string; additive: boolean }>;
   /** The resources the change names with an operation, by dotted key path (an added one's sub-resources come with it). */
   changedResources: Array<{ path: string; operation: LeafOperation }>;
   /** The types (lower-cased) of the resources the change adds, with whether each added one has an id. */
@@ -204,6 +211,7 @@ function newApp(key: string): PlannedApp {
     entryIdentities: [],
     additiveIdentities: [],
     entryEntities: [],
+    idpEntries: [],
     changedResources: [],
     addedResourceTypes: [],
     changedEntities: [],
@@ -307,19 +315,21 @@ function entryOfAddedUser(entry: Json, apps: Map<string, PlannedApp>): boolean {
   });
 }
 
-/** The identity types of entries of groups and credentials, by their node key segment. */
-const ENTRY_SEGMENTS: Record<string, 'group' | 'cred'> = { local_group: 'group', local_access_creds: 'cred' };
+/** The identity types of entries of groups, credentials and IdP identities, by their node key segment. */
+const ENTRY_SEGMENTS: Record<string, 'group' | 'cred' | 'idp'> = { local_group: 'group', local_access_creds: 'cred', idp: 'idp' };
 
 /** What may be done to the bindings inside a local user's stored entry. */
 const BINDING_OPERATIONS = new Set(['add', 'modify', 'delete', 'add_resource', 'delete_resource']);
 
 /**
- * Whether an identity_to_permissions entry changes a local user's, group's or credential's stored
- * entry: locates it (no operation) to add, modify or delete bindings in it or edit their
- * resources, deletes it, or adds it for a user the change does not add (or a group or credential,
- * by its identity_type). Then the principal and what the bindings name are noted in the plan;
- * storage checks the identity is such a principal of the application. A principal the change also
- * names in its applications is left to the whole-state path, which orders the two.
+ * Whether an identity_to_permissions entry changes a local user's, group's, credential's or IdP
+ * identity's stored entry: locates it (no operation) to add, modify or delete bindings in it or
+ * edit their resources, deletes it, or adds it for a user the change does not add (or a group,
+ * credential or IdP identity, by its identity_type). Then the principal and what the bindings name
+ * are noted in the plan; storage checks the identity is such a principal of the application. A
+ * principal the change also names in its applications is left to the whole-state path, which
+ * orders the two. (An entry without identity_type is located as a local user's: one of an IdP
+ * identity found so goes the whole-state way.)
  */
 function entryChange(entry: Json | undefined, apps: Map<string, PlannedApp>): boolean {
   if (entry === undefined) return false;
@@ -334,6 +344,14 @@ function entryChange(entry: Json | undefined, apps: Map<string, PlannedApp>): bo
   const onlyAdds = operation === 'add' || (operation === undefined && bindingOperations.every((op) => op === 'add' || op === 'add_resource'));
   const additive = operation === undefined && bindingOperations.every((op) => op === 'add');
   const touch = (app: PlannedApp) => {
+    if (segment === 'idp') {
+      // An identity's bindings in two applications are held by one node: the whole-state path.
+      if ([...apps.values()].some((other) => other !== app && other.idpEntries.some((e) => e.key === identity))) return undefined;
+      const planned = app.idpEntries.find((e) => e.key === identity);
+      if (planned === undefined) app.idpEntries.push({ key: identity, additive });
+      else planned.additive &&= additive;
+      return app;
+    }
     if (segment === 'user') {
       if (app.users.some((u) => u.key === identity)) return undefined;
       if (!app.entryIdentities.includes(identity)) {

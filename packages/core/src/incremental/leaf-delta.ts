@@ -1,5 +1,5 @@
 import type { DerivedGraph, EdgeKind, GraphNode, IdentityRef } from '../graph/derived-graph.js';
-import { appEntityNodeKey } from '../graph/node-keys.js';
+import { appEntityNodeKey, idpIdentityNodeKey } from '../graph/node-keys.js';
 import type { StoredGrant, StoredSlice } from './stored-slice.js';
 import { writeReach } from './reach-delta.js';
 import { tracelessRoles, type TracelessRole } from './traceless-roles.js';
@@ -20,7 +20,7 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
   regranted: number[];
   /** Of their stored grants, those the change takes away (or changes): deleted; `grants` holds those it gives. */
   ungranted: Array<{ id: number; holder: number; scope: number }>;
-  /** Existing groups, roles and credentials the change modifies or re-tags: their node, identity strings and tags are written anew, nothing else. */
+  /** Existing groups, roles and credentials the change modifies or re-tags, and IdP identities whose entries it changes: their node, identity strings and tags are written anew, nothing else (an IdP identity's grants and bindings as `regranted`). */
   retouched: number[];
   /**
    * Reach rows (principal, holder) that no longer hold or hold at another depth, of principals below
@@ -91,6 +91,8 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   // An entry holder's bindings and grants follow the small derivation, which holds its entry whole
   // (or its stored bindings bare, which stay, when the change only adds to it); nothing else of
   // its changes but its own reach row at depth 0 (`writeReach`).
+  /** IdP identities whose entries the change changes (their nodes and identity strings are written anew): small graph's id -> stored id. */
+  const idpWritten = new Map<number, number>();
   for (const app of slice.apps) {
     for (const holder of [...app.users, ...app.entryEntities]) {
       if (holder.entry === undefined) continue;
@@ -102,9 +104,36 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
         delta.counts.grants -= holder.grants;
       }
       const derived = derivedByKey.get(holder.key);
+      const idp = 'segment' in holder && holder.segment === 'idp';
+      // An IdP identity's node goes with its last binding.
+      if (derived === undefined && idp) {
+        delta.replaced.push(holder.id);
+        delta.deleted.push(holder.id);
+        continue;
+      }
       if (derived === undefined) throw new Error(`the change derived no node for ${holder.key}, whose entry it changes`);
       entryHolders.set(derived.id, holder.id);
+      // Its identity strings are one per binding: written anew with its node.
+      if (idp) {
+        delta.retouched.push(holder.id);
+        idpWritten.set(derived.id, holder.id);
+      }
     }
+  }
+  // An IdP identity's first binding brings its node.
+  const addedIdps: number[] = [];
+  for (const key of plan.apps.flatMap((app) => app.idpEntries.map((e) => idpIdentityNodeKey(e.key)))) {
+    const derived = derivedByKey.get(key);
+    if (derived === undefined || entryHolders.has(derived.id)) continue;
+    const id = nextNode++;
+    toStored.set(derived.id, id);
+    entryHolders.set(derived.id, id);
+    idpWritten.set(derived.id, id);
+    addedIdps.push(id);
+  }
+  for (const [derived, id] of idpWritten) {
+    delta.nodes.push({ ...graph.nodes[derived]!, id });
+    derivedIds.set(id, derived);
   }
   for (const app of plan.apps) {
     for (const { key } of app.users) {
@@ -198,6 +227,8 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   // Named users whose entries do not change, and the holders of entries the change only adds to, hold what they held.
   for (const user of existing.values()) if (user.grants > 0 && (user.entry === undefined || user.additive !== undefined)) holders.add(user.id);
   for (const app of slice.apps) for (const holder of app.entryEntities) if (holder.grants > 0 && holder.additive !== undefined) holders.add(holder.id);
+  // An IdP identity's node that comes with the change has a reach row of its own when it holds grants (nothing is below it).
+  for (const id of addedIdps) if (holders.has(id)) delta.reach.push([id, id, 0]);
 
   writeReach(slice, delta, {
     groups: [...parents].map(([id, memberOf]) => ({ id, parents: memberOf })),
@@ -206,7 +237,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     entryHolders: new Set(entryHolders.values()),
   });
   for (const ref of graph.identityRefs) {
-    const node = remaining.get(ref.node) ?? writtenEntities.get(ref.node);
+    const node = remaining.get(ref.node) ?? writtenEntities.get(ref.node) ?? idpWritten.get(ref.node);
     if (node !== undefined) delta.identityRefs.push({ ...ref, node });
   }
   const { ancestry } = graph;
@@ -389,7 +420,7 @@ function storedIds(slice: StoredSlice): Map<string, number> {
   const ids = new Map<string, number>();
   for (const app of slice.apps) {
     ids.set(app.node.key, app.node.id);
-    for (const list of [app.users, app.groups, app.creds, app.roles, app.resources, app.permissions]) for (const node of list) ids.set(node.key, node.id);
+    for (const list of [app.users, app.groups, app.creds, app.entryEntities, app.roles, app.resources, app.permissions]) for (const node of list) ids.set(node.key, node.id);
   }
   return ids;
 }

@@ -68,8 +68,12 @@ export interface SliceApp {
    * and those of their other parents.
    */
   below: Array<{ id: number; parents: number[] }>;
-  /** Groups and credentials whose stored entries the change changes, with their entries read back (as a user's `entry`) and their grant and binding counts. */
-  entryEntities: Array<SliceNode & { segment: 'group' | 'cred'; entry: { role_assignments: Json[]; application_permissions: Json[] } | null; storedGrants: StoredGrant[]; additive?: AdditiveEntry; grants: number; bindings: number }>;
+  /**
+   * Groups, credentials and IdP identities whose stored entries the change changes, with their
+   * entries read back (as a user's `entry`) and their grant and binding counts. An IdP identity's
+   * node holds its bindings (all in this application) and goes with the last of them.
+   */
+  entryEntities: Array<SliceNode & { segment: EntrySegment; entry: { role_assignments: Json[]; application_permissions: Json[] } | null; storedGrants: StoredGrant[]; additive?: AdditiveEntry; grants: number; bindings: number }>;
   /**
    * The users the change names that exist, and those whose entries it changes (with `entry`; read
    * without their memberships, tags and identity strings, which the change leaves as stored).
@@ -88,6 +92,11 @@ export interface SliceApp {
   /** The stored reach rows of the slice's groups and credentials, of `below` and of their parents, by principal: [holder, depth] pairs. */
   reach: Map<number, Array<readonly [number, number]>>;
 }
+
+/** The holders of entries besides local users. */
+export type EntrySegment = 'group' | 'cred' | 'idp';
+/** Their entries' identity types. */
+const ENTRY_TYPES: Record<EntrySegment, string> = { group: 'local_group', cred: 'local_access_creds', idp: 'idp' };
 
 /** A stored grant, whole (`types` lower-cased; null for a grant without a type filter). */
 export interface StoredGrant {
@@ -152,7 +161,7 @@ export function slicePayload(slice: StoredSlice): Json {
     applications: slice.apps.map(appItem),
     identity_to_permissions: slice.apps.flatMap((app) => [
       ...app.users.flatMap((user) => (user.entry ? [entryItem(user, user.entry)] : [])),
-      ...app.entryEntities.flatMap((holder) => (holder.entry ? [{ identity: holder.localKey, identity_type: holder.segment === 'group' ? 'local_group' : 'local_access_creds', ...holder.entry }] : [])),
+      ...app.entryEntities.flatMap((holder) => (holder.entry ? [{ identity: holder.localKey, identity_type: ENTRY_TYPES[holder.segment], ...holder.entry }] : [])),
     ]),
   };
 }

@@ -442,6 +442,22 @@ describe('changes of local users, made by difference', () => {
     expect(await access()).toEqual(BASE_ACCESS.filter((line) => line !== 'u1 -> Books.2024: read'));
   });
 
+  it("give an IdP identity its first entry, change it and take its last binding by difference; its node comes and goes with them", async () => {
+    const { access, apply, node } = await ledgerTarget();
+    const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
+    const wholeState = vi.spyOn(t.store, 'commitPush');
+    await apply({ identity_to_permissions: [{ operation: 'add', identity: 'Dee@corp.example', identity_type: 'idp', role_assignments: [{ application: 'Ledger', role: 'Reader', resources: ['Books.2024'] }] }] });
+    expect(await node('idp:dee@corp.example')).toMatchObject({ name: 'Dee@corp.example' });
+    // Located as the stored entry is keyed, by its identity alone (any case).
+    await apply({ identity_to_permissions: [{ identity: 'dee@corp.example', application_permissions: [{ operation: 'add', application: 'Ledger', permission: 'write', resources: ['Books'] }] }] });
+    expect(await access()).toEqual(sorted([...BASE_ACCESS, 'Dee@corp.example -> Books.2024: read', 'Dee@corp.example -> Books: write']));
+    await apply({ identity_to_permissions: [{ identity: 'dee@corp.example', identity_type: 'idp', role_assignments: [{ operation: 'delete', application: 'Ledger', role: 'Reader' }], application_permissions: [{ operation: 'delete', application: 'Ledger', permission: 'write' }] }] });
+    expect(await node('idp:dee@corp.example')).toBeUndefined();
+    expect(await access()).toEqual(BASE_ACCESS);
+    expect(byDifference).toHaveBeenCalledTimes(3);
+    expect(wholeState).not.toHaveBeenCalled();
+  });
+
   it('modify and re-tag the application itself by difference; another type goes the whole-state way', async () => {
     const { access, apply, node, refuse } = await ledgerTarget();
     const state = vi.spyOn(t.store, 'getDataSourceState');
