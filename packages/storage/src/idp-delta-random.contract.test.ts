@@ -16,7 +16,7 @@ const CHANGES_PER_SEED = 8;
  * that an application's accounts, an HRIS' employees and a federated identity provider also ask
  * for, in nested groups, with managers, AWS roles, owned entities and app assignments; then random
  * mixes of every user and group operation (groups named as applications' groups ask, moved and
- * deleted). Each change is made by difference in one database and, with all
+ * deleted), of apps' and of the domain's. Each change is made by difference in one database and, with all
  * before it, pushed whole in another where the same data sources were pushed in the same order.
  * After each, every table of the identity provider's graph and its links both ways must be the
  * same. A change the whole state refuses, or that goes the whole-state way, is skipped (counted:
@@ -90,7 +90,8 @@ function randomIdp(rnd: () => number): Json {
 /**
  * One to four operations on distinct users and groups: add (a new one), modify (a group's modify
  * may move it under other groups: a cycle is refused by the whole state, and left out), delete,
- * add_tag, delete_tag.
+ * add_tag, delete_tag; now and then an app added, modified, deleted or re-tagged, and the domain
+ * re-tagged.
  */
 function randomChange(rnd: () => number, state: Json, suffix: string): Json {
   const existing = (state.users as Json[]).map((u) => String(u.identity ?? u.name));
@@ -129,7 +130,17 @@ function randomChange(rnd: () => number, state: Json, suffix: string): Json {
     else if (operation === 'modify') users.push({ operation, identity, ...randomFields(rnd, existing.filter((k) => k !== identity), groupKeys) });
     else users.push({ operation, identity, tags: tags() });
   }
-  return { incremental_change: true, ...(users.length > 0 ? { users } : {}), ...(groups.length > 0 ? { groups } : {}) };
+  // Now and then an app (its AWS roles shared with principals; a deleted one takes their assignments) and the domain.
+  const apps: Json[] = [];
+  const appKeys = ((state.apps as Json[] | undefined) ?? []).map((a) => String(a.id));
+  if (rnd() < 0.3) {
+    const app = pick(rnd, [...appKeys, `na${suffix}`]);
+    const roles = () => ({ assumed_role_arns: some(rnd, ROLES, 2).map((identity) => ({ identity })) });
+    if (!appKeys.includes(app)) apps.push({ operation: 'add', id: app, name: `app ${app}`, ...roles(), tags: tags() });
+    else apps.push(pick(rnd, [{ operation: 'modify', id: app, name: `app ${app}`, description: suffix, ...roles() }, { operation: 'delete', id: app }, { operation: 'add_tag', id: app, tags: tags() }]));
+  }
+  const domains = rnd() < 0.15 ? [{ operation: pick(rnd, ['add_tag', 'delete_tag']), name: (state.domains as Json[])[0]!.name, tags: tags() }] : [];
+  return { incremental_change: true, ...(users.length > 0 ? { users } : {}), ...(groups.length > 0 ? { groups } : {}), ...(apps.length > 0 ? { apps } : {}), ...(domains.length > 0 ? { domains } : {}) };
 }
 
 /** Accounts asking for strings of the pool (the application's type makes its users OAA.shop.User). */

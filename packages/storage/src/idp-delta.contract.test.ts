@@ -52,6 +52,20 @@ for (const backend of testBackends()) {
 
     const dump = oracles.dump;
 
+    /** Each change made by difference, and applied to `state` pushed whole into the oracle: every table and the counts must be the same. */
+    async function checkEach(state: Json, changes: readonly Json[]): Promise<void> {
+      for (const change of changes) {
+        const issues = new IssueCollector();
+        const { tagRemovals } = applyIncremental('identity_provider', state, structuredClone(change), issues);
+        expect(issues.errors).toEqual([]);
+        await byDifference(change);
+        // Tags are additive across pushes: the whole push takes away only those the change removes.
+        await commitPayload(oracle.store, oracleTarget, 'identity_provider', structuredClone(state), tagRemovals);
+        expect(await dump(mine, target)).toEqual(await dump(oracle, oracleTarget));
+        expect(await lastCounts(mine, target.dataSourceId)).toEqual(PAYLOAD_TEMPLATES.identity_provider.read(structuredClone(state), new IssueCollector())().counts);
+      }
+    }
+
     it('leaves the graph and the links both ways a whole push of the same state leaves, change after change', async () => {
       const state = corpIdp();
       const changes = [addAndModify(), retagAndManage(), deleteAndTakeOver()];
@@ -91,19 +105,33 @@ for (const backend of testBackends()) {
         { incremental_change: true, groups: [{ operation: 'add', identity: 'eng', name: 'Engineering', groups: ['staff'], tags: [{ key: 'floor', value: '3' }] }, { operation: 'modify', identity: 'ops', name: 'operations', groups: ['staff'] }] },
         { incremental_change: true, groups: [{ operation: 'delete', identity: 'admins' }, { operation: 'add_tag', identity: 'ops', tags: [{ key: 'oncall' }] }] },
       ];
-      for (const change of changes) {
-        const issues = new IssueCollector();
-        const { tagRemovals } = applyIncremental('identity_provider', state, structuredClone(change), issues);
-        expect(issues.errors).toEqual([]);
-        await byDifference(change);
-        await commitPayload(oracle.store, oracleTarget, 'identity_provider', structuredClone(state), tagRemovals);
-        expect(await dump(mine, target)).toEqual(await dump(oracle, oracleTarget));
-        expect(await lastCounts(mine, target.dataSourceId)).toEqual(PAYLOAD_TEMPLATES.identity_provider.read(structuredClone(state), new IssueCollector())().counts);
-      }
+      await checkEach(state, changes);
       // By hand: eng and ops in staff; admins gone, and bob's membership of it with it.
       const memberships = (await dump(mine, target)).edges!.filter((e) => e.startsWith('member_of ') && e.includes('-> group:'));
       expect(memberships.filter((e) => e.startsWith('member_of group:'))).toEqual(['member_of group:eng -> group:staff null', 'member_of group:ops -> group:staff null']);
       expect(memberships.filter((e) => e.includes('admins'))).toEqual([]);
+    });
+
+    it('adds, changes and deletes apps and re-tags and modifies the domain by difference: their nodes, tags and edges', async () => {
+      const state = corpIdp();
+      const role = (n: number) => ({ identity: `arn:aws:iam::1:role/role${n}` });
+      const changes: Json[] = [
+        // a9 may assume role9, which no one else assumes; app1 described.
+        { incremental_change: true, apps: [{ operation: 'add', id: 'a9', name: 'App Nine', assumed_role_arns: [role(9)], tags: [{ key: 'new' }] }, { operation: 'modify', id: 'app1', name: 'App One', description: 'the first' }] },
+        { incremental_change: true, domains: [{ operation: 'add_tag', name: 'corp.example', tags: [{ key: 'owner', value: 'it' }] }], apps: [{ operation: 'add_tag', id: 'APP1', tags: [{ key: 'tier' }] }] },
+        // app1 goes with ann's assignment of it; a9 no longer assumes role9, which goes with it.
+        { incremental_change: true, apps: [{ operation: 'delete', id: 'app1' }, { operation: 'modify', id: 'a9', name: 'App Nine', assumed_role_arns: [] }] },
+        { incremental_change: true, domains: [{ operation: 'delete_tag', name: 'corp.example', tags: [{ key: 'env', value: 'prod' }] }] },
+        { incremental_change: true, domains: [{ operation: 'modify', name: 'corp.example', custom_properties: { region: 'us' } }] },
+      ];
+      await checkEach(state, changes);
+      // By hand: app1 and ann's assignment of it gone (app2 had none); a9 assumes nothing, and role9 is gone; the domain's tag and region as changed.
+      const lines = await dump(mine, target);
+      expect(lines.edges!.filter((e) => e.startsWith('assigned_app '))).toEqual([]);
+      expect(lines.nodes!.filter((n) => n.startsWith('app:')).map((n) => n.split(' | ')[0])).toEqual(['app:a9', 'app:app2']);
+      expect(lines.nodes!.filter((n) => n.includes('role9'))).toEqual([]);
+      expect(lines.tags!.filter((t) => t.startsWith('domain:'))).toEqual(['domain:corp.example owner=it']);
+      expect(lines.nodes!.find((n) => n.startsWith('domain:'))).toContain('"customprop_region":"us"');
     });
 
     it('goes the whole-state way, saying why, for what it cannot take by difference', async () => {
@@ -113,7 +141,7 @@ for (const backend of testBackends()) {
       };
       // bob manages ann: a full push warns about ann's manager_id, at its path in the state.
       expect(await whole({ incremental_change: true, users: [{ operation: 'delete', identity: 'u2', name: 'bob' }] })).toBe('a deleted user manages other users');
-      expect(await whole({ incremental_change: true, apps: [{ operation: 'add', id: 'a9', name: 'a9' }] })).toBe('not a leaf change');
+      expect(await whole({ incremental_change: true, domains: [{ operation: 'add', name: 'second.example' }] })).toBe('not a leaf change');
       // ops is in admins, in staff: staff under ops would be a cycle, which the whole state reports.
       expect(await whole({ incremental_change: true, groups: [{ operation: 'modify', identity: 'staff', name: 'staff', groups: ['ops'] }] })).toBe('a moved group would be a member of a group below a moved one');
       expect(await whole({ incremental_change: true, idp_type: 'other', users: [{ operation: 'add', identity: 'x', name: 'x' }] })).toBe("the change replaces the identity provider's idp_type");

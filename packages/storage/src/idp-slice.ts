@@ -13,10 +13,11 @@ export type IdpSliceRead = { slice: IdpSlice; pushedAt: string } | { whole: stri
 const USER_EDGES = ['member_of', 'can_assume', 'owns', 'assigned_app', 'manages'];
 
 /**
- * Reads what a change of an identity provider's users and groups touches in its stored graph
- * (`IdpSlice`): the named users and groups with their memberships, roles, owned entities,
- * assignments and tags, and how many users each user manages; the groups, apps, managers and
- * external nodes they and the change name. A few index lookups per named principal, whatever the size of the identity provider. Says `whole` when the
+ * Reads what a change of an identity provider's users, groups, apps and domain touches in its
+ * stored graph (`IdpSlice`): the named users and groups with their memberships, roles, owned
+ * entities, assignments and tags, and how many users each user manages; the named apps with their
+ * tags and the AWS roles they may assume; the domain (with its tags when named); the groups, apps,
+ * managers and external nodes they and the change name. A few index lookups per named principal, whatever the size of the identity provider. Says `whole` when the
  * stored state cannot take the change by difference; the push then applies it to the whole state.
  */
 export async function readIdpSlice(db: Kysely<Database>, graphs: GraphStorage, dataSourceId: string, plan: IdpDeltaPlan): Promise<IdpSliceRead> {
@@ -34,18 +35,21 @@ export async function readIdpSlice(db: Kysely<Database>, graphs: GraphStorage, d
   if (plan.users.some((u) => u.operation === 'add' && unresolved.has(u.key))) return { whole: 'an added user is the manager other users name' };
 
   const nodes = new NodeReader(graphs.reader(db, ds), ds);
-  const [domain] = await nodes.byKeys([basis.container]);
-  if (domain === undefined) return { whole: 'the identity provider has no domain' };
+  const [stored] = await nodes.byKeys([basis.container]);
+  if (stored === undefined) return { whole: 'the identity provider has no domain' };
+  // A domain the change modifies or re-tags is written anew with its tags.
+  const domain = plan.domain === undefined ? stored : { ...stored, tags: (await nodes.tags([stored.key])).get(stored.key) ?? [] };
   const userNodes = (await nodes.byKeys(plan.users.map((u) => idpNodeKey('user', u.key)))).filter((n) => n.kind === 'idp_user');
   const groupNodes = (await nodes.byKeys(plan.namedGroups.map((g) => idpNodeKey('group', g.key)))).filter((n) => n.kind === 'idp_group');
+  const appNodes = (await nodes.byKeys(plan.namedApps.map((a) => idpNodeKey('app', a.key)))).filter((n) => n.kind === 'idp_app');
   const userIds = userNodes.map((n) => n.id);
-  const named = new Set([...userIds, ...groupNodes.map((n) => n.id)]);
+  const named = new Set([...userIds, ...groupNodes.map((n) => n.id), ...appNodes.map((n) => n.id)]);
   const moved = await movedUnder(nodes, plan, groupNodes);
   if (moved !== undefined) return { whole: moved };
   const edges = await nodes.edgesFrom([...named], USER_EDGES);
   const managerEdges = await nodes.edgesTo(userIds, ['manages']);
   const targets = new Map((await nodes.byIds([...new Set(edges.filter((e) => e.kind !== 'manages').map((e) => e.to))])).map((n) => [n.id, n]));
-  const tags = await nodes.tags([...userNodes, ...groupNodes].map((n) => n.key));
+  const tags = await nodes.tags([...userNodes, ...groupNodes, ...appNodes].map((n) => n.key));
   const edgesFrom = groupBy(edges, (e) => e.from, (e) => e);
   const deleted = new Set(userNodes.filter((n) => plan.users.some((u) => u.operation === 'delete' && idpNodeKey('user', u.key) === n.key)).map((n) => n.id));
   const principal = (node: StoredNode): IdpSlicePrincipal => {
@@ -67,10 +71,11 @@ export async function readIdpSlice(db: Kysely<Database>, graphs: GraphStorage, d
   const ofKind = (kind: string) => [...targets.values()].filter((n) => n.kind === kind);
   const managers = unique([...(await nodes.byIds(managerEdges.map((e) => e.from))), ...(await nodes.byKeys(plan.managers.map((k) => idpNodeKey('user', k))))]).filter((n) => n.kind === 'idp_user' && !named.has(n.id));
   const groups = unique([...ofKind('idp_group'), ...(await nodes.byKeys(plan.groups.map((k) => idpNodeKey('group', k))))]).filter((n) => n.kind === 'idp_group' && !named.has(n.id));
-  const apps = unique([...ofKind('idp_app'), ...(await nodes.byKeys(plan.apps.map((k) => idpNodeKey('app', k))))]).filter((n) => n.kind === 'idp_app');
+  const apps = unique([...ofKind('idp_app'), ...(await nodes.byKeys(plan.apps.map((k) => idpNodeKey('app', k))))]).filter((n) => n.kind === 'idp_app' && !named.has(n.id));
+  const namedApps = appNodes.map((node) => ({ ...node, tags: tags.get(node.key) ?? [], assumes: (edgesFrom.get(node.id) ?? []).filter((e) => e.kind === 'can_assume').map((e) => targets.get(e.to)!.key) }));
   const externals = await readExternals(nodes, unique([...ofKind('external'), ...(await nodes.byKeys(plan.externals))]).filter((n) => n.kind === 'external'), named);
   const namedGroups = groupNodes.map(principal);
-  return { slice: { declarations: basis.declarations, domain, users, namedGroups, managers, groups, apps, externals, nextNodeId: basis.nextNodeId }, pushedAt };
+  return { slice: { declarations: basis.declarations, domain, users, namedGroups, namedApps, managers, groups, apps, externals, nextNodeId: basis.nextNodeId }, pushedAt };
 }
 
 /**

@@ -55,10 +55,17 @@ export function applyToIdpSlice(
   reader: PayloadTemplate,
   shapeViolations: (payload: unknown) => FieldViolation[],
 ): SliceOutcome {
-  const stored = [slice.domain, ...slice.users, ...slice.namedGroups, ...slice.managers, ...slice.groups, ...slice.apps, ...slice.externals];
-  const named = [...plan.users.map((u) => ({ key: idpNodeKey('user', u.key), count: 'users' })), ...plan.namedGroups.map((g) => ({ key: idpNodeKey('group', g.key), count: 'groups' }))];
+  const stored = [slice.domain, ...slice.users, ...slice.namedGroups, ...slice.namedApps, ...slice.managers, ...slice.groups, ...slice.apps, ...slice.externals];
+  // Written anew like the named people (node, tags, own edges): the named apps, and the domain when the change names it.
+  const domain = plan.domain === undefined ? [] : [slice.domain];
+  const named = [
+    ...plan.users.map((u) => ({ key: idpNodeKey('user', u.key), count: 'users' })),
+    ...plan.namedGroups.map((g) => ({ key: idpNodeKey('group', g.key), count: 'groups' })),
+    ...plan.namedApps.map((a) => ({ key: idpNodeKey('app', a.key), count: 'apps' })),
+    ...domain.map((d) => ({ key: d.key, count: 'domains' })),
+  ];
   return applyToSmallPayload('identity_provider', idpSlicePayload(slice), change, reader, shapeViolations, (graph) =>
-    peopleDelta(graph, { stored, people: [...slice.users, ...slice.namedGroups], externals: slice.externals, nextNodeId: slice.nextNodeId }, named, IDP_PRINCIPALS),
+    peopleDelta(graph, { stored, people: [...slice.users, ...slice.namedGroups, ...slice.namedApps, ...domain], externals: slice.externals, nextNodeId: slice.nextNodeId }, named, IDP_PRINCIPALS),
   );
 }
 

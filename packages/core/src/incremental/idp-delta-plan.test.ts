@@ -33,6 +33,7 @@ describe('planIdpDelta: which identity provider changes are made by difference',
         { key: 'u9', operation: 'delete' },
       ],
       namedGroups: [],
+      namedApps: [],
       groups: ['staff', 'ops'],
       apps: ['app1'],
       managers: ['u1'],
@@ -65,6 +66,7 @@ describe('planIdpDelta: which identity provider changes are made by difference',
         { key: 'eng', operation: 'modify' },
         { key: 'old', operation: 'delete' },
       ],
+      namedApps: [],
       groups: ['staff'],
       apps: ['app2'],
       managers: [],
@@ -74,10 +76,19 @@ describe('planIdpDelta: which identity provider changes are made by difference',
     expect(planIdpDelta(change({ groups: [{ operation: 'delete', identity: 'g' }, { operation: 'add_tag', identity: 'G', tags: [] }] }))).toBeUndefined();
   });
 
-  it('leaves to the whole-state way anything but users and groups, and principals it cannot key or whose operation it does not know', () => {
+  it('plans apps with the AWS roles they may assume, and the domain modified or re-tagged', () => {
+    const plan = planIdpDelta(change({ apps: [{ operation: 'add', id: 'A9', name: 'a9', assumed_role_arns: [{ identity: 'arn:R9' }] }, { operation: 'delete', id: 'a1' }], domains: [{ operation: 'remove_tag', name: 'Corp', tags: [] }] }));
+    expect(plan).toMatchObject({ users: [], namedGroups: [], namedApps: [{ key: 'a9', operation: 'add' }, { key: 'a1', operation: 'delete' }], externals: ['ext:awsiamrole:arn:r9'], domain: { key: 'corp', operation: 'delete_tag' } });
+    expect(planIdpDelta(change({ domains: [{ operation: 'modify', name: 'corp', custom_properties: { region: 'us' } }] }))?.domain).toEqual({ key: 'corp', operation: 'modify' });
+  });
+
+  it('leaves to the whole-state way the mapping rules and definitions, a domain added or deleted, and entities it cannot key or whose operation it does not know', () => {
     const user = { operation: 'add', identity: 'u3', name: 'cy' };
-    expect(planIdpDelta(change({ users: [user], apps: [{ operation: 'delete', id: 'a1' }] }))).toBeUndefined();
-    expect(planIdpDelta(change({ users: [user], domains: [{ operation: 'add_tag', name: 'corp', tags: [] }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ users: [user], domains: [{ operation: 'add', name: 'second' }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ domains: [{ operation: 'delete', name: 'corp' }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ domains: [{ operation: 'add_tag', name: 'a', tags: [] }, { operation: 'add_tag', name: 'b', tags: [] }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ apps: [{ operation: 'add', id: 'a1' }, { operation: 'add_tag', id: 'A1', tags: [] }] }))).toBeUndefined();
+    expect(planIdpDelta(change({ apps: [{ operation: 'add', name: 'no id' }] }))).toBeUndefined();
     expect(planIdpDelta(change({ users: [user], identity_mapping_configuration: { operation: 'modify', mappings: [] } }))).toBeUndefined();
     expect(planIdpDelta(change({ users: [user], custom_property_definition: {} }))).toBeUndefined();
     expect(planIdpDelta(change({ users: [] }))).toBeUndefined();

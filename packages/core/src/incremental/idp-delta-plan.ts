@@ -11,14 +11,20 @@ import type { LeafOperation } from './leaf-delta-plan.js';
  * a group changes its own node, edges and identity strings only; deleting one takes its members'
  * edges to it. What depends on a user or group elsewhere — links from applications' accounts and
  * groups, HRIS employees and other identity providers — is re-resolved for the strings it offered
- * before and offers now. Apps, the domain and the mapping rules go the whole-state way: mapping
- * rules compare properties of every user.
+ * before and offers now. Apps nearly are leaves too: contained in the domain, they point at the AWS
+ * roles they may assume, and principals' assignments point at them (deleting one takes those edges,
+ * as it takes the assignments from the principals). The domain changes in place (modified,
+ * re-tagged). The mapping rules go the whole-state way: they compare properties of every user.
  */
 export interface IdpDeltaPlan {
   /** The users the change names, by key (identity, else name, lower-cased), with their operation. */
   users: Array<{ key: string; operation: LeafOperation }>;
   /** The groups the change names, likewise; `parents` when it gives their `groups` (a modify that moves one). */
   namedGroups: Array<{ key: string; operation: LeafOperation; parents?: string[] }>;
+  /** The apps the change names, by id (lower-cased), with their operation. */
+  namedApps: Array<{ key: string; operation: LeafOperation }>;
+  /** The domain, by name (lower-cased), when the change modifies or re-tags it (storage checks it is the stored one). */
+  domain?: { key: string; operation: 'modify' | 'add_tag' | 'delete_tag' };
   /** Keys of the groups, apps (ids) and managers (user keys) the change's users and groups name. */
   groups: string[];
   apps: string[];
@@ -37,15 +43,35 @@ const REPEATABLE = new Set(['name', 'idp_type', 'idp_description']);
 export function planIdpDelta(change: Json): IdpDeltaPlan | undefined {
   const repeated: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(change)) {
-    if (value === undefined || value === null || field === 'incremental_change' || field === 'users' || field === 'groups') continue;
-    if (field === 'domains' && Array.isArray(value) && value.length === 0) continue;
+    if (value === undefined || value === null || field === 'incremental_change' || field === 'users' || field === 'groups' || field === 'apps' || field === 'domains') continue;
     if (!REPEATABLE.has(field)) return undefined;
     repeated[field] = value;
   }
   const users = principals(change, 'users');
   const groups = principals(change, 'groups');
-  if (users === undefined || groups === undefined || users.length + groups.length === 0) return undefined;
-  const plan: IdpDeltaPlan = { users: [], namedGroups: [], groups: [], apps: [], managers: [], externals: [], repeated };
+  const apps = principals(change, 'apps');
+  const domains = principals(change, 'domains');
+  if (users === undefined || groups === undefined || apps === undefined || domains === undefined || domains.length > 1) return undefined;
+  const plan: IdpDeltaPlan = { users: [], namedGroups: [], namedApps: [], groups: [], apps: [], managers: [], externals: [], repeated };
+  const [domain] = domains;
+  if (domain !== undefined) {
+    const key = lowerKey(domain.name);
+    const operation = OPERATIONS[String(domain.operation)];
+    // A second domain, or the only one deleted, is for the whole-state path to refuse.
+    if (key === undefined || (operation !== 'modify' && operation !== 'add_tag' && operation !== 'delete_tag')) return undefined;
+    plan.domain = { key, operation };
+  }
+  const appKeys = new Set<string>();
+  for (const app of apps) {
+    const key = lowerKey(app.id);
+    const operation = OPERATIONS[String(app.operation)];
+    const externals = externalKeys({ assumed_role_arns: app.assumed_role_arns });
+    if (key === undefined || operation === undefined || appKeys.has(key) || externals === undefined) return undefined;
+    appKeys.add(key);
+    plan.namedApps.push({ key, operation });
+    plan.externals.push(...externals);
+  }
+  if (users.length + groups.length + apps.length === 0 && plan.domain === undefined) return undefined;
   for (const [items, isGroup] of [[users, false], [groups, true]] as const) {
     const seen = new Set<string>();
     for (const item of items) {

@@ -20,7 +20,10 @@ export interface IdpSlice {
   managers: SliceNode[];
   /** The groups the change and the named principals name that it does not name itself: their nodes only. */
   groups: SliceNode[];
+  /** The apps the named principals assign that the change does not name: their nodes only. */
   apps: SliceNode[];
+  /** The apps the change names that exist, with their tags and the AWS roles they may assume. */
+  namedApps: IdpSliceApp[];
   /** The external nodes (AWS roles, owned entities) the named users point at, and those the change names that exist. */
   externals: IdpSliceExternal[];
   nextNodeId: number;
@@ -36,6 +39,13 @@ export interface IdpSlicePrincipal extends SliceNode {
   owns: string[];
   /** Its app assignments, as the payload gives them (app_id the app's local key). */
   appAssignments: Json[];
+}
+
+/** A named app as stored. */
+export interface IdpSliceApp extends SliceNode {
+  tags: NonNullable<SliceNode['tags']>;
+  /** Node keys of the external nodes (AWS roles) it may assume. */
+  assumes: string[];
 }
 
 export interface IdpSliceUser extends IdpSlicePrincipal {
@@ -64,18 +74,29 @@ export function idpSlicePayload(slice: IdpSlice): Json {
   const externals = new Map(slice.externals.map((e) => [e.key, e]));
   return {
     ...slice.declarations,
-    domains: [{ name: slice.domain.localKey, ...fields(slice.domain, DOMAIN_FIELDS) }],
+    // With its tags when the change names it (they are read then).
+    domains: [{ name: slice.domain.localKey, ...fields(slice.domain, DOMAIN_FIELDS), ...(slice.domain.tags !== undefined && slice.domain.tags.length > 0 ? { tags: slice.domain.tags } : {}) }],
     // Managers first: a named user keeps its place after them, whatever its operation.
     // Managers stand in without their own manager: only their existence matters, their rows are not written.
     users: [...slice.managers.map((m) => principalItem(m, MANAGER_FIELDS)), ...slice.users.map((user) => userItem(user, externals))],
     groups: [...slice.groups.map((g) => principalItem(g, GROUP_FIELDS)), ...slice.namedGroups.map((group) => withEdges(principalItem(group, GROUP_FIELDS), group, externals))],
-    apps: slice.apps.map((a) => ({ id: a.localKey, name: a.name, ...fields(a, APP_FIELDS) })),
+    apps: [...slice.apps.map((a) => appItem(a)), ...slice.namedApps.map((a) => appItem(a, externals))],
   };
 }
 
 /** A named user back as its payload item: its fields, memberships, roles, owned entities, assignments and tags. */
 function userItem(user: IdpSliceUser, externals: ReadonlyMap<string, IdpSliceExternal>): Json {
   return withEdges(principalItem(user, USER_FIELDS), user, externals);
+}
+
+/** An app as its payload item; a named one with the AWS roles it may assume and its tags. */
+function appItem(app: SliceNode | IdpSliceApp, externals?: ReadonlyMap<string, IdpSliceExternal>): Json {
+  const item: Json = { id: app.localKey, name: app.name, ...fields(app, APP_FIELDS) };
+  if (externals !== undefined && 'assumes' in app) {
+    if (app.assumes.length > 0) item.assumed_role_arns = app.assumes.map((key) => ({ identity: externals.get(key)!.localKey }));
+    if (app.tags.length > 0) item.tags = app.tags;
+  }
+  return item;
 }
 
 /** A named principal's item with its memberships, roles, owned entities, assignments and tags. */

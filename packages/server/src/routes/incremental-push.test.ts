@@ -568,7 +568,7 @@ describe("the README's incremental example", () => {
 });
 
 describe('incremental pushes of the identity provider template', () => {
-  it('changes of users and groups read no stored payload; one of apps does, with them replayed', async () => {
+  it('changes of users, groups and apps read no stored payload; one of the description does, with them replayed', async () => {
     const { idp, idpNode, idpAccess, apply } = await idpTarget();
     const state = vi.spyOn(t.store, 'getDataSourceState');
     const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
@@ -580,16 +580,20 @@ describe('incremental pushes of the identity provider template', () => {
     expect(state).toHaveBeenCalledTimes(1);
     expect(await idpAccess()).toEqual([]);
     expect((await idpNode('group:ops'))?.neighbours).toEqual(expect.arrayContaining([{ edge: 'member_of', direction: 'out', count: 1 }, { edge: 'contains', direction: 'in', count: 1 }]));
-    // Apps go the whole-state way: the whole state, with the changes above folded into the stored payload.
-    await apply({ apps: [{ operation: 'add', id: 'a2', name: 'Wiki' }] });
-    expect(byDifference).toHaveBeenCalledTimes(2);
-    expect(state).toHaveBeenCalledTimes(2);
+    // An app by difference; a new description of the identity provider the whole-state way, with the changes above folded into the stored payload.
+    await apply({ apps: [{ operation: 'add', id: 'a2', name: 'Wiki', tags: [{ key: 'kind', value: 'docs' }] }] });
+    expect(byDifference).toHaveBeenCalledTimes(3);
+    expect(await idpNode('app:a2')).toMatchObject({ name: 'Wiki', tags: [{ key: 'kind', value: 'docs' }] });
+    state.mockClear();
+    await apply({ idp_description: 'the corporate directory', apps: [{ operation: 'modify', id: 'a2', name: 'Wiki', description: 'pages' }] });
+    expect(byDifference).toHaveBeenCalledTimes(3);
+    expect(state).toHaveBeenCalledTimes(1);
     expect((await idpNode('user:i2'))?.neighbours).toEqual(expect.arrayContaining([{ edge: 'member_of', direction: 'out', count: 1 }, { edge: 'manages', direction: 'in', count: 1 }]));
     // Refused by the path in the change, reading no stored payload, changing nothing.
     const res = await push(t, idp.url, change({ users: [{ operation: 'add', name: 'cy', identity: 'i3', groups: ['nowhere'] }] }));
     expectError(res, { status: 400, code: 'InvalidArgument', reason: 'INVALID_PAYLOAD' });
     expect(violationsOf(res)).toEqual([{ field: 'users[0].groups[0]', description: expect.stringMatching(/"nowhere" is not defined in groups/) }]);
-    expect(state).toHaveBeenCalledTimes(2);
+    expect(state).toHaveBeenCalledTimes(1);
     expect(await idpNode('user:i3')).toBeUndefined();
   });
 
