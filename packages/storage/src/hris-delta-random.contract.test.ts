@@ -13,7 +13,8 @@ const CHANGES_PER_SEED = 8;
  * Random changes of an HRIS' employees, against the oracles of `idp-delta-random.contract.test.ts`:
  * employees keyed by id or by employee_number, in groups by `groups`, `department` and
  * `cost_center` (some undefined), with managers (some undefined), asking idp_id, email and id from a
- * pool an identity provider's users offer; then random mixes of add, modify and delete. Each change
+ * pool an identity provider's users offer; then random mixes of add, modify and delete, now and then
+ * with a group added, modified, moved or deleted and the system's url. Each change
  * is made by difference in one database, the state pushed whole in a second, everything pushed
  * afresh in a third; after each, every table of the HRIS' graph and its links both ways must be the
  * same in all three. A change the whole state refuses, or that goes the whole-state way, is
@@ -86,13 +87,24 @@ function randomChange(rnd: () => number, state: Json, suffix: string): Json {
       employees.push({ operation, id: `n${suffix}_${i}`, first_name: 'new', last_name: `${i}`, is_active: true, employment_status: 'ACTIVE', ...randomFields(rnd, existing) });
       continue;
     }
-    const key = pick(rnd, existing);
-    if (named.has(key)) continue;
+    const key = pick(rnd, existing) as string | undefined;
+    // (Every employee may have been deleted by then.)
+    if (key === undefined || named.has(key)) continue;
     named.add(key);
     const keyField = key.startsWith('N') ? { employee_number: key } : { id: key };
     employees.push(operation === 'delete' ? { operation, ...keyField } : { operation, ...keyField, ...randomFields(rnd, existing.filter((k) => k !== key)) });
   }
-  return { incremental_change: true, employees };
+  // Now and then a group added, renamed, moved (a cycle is refused by the whole state, and left out) or deleted, and the system's url.
+  const groups: Json[] = [];
+  const groupIds = ((state.groups as Json[] | undefined) ?? []).map((g) => String(g.id));
+  if (rnd() < 0.35) {
+    const id = pick(rnd, [...groupIds, `ng${suffix}`]);
+    const parent = () => ({ parent: rnd() < 0.3 ? null : pick(rnd, groupIds) });
+    if (!groupIds.includes(id)) groups.push({ operation: 'add', id, name: `group ${id}`, ...parent() });
+    else groups.push(pick(rnd, [{ operation: 'modify', id, name: `group ${suffix}` }, { operation: 'modify', id, ...parent() }, { operation: 'delete', id }]));
+  }
+  const system = rnd() < 0.15 ? { url: `https://${suffix}.example` } : undefined;
+  return { incremental_change: true, employees, ...(groups.length > 0 ? { groups } : {}), ...(system ? { system } : {}) };
 }
 
 /** The identity provider the employees link to, its users offering strings of the pool. */

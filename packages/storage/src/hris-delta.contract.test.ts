@@ -37,10 +37,10 @@ for (const backend of testBackends()) {
       oracleTarget = await pushAll(oracle, people());
     });
 
-    it('leaves the graph and the links both ways a whole push of the same state leaves, change after change', async () => {
-      const state = people();
+    /** Each change made by difference, applied to `state` pushed whole into the oracle and afresh: every table, the links and the counts must be the same. Returns each change's warnings. */
+    async function checkEach(state: Json, changes: readonly Json[]): Promise<string[][]> {
       const warnings: string[][] = [];
-      for (const change of [addAndModify(), deleteManagerAndMove()]) {
+      for (const change of changes) {
         const issues = new IssueCollector();
         applyIncremental('hris', state, structuredClone(change), issues);
         expect(issues.errors).toEqual([]);
@@ -53,6 +53,12 @@ for (const backend of testBackends()) {
         expect(made).toEqual(await oracles.freshDump(state));
         expect(await lastCounts(mine, target.dataSourceId)).toEqual(PAYLOAD_TEMPLATES.hris.read(structuredClone(state), new IssueCollector())().counts);
       }
+      return warnings;
+    }
+
+    it('leaves the graph and the links both ways a whole push of the same state leaves, change after change', async () => {
+      const state = people();
+      const warnings = await checkEach(state, [addAndModify(), deleteManagerAndMove()]);
       // e4 names a group the HRIS does not define: the warning a full push gives, at its path in the change.
       expect(warnings[0]).toEqual([expect.stringContaining('group "nowhere"')]);
       const lines = await oracles.dump(mine, target);
@@ -71,13 +77,34 @@ for (const backend of testBackends()) {
       expect(lines.linksTo).toEqual([]);
     });
 
+    it('adds, modifies, moves and deletes groups and modifies the system by difference', async () => {
+      const state = people();
+      const changes: Json[] = [
+        // ops under org; eng renamed and moved from org to ops; the system's url and tenant.
+        { incremental_change: true, groups: [{ operation: 'add', id: 'ops', name: 'Operations', group_type: 'Department', parent: 'org' }, { operation: 'modify', id: 'eng', name: 'Engineering and Data', parent: 'ops' }] },
+        { incremental_change: true, system: { url: 'https://hr.example', custom_properties: { tenant: 't2' } } },
+        // eng back at the top; ops, which no one names now, deleted.
+        { incremental_change: true, groups: [{ operation: 'modify', id: 'eng', parent: null }, { operation: 'delete', id: 'ops' }] },
+      ];
+      const warnings = await checkEach(state, changes);
+      expect(warnings).toEqual([[], [], []]);
+      // By hand: eng a member of ops, then of nothing; ops gone; the system's url and tenant as changed.
+      const lines = await oracles.dump(mine, target);
+      expect(lines.edges!.filter((e) => e.startsWith('member_of group:'))).toEqual([]);
+      expect(lines.nodes!.filter((n) => n.startsWith('group:')).map((n) => n.split(' | ')[0])).toEqual(['group:cc1', 'group:eng', 'group:org']);
+      expect(lines.nodes!.find((n) => n.startsWith('system:'))).toMatch(/"customprop_tenant":"t2".*"url":"https:\/\/hr.example"/);
+    });
+
     it('goes the whole-state way, saying why, for what it cannot take by difference', async () => {
       const whole = async (change: Json) => {
         const outcome = await commitByDifference(mine.store, target, change, 'hris');
         return 'whole' in outcome ? outcome.whole : 'made by difference';
       };
-      expect(await whole({ incremental_change: true, groups: [{ operation: 'add', id: 'g9' }] })).toBe('not a leaf change');
-      expect(await whole({ incremental_change: true, system: { url: 'https://x.example' }, employees: [{ operation: 'add', id: 'e9' }] })).toBe('not a leaf change');
+      // eng names org as parent; e1 names eng.
+      expect(await whole({ incremental_change: true, groups: [{ operation: 'delete', id: 'org' }] })).toBe('a deleted group is named by employees or groups');
+      expect(await whole({ incremental_change: true, groups: [{ operation: 'modify', id: 'org', parent: 'eng' }] })).toBe('a moved group would be a member of a group below a moved one');
+      expect(await whole({ incremental_change: true, system: { idp_providers: ['okta'] } })).toBe("the change replaces the identity providers the HRIS' employees link to");
+      expect(await whole({ incremental_change: true, system: { id: 'other' } })).toBe("the change gives the HRIS' system another id");
       expect(await whole({ incremental_change: true, hris_type: 'Other', employees: [{ operation: 'add', id: 'e9' }] })).toBe("the change replaces the HRIS' hris_type");
       await commitPayload(mine.store, target, 'hris', { ...people(), employees: [...(people().employees as Json[]), { id: 'e8', managers: [{ id: 'e9' }] }] });
       expect(await whole({ incremental_change: true, employees: [{ operation: 'add', id: 'e9' }] })).toBe('an added employee is the manager other employees name');

@@ -77,10 +77,16 @@ export function applyToHrisSlice(
   reader: PayloadTemplate,
   shapeViolations: (payload: unknown) => FieldViolation[],
 ): SliceOutcome {
-  const stored = [slice.system, ...slice.employees, ...slice.managers, ...slice.groups];
-  const named = plan.employees.map((e) => ({ key: hrisNodeKey('employee', e.key), count: 'employees' }));
+  const stored = [slice.system, ...slice.employees, ...slice.namedGroups, ...slice.managers, ...slice.groups];
+  // Written anew like the named employees (node, own edges): the named groups, and the system when the change gives its fields.
+  const system = plan.system === undefined ? [] : [slice.system];
+  const named = [
+    ...plan.employees.map((e) => ({ key: hrisNodeKey('employee', e.key), count: 'employees' })),
+    ...plan.namedGroups.map((g) => ({ key: hrisNodeKey('group', g.key), count: 'groups' })),
+    ...system.map((s) => ({ key: s.key })),
+  ];
   return applyToSmallPayload('hris', hrisSlicePayload(slice), change, reader, shapeViolations, (graph) =>
-    peopleDelta(graph, { stored, people: slice.employees, externals: [], nextNodeId: slice.nextNodeId }, named, HRIS_EMPLOYEES),
+    peopleDelta(graph, { stored, people: [...slice.employees, ...slice.namedGroups, ...system], externals: [], nextNodeId: slice.nextNodeId }, named, HRIS_EMPLOYEES),
   );
 }
 

@@ -78,3 +78,12 @@ export function removeReferences(item: Json, field: string, key: string, nameOf:
   const kept = list.filter((entry) => lowerKey(nameOf(entry)) !== key);
   if (kept.length !== list.length) item[field] = kept;
 }
+
+/** A list field's items when they are all objects (none when it is absent); undefined when it is not such a list. */
+export function objectList(item: Json, field: string): Json[] | undefined {
+  const value = item[field];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return undefined;
+  const items = objectsOf(item, field);
+  return items.length === value.length ? items : undefined;
+}

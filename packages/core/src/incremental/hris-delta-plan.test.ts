@@ -22,16 +22,29 @@ describe('planHrisDelta: which HRIS changes are made by difference', () => {
         { key: 'n3', operation: 'modify' },
         { key: 'e2', operation: 'delete' },
       ],
+      namedGroups: [],
       groups: ['eng', 'org', 'cc1'],
       managers: ['e1'],
       repeated: { name: 'People' },
     });
   });
 
-  it('leaves to the whole-state way anything but employees, tag operations, and employees it cannot key', () => {
+  it('plans groups, with the parent a modify gives (null for none) and one an add names to read, and the system fields given', () => {
+    const plan = planHrisDelta(change({ groups: [{ operation: 'add', id: 'Ops', parent: 'Org' }, { operation: 'modify', id: 'eng', parent: null }, { operation: 'modify', id: 'cc1', name: 'Costs' }, { operation: 'delete', id: 'old' }], system: { url: 'https://x.example' } }));
+    expect(plan).toMatchObject({
+      employees: [],
+      namedGroups: [{ key: 'ops', operation: 'add' }, { key: 'eng', operation: 'modify', parent: null }, { key: 'cc1', operation: 'modify' }, { key: 'old', operation: 'delete' }],
+      groups: ['org'],
+      system: { url: 'https://x.example' },
+    });
+  });
+
+  it('leaves to the whole-state way definitions, tag operations, and employees and groups it cannot key', () => {
     const employee = { operation: 'add', id: 'e5' };
-    expect(planHrisDelta(change({ employees: [employee], groups: [{ operation: 'add', id: 'g' }] }))).toBeUndefined();
-    expect(planHrisDelta(change({ employees: [employee], system: { url: 'https://x.example' } }))).toBeUndefined();
+    expect(planHrisDelta(change({ groups: [{ operation: 'add', name: 'no id' }] }))).toBeUndefined();
+    expect(planHrisDelta(change({ groups: [{ operation: 'add', id: 'g' }, { operation: 'delete', id: 'G' }] }))).toBeUndefined();
+    expect(planHrisDelta(change({ groups: [{ operation: 'modify', id: 'g', parent: 7 }] }))).toBeUndefined();
+    expect(planHrisDelta(change({ system: 'people' }))).toBeUndefined();
     expect(planHrisDelta(change({ employees: [employee], custom_property_definition: {} }))).toBeUndefined();
     expect(planHrisDelta(change({ employees: [] }))).toBeUndefined();
     expect(planHrisDelta(change({ employees: [{ operation: 'add_tag', id: 'e1' }] }))).toBeUndefined();

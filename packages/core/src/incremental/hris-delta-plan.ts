@@ -1,17 +1,24 @@
-import { lowerKey, objectsOf, type Json } from './collection-spec.js';
+import { lowerKey, objectList, type Json } from './collection-spec.js';
 import type { LeafOperation } from './leaf-delta-plan.js';
 
 /**
  * Which incremental HRIS payloads change the graph by difference (docs/architecture.md,
- * "Incremental pushes"): those that change only its employees. An employee is a leaf of its graph:
- * only its system and its managers have edges to it, and an HRIS derives no reach and no grants.
- * Its link to an IdP user depends on its own strings and the identity providers' alone. Groups and
- * the system go the whole-state way: groups nest, and the system says which identity providers
- * every employee links to.
+ * "Incremental pushes"): those that change its employees, groups and system. An employee is a leaf
+ * of its graph: only its system and its managers have edges to it, and an HRIS derives no reach and
+ * no grants. Its link to an IdP user depends on its own strings and the identity providers' alone.
+ * A group is nearly one: its members' edges point at it, and its own edge at its parent (a group
+ * moved under one below it would close a cycle, which storage looks for; a deleted one that others
+ * name leaves references the whole-state way warns about). The system's own fields are its node's,
+ * but its `idp_providers` say which identity providers every employee links to: another list goes
+ * the whole-state way.
  */
 export interface HrisDeltaPlan {
   /** The employees the change names, by key (id, else employee_number, lower-cased), with their operation. */
   employees: Array<{ key: string; operation: LeafOperation }>;
+  /** The groups the change names, by id (lower-cased), with their operation; `parent` (lower-cased, null for none) when a modify gives it. */
+  namedGroups: Array<{ key: string; operation: LeafOperation; parent?: string | null }>;
+  /** The system's fields the change gives (its node is written anew), if it gives any. */
+  system?: Record<string, unknown>;
   /** Keys of the groups (by `groups`, `department` or `cost_center`) and managers the change's employees name. */
   groups: string[];
   managers: string[];
@@ -27,15 +34,28 @@ const REPEATABLE = new Set(['name', 'hris_type']);
 export function planHrisDelta(change: Json): HrisDeltaPlan | undefined {
   const repeated: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(change)) {
-    if (value === undefined || value === null || field === 'incremental_change' || field === 'employees') continue;
+    if (value === undefined || value === null || field === 'incremental_change' || field === 'employees' || field === 'groups' || field === 'system') continue;
     if (!REPEATABLE.has(field)) return undefined;
     repeated[field] = value;
   }
-  const employees = change.employees;
-  if (!Array.isArray(employees) || employees.length === 0) return undefined;
-  const items = objectsOf(change, 'employees');
-  if (items.length !== employees.length) return undefined;
-  const plan: HrisDeltaPlan = { employees: [], groups: [], managers: [], repeated };
+  const items = objectList(change, 'employees');
+  const groups = objectList(change, 'groups');
+  const system = change.system;
+  if (items === undefined || groups === undefined || (system != null && (typeof system !== 'object' || Array.isArray(system)))) return undefined;
+  const plan: HrisDeltaPlan = { employees: [], namedGroups: [], groups: [], managers: [], repeated };
+  if (system != null) plan.system = system as Json;
+  const groupKeys = new Set<string>();
+  for (const group of groups) {
+    const key = lowerKey(group.id);
+    const operation = OPERATIONS[String(group.operation)];
+    const parent = group.parent === null ? null : lowerKey(group.parent);
+    // A parent that is not a string is for the whole-state path to report.
+    if (key === undefined || operation === undefined || groupKeys.has(key) || (group.parent !== undefined && parent === undefined)) return undefined;
+    groupKeys.add(key);
+    plan.namedGroups.push({ key, operation, ...(operation === 'modify' && group.parent !== undefined ? { parent: parent ?? null } : {}) });
+    if (parent) plan.groups.push(parent);
+  }
+  if (items.length + groups.length === 0 && plan.system === undefined) return undefined;
   const seen = new Set<string>();
   for (const employee of items) {
     const key = lowerKey(employee.id) ?? lowerKey(employee.employee_number);

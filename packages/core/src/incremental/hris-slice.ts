@@ -2,9 +2,10 @@ import type { Json } from './collection-spec.js';
 import { CUSTOM, type PayloadDeclarations, type SliceNode } from './stored-slice.js';
 
 /**
- * The part of an HRIS' stored graph that a change of its employees touches (see
- * `hris-delta-plan.ts`), read by storage: the named employees as they are, with their groups and
- * managers, and the groups and managers the change and those employees name. `hrisSlicePayload`
+ * The part of an HRIS' stored graph that a change of its employees, groups and system touches (see
+ * `hris-delta-plan.ts`), read by storage: the system, the named employees as they are, with their
+ * groups and managers, the named groups with their parents, and the groups and managers the change
+ * and those employees name. `hrisSlicePayload`
  * turns it back into a small payload that the change is applied to, validated and derived as any
  * payload is. Group and manager references the stored payload names but does not define left no
  * edge, and are not read back: the whole-state way would warn about them again, as stored data.
@@ -17,7 +18,10 @@ export interface HrisSlice {
   employees: HrisSliceEmployee[];
   /** Employees named as managers (by the change or a named employee) that are not named themselves: their nodes only. */
   managers: SliceNode[];
+  /** The groups the named employees and groups and the change name that it does not name itself: their nodes only. */
   groups: SliceNode[];
+  /** The groups the change names that exist, with their parents (which are among `groups`). */
+  namedGroups: SliceNode[];
   nextNodeId: number;
 }
 
@@ -37,7 +41,7 @@ export function hrisSlicePayload(slice: HrisSlice): Json {
     system: { id: system.localKey, name: system.name, ...fields(system.properties) },
     // Managers stand in without their own groups and managers: only their existence matters, their rows are not written.
     employees: [...slice.managers.map((m) => fields(m.properties)), ...slice.employees.map(employeeItem)],
-    groups: slice.groups.map((g) => ({ id: g.localKey, name: g.name, ...fields(g.properties, ['parent']) })),
+    groups: [...slice.groups.map((g) => ({ id: g.localKey, name: g.name, ...fields(g.properties, ['parent']) })), ...slice.namedGroups.map((g) => ({ id: g.localKey, name: g.name, ...fields(g.properties) }))],
   };
 }
 

@@ -1,4 +1,4 @@
-import { lowerKey, objectsOf, type Json } from './collection-spec.js';
+import { lowerKey, objectList, type Json } from './collection-spec.js';
 import { AWS_ROLE_NODE_TYPE, externalNodeKey } from '../graph/node-keys.js';
 import type { LeafOperation } from './leaf-delta-plan.js';
 
@@ -47,10 +47,10 @@ export function planIdpDelta(change: Json): IdpDeltaPlan | undefined {
     if (!REPEATABLE.has(field)) return undefined;
     repeated[field] = value;
   }
-  const users = principals(change, 'users');
-  const groups = principals(change, 'groups');
-  const apps = principals(change, 'apps');
-  const domains = principals(change, 'domains');
+  const users = objectList(change, 'users');
+  const groups = objectList(change, 'groups');
+  const apps = objectList(change, 'apps');
+  const domains = objectList(change, 'domains');
   if (users === undefined || groups === undefined || apps === undefined || domains === undefined || domains.length > 1) return undefined;
   const plan: IdpDeltaPlan = { users: [], namedGroups: [], namedApps: [], groups: [], apps: [], managers: [], externals: [], repeated };
   const [domain] = domains;
@@ -94,15 +94,6 @@ export function planIdpDelta(change: Json): IdpDeltaPlan | undefined {
     }
   }
   return { ...plan, groups: [...new Set(plan.groups)], apps: [...new Set(plan.apps)], managers: [...new Set(plan.managers)], externals: [...new Set(plan.externals)] };
-}
-
-/** A collection's items, all objects; undefined when it is not a list of objects. */
-function principals(change: Json, field: string): Json[] | undefined {
-  const value = change[field];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) return undefined;
-  const items = objectsOf(change, field);
-  return items.length === value.length ? items : undefined;
 }
 
 /** The lower-cased keys a list names (each entry through `name`); undefined if it is not a list or an entry names no string. */

@@ -31,12 +31,13 @@ export const HRIS_EMPLOYEES: PeopleSpec = { from: new Set(['member_of']), to: ne
  * The rows a change of people replaces in the stored graph, at the stored node ids (added people,
  * and AWS roles or owned entities no one pointed at before, take new ids after the last): what the
  * small payload the change was applied to derived for the named people (`named`, node keys in the
- * change's order, each with the count of the push record it is one of) — node, identity strings,
+ * change's order, each with the count of the push record it is one of, if any: a domain, a system
+ * is counted by none or stays one) — node, identity strings,
  * tags, and their own edges (`PeopleSpec`). A deleted
  * person's rows go with every edge from it; an external node goes when no principal points at it
  * any more. Neither template derives reach or grants.
  */
-export function peopleDelta(graph: DerivedGraph, slice: PeopleSlice, named: ReadonlyArray<{ key: string; count: string }>, spec: PeopleSpec): LeafDelta {
+export function peopleDelta(graph: DerivedGraph, slice: PeopleSlice, named: ReadonlyArray<{ key: string; count?: string }>, spec: PeopleSpec): LeafDelta {
   const toStored = new Map<number, number>();
   const stored = new Map(slice.stored.map((n) => [n.key, n.id]));
   for (const node of graph.nodes) {
@@ -51,7 +52,7 @@ export function peopleDelta(graph: DerivedGraph, slice: PeopleSlice, named: Read
   const written = new Map<number, number>();
   let nextNode = slice.nextNodeId;
   for (const { key: nodeKey, count } of named) {
-    counts[count] ??= 0;
+    if (count !== undefined) counts[count] ??= 0;
     const was = before.get(nodeKey);
     const now = derivedByKey.get(nodeKey);
     delta.tagNodes.push(nodeKey);
@@ -59,10 +60,10 @@ export function peopleDelta(graph: DerivedGraph, slice: PeopleSlice, named: Read
     if (now === undefined) {
       if (was === undefined) continue;
       delta.deleted.push(was.id);
-      counts[count]!--;
+      if (count !== undefined) counts[count]!--;
       continue;
     }
-    if (was === undefined) counts[count]!++;
+    if (was === undefined && count !== undefined) counts[count]!++;
     const id = was?.id ?? nextNode++;
     toStored.set(now.id, id);
     written.set(now.id, id);

@@ -722,7 +722,7 @@ describe('incremental pushes of the HRIS template', () => {
     expect((await t.call({ url: `/api/v1/graph/nodes/${employee}/access` })).statusCode).toBe(404);
   });
 
-  it('changes of employees only read no stored payload, in either spelling of the template; one of groups does', async () => {
+  it('changes of employees, groups and the system read no stored payload, in either spelling of the template; one of the identity providers employees link to does', async () => {
     const { url, node } = await hrisTarget();
     const state = vi.spyOn(t.store, 'getDataSourceState');
     let res = await push(t, url, change({ employees: [{ operation: 'add', id: '20', name: 'Dana Diaz', email: 'dana@efficientoffice.com', managers: [{ id: '1' }], custom_properties: { division: 'EMEA' } }] }));
@@ -733,8 +733,16 @@ describe('incremental pushes of the HRIS template', () => {
     expect(state).not.toHaveBeenCalled();
     expect((await node('employee:10'))?.properties).toMatchObject({ job_title: 'CEO', email: 'cbarnet@efficientoffice.com' });
     expect((await node('employee:20'))?.neighbours).toEqual(expect.arrayContaining([{ edge: 'manages', direction: 'in', count: 1 }, { edge: 'manages', direction: 'out', count: 1 }]));
-    res = await push(t, url, change({ groups: [{ operation: 'add', id: 'eng', name: 'Engineering' }] }));
+    const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
+    res = await push(t, url, change({ groups: [{ operation: 'add', id: 'eng', name: 'Engineering' }], system: { url: 'https://hr.example' } }));
     expect(res.statusCode, res.body).toBe(200);
+    expect(byDifference).toHaveBeenCalledTimes(1);
+    expect(await node('group:eng')).toMatchObject({ name: 'Engineering' });
+    // Another list of identity providers decides every employee's links: the whole state.
+    state.mockClear();
+    res = await push(t, url, change({ system: { idp_providers: ['okta', 'azure_ad'] } }));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(byDifference).toHaveBeenCalledTimes(1);
     expect(state).toHaveBeenCalledTimes(1);
     expect((await node('employee:20'))?.properties).toMatchObject({ customprop_division: 'EMEA' });
   });
