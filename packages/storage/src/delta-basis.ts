@@ -40,6 +40,12 @@ export interface DeltaBasis {
    * does not look for (those people are not named): it goes the whole-state way.
    */
   unresolvedManagers: string[];
+  /**
+   * Of an HRIS: the groups (lower-cased ids) its employees and groups name that it does not define.
+   * A group added under such a key gets their memberships, which a change made by difference does
+   * not look for (those employees and groups are not named): it goes the whole-state way.
+   */
+  unresolvedGroups: string[];
   /** Of an identity provider: whether it has mapping rules (they compare every user's properties). */
   identityMappings: boolean;
   /** Of an identity provider, its domain's node key; of an HRIS, its system's: what holds its people. */
@@ -70,6 +76,7 @@ export function deltaBasisOf(graph: DerivedGraph, declarations: PayloadDeclarati
     resourceTypesKeyedById: resourceTypesKeyedById(graph),
     tracelessRoles: tracelessRoles(graph),
     unresolvedManagers: graph.unresolvedManagers ?? [],
+    unresolvedGroups: graph.unresolvedGroups ?? [],
     container: nodes.find((n) => n.kind === 'idp_domain' || n.kind === 'hris_system')?.key ?? null,
     identityMappings: nodes.some((n) => n.kind === 'idp_domain' && Array.isArray(n.properties.identity_mappings) && n.properties.identity_mappings.length > 0),
   };
@@ -88,8 +95,8 @@ function resourceTypesKeyedById(graph: DerivedGraph): Record<string, string[]> {
   return Object.fromEntries(Object.entries(types).map(([app, set]) => [app, [...set]]));
 }
 
-/** Changes with what the basis holds, or what the graph keeps for changes by difference (5: bindings keep their scopes on their edges where their grants cannot tell them; 6: by their lower-cased keys; 7: the applications' keys; 8: the empty entries' identities); a state stored with another version goes the whole-state way once. */
-const BASIS_VERSION = 8;
+/** Changes with what the basis holds, or what the graph keeps for changes by difference (5: bindings keep their scopes on their edges where their grants cannot tell them; 6: by their lower-cased keys; 7: the applications' keys; 8: the empty entries' identities; 9: an HRIS' unresolved groups); a state stored with another version goes the whole-state way once. */
+const BASIS_VERSION = 9;
 
 export function parseDeltaBasis(json: string | null): DeltaBasis | undefined {
   const basis = json === null ? undefined : (JSON.parse(json) as Partial<DeltaBasis>);

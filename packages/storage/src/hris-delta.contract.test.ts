@@ -105,6 +105,17 @@ for (const backend of testBackends()) {
       expect(await whole({ incremental_change: true, groups: [{ operation: 'modify', id: 'org', parent: 'eng' }] })).toBe('a moved group would be a member of a group below a moved one');
       expect(await whole({ incremental_change: true, system: { idp_providers: ['okta'] } })).toBe("the change replaces the identity providers the HRIS' employees link to");
       expect(await whole({ incremental_change: true, system: { id: 'other' } })).toBe("the change gives the HRIS' system another id");
+      // e1 names a department the HRIS does not define: a group added under its id would be e1's.
+      const unresolved = people();
+      (unresolved.employees as Json[])[0]!.department = { id: 'd9' };
+      await commitPayload(mine.store, target, 'hris', unresolved);
+      expect(await whole({ incremental_change: true, groups: [{ operation: 'add', id: 'D9', name: 'Design' }] })).toBe('an added group is one other employees or groups name');
+      // A system without an id is keyed by its name.
+      const unkeyed = people();
+      unkeyed.system = { name: 'People', idp_providers: [] };
+      await commitPayload(mine.store, target, 'hris', unkeyed);
+      expect(await whole({ incremental_change: true, system: { name: 'Staff' } })).toBe("the change renames the HRIS' system, which its name keys");
+      expect(await whole({ incremental_change: true, system: { url: 'https://hr.example' } })).toBe('made by difference');
       expect(await whole({ incremental_change: true, hris_type: 'Other', employees: [{ operation: 'add', id: 'e9' }] })).toBe("the change replaces the HRIS' hris_type");
       await commitPayload(mine.store, target, 'hris', { ...people(), employees: [...(people().employees as Json[]), { id: 'e8', managers: [{ id: 'e9' }] }] });
       expect(await whole({ incremental_change: true, employees: [{ operation: 'add', id: 'e9' }] })).toBe('an added employee is the manager other employees name');

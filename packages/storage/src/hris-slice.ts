@@ -27,6 +27,9 @@ export async function readHrisSlice(db: Kysely<Database>, graphs: GraphStorage, 
   // Employees whose managers name no employee would get a manager: they are not named, so the whole-state way derives them.
   const unresolved = new Set(basis.unresolvedManagers);
   if (plan.employees.some((e) => e.operation === 'add' && unresolved.has(e.key))) return { whole: 'an added employee is the manager other employees name' };
+  // Likewise employees and groups whose references name no group get an added one as theirs.
+  const unresolvedGroups = new Set(basis.unresolvedGroups);
+  if (plan.namedGroups.some((g) => g.operation === 'add' && unresolvedGroups.has(g.key))) return { whole: 'an added group is one other employees or groups name' };
 
   const nodes = new NodeReader(graphs.reader(db, ds), ds);
   const [system] = await nodes.byKeys([basis.container]);
@@ -60,6 +63,8 @@ export async function readHrisSlice(db: Kysely<Database>, graphs: GraphStorage, 
  */
 function systemProblem(system: StoredNode, fields: Record<string, unknown> | undefined): string | undefined {
   if (fields === undefined) return undefined;
+  // A system without an id is keyed by its name: another name, another key (the small payload's system carries its key as its id).
+  if (fields.id === undefined && fields.name !== undefined && fields.name !== system.name && system.localKey === system.name) return "the change renames the HRIS' system, which its name keys";
   if (fields.id !== undefined && (typeof fields.id !== 'string' || fields.id.toLowerCase() !== system.localKey.toLowerCase())) return "the change gives the HRIS' system another id";
   if (fields.idp_providers !== undefined && JSON.stringify(fields.idp_providers) !== JSON.stringify(system.properties.idp_providers)) return "the change replaces the identity providers the HRIS' employees link to";
   return undefined;

@@ -55,7 +55,7 @@ export function commitLeafDelta(context: PushWriterContext, commit: LeafDeltaCom
     const nextGrantId = delta.grants.reduce((next, g) => Math.max(next, g.id + 1), basis.nextGrantId);
     await conn
       .updateTable('data_source_states')
-      .set({ pushed_at: commit.now, delta_basis: JSON.stringify({ ...basis, declarations: declarationsAfter(basis, delta), nextNodeId, nextGrantId, counts, tracelessRoles: tracesAfter(basis, delta), unresolvedManagers: [...new Set([...basis.unresolvedManagers, ...(delta.unresolvedManagers ?? [])])] }) })
+      .set({ pushed_at: commit.now, delta_basis: JSON.stringify({ ...basis, declarations: declarationsAfter(basis, delta), nextNodeId, nextGrantId, counts, tracelessRoles: tracesAfter(basis, delta), unresolvedManagers: [...new Set([...basis.unresolvedManagers, ...(delta.unresolvedManagers ?? [])])], unresolvedGroups: [...new Set([...basis.unresolvedGroups, ...(delta.unresolvedGroups ?? [])])] }) })
       .where('ds', '=', ds)
       .execute();
     await insertPushRecord(conn, ds, record);

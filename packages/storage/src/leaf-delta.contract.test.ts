@@ -329,7 +329,23 @@ for (const backend of testBackends()) {
       const twoApps = await pushPayloadCommitted(store, 'application', payload);
       const addView = idpEntry('ops@corp.example', { application_permissions: [{ operation: 'add', application: 'Shop', permission: 'view', resources: ['s1'] }] });
       expect(await store.readLeafSlice(twoApps.dataSourceId, planLeafDelta(addView)!)).toEqual({ whole: "an IdP identity's entry binds in another application too" });
+      // And when it holds a role the change redefines (r1, which ops' r2 includes), though the change does not name it.
+      const redefine = { incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'clerk', permissions: ['edit'] }] }] };
+      expect(await store.readLeafSlice(twoApps.dataSourceId, planLeafDelta(redefine)!)).toEqual({ whole: "an IdP identity's entry binds in another application too" });
       expect(planLeafDelta(idpEntry('ops@corp.example', { application_permissions: [{ operation: 'add', application: 'Shop', permission: 'view' }, { operation: 'add', application: 'Depot', permission: 'edit' }] }))).toBeUndefined();
+    });
+
+    it('edits one entry whose identity is a local user of two applications, in both at once', async () => {
+      // Depot's zed is keyed u1 too: the entry u1 binds ann in Shop and zed in Depot.
+      const base = shopWithGroupGrants();
+      base.applications!.push({ name: 'Depot', application_type: 'depot', local_users: [{ name: 'zed', id: 'u1' }], resources: [{ name: 'rack', id: 'k1', resource_type: 'rack' }] });
+      base.identity_to_permissions!.find((e) => e.identity === 'u1')!.application_permissions!.push({ application: 'Depot', permission: 'view', resources: ['k1'] });
+      const change = {
+        incremental_change: true,
+        identity_to_permissions: [{ identity: 'u1', identity_type: 'local_user', role_assignments: [{ operation: 'delete', application: 'Shop', role: 'r1' }], application_permissions: [{ operation: 'delete', application: 'Depot', permission: 'view' }] }],
+      };
+      // By hand: ann keeps view on Shop and staff's edit on s2 and its box, not r1's view; zed holds nothing.
+      await checkSequence(base, [change], [['u1 -> Shop: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit', 'u2 -> s2.box: edit', 'u2 -> s2: edit']]);
     });
 
     it("modifies and re-tags the application itself by difference: its node and tags, nothing of what it holds", async () => {
@@ -469,7 +485,12 @@ for (const backend of testBackends()) {
       payload.applications![0]!.local_users!.push({ name: 'ops', id: 'ops@corp.example' });
       const pushed = await pushPayloadCommitted(store, 'application', payload);
       const deleteOps = { incremental_change: true, applications: [{ name: 'Shop', local_users: [{ operation: 'delete', id: 'ops@corp.example', name: 'ops' }] }] };
-      expect(await store.readLeafSlice(pushed.dataSourceId, planLeafDelta(deleteOps)!)).toEqual({ whole: 'a deleted user shares its key with an IdP binding' });
+      expect(await store.readLeafSlice(pushed.dataSourceId, planLeafDelta(deleteOps)!)).toEqual({ whole: 'a deleted principal shares its key with an IdP binding' });
+      // So would a group (or a role, a credential) keyed alike.
+      payload.applications![0]!.local_groups!.push({ name: 'ops@corp.example' });
+      const withGroup = await pushPayloadCommitted(store, 'application', payload);
+      const deleteGroup = { incremental_change: true, applications: [{ name: 'Shop', local_groups: [{ operation: 'delete', name: 'ops@corp.example' }] }] };
+      expect(await store.readLeafSlice(withGroup.dataSourceId, planLeafDelta(deleteGroup)!)).toEqual({ whole: 'a deleted principal shares its key with an IdP binding' });
       const change = addAndModify();
       (change.applications as Json[])[0]!.local_users = [{ operation: 'add', id: 'staff', name: 'staff member' }];
       (change.identity_to_permissions as Json[]).splice(0, 2, { operation: 'add', identity: 'staff', identity_type: 'local_user', application_permissions: [{ application: 'Shop', permission: 'view', apply_to_application: true }] });

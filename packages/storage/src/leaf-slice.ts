@@ -66,9 +66,10 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   // An added identity that some other principal already has bindings under: the whole-state path reports the entry that exists.
   const bound = await nodes.byLookupKeys(plan.bindingIdentities);
   if (bound.some((n) => n.kind === 'idp_identity') || (await nodes.bindingCounts(bound.map((n) => n.id))).size > 0) return { whole: 'an added binding names an identity that has bindings' };
-  // Deleting a user also drops untyped entries of its key, which are IdP bindings: their grants are not the user's.
-  const deleted = plan.users.filter((u) => u.operation === 'delete').map((u) => u.key);
-  if ((await nodes.byLookupKeys(deleted)).some((n) => n.kind === 'idp_identity')) return { whole: 'a deleted user shares its key with an IdP binding' };
+  // Deleting a user, group, role or credential also drops the application's bindings of untyped
+  // entries of its key, which are IdP bindings: their grants are not the deleted principal's.
+  const deleted = [...plan.users, ...plan.changedEntities].filter((u) => u.operation === 'delete').map((u) => u.key);
+  if ((await nodes.byLookupKeys(deleted)).some((n) => n.kind === 'idp_identity')) return { whole: 'a deleted principal shares its key with an IdP binding' };
   const entities = await readEntities(nodes, plan, basis, app.key);
   if ('whole' in entities) return entities;
   const rebound = await readRoleHolders(nodes, plan, entities, changedPermissions);
@@ -113,7 +114,8 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   const targets = await nodes.byIds([...new Set(edges.map((e) => e.to))], true);
   const targetById = new Map(targets.map((n) => [n.id, n]));
   // An IdP identity's node holds its bindings in every application: this one's alone can be read back.
-  const idpIds = new Set(idpHolders.map((n) => n.id));
+  // (Those the change names, and those holding a role or permission it changes.)
+  const idpIds = new Set(entryEntities.filter((n) => n.kind === 'idp_identity').map((n) => n.id));
   if (edges.some((e) => idpIds.has(e.from) && targetById.get(e.to)!.appId !== app.id)) return { whole: "an IdP identity's entry binds in another application too" };
   const refs = await nodes.identities(userIds);
   const tags = await nodes.tags(namedUsers.map((n) => n.key));
@@ -175,7 +177,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   }
   const entryHolders: SliceApp['entryEntities'] = [];
   for (const node of entryEntities) {
-    const read = entryOf(node, entityKeys.has(node.key) || idpIds.has(node.id));
+    const read = entryOf(node, entityKeys.has(node.key) || idpHolders.some((n) => n.id === node.id));
     if ('whole' in read) return read;
     entryHolders.push({ ...node, segment: SEGMENTS[node.kind] as EntrySegment, ...read });
   }

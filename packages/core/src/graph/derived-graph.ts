@@ -29,6 +29,8 @@ export interface DerivedGraph {
    * adds one would give people it does not name a manager, so it goes the whole-state way.
    */
   unresolvedManagers?: string[];
+  /** Of an HRIS: the groups (lower-cased ids) its employees or groups name that it does not define (warned about; no edge leads to them). */
+  unresolvedGroups?: string[];
 }
 
 /** What a node is (the list lives in the contract: the query API names node types by it). */

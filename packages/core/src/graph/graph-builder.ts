@@ -19,7 +19,7 @@ export class GraphBuilder {
   }
 
   /** The derivation: what was built, plus the pieces worked out from it. Types not given are none; no reach or grants unless given. */
-  finish(parts: { reach?: ReachTable; grants?: GrantTable; types: Partial<DerivedGraph['types']>; counts: DerivedGraph['counts']; unresolvedManagers?: string[] }): DerivedGraph {
+  finish(parts: { reach?: ReachTable; grants?: GrantTable; types: Partial<DerivedGraph['types']>; counts: DerivedGraph['counts']; unresolvedManagers?: string[]; unresolvedGroups?: string[] }): DerivedGraph {
     return {
       nodes: this.nodes,
       edges: this.edges,
@@ -30,6 +30,7 @@ export class GraphBuilder {
       types: { application_types: [], resource_types: [], idp_types: [], hris_types: [], ...parts.types },
       counts: parts.counts,
       ...(parts.unresolvedManagers !== undefined ? { unresolvedManagers: parts.unresolvedManagers } : {}),
+      ...(parts.unresolvedGroups !== undefined ? { unresolvedGroups: parts.unresolvedGroups } : {}),
     };
   }
 }

@@ -30,8 +30,11 @@ export function deriveHrisGraph(model: HrisModel): DerivedGraph {
     if (employee.email) b.identityRefs.push({ node: id, identity: employee.email, source: ASK.employeeEmail });
     b.identityRefs.push({ node: id, identity: employee.localKey, source: ASK.employeeId });
   }
+  // References to groups the HRIS does not define leave no edge (they were warned about): a group added under such a key later gets them.
+  const unresolvedGroups = new Set<string>();
   for (const group of model.groups.values()) {
     const parent = group.parent === null ? undefined : groups.get(group.parent);
+    if (parent === undefined && group.parent !== null) unresolvedGroups.add(group.parent);
     if (parent === undefined) continue;
     b.edge('member_of', groups.get(group.key)!, parent);
   }
@@ -41,6 +44,7 @@ export function deriveHrisGraph(model: HrisModel): DerivedGraph {
     for (const { key, via } of employee.groups) {
       const group = groups.get(key);
       if (group !== undefined) b.edge('member_of', id, group, { via });
+      else unresolvedGroups.add(key);
     }
     for (const { key } of employee.managers) {
       const manager = employees.get(key);
@@ -49,5 +53,5 @@ export function deriveHrisGraph(model: HrisModel): DerivedGraph {
     }
   }
   // No reach rows: HRIS data grants nothing (membership stays in the member_of edges).
-  return b.finish({ types: { hris_types: [model.hrisType] }, counts: { employees: model.employees.size, groups: model.groups.size }, unresolvedManagers: [...unresolvedManagers] });
+  return b.finish({ types: { hris_types: [model.hrisType] }, counts: { employees: model.employees.size, groups: model.groups.size }, unresolvedManagers: [...unresolvedManagers], unresolvedGroups: [...unresolvedGroups] });
 }

@@ -42,6 +42,8 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
   counts: Counts;
   /** Of an identity provider: manager keys that name no user once the change is made (a deleted manager's, a written user's unresolved one). */
   unresolvedManagers?: string[];
+  /** Of an HRIS: group keys that name no group once the change is made (a deleted group's, a written employee's or group's unresolved one). */
+  unresolvedGroups?: string[];
   /** Stored id -> the small graph's id of every node written with identity strings, to name those that link to nothing in its terms. */
   derivedIds: Map<number, number>;
   /**

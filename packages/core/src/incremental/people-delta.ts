@@ -101,5 +101,5 @@ export function peopleDelta(graph: DerivedGraph, slice: PeopleSlice, named: Read
     if (node !== undefined) delta.identityRefs.push({ ...ref, node });
   }
   // The small payload's managers are the named people's (the others stand in without theirs): those it could not resolve name no one.
-  return { ...delta, unresolvedManagers: graph.unresolvedManagers ?? [] };
+  return { ...delta, unresolvedManagers: graph.unresolvedManagers ?? [], unresolvedGroups: graph.unresolvedGroups ?? [] };
 }

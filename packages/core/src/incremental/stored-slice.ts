@@ -159,11 +159,37 @@ export function slicePayload(slice: StoredSlice): Json {
     ...(slice.declarations.custom_property_definition !== undefined ? { custom_property_definition: slice.declarations.custom_property_definition } : {}),
     ...(slice.declarations.permissions !== undefined ? { permissions: slice.declarations.permissions } : {}),
     applications: slice.apps.map(appItem),
-    identity_to_permissions: slice.apps.flatMap((app) => [
-      ...app.users.flatMap((user) => (user.entry ? [entryItem(user, user.entry)] : [])),
-      ...app.entryEntities.flatMap((holder) => (holder.entry ? [{ identity: holder.localKey, identity_type: ENTRY_TYPES[holder.segment], ...holder.entry }] : [])),
-    ]),
+    identity_to_permissions: mergedEntries(
+      slice.apps.flatMap((app) => [
+        ...app.users.flatMap((user) => (user.entry ? [entryItem(user, user.entry)] : [])),
+        ...app.entryEntities.flatMap((holder) => (holder.entry ? [{ identity: holder.localKey, identity_type: ENTRY_TYPES[holder.segment], ...holder.entry }] : [])),
+      ]),
+    ),
   };
+}
+
+/**
+ * Entries read back per application, one per identity as the payload keys them: a local user's
+ * identity in two applications is one entry with bindings in both. Parts of one identity that
+ * disagree on its type are left apart (the small payload then holds the identity twice, which the
+ * whole-state way decides).
+ */
+function mergedEntries(parts: readonly Json[]): Json[] {
+  const byIdentity = new Map<string, Json>();
+  const entries: Json[] = [];
+  for (const part of parts) {
+    const key = String(part.identity).toLowerCase();
+    const merged = byIdentity.get(key);
+    if (merged === undefined || merged.identity_type !== part.identity_type) {
+      const entry = { ...part, role_assignments: [...(part.role_assignments as Json[])], application_permissions: [...(part.application_permissions as Json[])] };
+      if (merged === undefined) byIdentity.set(key, entry);
+      entries.push(entry);
+      continue;
+    }
+    (merged.role_assignments as Json[]).push(...(part.role_assignments as Json[]));
+    (merged.application_permissions as Json[]).push(...(part.application_permissions as Json[]));
+  }
+  return entries;
 }
 
 function entryItem(user: SliceUser, entry: NonNullable<SliceUser['entry']>): Json {
