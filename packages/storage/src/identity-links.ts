@@ -325,7 +325,7 @@ async function localUserProperties(reader: Kysely<Database>, ds: number, names: 
 /**
  * Owners (`entities_owned`) to the nodes they name by node type and id (any case), in any data
  * source: the pushed identity provider's owned entities wherever they are, and the other
- * identity providers' owned entities among the pushed data source's nodes. Stub nodes (`external`)
+ * identity providers' owned entities among the pushed data source's nodes. Nodes of kind `external`
  * stand for entities no data source holds and are never owned targets.
  */
 export async function ownerLinks(conn: Kysely<Database>, graphs: GraphStorage, pushed: PushedSource, others: readonly LinkSource[]): Promise<IdentityLink[]> {

@@ -44,7 +44,7 @@ const OAA_SUFFIXES: Readonly<Record<string, NodeKind>> = {
 /**
  * What nodes a `node_type` of a query spec names: the kinds of node that may carry it (a
  * condition the database can check, so a search reads only those rows) and, for a real node
- * type, the exact type (lower-cased; the rows read are checked against it). Stub nodes of things
+ * type, the exact type (lower-cased; the rows read are checked against it). Nodes of things
  * no data source holds (`external`: AWS roles, owned entities) carry whatever type was written, so
  * they are always a candidate.
  */
