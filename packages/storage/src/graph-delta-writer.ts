@@ -62,6 +62,12 @@ export async function writeLeafDelta(tx: GraphTransaction, graphs: GraphStorage,
   // Those whose entries change, their bindings (written anew) and the grants the change takes away.
   await deleteGrantsOf(db, ds, delta.ungranted, secondKeys);
   await inChunks(delta.regranted, async (holders) => (await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', holders).where('kind', 'in', ['has_role', 'has_permission']).execute(), []));
+  // Entries read in part: their bindings of the changed roles and permissions, a few targets for many holders.
+  const reboundBy = new Map<number, number[]>();
+  for (const [holder, target] of delta.rebound) (reboundBy.get(target) ?? reboundBy.set(target, []).get(target)!).push(holder);
+  for (const [target, holders] of reboundBy) {
+    await inChunks(holders, async (chunk) => (await db.deleteFrom('graph_edges').where('ds', '=', ds).where('to_id', '=', target).where('from_id', 'in', chunk).where('kind', 'in', ['has_role', 'has_permission']).execute(), []));
+  }
   // A deleted node takes every edge from and to it (a deleted group its members' memberships, a deleted credential its holders').
   await inChunks(deleted, async (leaves) => {
     await db.deleteFrom('graph_edges').where('ds', '=', ds).where('from_id', 'in', leaves).execute();

@@ -110,6 +110,12 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   );
   const additiveIds = new Set([...entryUsers, ...entryEntities].filter((n) => additiveKeys.has(n.key)).map((n) => n.id));
   const readBackIds = [...entryUserIds].filter((id) => !additiveIds.has(id));
+  // A role or permission holder the change does not otherwise name is read in part: its bindings of
+  // the changed roles and permissions whole, the rest bare (`AdditiveEntry.rebound`).
+  const edited = new Set([...editedUsers, ...entityKeys.keys(), ...idpHolders.map((n) => n.key)]);
+  const partialIds = new Set([...rebound.users, ...rebound.entities].filter((n) => !edited.has(n.key)).map((n) => n.id));
+  const affected = new Set([...rebound.roles, ...rebound.permissions]);
+  const affectedGrant = (g: { role: number | null; permission: number }) => affected.has(g.role ?? g.permission);
   const edges = [...(await nodes.edgesFrom(userIds, ['member_of', 'holds_cred', 'has_role', 'has_permission'])), ...(await nodes.edgesFrom([...entryUserIds], ['has_role', 'has_permission']))];
   const targets = await nodes.byIds([...new Set(edges.map((e) => e.to))], true);
   const targetById = new Map(targets.map((n) => [n.id, n]));
@@ -119,10 +125,11 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   if (edges.some((e) => idpIds.has(e.from) && targetById.get(e.to)!.appId !== app.id)) return { whole: "an IdP identity's entry binds in another application too" };
   const refs = await nodes.identities(userIds);
   const tags = await nodes.tags(namedUsers.map((n) => n.key));
-  const grants = await nodes.grantCounts([...userIds, ...additiveIds]);
-  const entryGrants = await nodes.grantsOf(readBackIds);
+  const grants = await nodes.grantCounts([...userIds, ...additiveIds, ...partialIds]);
+  const entryGrants = (await nodes.grantsOf(readBackIds)).filter((g) => !partialIds.has(g.holder) || affectedGrant(g));
   // The resources the read-back entries name: the scopes of their grants, and those kept on the edges of assignments that grant nothing on some.
-  const keptPaths = edges.flatMap((e) => (entryUserIds.has(e.from) && !additiveIds.has(e.from) ? (keptScopes(e.properties)?.resources ?? []) : []));
+  const readWhole = (e: { from: number; to: number }) => entryUserIds.has(e.from) && !additiveIds.has(e.from) && (!partialIds.has(e.from) || affected.has(e.to));
+  const keptPaths = edges.flatMap((e) => (readWhole(e) ? (keptScopes(e.properties)?.resources ?? []) : []));
   const kept = await nodes.byKeys([...new Set(keptPaths.map((path) => appEntityNodeKey(plan.key, 'resource', path.toLowerCase())))], true);
   const scopes = unique([...(await nodes.byIds([...new Set(entryGrants.map((g) => g.scope))].filter((id) => id !== app.id), true)), ...kept]);
   const scopeById = new Map(scopes.map((n) => [n.id, n]));
@@ -167,6 +174,13 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
     if (problem !== undefined) return { whole: problem };
     if (additive) return { entry: bareEntry(app, bindings, targetById), storedGrants: [], additive: { boundTo: bindings.map((b) => b.to) }, grants: grants.get(node.id) ?? 0, bindings: bindings.length };
     const mine = grantsOf.get(node.id) ?? [];
+    if (partialIds.has(node.id)) {
+      const [whole, bare] = [bindings.filter((b) => affected.has(b.to)), bindings.filter((b) => !affected.has(b.to))];
+      const read = readBackEntry(app, whole, mine, targetById, scopeById);
+      const rest = bareEntry(app, bare, targetById);
+      const entry = { role_assignments: [...read.role_assignments, ...rest.role_assignments], application_permissions: [...read.application_permissions, ...rest.application_permissions] };
+      return { entry, storedGrants: mine, additive: { boundTo: bare.map((b) => b.to), rebound: whole.map((b) => b.to) }, grants: grants.get(node.id) ?? 0, bindings: bindings.length };
+    }
     return { entry: readBackEntry(app, bindings, mine, targetById, scopeById), storedGrants: mine, grants: mine.length, bindings: bindings.length };
   };
   // Users whose entries change, with their entries; their memberships, tags and identity strings stay as stored.
@@ -190,7 +204,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   const onlyAdding = new Set(plan.entryEntities.filter((e) => e.onlyAdds).map((e) => appEntityNodeKey(plan.key, e.segment, e.key)));
   const reboundIds = new Set(rebound.entities.map((n) => n.id));
   // (A direct grant of a changed permission stays: resource types do not filter direct grants.)
-  const onlyThroughRebound = (n: SliceApp['entryEntities'][number]) => reboundIds.has(n.id) && n.storedGrants.every((g) => g.role !== null && rebound.roles.has(g.role));
+  const onlyThroughRebound = (n: SliceApp['entryEntities'][number]) => reboundIds.has(n.id) && n.grants === n.storedGrants.length && n.storedGrants.every((g) => g.role !== null && rebound.roles.has(g.role));
   const reachMayChange = entryHolders.filter((n) => (entityKeys.has(n.key) && !onlyAdding.has(n.key)) || n.grants === 0 || onlyThroughRebound(n));
   const moved = await readMoved(nodes, plan, entities, reachMayChange, new Set(userIds));
   if ('whole' in moved) return moved;

@@ -11,6 +11,8 @@ export interface RoleHolders {
   including: StoredNode[];
   /** The ids of those roles and of the redefined or deleted ones. */
   roles: Set<number>;
+  /** The ids of the changed permissions' nodes (their direct bindings' grants change). */
+  permissions: Set<number>;
 }
 
 const HOLDER_KINDS = new Set(['local_user', 'local_group', 'access_cred', 'idp_identity']);
@@ -30,7 +32,7 @@ export async function readRoleHolders(nodes: NodeReader, plan: LeafDeltaApp, ent
   const changedKeys = new Set(plan.changedEntities.filter((e) => e.segment === 'role' && (e.redefined === true || e.operation === 'delete')).map((e) => appEntityNodeKey(plan.key, 'role', e.key)));
   const changed = entities.filter((n) => n.kind === 'local_role' && changedKeys.has(n.key));
   const permissions = (await nodes.byKeys(permissionKeys.map((k) => appEntityNodeKey(plan.key, 'permission', k)), true)).filter((n) => n.kind === 'permission').map((n) => n.id);
-  if (changed.length === 0 && permissions.length === 0) return { users: [], entities: [], including: [], roles: new Set() };
+  if (changed.length === 0 && permissions.length === 0) return { users: [], entities: [], including: [], roles: new Set(), permissions: new Set() };
   const changedIds = new Set(changed.map((n) => n.id));
   // The roles granting a changed permission change with it as a redefined role does, but are not written anew.
   const granting = (await nodes.edgesTo(permissions, ['role_grants'])).map((e) => e.from);
@@ -53,5 +55,6 @@ export async function readRoleHolders(nodes: NodeReader, plan: LeafDeltaApp, ent
     entities: holders.filter((n) => n.kind !== 'local_user'),
     including: await nodes.byIds([...roles].filter((id) => !changedIds.has(id))),
     roles,
+    permissions: new Set(permissions),
   };
 }

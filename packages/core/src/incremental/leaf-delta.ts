@@ -20,6 +20,8 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
   regranted: number[];
   /** Of their stored grants, those the change takes away (or changes): deleted; `grants` holds those it gives. */
   ungranted: Array<{ id: number; holder: number; scope: number }>;
+  /** Binding edges (holder, role or permission) of entries read in part (`AdditiveEntry.rebound`): deleted, and written anew in `edges`. */
+  rebound: Array<readonly [holder: number, target: number]>;
   /** Existing groups, roles and credentials the change modifies or re-tags, and IdP identities whose entries it changes: their node, identity strings and tags are written anew, nothing else (an IdP identity's grants and bindings as `regranted`). */
   retouched: number[];
   /**
@@ -100,10 +102,12 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
       if (holder.entry === undefined) continue;
       // The small derivation counts every binding of the entry, bare ones too; they derive no grant.
       delta.counts.bindings -= holder.bindings;
-      if (holder.additive !== undefined) additive.set(holder.id, new Set(holder.additive.boundTo));
+      // The grants read with it are derived anew (all of them, those of an entry read in part, or none of an only-added-to one).
+      delta.counts.grants -= holder.storedGrants?.length ?? 0;
+      if (holder.additive === undefined) delta.regranted.push(holder.id);
       else {
-        delta.regranted.push(holder.id);
-        delta.counts.grants -= holder.grants;
+        additive.set(holder.id, new Set(holder.additive.boundTo));
+        for (const target of holder.additive.rebound ?? []) delta.rebound.push([holder.id, target]);
       }
       const derived = derivedByKey.get(holder.key);
       const idp = 'segment' in holder && holder.segment === 'idp';
@@ -226,9 +230,9 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     delta.grants.push({ id: nextGrant++, holder, ...grant });
   }
   for (const [holder, byScope] of storedGrants) for (const list of byScope.values()) for (const g of list) delta.ungranted.push({ id: g.id, holder, scope: g.scope });
-  // Named users whose entries do not change, and the holders of entries the change only adds to, hold what they held.
-  for (const user of existing.values()) if (user.grants > 0 && (user.entry === undefined || user.additive !== undefined)) holders.add(user.id);
-  for (const app of slice.apps) for (const holder of app.entryEntities) if (holder.grants > 0 && holder.additive !== undefined) holders.add(holder.id);
+  // Named users whose entries do not change hold what they held; entry holders hold at least the grants not read with them (of bare bindings).
+  for (const user of existing.values()) if (user.entry === undefined ? user.grants > 0 : user.grants > (user.storedGrants?.length ?? 0)) holders.add(user.id);
+  for (const app of slice.apps) for (const holder of app.entryEntities) if (holder.grants > holder.storedGrants.length) holders.add(holder.id);
   // An IdP identity's node that comes with the change has a reach row of its own when it holds grants (nothing is below it).
   for (const id of addedIdps) if (holders.has(id)) delta.reach.push([id, id, 0]);
 
@@ -266,7 +270,7 @@ function typeSet(types: readonly string[]): string {
 
 /** A delta that writes nothing yet. */
 export function emptyDelta<Counts extends Record<string, number>>(counts: Counts, derivedIds = new Map<number, number>()): LeafDelta<Counts> {
-  return { replaced: [], deleted: [], regranted: [], ungranted: [], retouched: [], unreached: [], tagNodes: [], nodes: [], edges: [], reach: [], ancestry: [], grants: [], identityRefs: [], counts, derivedIds };
+  return { replaced: [], deleted: [], regranted: [], ungranted: [], rebound: [], retouched: [], unreached: [], tagNodes: [], nodes: [], edges: [], reach: [], ancestry: [], grants: [], identityRefs: [], counts, derivedIds };
 }
 
 /**

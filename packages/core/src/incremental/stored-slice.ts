@@ -136,10 +136,18 @@ export interface SliceUser extends SliceNode {
  * change's adds are checked against them and they derive nothing), which stay as stored; only the
  * added bindings are written, with their grants. `boundTo`: the stored ids of the roles and
  * permissions its stored bindings name (the added ones name others: an add of a binding it holds is
- * refused).
+ * refused). The same holds of the bindings a change of roles or permissions leaves as they are in
+ * the entries of their holders (`rebound`): a grant is keyed by its holder, permission, scope and
+ * role, and those of bare bindings are none of the changed ones'.
  */
 export interface AdditiveEntry {
   boundTo: number[];
+  /**
+   * Of an entry read in part (a holder of a role or permission the change redefines, which it does
+   * not name otherwise): the roles and permissions whose bindings are read back whole (with their
+   * grants, `storedGrants`) and derived anew, their edges written anew; the rest are bare.
+   */
+  rebound?: number[];
 }
 
 /** Properties of a resource node that are its payload fields as given (the rest are custom properties). */
