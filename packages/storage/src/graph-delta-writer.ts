@@ -114,11 +114,24 @@ const OWN_EDGES: Record<CustomTemplate, { from: string[]; to: string[] }> = {
 };
 
 /**
- * Deletes these grants, with their types and, on SQLite, their grants-by-scope rows: by holder,
- * one statement per holder with its grant ids (and scopes) as IN lists, since grants are keyed by
- * holder (SQLite's key is holder, id; PostgreSQL's index is on holder), not by id alone.
+ * Deletes these grants, with their types and, on SQLite, their grants-by-scope rows. Grants are
+ * found by holder (SQLite's key is holder, id; PostgreSQL's index is on holder), not by id alone.
+ * On PostgreSQL a chunk of grants goes in one statement, by its holders and ids as two IN lists:
+ * a grant's id is unique in its data source, so the ids pick exactly these rows among the holders'
+ * (thousands of holders for a changed role). SQLite would read a two-IN-list condition as every
+ * (holder, id) pair: one statement per holder there, with its ids (and scopes) as IN lists.
  */
 async function deleteGrantsOf(db: Kysely<Database>, ds: number, grants: ReadonlyArray<{ id: number; scope: number; holder: number }>, secondKeys: boolean): Promise<void> {
+  if (!secondKeys) {
+    await inChunks(grants.map((_, i) => i), async (positions) => {
+      const chunk = positions.map((i) => grants[i]!);
+      const ids = chunk.map((g) => g.id);
+      await db.deleteFrom('graph_grant_types').where('ds', '=', ds).where('grant_id', 'in', ids).execute();
+      await db.deleteFrom('graph_grants').where('ds', '=', ds).where('holder', 'in', [...new Set(chunk.map((g) => g.holder))]).where('id', 'in', ids).execute();
+      return [];
+    });
+    return;
+  }
   const byHolder = new Map<number, Map<number, number>>();
   for (const g of grants) (byHolder.get(g.holder) ?? byHolder.set(g.holder, new Map()).get(g.holder)!).set(g.id, g.scope);
   for (const [holder, scopeOf] of byHolder) {
