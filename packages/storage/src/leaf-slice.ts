@@ -149,11 +149,10 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
       bindings: mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission').length,
     });
   }
-  // A holder the graph shows no binding of has no entry, the change adding its first, unless the
-  // basis knows of an empty one under its identity or another principal has bindings under it (an
-  // entry is keyed by identity alone): the add would collide with that entry, which the whole-state
-  // way reports.
-  // So does an IdP identity without a node yet.
+  // A holder the graph shows no binding of (or an IdP identity without a node yet) has no entry, the
+  // change adding its first, unless the basis knows of an empty one under its identity or another
+  // principal has bindings under it (an entry is keyed by identity alone): the add would collide
+  // with that entry, which the whole-state way reports.
   const unbound = [...entryUsers, ...entryEntities].filter((n) => !(edgesFrom.get(n.id) ?? []).some((e) => e.kind === 'has_role' || e.kind === 'has_permission'));
   const newIdps = plan.idpEntries.map((e) => e.key).filter((key) => !idpHolders.some((n) => n.key === idpIdentityNodeKey(key)));
   const emptyEntries = new Set(basis.declarations.emptyEntries);
