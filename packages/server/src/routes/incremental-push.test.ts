@@ -68,6 +68,11 @@ function accessLines(rows: EffectivePermission[]): string[] {
 
 const sorted = (lines: string[]) => [...lines].sort();
 
+/** Spies on the ways a push is stored: by difference, whole, and the stored payload read to apply a change to. */
+function storeSpies() {
+  return { byDifference: vi.spyOn(t.store, 'commitLeafDelta'), wholeState: vi.spyOn(t.store, 'commitPush'), state: vi.spyOn(t.store, 'getDataSourceState') };
+}
+
 const BASE_ACCESS = sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u2 -> Books: write']);
 
 async function ledgerTarget() {
@@ -412,8 +417,7 @@ describe('changes of local users, made by difference', () => {
     });
     expect(await access()).toEqual(sorted([...BASE_ACCESS, 'u2 -> Books.2024: read']));
     // (The stored payload is read once the changes logged after it outgrow it, to fold them in: not to apply a change.)
-    const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
-    const wholeState = vi.spyOn(t.store, 'commitPush');
+    const { byDifference, wholeState } = storeSpies();
     // Reader grants write instead of read (write does not apply to sub-resources): Ann writes Books, Ben Books.2024 through Lead.
     await apply({ applications: [{ name: 'Ledger', local_roles: [{ operation: 'modify', name: 'Reader', permissions: ['write'] }] }] });
     expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: write', 'u2 -> Books: write', 'u2 -> Books.2024: write']));
@@ -426,8 +430,7 @@ describe('changes of local users, made by difference', () => {
 
   it('change top-level permissions by difference; their holders hold what they grant now; a deletion of one still named is refused', async () => {
     const { access, apply, node, refuse } = await ledgerTarget();
-    const state = vi.spyOn(t.store, 'getDataSourceState');
-    const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
+    const { state, byDifference } = storeSpies();
     // read (Reader's, which Ann holds on Books) no longer reaches Books.2024 below it.
     await apply({ permissions: [{ operation: 'modify', name: 'read', apply_to_sub_resources: false }] });
     expect(await access()).toEqual(BASE_ACCESS.filter((line) => line !== 'u1 -> Books.2024: read'));
@@ -444,8 +447,7 @@ describe('changes of local users, made by difference', () => {
 
   it("give an IdP identity its first entry, change it and take its last binding by difference; its node comes and goes with them", async () => {
     const { access, apply, node } = await ledgerTarget();
-    const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
-    const wholeState = vi.spyOn(t.store, 'commitPush');
+    const { byDifference, wholeState } = storeSpies();
     await apply({ identity_to_permissions: [{ operation: 'add', identity: 'Dee@corp.example', identity_type: 'idp', role_assignments: [{ application: 'Ledger', role: 'Reader', resources: ['Books.2024'] }] }] });
     expect(await node('idp:dee@corp.example')).toMatchObject({ name: 'Dee@corp.example' });
     // Located as the stored entry is keyed, by its identity alone (any case).
@@ -460,8 +462,7 @@ describe('changes of local users, made by difference', () => {
 
   it('modify and re-tag the application itself by difference; another type goes the whole-state way', async () => {
     const { access, apply, node, refuse } = await ledgerTarget();
-    const state = vi.spyOn(t.store, 'getDataSourceState');
-    const byDifference = vi.spyOn(t.store, 'commitLeafDelta');
+    const { state, byDifference } = storeSpies();
     await apply({ applications: [{ operation: 'modify', name: 'Ledger', description: 'the general ledger' }] });
     await apply({ applications: [{ operation: 'add_tag', name: 'ledger', tags: [{ key: 'owner', value: 'finance' }] }] });
     await apply({ applications: [{ operation: 'remove_tag', name: 'Ledger', tags: [{ key: 'env', value: 'prod' }] }] });
