@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './database.js';
+import type { GraphTableName } from './graph-rows.js';
 import { PREPARED } from './prepared-statements.js';
 
 /** Node kinds that can hold access: the rows of an effective-permission listing. */
@@ -37,8 +38,12 @@ export interface PairSearch {
   limit: number;
 }
 
+/** How a query names a graph table: as `GraphStorage.table` does, or by its own name for a reader to rewrite. */
+export type TableOf = (table: GraphTableName) => RawBuilder<unknown>;
+
 /** A graph table as a table reference, not raw text, so that the reader's plugin can map it (GraphStorage.reader). */
-const t = (table: keyof Database) => sql.table(table);
+const readerTable: TableOf = (table) => sql.table(table);
+const t = readerTable;
 
 /** Largest number of principals one round of the unfiltered walk expands. */
 const MAX_PRINCIPALS_PER_ROUND = 4_096;
@@ -145,13 +150,15 @@ export function pairOrder(search: PairSearch, principalKey: string, targetKey: s
  * reads, which keep it: `DialectCapabilities.joinsAsWritten`): from the principals
  * when principals bound the search, through reach -> grants -> ancestry, or from the targets the
  * other way round, reading grants by scope and reach by holder (the data source's grants and reach
- * tables, through their second index: see `partitionReader`). A grant on scope S reaches S itself
+ * tables, through their second index: see `partitionReader`). Tables are named by `table`
+ * (`GraphStorage.table`), or left for a reader to rewrite. A grant on scope S reaches S itself
  * when `self`, and S's descendants when `descendants`; a typed grant reaches only targets of one
  * of its resource types. With `grantRow`, driven by targets, the grant's own row joins as `gr`
  * (by its key, right after the grant was found by scope) for what the scope table lacks on SQLite.
  */
-export function pairSource(search: PairSearch, drive: PairDrive, range: KeyRange = {}, options: { grantRow?: boolean; idIn?: IdIn } = {}): RawBuilder<unknown> {
+export function pairSource(search: PairSearch, drive: PairDrive, range: KeyRange = {}, options: { grantRow?: boolean; idIn?: IdIn; table?: TableOf } = {}): RawBuilder<unknown> {
   const idIn = options.idIn ?? listIn;
+  const t = options.table ?? readerTable;
   const { ds } = search;
   const conditions: RawBuilder<unknown>[] = [
     sql`pn.ds = ${ds}`,

@@ -21,7 +21,7 @@ type PathQueryRow = PathRow & { principal_key: string; target_key: string; pair_
 
 /**
  * The first `limit` pairs of a filtered search together with the grant paths behind them, in one
- * query (`db` reads the search's data source: `graphs.reader`). The pairs query walks every grant
+ * query (its tables named outright: `db` may be any connection). The pairs query walks every grant
  * path of the search anyway, and grouped them into pairs; keeping the paths spares the lookups
  * that found them again (reach, ancestry, target types, grants, grant types: five round trips
  * per page, which cost more than the query itself, on PostgreSQL several times more). The paths
@@ -42,7 +42,7 @@ export async function findAccessPaths(db: Kysely<Database>, graphs: GraphStorage
  * after the other in the process.
  */
 export function findAccessPathsInEach(db: Kysely<Database>, graphs: GraphStorage, searches: ReadonlyArray<FilteredPairSearch>): Promise<PairsWithPaths[]> {
-  return Promise.all(searches.map((search) => findAccessPaths(graphs.reader(db, search.ds), graphs, search)));
+  return Promise.all(searches.map((search) => findAccessPaths(db, graphs, search)));
 }
 
 function accessPathsQuery(graphs: GraphStorage, search: FilteredPairSearch) {
@@ -56,7 +56,7 @@ function accessPathsQuery(graphs: GraphStorage, search: FilteredPairSearch) {
       select p.*, dense_rank() over (order by ${pairOrder(search, 'p.principal_key', 'p.target_key')}) as pair_rank from (
         select distinct pn.node_key as principal_key, tn.node_key as target_key, pn.id as principal, tn.id as target,
           ${sql.raw(`${grant}.permission as permission, ${grant}.role as role`)}, g.holder as holder, g.scope as scope
-        from ${pairSource(search, drive, {}, { grantRow: fetchGrant, idIn: graphs.idIn })}
+        from ${pairSource(search, drive, {}, { grantRow: fetchGrant, idIn: graphs.idIn, table: (name) => graphs.table(name, search.ds) })}
       ) p
     ) ranked
     where pair_rank <= ${search.limit}

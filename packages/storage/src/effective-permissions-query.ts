@@ -90,7 +90,7 @@ export interface PathRowsOfDataSource {
 
 /** `describePathRows` for several data sources at once (side by side on PostgreSQL, as `findAccessPathsInEach`). */
 export function describePathRowsInEach(db: Kysely<Database>, graphs: GraphStorage, groups: readonly PathRowsOfDataSource[]): Promise<EffectivePermission[][]> {
-  return Promise.all(groups.map((group) => describePathRows(graphs.reader(db, group.ds), graphs, group.ds, group.page, group.paths)));
+  return Promise.all(groups.map((group) => describePathRows(db, graphs, group.ds, group.page, group.paths)));
 }
 
 /** The nodes a page of rows and its paths name, and the paths of exactly those rows. */
@@ -134,7 +134,7 @@ function nodeInfoQuery(graphs: GraphStorage, ds: number, ids: readonly number[])
           // Only permissions' properties are needed (their canonical types); resources' can be large.
           sql`case when n.kind = 'permission' then n.properties end`
         } as properties
-      from ${sql.table('graph_nodes')} n left join ${sql.table('graph_nodes')} app on app.ds = n.ds and app.id = n.app_id
+      from ${graphs.table('graph_nodes', ds)} n left join ${graphs.table('graph_nodes', ds)} app on app.ds = n.ds and app.id = n.app_id
       where n.ds = ${ds} and ${graphs.idIn(sql`n.id`, ids)}`;
 }
 

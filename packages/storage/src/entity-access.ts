@@ -42,7 +42,6 @@ export async function listEntityAccess(db: Kysely<Database>, graphs: GraphStorag
   checkKind(node.kind, request);
   if (!ENTITY_KINDS.includes(node.kind)) return { items: [] };
   let after = request.after === undefined ? undefined : cursor(request.after);
-  const reader = graphs.reader(db, ds.seq);
   const rows: EntityAccessRow[] = [];
   const keys: string[] = [];
   let more = false;
@@ -50,12 +49,12 @@ export async function listEntityAccess(db: Kysely<Database>, graphs: GraphStorag
   // without filters needs, where a whole BATCH would describe, and look up the people behind,
   // up to twice the rows it shows. Filters that drop rows go on in rounds of BATCH.
   for (let limit = Math.min(BATCH, request.pageSize + 1); ; limit = BATCH) {
-    const { pairs, paths } = await findAccessPaths(reader, graphs, { ds: ds.seq, targetIds: [node.id], ...(after ? { after: [after, node.node_key] as [string, string] } : {}), limit });
+    const { pairs, paths } = await findAccessPaths(db, graphs, { ds: ds.seq, targetIds: [node.id], ...(after ? { after: [after, node.node_key] as [string, string] } : {}), limit });
     if (pairs.length === 0) break;
     after = pairs[pairs.length - 1]!.principalKey;
     const page: AccessRow[] = pairs.map((p) => ({ principalKey: p.principalKey, targetKey: p.targetKey, principal: p.principal, target: p.target, locals: [p.principal] }));
     // Independent reads: side by side on PostgreSQL (two connections of the access pool).
-    const [described, people] = await Promise.all([describePathRows(reader, graphs, ds.seq, page, paths), linkedIdentities(db, graphs, ds.seq, page.map((p) => p.principal!))]);
+    const [described, people] = await Promise.all([describePathRows(db, graphs, ds.seq, page, paths), linkedIdentities(db, graphs, ds.seq, page.map((p) => p.principal!))]);
     for (const [i, row] of described.entries()) {
       if (request.principalType !== undefined && row.principal.type !== request.principalType) continue;
       const narrowed = narrowPaths(row, request);

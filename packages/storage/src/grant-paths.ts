@@ -46,11 +46,11 @@ export async function findGrantPaths(db: Kysely<Database>, graphs: GraphStorage,
   const lookup = <Row>(query: (ids: number[]) => RawBuilder<Row>) => (ids: number[]) => query(ids).execute(db).then((result) => result.rows);
   const [reach, ancestry, targetTypes] = await Promise.all([
     inChunks(principals, lookup((ids) => sql<{ principal: number; holder: number }>`${sql.raw(PREPARED)}
-      select principal, holder from ${sql.table('graph_reach')} where ds = ${ds} and ${graphs.idIn(sql`principal`, ids)}`)),
+      select principal, holder from ${graphs.table('graph_reach', ds)} where ds = ${ds} and ${graphs.idIn(sql`principal`, ids)}`)),
     inChunks(targets, lookup((ids) => sql<{ node: number; ancestor: number; depth: number }>`${sql.raw(PREPARED)}
-      select node, ancestor, depth from ${sql.table('graph_ancestry')} where ds = ${ds} and ${graphs.idIn(sql`node`, ids)}`)),
+      select node, ancestor, depth from ${graphs.table('graph_ancestry', ds)} where ds = ${ds} and ${graphs.idIn(sql`node`, ids)}`)),
     inChunks(targets, lookup((ids) => sql<{ id: number; resource_type_key: string | null }>`${sql.raw(PREPARED)}
-      select id, resource_type_key from ${sql.table('graph_nodes')} where ds = ${ds} and ${graphs.idIn(sql`id`, ids)}`)),
+      select id, resource_type_key from ${graphs.table('graph_nodes', ds)} where ds = ${ds} and ${graphs.idIn(sql`id`, ids)}`)),
   ]);
   const holders = unique(reach.map((r) => Number(r.holder)));
   const scopes = unique(ancestry.map((a) => Number(a.ancestor)));
@@ -58,13 +58,13 @@ export async function findGrantPaths(db: Kysely<Database>, graphs: GraphStorage,
   for (let i = 0; i < scopes.length; i += IDS_PER_QUERY) {
     const scopeChunk = scopes.slice(i, i + IDS_PER_QUERY);
     const rows = await inChunks(holders, lookup((ids) => sql<Grant>`${sql.raw(PREPARED)}
-      select id, holder, permission, scope, self, descendants, role, typed from ${sql.table('graph_grants')}
+      select id, holder, permission, scope, self, descendants, role, typed from ${graphs.table('graph_grants', ds)}
       where ds = ${ds} and ${graphs.idIn(sql`holder`, ids)} and ${graphs.idIn(sql`scope`, scopeChunk)}`));
     grants.push(...rows);
   }
   const typed = unique(grants.filter((g) => Number(g.typed) === 1).map((g) => Number(g.id)));
   const grantTypes = await inChunks(typed, lookup((ids) => sql<{ grant_id: number; type_key: string }>`${sql.raw(PREPARED)}
-    select grant_id, type_key from ${sql.table('graph_grant_types')} where ds = ${ds} and ${graphs.idIn(sql`grant_id`, ids)}`));
+    select grant_id, type_key from ${graphs.table('graph_grant_types', ds)} where ds = ${ds} and ${graphs.idIn(sql`grant_id`, ids)}`));
 
   const holdersOf = groupBy(reach, (r) => Number(r.principal), (r) => Number(r.holder));
   const ancestorsOf = groupBy(ancestry, (a) => Number(a.node), (a) => ({ ancestor: Number(a.ancestor), depth: Number(a.depth) }));

@@ -42,6 +42,9 @@ export const SECOND_KEYS = { graph_grants_by_scope: 'graph_grants', graph_reach_
 /** The tables that hold a data source's graph on SQLite: the graph tables and the second keys. */
 export const SQLITE_GRAPH_TABLES = [...GRAPH_TABLES, ...(Object.keys(SECOND_KEYS) as Array<keyof typeof SECOND_KEYS>)] as const;
 
+/** A graph table or second key, as queries name them. */
+export type GraphTableName = (typeof SQLITE_GRAPH_TABLES)[number];
+
 /**
  * Columns that queries only return, never filter, join or sort on. PostgreSQL gathers no planner
  * statistics for them after a push (ANALYZE of a large JSON column costs more than all the rest).

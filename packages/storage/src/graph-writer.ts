@@ -6,7 +6,7 @@ import type { DerivedGraph } from '@accessgraph/core';
 import { copyRows, postgresBulkInserter, sqliteBulkInserter, type BulkInserter } from './bulk-insert.js';
 import type { DialectCapabilities } from './capabilities.js';
 import type { Database } from './database.js';
-import { GRAPH_TABLES, SECOND_KEYS, SQLITE_GRAPH_TABLES, graphTableRows, secondKeyRows, tagRows, typeRows, type BulkRows } from './graph-rows.js';
+import { GRAPH_TABLES, SECOND_KEYS, SQLITE_GRAPH_TABLES, graphTableRows, type GraphTableName, secondKeyRows, tagRows, typeRows, type BulkRows } from './graph-rows.js';
 import type { Checkpointer } from './sqlite-checkpointer.js';
 import { dropDataSourceTables, readSqliteDefinitions } from './sqlite-tables.js';
 import { attachPartitions, dropPartitions, lockGraphTables, readPartitionDefinitions, type PartitionDefinition } from './postgres-partitions.js';
@@ -57,6 +57,13 @@ export interface GraphStorage {
    * PostgreSQL, graph tables name the data source's partitions (see `partitionReader`).
    */
   reader(db: Kysely<Database>, ds: number): Kysely<Database>;
+  /**
+   * Data source `ds`'s own table of graph table `name` (or a second key), named outright, as
+   * `reader` would rewrite it. A raw query that names its tables this way runs on any connection,
+   * without `reader`'s plugin: rewriting a query's tree cost more than SQLite took to run the
+   * small queries of an access answer (BENCHMARKS.md Q6).
+   */
+  table(name: GraphTableName, ds: number): RawBuilder<unknown>;
   /**
    * Whether `graph_grants_by_scope`, read through `reader`, holds whole grants: on PostgreSQL it
    * is the grants partition itself (through its index on scope); on SQLite a table of its own with
@@ -116,6 +123,7 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
   const inserter = sqliteBulkInserter(raw);
   return {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, SQLITE_GRAPH_TABLES)),
+    table: (name, ds) => sql.table(partitionName(name, ds)),
     grantsByScopeWhole: false,
     inSubquery: (column, subquery) => sql`${column} in (${subquery})`,
     idIn: (column, ids) => sql`${column} in (${sql.join(ids)})`,
@@ -185,6 +193,7 @@ export function postgresGraphStorage(pool: pg.Pool): GraphStorage {
   const inserter = postgresBulkInserter();
   return {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, GRAPH_TABLES, SECOND_KEYS)),
+    table: (name, ds) => sql.table(partitionName(name in SECOND_KEYS ? SECOND_KEYS[name as keyof typeof SECOND_KEYS] : name, ds)),
     grantsByScopeWhole: true,
     inSubquery: (column, subquery) => sql`${column} = any(array(${subquery}))`,
     idIn: (column, ids) => sql`${column} = any(${sql.val(ids)}::bigint[])`,

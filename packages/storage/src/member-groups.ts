@@ -131,10 +131,10 @@ async function closureLinks(db: Kysely<Database>, graphs: GraphStorage, idp: num
     with recursive closure(id) as (
       select cast(${principal} as bigint)
       union
-      select e.to_id from closure c cross join ${sql.table('graph_edges')} e where e.ds = ${idp} and e.from_id = c.id and e.kind = 'member_of'
+      select e.to_id from closure c cross join ${graphs.table('graph_edges', idp)} e where e.ds = ${idp} and e.from_id = c.id and e.kind = 'member_of'
     )
     select l.rule, l.ds, l.node, d.id as ds_id
     from identity_links l cross join data_sources d
-    where l.to_ds = ${idp} and ${graphs.inSubquery(sql`l.to_node`, sql`select id from closure`)} and l.rule in (${rules}) and d.seq = l.ds`.execute(graphs.reader(db, idp));
+    where l.to_ds = ${idp} and ${graphs.inSubquery(sql`l.to_node`, sql`select id from closure`)} and l.rule in (${rules}) and d.seq = l.ds`.execute(db);
   return rows.map((row) => ({ rule: row.rule, ds: Number(row.ds), dsId: row.ds_id, node: Number(row.node) }));
 }

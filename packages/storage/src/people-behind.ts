@@ -161,8 +161,8 @@ async function describeNodes(db: Kysely<Database>, graphs: GraphStorage, nodes: 
     const rows = await inChunks([...set], async (slice) => {
       const found = await sql<{ id: number; kind: string; local_key: string; name: string; node_type: string; properties: string; ds_id: string | null }>`${sql.raw(PREPARED)}
         select n.id, n.kind, n.local_key, n.name, n.node_type, n.properties, d.id as ds_id
-        from ${sql.table('graph_nodes')} n left join data_sources d on d.seq = ${ds}
-        where n.ds = ${ds} and ${graphs.idIn(sql`n.id`, slice)}`.execute(graphs.reader(db, ds));
+        from ${graphs.table('graph_nodes', ds)} n left join data_sources d on d.seq = ${ds}
+        where n.ds = ${ds} and ${graphs.idIn(sql`n.id`, slice)}`.execute(db);
       return found.rows;
     });
     for (const row of rows) {
