@@ -12,6 +12,7 @@ import { multipartUploadsMigration } from './0009-multipart-uploads.js';
 import { oktaSsoActivityMigration } from './0010-okta-sso-activity.js';
 import { dataSourceChangesMigration } from './0011-data-source-changes.js';
 import { identityRefsByStringMigration } from './0012-identity-refs-by-string.js';
+import { sqliteNodeIdsAsRowidsMigration } from './0013-sqlite-node-ids-as-rowids.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -31,5 +32,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
     '0010-okta-sso-activity': oktaSsoActivityMigration(caps),
     '0011-data-source-changes': dataSourceChangesMigration(caps),
     '0012-identity-refs-by-string': identityRefsByStringMigration(caps),
+    '0013-sqlite-node-ids-as-rowids': sqliteNodeIdsAsRowidsMigration(caps),
   };
 }
