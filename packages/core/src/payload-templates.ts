@@ -1,7 +1,7 @@
 import type { ApplicationPayload, CustomTemplate, HrisPayload, IdpPayload } from '@accessgraph/contract';
 import { deriveApplicationGraph } from './application/derive-application.js';
 import { readApplicationPayload } from './application/read-application.js';
-import type { DerivedGraph } from './graph/derived-graph.js';
+import type { DerivedGraph, NodeKind } from './graph/derived-graph.js';
 import { deriveHrisGraph } from './hris/derive-hris.js';
 import { normaliseHrisPayload } from './hris/normalise-hris.js';
 import { readHrisPayload } from './hris/read-hris.js';
@@ -20,6 +20,8 @@ export interface PayloadTemplate {
   normalise(payload: unknown, issues: IssueCollector): unknown;
   /** Checks the meaning of a payload the schema accepted; the derivation is meaningful only without errors. */
   read(payload: unknown, issues: IssueCollector): () => DerivedGraph;
+  /** Every kind of node its derivation makes: a search for another kind need not read its data sources. */
+  nodeKinds: readonly NodeKind[];
 }
 
 const asIs = (payload: unknown) => payload;
@@ -31,6 +33,7 @@ export const PAYLOAD_TEMPLATES: Record<CustomTemplate, PayloadTemplate> = {
       const model = readApplicationPayload(payload as ApplicationPayload, issues);
       return () => deriveApplicationGraph(model);
     },
+    nodeKinds: ['application', 'local_user', 'local_group', 'local_role', 'access_cred', 'permission', 'resource', 'idp_identity'],
   },
   identity_provider: {
     normalise: asIs,
@@ -38,6 +41,8 @@ export const PAYLOAD_TEMPLATES: Record<CustomTemplate, PayloadTemplate> = {
       const model = readIdpPayload(payload as IdpPayload, issues);
       return () => deriveIdpGraph(model);
     },
+    // External: the entities of other systems its users may assume or own (AWS roles, owned entities).
+    nodeKinds: ['idp_domain', 'idp_user', 'idp_group', 'idp_app', 'external'],
   },
   hris: {
     normalise: normaliseHrisPayload,
@@ -45,6 +50,7 @@ export const PAYLOAD_TEMPLATES: Record<CustomTemplate, PayloadTemplate> = {
       const model = readHrisPayload(payload as HrisPayload, issues);
       return () => deriveHrisGraph(model);
     },
+    nodeKinds: ['hris_system', 'hris_employee', 'hris_group'],
   },
 };
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { NodeSummary } from '@accessgraph/contract';
-import { matchesProperties, type KeysetValue, type NodeSearch } from '@accessgraph/core';
+import { matchesProperties, PAYLOAD_TEMPLATES, type KeysetValue, type NodeSearch } from '@accessgraph/core';
+import type { CustomTemplate } from '@accessgraph/contract';
 import type { GraphNodeRow } from './graph-tables.js';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
@@ -89,13 +90,22 @@ function cursor(after: KeysetValue[]): [string, string] {
   return [after[0], after[1]];
 }
 
-/** The data sources with a graph that the search may find nodes in, by id. */
+/**
+ * The data sources with a graph that the search may find nodes in, by id. A search for one type
+ * of node skips the data sources whose template makes no such nodes (an IdP user is in no
+ * application): otherwise it reads every data source, a query each.
+ */
 async function searchedSources(db: Kysely<Database>, search: NodeSearch): Promise<SearchedSource[]> {
-  let query = db.selectFrom('data_sources as d').innerJoin('data_source_states as s', 's.ds', 'd.seq').select(['d.seq', 'd.id', 'd.provider_id']);
+  let query = db
+    .selectFrom('data_sources as d')
+    .innerJoin('data_source_states as s', 's.ds', 'd.seq')
+    .innerJoin('providers as p', 'p.id', 'd.provider_id')
+    .select(['d.seq', 'd.id', 'd.provider_id', 'p.custom_template']);
   if (search.dataSourceId !== undefined) query = query.where('d.id', '=', search.dataSourceId);
   if (search.providerId !== undefined) query = query.where('d.provider_id', '=', search.providerId);
   const rows = await query.orderBy('d.id').execute();
-  return rows.map((r) => ({ seq: Number(r.seq), id: r.id, provider_id: r.provider_id }));
+  const holds = (template: string) => search.type === undefined || (PAYLOAD_TEMPLATES[template as CustomTemplate]?.nodeKinds.includes(search.type) ?? true);
+  return rows.filter((r) => holds(r.custom_template)).map((r) => ({ seq: Number(r.seq), id: r.id, provider_id: r.provider_id }));
 }
 
 /** The matching nodes of one data source after node key `from`, in node key order, a batch at a time. */
