@@ -43,7 +43,6 @@ export type TableOf = (table: GraphTableName) => RawBuilder<unknown>;
 
 /** A graph table as a table reference, not raw text, so that the reader's plugin can map it (GraphStorage.reader). */
 const readerTable: TableOf = (table) => sql.table(table);
-const t = readerTable;
 
 /** Largest number of principals one round of the unfiltered walk expands. */
 const MAX_PRINCIPALS_PER_ROUND = 4_096;
@@ -94,7 +93,7 @@ async function nthPrincipalKey(
   const after = from === undefined ? sql`` : sql`and node_key ${sql.raw(from.inclusive ? '>=' : '>')} ${from.key}`;
   // Its text varies only with `from`'s bound: a prepared statement on PostgreSQL's access connections.
   const { rows } = await sql<{ node_key: string }>`${sql.raw(PREPARED)}
-    select node_key from ${t('graph_nodes')} where ds = ${ds} and kind in (${sql.join(PRINCIPAL_KINDS.map((k) => sql.lit(k)))}) ${after}
+    select node_key from ${readerTable('graph_nodes')} where ds = ${ds} and kind in (${sql.join(PRINCIPAL_KINDS.map((k) => sql.lit(k)))}) ${after}
     order by node_key limit 1 offset ${n - 1}`.execute(db);
   return rows[0]?.node_key;
 }
@@ -158,7 +157,7 @@ export function pairOrder(search: PairSearch, principalKey: string, targetKey: s
  */
 export function pairSource(search: PairSearch, drive: PairDrive, range: KeyRange = {}, options: { grantRow?: boolean; idIn?: IdIn; table?: TableOf } = {}): RawBuilder<unknown> {
   const idIn = options.idIn ?? listIn;
-  const t = options.table ?? readerTable;
+  const table = options.table ?? readerTable;
   const { ds } = search;
   const conditions: RawBuilder<unknown>[] = [
     sql`pn.ds = ${ds}`,
@@ -172,7 +171,7 @@ export function pairSource(search: PairSearch, drive: PairDrive, range: KeyRange
     sql`(case when a.depth = 0 then g.self else g.descendants end) = 1`,
     sql`tn.ds = ${ds}`,
     sql`tn.id = a.node`,
-    sql`(g.typed = 0 or exists (select 1 from ${t('graph_grant_types')} gt
+    sql`(g.typed = 0 or exists (select 1 from ${table('graph_grant_types')} gt
           where gt.ds = ${ds} and gt.grant_id = g.id and gt.type_key = tn.resource_type_key))`,
   ];
   if (search.principal !== undefined) conditions.push(sql`pn.lookup_key = ${search.principal}`);
@@ -191,7 +190,7 @@ export function pairSource(search: PairSearch, drive: PairDrive, range: KeyRange
   if (grantRow) conditions.push(sql`gr.ds = ${ds}`, sql`gr.holder = g.holder`, sql`gr.id = g.id`);
   const joins =
     drive === 'principal'
-      ? sql`${t('graph_nodes')} pn cross join ${t('graph_reach')} r cross join ${t('graph_grants')} g cross join ${t('graph_ancestry')} a cross join ${t('graph_nodes')} tn`
-      : sql`${t('graph_nodes')} tn cross join ${t('graph_ancestry')} a cross join ${t('graph_grants_by_scope')} g ${grantRow ? sql`cross join ${t('graph_grants')} gr ` : sql``}cross join ${t('graph_reach_by_holder')} r cross join ${t('graph_nodes')} pn`;
+      ? sql`${table('graph_nodes')} pn cross join ${table('graph_reach')} r cross join ${table('graph_grants')} g cross join ${table('graph_ancestry')} a cross join ${table('graph_nodes')} tn`
+      : sql`${table('graph_nodes')} tn cross join ${table('graph_ancestry')} a cross join ${table('graph_grants_by_scope')} g ${grantRow ? sql`cross join ${table('graph_grants')} gr ` : sql``}cross join ${table('graph_reach_by_holder')} r cross join ${table('graph_nodes')} pn`;
   return sql`${joins} where ${sql.join(conditions, sql` and `)}`;
 }
