@@ -113,7 +113,7 @@ const SQLITE_PUSH_CACHE_KIB = 256 * 1024;
  * Rows ANALYZE reads per index of a new table: enough for the planner to tell a key that picks a
  * row from one that picks thousands, for milliseconds instead of a scan of every index.
  */
-export const SQLITE_ANALYSIS_LIMIT = 1000;
+const SQLITE_ANALYSIS_LIMIT = 1000;
 
 /**
  * `checkpointer` (for a database file) copies a push's pages from the WAL into the file after

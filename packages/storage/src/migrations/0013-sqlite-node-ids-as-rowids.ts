@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DialectCapabilities } from '../capabilities.js';
 import { quoteIdentifier } from '../quote-identifier.js';
-import { SQLITE_ANALYSIS_LIMIT } from '../graph-writer.js';
 import { readSqliteDefinitions } from '../sqlite-tables.js';
 
 /**
@@ -23,7 +22,8 @@ export function sqliteNodeIdsAsRowidsMigration(caps: DialectCapabilities) {
       try {
         // Statistics sampled as a push samples them: the access reads' plans were measured with those (a full
         // ANALYZE made an IdP user's access two times slower).
-        await sql.raw(`pragma analysis_limit = ${SQLITE_ANALYSIS_LIMIT}`).execute(db);
+        // (A literal, not the push's constant: a migration does what it did when it was released.)
+        await sql`pragma analysis_limit = 1000`.execute(db);
         await rebuildTemplate(db);
         const definition = (await readSqliteDefinitions(db, ['graph_nodes'])).get('graph_nodes')!;
         const pushed = await sql<{ name: string }>`select name from sqlite_schema where type = 'table' and name glob 'graph_nodes__[0-9]*' order by name`.execute(db);
@@ -40,7 +40,8 @@ export function sqliteNodeIdsAsRowidsMigration(caps: DialectCapabilities) {
         }
         await sql`commit`.execute(db);
       } catch (error) {
-        await sql`rollback`.execute(db);
+        // SQLite may have rolled back already (a full disk, an I/O error): the rollback must not hide why.
+        await sql`rollback`.execute(db).catch(() => undefined);
         throw error;
       }
     },
