@@ -21,8 +21,8 @@ export function sqliteNodeIdsAsRowidsMigration(caps: DialectCapabilities) {
       // Kysely runs SQLite's migrations outside a transaction (it has no transactional DDL): this one keeps its own.
       await sql`begin immediate`.execute(db);
       try {
-        // Statistics sampled as a push samples them: the access reads' plans were measured with those (a full
-        // ANALYZE made an IdP user's access two times slower).
+        // Statistics sampled as a push samples them, so that the access reads are planned from the
+        // statistics they were measured with (BENCHMARKS.md Q6).
         // (A literal, not the push's constant: a migration does what it did when it was released.)
         await sql`pragma analysis_limit = 1000`.execute(db);
         await rebuildTemplate(db);
