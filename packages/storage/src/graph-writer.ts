@@ -116,6 +116,25 @@ const SQLITE_PUSH_CACHE_KIB = 256 * 1024;
 const SQLITE_ANALYSIS_LIMIT = 1000;
 
 /**
+ * Samples a new table's statistics (SQLITE_ANALYSIS_LIMIT rows per index), but the nodes table's
+ * from every row. Its indexes lead with ds, the same on every row of a data source's table, and
+ * its rowid is the node id: sampled statistics take ds for a column a thousand rows share, so a
+ * read of a thousand nodes by id (an incremental push's slice, a page of 1,000 effective
+ * permissions) was planned as a scan of the (ds, lookup_key) index, the whole table, instead of
+ * rowid lookups (20 ms against 4 for 155,000 nodes; BENCHMARKS.md U10). Reading every row of it
+ * takes 20 ms there.
+ */
+async function analyze(raw: SqliteDatabase.Database, conn: Kysely<Database>, template: string, table: string): Promise<void> {
+  const whole = template === 'graph_nodes';
+  if (whole) raw.pragma('analysis_limit = 0');
+  try {
+    await sql`analyze ${sql.table(table)}`.execute(conn);
+  } finally {
+    if (whole) raw.pragma(`analysis_limit = ${SQLITE_ANALYSIS_LIMIT}`);
+  }
+}
+
+/**
  * `checkpointer` (for a database file) copies a push's pages from the WAL into the file after
  * the push, off the event loop; without it, the push's COMMIT does (see `sqlite-checkpointer.ts`).
  */
@@ -155,7 +174,7 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
                 await definition.create(any, table);
                 await inserter.insert(conn, ds, rows, table);
                 await definition.buildIndexes(any, table, table);
-                await sql`analyze ${sql.table(table)}`.execute(conn);
+                await analyze(raw, conn, rows.table, table);
               }
               await replaceSmallTables(conn, inserter, ds, graph, partitionName('graph_nodes', ds));
             },

@@ -82,7 +82,7 @@ describe('0013: node ids as rowids on SQLite', () => {
       ]);
       const indexes = raw.prepare(`select name, sql from sqlite_schema where type = 'index' and tbl_name = '${table}' and sql is not null order by name`).all() as Array<{ name: string; sql: string }>;
       expect(indexes.map((i) => i.name)).toEqual([`${table}_0`, `${table}_1`]);
-      expect(indexes.map((i) => i.sql.replace(/^.* on \S+ /i, ""))).toEqual(['("node_key")', '("lookup_key")']);
+      expect(indexes.map((i) => i.sql.replace(/^.* on \S+ /i, ""))).toEqual(['("ds", "node_key")', '("ds", "lookup_key")']);
       expect(indexes[0]!.sql).toMatch(/^create unique index/i);
       // The node key is still unique in the copied table.
       expect(() => raw!.prepare(`insert into ${table} (ds, id, kind, node_key, local_key, lookup_key, name, node_type, properties) values (${ds}, 41, 'u', 'Bob', 'Bob', 'bob', 'Bob', 'T', '{}')`).run()).toThrow(/UNIQUE/);

@@ -5,8 +5,7 @@ import { readSqliteDefinitions } from '../sqlite-tables.js';
 
 /**
  * SQLite: a node's id becomes its row's rowid (`id integer primary key`), instead of a key
- * (ds, id) kept in an index of its own beside the rowid table, and the indexes on the node key and
- * the lookup key no longer lead with ds. Every read of nodes by id (the
+ * (ds, id) kept in an index of its own beside the rowid table. Every read of nodes by id (the
  * nodes an access answer names, the people behind its principals) then takes one b-tree lookup
  * instead of two: a quarter less time for a page's nodes (BENCHMARKS.md Q6). Within a data
  * source's own table `ds` is the same on every row, so id alone is as unique as (ds, id) was.
@@ -21,10 +20,10 @@ export function sqliteNodeIdsAsRowidsMigration(caps: DialectCapabilities) {
       // Kysely runs SQLite's migrations outside a transaction (it has no transactional DDL): this one keeps its own.
       await sql`begin immediate`.execute(db);
       try {
-        // Statistics sampled as a push samples them, so that the access reads are planned from the
-        // statistics they were measured with (BENCHMARKS.md Q6).
-        // (A literal, not the push's constant: a migration does what it did when it was released.)
-        await sql`pragma analysis_limit = 1000`.execute(db);
+        // Statistics of every row, as a push gathers them for nodes (`sqliteGraphStorage`): sampled ones
+        // take ds for a column a thousand rows share, and plan a read of a thousand nodes by id as a
+        // scan of the (ds, lookup_key) index, the whole table, instead of rowid lookups.
+        await sql`pragma analysis_limit = 0`.execute(db);
         await rebuildTemplate(db);
         const definition = (await readSqliteDefinitions(db, ['graph_nodes'])).get('graph_nodes')!;
         const pushed = await sql<{ name: string }>`select name from sqlite_schema where type = 'table' and name glob 'graph_nodes__[0-9]*' order by name`.execute(db);
@@ -49,7 +48,7 @@ export function sqliteNodeIdsAsRowidsMigration(caps: DialectCapabilities) {
   };
 }
 
-/** The empty template, declared again with `id integer primary key` and its two indexes, on the node key and the lookup key. */
+/** The empty template, declared again with `id integer primary key` and its two indexes. */
 async function rebuildTemplate(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('graph_nodes').execute();
   await db.schema
@@ -69,12 +68,8 @@ async function rebuildTemplate(db: Kysely<unknown>): Promise<void> {
     .addColumn('resource_type_key', 'text')
     .addColumn('properties', 'text', (c) => c.notNull())
     .execute();
-  // Without the leading ds, the same on every row of a data source's table. Sampled statistics
-  // (a push's ANALYZE reads 1,000 rows of each index) take ds for a column a thousand rows share:
-  // led by it, the lookup_key index looked cheaper than a thousand rowid lookups, and a read of a
-  // thousand nodes by id scanned the whole table (20 ms instead of 4 for 155,000 nodes).
-  await db.schema.createIndex('graph_nodes_key').unique().on('graph_nodes').column('node_key').execute();
-  await db.schema.createIndex('graph_nodes_lookup').on('graph_nodes').column('lookup_key').execute();
+  await db.schema.createIndex('graph_nodes_key').unique().on('graph_nodes').columns(['ds', 'node_key']).execute();
+  await db.schema.createIndex('graph_nodes_lookup').on('graph_nodes').columns(['ds', 'lookup_key']).execute();
 }
 
 /** Whether `table`'s primary key is its id alone (a table this migration, or a push after it, made). */
