@@ -12,6 +12,11 @@ export function partitionName(parent: string, ds: number): string {
   return `${parent}__${Number(ds)}`;
 }
 
+/** The table data source `ds`'s graph holds `table` in, as queries name it (an alias: the table it reads from). */
+export function ownTableName(table: string, ds: number, aliases: Readonly<Record<string, string>> = {}): string {
+  return partitionName(aliases[table] ?? table, ds);
+}
+
 /**
  * Reads data source `ds`'s graph from its own tables. On SQLite nothing else holds it. On
  * PostgreSQL the partitions are read directly rather than through the parent tables: the
@@ -25,8 +30,7 @@ export function partitionName(parent: string, ds: number): string {
  * grants and reach tables).
  */
 export function partitionReader(ds: number, tables: readonly string[], aliases: Readonly<Record<string, string>> = {}): KyselyPlugin {
-  const names = new Map(tables.map((table) => [table, partitionName(table, ds)]));
-  for (const [alias, table] of Object.entries(aliases)) names.set(alias, partitionName(table, ds));
+  const names = new Map([...tables, ...Object.keys(aliases)].map((table) => [table, ownTableName(table, ds, aliases)]));
   const transformer = new PartitionNames(names);
   return {
     transformQuery: (args) => transformer.transformNode(args.node, args.queryId),

@@ -11,7 +11,7 @@ import type { Checkpointer } from './sqlite-checkpointer.js';
 import { dropDataSourceTables, readSqliteDefinitions } from './sqlite-tables.js';
 import { attachPartitions, dropPartitions, lockGraphTables, readPartitionDefinitions, type PartitionDefinition } from './postgres-partitions.js';
 import { buildInParallel, buildStagedTable, dropStagedTables, singleClientKysely, stagingName, type StagingJob } from './postgres-staging.js';
-import { partitionName, partitionReader } from './graph-table-names.js';
+import { ownTableName, partitionName, partitionReader } from './graph-table-names.js';
 import { inWriteTransaction } from './write-transaction.js';
 
 /**
@@ -142,7 +142,7 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
   const inserter = sqliteBulkInserter(raw);
   return {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, SQLITE_GRAPH_TABLES)),
-    table: (name, ds) => sql.table(partitionName(name, ds)),
+    table: (name, ds) => sql.table(ownTableName(name, ds)),
     grantsByScopeWhole: false,
     inSubquery: (column, subquery) => sql`${column} in (${subquery})`,
     idIn: (column, ids) => sql`${column} in (${sql.join(ids)})`,
@@ -212,7 +212,7 @@ export function postgresGraphStorage(pool: pg.Pool): GraphStorage {
   const inserter = postgresBulkInserter();
   return {
     reader: (db, ds) => db.withPlugin(partitionReader(ds, GRAPH_TABLES, SECOND_KEYS)),
-    table: (name, ds) => sql.table(partitionName(name in SECOND_KEYS ? SECOND_KEYS[name as keyof typeof SECOND_KEYS] : name, ds)),
+    table: (name, ds) => sql.table(ownTableName(name, ds, SECOND_KEYS)),
     grantsByScopeWhole: true,
     inSubquery: (column, subquery) => sql`${column} = any(array(${subquery}))`,
     idIn: (column, ids) => sql`${column} = any(${sql.val(ids)}::bigint[])`,
