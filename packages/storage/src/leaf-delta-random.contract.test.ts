@@ -14,6 +14,16 @@ const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
 const CHANGES_PER_SEED = 8;
 
 /**
+ * The random applications: as generated, and with roles that hold grants of their own (then the
+ * roles a principal holds are part of its reach, and what may change them goes the whole-state
+ * way: the leaves around them must still come out as a whole push leaves them).
+ */
+const VARIANTS = [
+  { title: '', rolesHoldGrants: false, seeds: SEEDS, madeShare: 1 / 2, kinds: ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself', 'permission changed', 'first entry', 'IdP entry'] },
+  { title: ' where roles hold grants', rolesHoldGrants: true, seeds: SEEDS, madeShare: 1 / 4, kinds: ['role redefined', 'user added', 'user modified', 'user deleted', "user's entry changed", 'first entry', 'resource changed', 'application itself', 'group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'IdP entry'] },
+] as const;
+
+/**
  * Random changes of leaves, against the oracle (`leaf-delta.contract.test.ts` checks one sequence
  * by hand): a small application with nested groups and roles, typed permissions, resources three
  * levels deep and random bindings, then random mixes of every leaf operation, of groups moved and
@@ -22,71 +32,75 @@ const CHANGES_PER_SEED = 8;
  * of the application itself modified or re-tagged, of top-level permissions changed or added, of
  * first entries and of IdP identities' entries, each applied by difference to one data source and, with all before it, to the whole payload pushed whole into
  * another. After each, every graph table and the access must be the same. A change the whole
- * state refuses, or that goes the whole-state way, is skipped (counted: most must be made).
+ * state refuses, or that goes the whole-state way, is skipped (counted: most must be made). The
+ * same again on applications whose roles hold grants of their own (`VARIANTS`).
  */
 for (const backend of testBackends()) {
-  const title = backend.skipReason ? `Random changes of leaves on ${backend.name} (skipped: ${backend.skipReason})` : `Random changes of leaves on ${backend.name}`;
-  describe.skipIf(backend.skipReason !== undefined)(title, () => {
-    let db: TestDatabase;
-    let store: KyselyStore;
+  for (const variant of VARIANTS) {
+    const title = `Random changes of leaves${variant.title} on ${backend.name}`;
+    describe.skipIf(backend.skipReason !== undefined)(backend.skipReason ? `${title} (skipped: ${backend.skipReason})` : title, () => {
+      let db: TestDatabase;
+      let store: KyselyStore;
 
-    beforeEach(async () => {
-      db = await backend.create();
-      store = db.store;
-      await pushPayload(store, 'identity_provider', validIdpPayload());
-    });
-    afterEach(async () => {
-      await db.dispose();
-    });
+      beforeEach(async () => {
+        db = await backend.create();
+        store = db.store;
+        await pushPayload(store, 'identity_provider', validIdpPayload());
+      });
+      afterEach(async () => {
+        await db.dispose();
+      });
 
-    /** The kinds of structural change made by difference, over every seed run. */
-    const made = new Map<string, number>();
-    let seedsRun = 0;
-    afterAll(() => {
-      // Every kind must have been made by difference somewhere, not only left to the whole-state way (when the whole list ran).
-      if (seedsRun === SEEDS.length) for (const kind of STRUCTURAL_KINDS) expect(made.get(kind) ?? 0, kind).toBeGreaterThan(0);
-    });
+      /** The kinds of change made by difference, over every seed run. */
+      const made = new Map<string, number>();
+      let seedsRun = 0;
+      afterAll(() => {
+        // Every kind must have been made by difference somewhere, not only left to the whole-state way (when the whole list ran).
+        if (seedsRun === variant.seeds.length) for (const kind of variant.kinds) expect(made.get(kind) ?? 0, kind).toBeGreaterThan(0);
+      });
 
-    it.each(SEEDS)('seed %i: the graph by difference is the graph pushed whole', async (seed) => {
-      const rnd = random(seed);
-      let state = randomApplication(rnd);
-      const target = await pushPayloadCommitted(store, 'application', structuredClone(state));
-      let changed = 0;
-      for (let n = 0; n < CHANGES_PER_SEED; n++) {
-        const change = randomChange(rnd, state, `${seed}_${n}`);
-        const next = structuredClone(state);
-        const issues = new IssueCollector();
-        applyIncremental('application', next, structuredClone(change), issues);
-        if (!issues.hasErrors) PAYLOAD_TEMPLATES.application.read(next, issues);
-        if (issues.hasErrors) continue;
-        const outcome = await commitByDifference(store, target, change);
-        // One the stored state cannot take by difference is left out on both sides.
-        if ('whole' in outcome) continue;
-        state = next;
-        changed++;
-        for (const kind of structuralKinds(change)) made.set(kind, (made.get(kind) ?? 0) + 1);
-        const oracle = (await pushPayloadCommitted(store, 'application', structuredClone(state))).dataSourceId;
-        expect(await graphDump(db, backend.name, target.dataSourceId), `seed ${seed}, change ${n}: ${JSON.stringify(change)}`).toEqual(await graphDump(db, backend.name, oracle));
-        expect(await accessLines(store, target.dataSourceId)).toEqual(await accessLines(store, oracle));
-      }
-      expect(changed).toBeGreaterThanOrEqual(CHANGES_PER_SEED / 2);
-      seedsRun++;
+      it.each(variant.seeds)('seed %i: the graph by difference is the graph pushed whole', async (seed) => {
+        const rnd = random(seed);
+        let state = randomApplication(rnd, variant.rolesHoldGrants);
+        const target = await pushPayloadCommitted(store, 'application', structuredClone(state));
+        let changed = 0;
+        for (let n = 0; n < CHANGES_PER_SEED; n++) {
+          const change = randomChange(rnd, state, `${seed}_${n}`);
+          const next = structuredClone(state);
+          const issues = new IssueCollector();
+          applyIncremental('application', next, structuredClone(change), issues);
+          if (!issues.hasErrors) PAYLOAD_TEMPLATES.application.read(next, issues);
+          if (issues.hasErrors) continue;
+          const outcome = await commitByDifference(store, target, change);
+          // One the stored state cannot take by difference is left out on both sides.
+          if ('whole' in outcome) continue;
+          state = next;
+          changed++;
+          for (const kind of changeKinds(change)) made.set(kind, (made.get(kind) ?? 0) + 1);
+          const oracle = (await pushPayloadCommitted(store, 'application', structuredClone(state))).dataSourceId;
+          expect(await graphDump(db, backend.name, target.dataSourceId), `seed ${seed}, change ${n}: ${JSON.stringify(change)}`).toEqual(await graphDump(db, backend.name, oracle));
+          expect(await accessLines(store, target.dataSourceId)).toEqual(await accessLines(store, oracle));
+        }
+        expect(changed).toBeGreaterThanOrEqual(CHANGES_PER_SEED * variant.madeShare);
+        seedsRun++;
+      });
     });
-  });
+  }
 }
 
-const STRUCTURAL_KINDS = ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself', 'permission changed', 'first entry', 'IdP entry'] as const;
-
-/** The structural changes a random change makes (`STRUCTURAL_KINDS`). */
-function structuralKinds(change: Json): string[] {
+/** The kinds of change a random change makes (`VARIANTS[].kinds`). */
+function changeKinds(change: Json): string[] {
   const app = (change.applications as Json[])[0]!;
   const items = (field: string) => (app[field] as Json[] | undefined) ?? [];
   const kinds = new Set<string>();
   if (app.operation !== undefined) kinds.add('application itself');
+  for (const user of items('local_users')) kinds.add(USER_KINDS[user.operation as string] ?? 'user re-tagged');
+  if (items('resources').length > 0) kinds.add('resource changed');
   if (change.permissions !== undefined) kinds.add('permission changed');
   const entries = (change.identity_to_permissions as Json[] | undefined) ?? [];
   if (entries.some((e) => e.operation === 'add' && typeof e.identity === 'string' && !e.identity.startsWith('n') && !e.identity.includes('@'))) kinds.add('first entry');
   if (entries.some((e) => typeof e.identity === 'string' && e.identity.includes('@'))) kinds.add('IdP entry');
+  if (entries.some((e) => e.operation === undefined && typeof e.identity === 'string' && e.identity.startsWith('u'))) kinds.add("user's entry changed");
   for (const group of items('local_groups')) {
     if (group.operation === 'delete') kinds.add('group deleted');
     if (group.operation === 'modify' && group.groups !== undefined) kinds.add('group moved');
@@ -100,6 +114,8 @@ function structuralKinds(change: Json): string[] {
   return [...kinds];
 }
 
+const USER_KINDS: Record<string, string> = { add: 'user added', modify: 'user modified', delete: 'user deleted' };
+
 const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
 const some = <T>(rnd: () => number, items: readonly T[], most: number): T[] => [...new Set(Array.from({ length: Math.floor(rnd() * (most + 1)) }, () => pick(rnd, items)))];
 
@@ -110,7 +126,7 @@ const some = <T>(rnd: () => number, items: readonly T[], most: number): T[] => [
  * `peek` applies to boxes only and inherits, `count` to boxes only without inheriting; shelves s0..s2
  * with boxes and lids; bindings of users, groups g0 and g2 and credential c1 on the application and on resources.
  */
-function randomApplication(rnd: () => number): Json {
+function randomApplication(rnd: () => number, rolesHoldGrants: boolean): Json {
   const groups = Array.from({ length: 5 }, (_, i) => ({ id: `g${i}`, name: `group ${i}`, ...(i > 0 && rnd() < 0.7 ? { groups: [`g${Math.floor(rnd() * i)}`] } : {}) }));
   const users = Array.from({ length: 12 }, (_, i) => ({
     id: `u${i}`,
@@ -143,6 +159,8 @@ function randomApplication(rnd: () => number): Json {
   // IdP identities: one without identity_type (its default), one with it.
   entries.push({ identity: 'ann@corp.example', role_assignments: [binding(rnd, 'role', pick(rnd, ['r0', 'r1', 'r3']), paths)], application_permissions: [] } as unknown as (typeof entries)[number]);
   entries.push({ identity: 'bob@corp.example', identity_type: 'idp', role_assignments: [], application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), paths)] });
+  // Roles holding grants: viewer (included by lead) and peeker.
+  if (rolesHoldGrants) for (const role of ['r0', 'r2']) entries.push({ identity: role, identity_type: 'local_role', role_assignments: [], application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), paths)] });
   return {
     custom_property_definition: { applications: [{ application_type: 'shop', local_user_properties: { level: 'NUMBER' }, local_group_properties: { floor: 'NUMBER' }, resources: [{ resource_type: 'shelf', properties: { aisle: 'NUMBER' } }] }] },
     applications: [

@@ -393,12 +393,89 @@ for (const backend of testBackends()) {
       expect(after).toEqual([`u1 -> ${idp} u2 (identities)`, `u2 -> ${idp} u2 (identities)`]);
     });
 
-    it('goes the whole-state way when the state was stored without a basis, or roles hold grants', async () => {
-      const payload = shopWithGroupGrants();
-      (payload.identity_to_permissions as Json[]).push({ identity: 'r1', identity_type: 'local_role', application_permissions: [{ application: 'Shop', permission: 'edit', apply_to_application: true }] });
-      const pushed = await pushPayloadCommitted(store, 'application', payload);
+    it('changes leaves by difference where roles hold grants of their own, while the roles principals hold stay', async () => {
+      // clerk (r1) holds view on s2 itself: ann (u1), who holds clerk, reaches it; bob (u2) holds no role.
+      const base = shopWithGroupGrants();
+      (base.identity_to_permissions as Json[]).push({ identity: 'r1', identity_type: 'local_role', application_permissions: [{ application: 'Shop', permission: 'view', resources: ['s2'] }] });
+      const shop = (entities: Json) => ({ incremental_change: true, applications: [{ name: 'Shop', ...entities }] });
+      const changes = [
+        // dee (u5) joins managers; bob is renamed; a shelf s3 is added and s1 re-tagged.
+        shop({
+          local_users: [
+            { operation: 'add', id: 'u5', name: 'dee', groups: ['managers'] },
+            { operation: 'modify', id: 'u2', name: 'robert', groups: ['managers'] },
+          ],
+          resources: [
+            { operation: 'add', id: 's3', name: 'shelf three', resource_type: 'shelf' },
+            { operation: 'add_tag', id: 's1', tags: [{ key: 'aisle', value: '4' }] },
+          ],
+        }),
+        // ann, who holds clerk, leaves staff.
+        shop({ local_users: [{ operation: 'modify', id: 'u1', name: 'ann', groups: [] }] }),
+        // eve (u6) joins as boss on s1: boss includes clerk.
+        {
+          incremental_change: true,
+          applications: [{ name: 'Shop', local_users: [{ operation: 'add', id: 'u6', name: 'eve' }] }],
+          identity_to_permissions: [{ operation: 'add', identity: 'u6', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'r2', resources: ['s1'] }] }],
+        },
+        // bob is given his first entry, clerk on s1; ann's clerk is taken away.
+        { incremental_change: true, identity_to_permissions: [{ operation: 'add', identity: 'u2', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'r1', resources: ['s1'] }] }] },
+        { incremental_change: true, identity_to_permissions: [{ identity: 'u1', role_assignments: [{ operation: 'delete', application: 'Shop', role: 'r1' }] }] },
+        // ann leaves.
+        shop({ local_users: [{ operation: 'delete', id: 'u1', name: 'ann' }] }),
+        // staff is given clerk on s1; then managers (bob's and dee's group) leaves staff.
+        { incremental_change: true, identity_to_permissions: [{ identity: 'staff', identity_type: 'local_group', role_assignments: [{ operation: 'add', application: 'Shop', role: 'r1', resources: ['s1'] }] }] },
+        shop({ local_groups: [{ operation: 'modify', name: 'managers', groups: [] }] }),
+        // ops@corp.example (an IdP identity's entry, located without identity_type) loses boss, its one binding.
+        { incremental_change: true, identity_to_permissions: [{ identity: 'ops@corp.example', role_assignments: [{ operation: 'delete', application: 'Shop', role: 'r2' }] }] },
+        // clerk now grants edit instead of view; its own view on s2 stays.
+        shop({ local_roles: [{ operation: 'modify', id: 'r1', name: 'clerk', permissions: ['edit'] }] }),
+        // auditor (r9), added, includes clerk; fay (u7), added, holds it on s3.
+        {
+          incremental_change: true,
+          applications: [{ name: 'Shop', local_users: [{ operation: 'add', id: 'u7', name: 'fay' }], local_roles: [{ operation: 'add', id: 'r9', name: 'auditor', permissions: [], roles: ['r1'] }] }],
+          identity_to_permissions: [{ operation: 'add', identity: 'u7', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'r9', resources: ['s3'] }] }],
+        },
+      ];
+      const bobAndDee = ['u2 -> s2.box: edit', 'u2 -> s2: edit', 'u5 -> s2.box: edit', 'u5 -> s2: edit'];
+      const eve = ['u6 -> s1.box: edit', 'u6 -> s1: edit,view', 'u6 -> s2: view'];
+      const clerkBob = ['u2 -> s1: view', 'u2 -> s2.box: edit', 'u2 -> s2: edit,view', 'u5 -> s2.box: edit', 'u5 -> s2: edit'];
+      const expected = [
+        // By hand: ann reaches clerk's own view on s2 beside staff's edit; dee, as bob, staff's edit through managers.
+        ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2.box: edit', 'u1 -> s2: edit,view', ...bobAndDee],
+        // Out of staff, ann keeps what clerk gives her, its own view on s2 too.
+        ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2: view', ...bobAndDee],
+        // eve: boss's edit on s1 (inherited by its box) and clerk's view there, and clerk's own view on s2 through boss.
+        ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2: view', ...bobAndDee, ...eve],
+        // bob: clerk's view on s1, and its own view on s2 beside staff's edit.
+        ['u1 -> Shop: view', 'u1 -> s1.box: view', 'u1 -> s1: view', 'u1 -> s2: view', ...clerkBob, ...eve],
+        // ann keeps her own view on the application only.
+        ['u1 -> Shop: view', ...clerkBob, ...eve],
+        [...clerkBob, ...eve],
+        // dee now reaches clerk's view on s1 and its own on s2 through staff (bob did already).
+        ['u2 -> s1: view', 'u2 -> s2.box: edit', 'u2 -> s2: edit,view', 'u5 -> s1: view', 'u5 -> s2.box: edit', 'u5 -> s2: edit,view', ...eve],
+        // Out of staff, bob keeps his own clerk: its view on s1 and its own view on s2; dee reaches nothing.
+        ['u2 -> s1: view', 'u2 -> s2: view', ...eve],
+        ['u2 -> s1: view', 'u2 -> s2: view', ...eve],
+        // bob's clerk on s1 gives edit there (inherited by its box); so does eve's boss, which includes clerk.
+        ['u2 -> s1.box: edit', 'u2 -> s1: edit', 'u2 -> s2: view', 'u6 -> s1.box: edit', 'u6 -> s1: edit', 'u6 -> s2: view'],
+        // fay: clerk's edit on s3 through auditor, and clerk's own view on s2.
+        ['u2 -> s1.box: edit', 'u2 -> s1: edit', 'u2 -> s2: view', 'u6 -> s1.box: edit', 'u6 -> s1: edit', 'u6 -> s2: view', 'u7 -> s2: view', 'u7 -> s3: edit'],
+      ];
+      const pushed = await checkSequence(base, changes, expected);
+      // What a role reaches or grants of its own changes only the whole-state way.
+      const reason = async (change: Json) => {
+        const read = await store.readLeafSlice(pushed.dataSourceId, planLeafDelta(change)!);
+        return 'whole' in read ? read.whole : 'by difference';
+      };
+      expect(await reason({ incremental_change: true, permissions: [{ operation: 'modify', name: 'view', permission_type: ['DataRead'] }] })).toBe('roles hold grants of their own, and the change modifies a permission, which roles may hold');
+      expect(await reason(shop({ local_roles: [{ operation: 'modify', id: 'r2', name: 'boss', roles: [] }] }))).toBe('roles hold grants of their own, and the change deletes a role or gives one its nested roles anew');
+      expect(await reason(shop({ local_roles: [{ operation: 'delete', id: 'r2', name: 'boss' }] }))).toBe('roles hold grants of their own, and the change deletes a role or gives one its nested roles anew');
+    });
+
+    it('goes the whole-state way when the state was stored without a basis', async () => {
+      const pushed = await pushPayloadCommitted(store, 'application', shopWithGroupGrants());
       const plan = planLeafDelta(deleteAndRetag())!;
-      expect(await store.readLeafSlice(pushed.dataSourceId, plan)).toEqual({ whole: 'roles hold grants of their own' });
       await db.query('update data_source_states set delta_basis = null');
       expect(await store.readLeafSlice(pushed.dataSourceId, plan)).toEqual({ whole: 'the state was stored before differences were kept' });
     });

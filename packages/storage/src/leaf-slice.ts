@@ -31,8 +31,8 @@ export async function readLeafSlice(db: Kysely<Database>, graphs: GraphStorage, 
   const read = await readDeltaBasis(db, dataSourceId);
   if ('whole' in read) return read;
   const { basis, ds, pushedAt } = read;
-  // A role that holds grants itself makes the roles a user is assigned part of its reach: those rows depend on other roles' bindings.
-  if (basis.rolesHoldGrants) return { whole: 'roles hold grants of their own' };
+  const rolesProblem = basis.rolesHoldGrants ? roleReachProblem(plan) : undefined;
+  if (rolesProblem !== undefined) return { whole: rolesProblem };
   const nodes = new NodeReader(graphs.reader(db, ds), ds);
   const complete = withEveryApplication(plan, basis.apps);
   // Permissions changed, not added: their holders' grants change.
@@ -46,7 +46,8 @@ export async function readLeafSlice(db: Kysely<Database>, graphs: GraphStorage, 
   // An IdP identity's one node holds its bindings in every application: its entry is read back in one.
   const idps = apps.flatMap((app) => app.entryEntities.filter((e) => e.segment === 'idp').map((e) => e.id));
   if (new Set(idps).size !== idps.length) return { whole: "an IdP identity's entry binds in another application too" };
-  return { slice: { declarations: basis.declarations, apps, nextNodeId: basis.nextNodeId, nextGrantId: basis.nextGrantId }, pushedAt, plan: complete };
+  const slice: StoredSlice = { declarations: basis.declarations, apps, nextNodeId: basis.nextNodeId, nextGrantId: basis.nextGrantId, ...(basis.rolesHoldGrants ? { rolesHoldGrants: true as const } : {}) };
+  return { slice, pushedAt, plan: complete };
 }
 
 async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis, changedPermissions: readonly string[]): Promise<SliceApp | { whole: string }> {
@@ -147,6 +148,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
       tags: tags.get(node.key) ?? [],
       grants: grants.get(node.id) ?? 0,
       bindings: mine.filter((e) => e.kind === 'has_role' || e.kind === 'has_permission').length,
+      ...(basis.rolesHoldGrants ? { heldRoles: [...new Set(mine.filter((e) => e.kind === 'has_role').map((e) => e.to))] } : {}),
     });
   }
   // A holder the graph shows no binding of (or an IdP identity without a node yet) has no entry, the
@@ -194,7 +196,8 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
     if ('whole' in read) return read;
     entryHolders.push({ ...node, segment: SEGMENTS[node.kind] as EntrySegment, ...read });
   }
-  const heldIds = new Set(edges.filter((e) => entryUserIds.has(e.from)).map((e) => e.to));
+  // Where roles hold grants, the named users' roles too: their reach goes through them.
+  const heldIds = new Set(edges.filter((e) => entryUserIds.has(e.from) || (basis.rolesHoldGrants && e.kind === 'has_role')).map((e) => e.to));
   const heldBy = (kind: string) => targets.filter((n) => n.kind === kind && heldIds.has(n.id));
 
   // A holder whose entry may lose every grant, or give it its first, changes what its members reach
@@ -205,15 +208,30 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   // (A direct grant of a changed permission stays: resource types do not filter direct grants.)
   const onlyThroughRebound = (n: SliceApp['entryEntities'][number]) => reboundIds.has(n.id) && n.grants === n.storedGrants.length && n.storedGrants.every((g) => g.role !== null && rebound.roles.has(g.role));
   const reachMayChange = entryHolders.filter((n) => (entityKeys.has(n.key) && !onlyAdding.has(n.key)) || n.grants === 0 || onlyThroughRebound(n));
-  const moved = await readMoved(nodes, plan, entities, reachMayChange, new Set(userIds));
+  // Where roles hold grants of their own, the roles a principal holds are part of its reach: an
+  // entry holder whose roles the change may change (it names roles, or may take bindings from one
+  // that holds some) is reached anew, from its groups and credentials and the roles its entry holds
+  // once the change is made (core's `heldRoles`), and so is what is below it; the principals below
+  // are reached through the roles they hold too (`RoleParents`).
+  const roleHolders = new Set(edges.filter((e) => e.kind === 'has_role').map((e) => e.from));
+  const holdersOfEntries = [...entryUsers.map((n) => ({ id: n.id, below: false })), ...entryHolders.map((n) => ({ id: n.id, below: n.segment === 'group' || n.segment === 'cred' }))];
+  const rolesMayChange = basis.rolesHoldGrants ? holdersOfEntries.filter((n) => plan.roles.length > 0 || (!additiveIds.has(n.id) && roleHolders.has(n.id))) : [];
+  const regranted = unique<{ id: number }>([...reachMayChange, ...rolesMayChange.filter((n) => n.below)]);
+  const moved = await readMoved(nodes, plan, entities, regranted, new Set(userIds), basis.rolesHoldGrants ? { except: entryUserIds } : undefined);
   if ('whole' in moved) return moved;
+  const movedBelow = new Set(moved.below.map((b) => b.id));
+  const reachedAnew = await parentsOf(nodes, rolesMayChange.filter((n) => !movedBelow.has(n.id)));
+  // A moved group keeps the roles it holds (the change names no entry of it).
+  const movedKeys = new Set(plan.changedEntities.filter((e) => e.parents !== undefined).map((e) => appEntityNodeKey(plan.key, e.segment, e.key)));
+  const movedRoles = basis.rolesHoldGrants ? groupBy(await nodes.bareEdgesFrom(entities.filter((n) => movedKeys.has(n.key)).map((n) => n.id), ['has_role']), (e) => e.from, (e) => e.to) : new Map<number, number[]>();
   const named = (kind: string) => entities.filter((n) => n.kind === kind);
   // Named entities last: they carry their tags and identities.
   const groups = unique<StoredNode>([...targets.filter((n) => n.kind === 'local_group'), ...entryEntities, ...(await nodes.byKeys(plan.groups.map((k) => appEntityNodeKey(plan.key, 'group', k)))), ...named('local_group')]);
   const creds = unique<StoredNode>([...targets.filter((n) => n.kind === 'access_cred'), ...entryEntities, ...(await nodes.byKeys(plan.creds.map((k) => appEntityNodeKey(plan.key, 'cred', k)))), ...named('access_cred')]);
   const namedRoles = new Map(named('local_role').map((r) => [r.id, r]));
   // With the roles including a redefined or deleted one, whose grants change with it; every role with those it includes, at any depth.
-  const roots = [...heldBy('local_role'), ...rebound.including, ...(await nodes.byKeys(plan.roles.map((k) => appEntityNodeKey(plan.key, 'role', k)))), ...namedRoles.values()];
+  const parentRoles = await nodes.byIds([...new Set([...moved.heldRoles, ...[...movedRoles.values()].flat()])]);
+  const roots = [...heldBy('local_role'), ...parentRoles, ...rebound.including, ...(await nodes.byKeys(plan.roles.map((k) => appEntityNodeKey(plan.key, 'role', k)))), ...namedRoles.values()];
   const roles = (await rolesWithNested(nodes, unique(roots))).map((role) => ({ ...role, ...namedRoles.get(role.id) }));
   const rolePermissions = await nodes.edgesFrom(roles.map((r) => r.id), ['role_grants']);
   const permissions = unique([...heldBy('permission'), ...(await nodes.byIds(rolePermissions.map((e) => e.to))), ...(await nodes.byKeys(plan.permissions.map((k) => appEntityNodeKey(plan.key, 'permission', k))))]);
@@ -224,15 +242,15 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   const scopeResources = [...scopes, ...(await nodes.byIds(await nodes.ancestors(scopes.map((n) => n.id)), true))].filter((n) => n.kind === 'resource');
   // Named last: they carry their tags.
   const resources = unique<SliceNode>([...scopeResources, ...namedResources]);
-  const principals = [...new Set([...groups, ...creds].map((n) => n.id).concat(moved.reachFrom))];
+  const principals = [...new Set([...groups, ...creds].map((n) => n.id).concat(moved.reachFrom, reachedAnew.flatMap((p) => [p.id, ...p.parents])))];
   return {
     // An application the change modifies or re-tags is written anew with its tags.
     node: plan.own === undefined ? app : { ...app, tags: (await nodes.tags([app.key])).get(app.key) ?? [] },
     usersKeyedById,
     groupsKeyedById: basis.groupsKeyedById.includes(app.key),
     rolesKeyedById: basis.rolesKeyedById.includes(app.key),
-    entities: entities.map((n) => ({ ...n, segment: SEGMENTS[n.kind] as 'group' | 'role' | 'cred', ...moved.counts.get(n.id) })),
-    below: moved.below,
+    entities: entities.map((n) => ({ ...n, segment: SEGMENTS[n.kind] as 'group' | 'role' | 'cred', ...moved.counts.get(n.id), ...(movedRoles.has(n.id) ? { heldRoles: movedRoles.get(n.id) } : {}) })),
+    below: [...moved.below, ...reachedAnew],
     entryEntities: entryHolders,
     users,
     groups: groups.filter((n) => n.kind === 'local_group'),
@@ -245,8 +263,24 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
     resources,
     resourceIdTypes,
     permissions: permissions.filter((n) => n.kind === 'permission'),
-    reach: await nodes.reach(principals),
+    reach: await nodes.reach(basis.rolesHoldGrants ? [...principals, ...roles.map((r) => r.id)] : principals),
   };
+}
+
+/**
+ * Where roles hold grants of their own, the roles a principal holds (and those they include) are
+ * part of its reach, as its groups and credentials are. A change made by difference reaches anew the
+ * principals whose roles or groups it changes, and those below them, through the roles they hold
+ * (`readApp`); a role given other permissions changes the grants of its holders' bindings, not their
+ * reach. But the change goes the whole-state way when it changes what a role reaches or grants of
+ * its own: a role given its nested roles anew or deleted, or a permission changed (a role's own grants of it).
+ */
+function roleReachProblem(plan: LeafDeltaPlan): string | undefined {
+  if (plan.changedPermissions.some((p) => p.operation !== 'add')) return 'roles hold grants of their own, and the change modifies a permission, which roles may hold';
+  for (const app of plan.apps) {
+    if (app.changedEntities.some((e) => e.segment === 'role' && (e.nestsAnew === true || e.operation === 'delete'))) return 'roles hold grants of their own, and the change deletes a role or gives one its nested roles anew';
+  }
+  return undefined;
 }
 
 const SEGMENTS: Record<string, 'group' | 'role' | 'cred' | 'idp'> = { local_group: 'group', local_role: 'role', access_cred: 'cred', idp_identity: 'idp' };
@@ -300,6 +334,12 @@ async function readResources(nodes: NodeReader, plan: LeafDeltaApp, basis: Delta
   const changedKeys = new Set(plan.changedResources.map((r) => appEntityNodeKey(plan.key, 'resource', r.path)));
   const tags = await nodes.tags(resources.filter((r) => changedKeys.has(r.key)).map((r) => r.key));
   return resources.map((r) => (changedKeys.has(r.key) ? { ...r, tags: tags.get(r.key) ?? [] } : r));
+}
+
+/** Principals with the groups and credentials they are members and holders of: what their reach goes through but their roles. */
+async function parentsOf(nodes: NodeReader, users: ReadonlyArray<{ id: number }>): Promise<Array<{ id: number; parents: number[] }>> {
+  const edges = groupBy(await nodes.edgesFrom(users.map((n) => n.id), ['member_of', 'holds_cred']), (e) => e.from, (e) => e.to);
+  return users.map((n) => ({ id: n.id, parents: edges.get(n.id) ?? [] }));
 }
 
 /** The roles and every role nested in them (includes_role, transitively), each with the roles it includes. */

@@ -14,6 +14,16 @@ interface MovedRead {
   below: SliceApp['below'];
   /** The principals whose stored reach rows the slice holds: those below (their rows are compared with the new ones) and their parents that are not below or moved. */
   reachFrom: number[];
+  /** With `roles`: the roles the principals below hold, which are among their parents. */
+  heldRoles: number[];
+}
+
+/**
+ * Where roles hold grants of their own, the roles a principal holds are among its parents: read for
+ * those below but the ones in `except`, whose roles the change gives anew (the entries it changes).
+ */
+export interface RoleParents {
+  except: ReadonlySet<number>;
 }
 
 /**
@@ -24,7 +34,8 @@ interface MovedRead {
  * a level at a time (index lookups by `to_id`: what the change touches, not the data source).
  * Those whose rows the change writes whole are left out: the users it names (`named`, derived from
  * the small payload; a user whose entry it changes is below like any member) and the moved groups
- * (`entities`). Says
+ * (`entities`). With `roles` (roles hold grants of their own) a principal's parents include the
+ * roles it holds. Says
  * `whole` when a moved group's new parent is below a moved group: a cycle, or near one, which the
  * whole-state way reports or rules out over the whole graph.
  */
@@ -34,9 +45,10 @@ export async function readMoved(
   entities: readonly StoredNode[],
   regranted: ReadonlyArray<{ id: number }>,
   named: ReadonlySet<number>,
+  roles?: RoleParents,
 ): Promise<MovedRead | { whole: string }> {
   const structural = plan.changedEntities.filter((e) => e.parents !== undefined || (e.operation === 'delete' && e.segment !== 'role'));
-  if (structural.length === 0 && regranted.length === 0) return { counts: new Map(), below: [], reachFrom: [] };
+  if (structural.length === 0 && regranted.length === 0) return { counts: new Map(), below: [], reachFrom: [], heldRoles: [] };
   const idsOf = (list: typeof structural) => {
     const keys = new Set(list.map((e) => appEntityNodeKey(plan.key, e.segment, e.key)));
     return entities.filter((n) => keys.has(n.key)).map((n) => n.id);
@@ -55,6 +67,8 @@ export async function readMoved(
   for (const id of structuralIds) seen.add(id);
   const parents = new Map<number, number[]>(rest.map((id) => [id, []]));
   for (const edge of await nodes.bareEdgesFrom(rest, REACH_EDGES)) parents.get(edge.from)!.push(edge.to);
+  const held = roles === undefined ? [] : await nodes.bareEdgesFrom(rest.filter((id) => !roles.except.has(id)), ['has_role']);
+  for (const edge of held) parents.get(edge.from)!.push(edge.to);
   const grants = await nodes.grantCounts([...structuralIds]);
   const bindings = await nodes.bindingCounts([...structuralIds]);
   const reachFrom = new Set<number>(rest);
@@ -63,6 +77,7 @@ export async function readMoved(
     counts: new Map([...structuralIds].map((id) => [id, { grants: grants.get(id) ?? 0, bindings: bindings.get(id) ?? 0 }])),
     below: rest.map((id) => ({ id, parents: parents.get(id)! })),
     reachFrom: [...reachFrom],
+    heldRoles: [...new Set(held.map((e) => e.to))],
   };
 }
 

@@ -78,9 +78,10 @@ export interface LeafDeltaApp {
   /**
    * Groups, roles and credentials the change adds, modifies, re-tags or deletes: with `parents`
    * (lower-cased) a group it moves (a modify that gives its `groups`), with `redefined` a role whose
-   * `permissions` or `roles` a modify gives anew.
+   * `permissions` or `roles` a modify gives anew (with `nestsAnew` too when it gives its `roles`:
+   * where roles hold grants of their own, what its holders reach through it may change).
    */
-  changedEntities: Array<{ segment: EntitySegment; key: string; operation: LeafOperation; withId: boolean; parents?: string[]; redefined?: true }>;
+  changedEntities: Array<{ segment: EntitySegment; key: string; operation: LeafOperation; withId: boolean; parents?: string[]; redefined?: true; nestsAnew?: true }>;
   /**
    * The application's own operation, if any: a `modify` (of its description or custom properties)
    * or a re-tag, which rewrite its node and tags in place; with `type`, the application_type a
@@ -240,7 +241,10 @@ function planEntities(app: Json, plan: PlannedApp): boolean {
       const changed: LeafDeltaApp['changedEntities'][number] = { segment, key, operation, withId };
       if (operation === 'modify' && defines) {
         if (segment === 'group') changed.parents = parents;
-        else changed.redefined = true;
+        else {
+          changed.redefined = true;
+          if (item.roles !== undefined) changed.nestsAnew = true;
+        }
       }
       plan.changedEntities.push(changed);
       if (!defines) continue;

@@ -196,9 +196,15 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     // A bare stored binding of an entry the change only adds to stays as stored.
     if (binding && additive.get(source)?.has(target) === true) continue;
     delta.edges.push({ kind, from: source, to: target, properties: edges.properties[i] });
-    // What the written principals' reach goes through: an added or moved group's parents, a named user's groups and credentials.
+    // What the written principals' reach goes through: an added or moved group's parents, a named
+    // user's groups and credentials, and where roles hold grants, the roles an added user's entry gives it.
     if (entity && kind === 'member_of') (parents.get(source) ?? parents.set(source, []).get(source)!).push(target);
-    else if (user !== undefined && (kind === 'member_of' || kind === 'holds_cred')) (targets.get(user) ?? targets.set(user, []).get(user)!).push(target);
+    else if (user !== undefined && (kind === 'member_of' || kind === 'holds_cred' || (slice.rolesHoldGrants && kind === 'has_role'))) (targets.get(user) ?? targets.set(user, []).get(user)!).push(target);
+  }
+  // An existing named user keeps the roles it holds (the small payload holds none of its bindings).
+  for (const user of existing.values()) {
+    const id = remaining.get(derivedByKey.get(user.key)?.id ?? -1);
+    if (id !== undefined && user.heldRoles !== undefined) (targets.get(id) ?? targets.set(id, []).get(id)!).push(...user.heldRoles);
   }
 
   const holders = new Set<number>();
@@ -233,15 +239,36 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   // Named users whose entries do not change hold what they held; entry holders hold at least the grants not read with them (of bare bindings).
   for (const user of existing.values()) if (user.entry === undefined ? user.grants > 0 : user.grants > (user.storedGrants?.length ?? 0)) holders.add(user.id);
   for (const app of slice.apps) for (const holder of app.entryEntities) if (holder.grants > holder.storedGrants.length) holders.add(holder.id);
-  // An IdP identity's node that comes with the change has a reach row of its own when it holds grants (nothing is below it).
-  for (const id of addedIdps) if (holders.has(id)) delta.reach.push([id, id, 0]);
 
+  // Where roles hold grants, an entry holder is reached anew through the roles it holds now (its bindings in the small graph, bare ones too).
+  // And the roles each role includes, as the change leaves them (a role it adds may include stored ones).
+  const heldRoles = new Map<number, number[]>();
+  const roleNesting = new Map<number, number[]>();
+  if (slice.rolesHoldGrants) {
+    const add = (lists: Map<number, number[]>, from: number, to: number) => (lists.get(from) ?? lists.set(from, []).get(from)!).push(to);
+    for (let i = 0; i < edges.length; i++) {
+      const holder = entryHolders.get(edges.col.from[i]!);
+      if (holder !== undefined && edges.kind(i) === 'has_role') add(heldRoles, holder, map(edges.col.to[i]!));
+      if (edges.kind(i) === 'includes_role') add(roleNesting, map(edges.col.from[i]!), map(edges.col.to[i]!));
+    }
+  }
+  // A moved group keeps the roles it holds.
+  for (const app of slice.apps) for (const entity of app.entities) if (entity.heldRoles !== undefined) parents.get(entity.id)?.push(...entity.heldRoles);
   writeReach(slice, delta, {
+    heldRoles,
+    roleNesting,
     groups: [...parents].map(([id, memberOf]) => ({ id, parents: memberOf })),
-    users: [...remaining.values()].map((id) => ({ id, parents: targets.get(id) ?? [] })),
+    // An IdP identity's node that comes with the change is reached as a named user is, through the roles it holds (nothing is below it).
+    users: [...[...remaining.values()].map((id) => ({ id, parents: targets.get(id) ?? [] })), ...addedIdps.map((id) => ({ id, parents: heldRoles.get(id) ?? [] }))],
     holders,
     entryHolders: new Set(entryHolders.values()),
   });
+  // A redefined role is written anew, reach rows and all: where roles hold grants, one that holds
+  // some keeps its rows as stored (its nested roles are the same, or the change goes the whole-state way).
+  if (slice.rolesHoldGrants) {
+    const redefined = new Set([...rewired.values()].filter((id) => delta.replaced.includes(id)));
+    for (const app of slice.apps) for (const role of app.roles) if (redefined.has(role.id)) for (const [holder, depth] of app.reach.get(role.id) ?? []) delta.reach.push([role.id, holder, depth]);
+  }
   for (const ref of graph.identityRefs) {
     const node = remaining.get(ref.node) ?? writtenEntities.get(ref.node) ?? idpWritten.get(ref.node);
     if (node !== undefined) delta.identityRefs.push({ ...ref, node });

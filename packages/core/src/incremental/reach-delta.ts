@@ -1,5 +1,5 @@
 import type { LeafDelta } from './leaf-delta.js';
-import type { SliceApp, StoredSlice } from './stored-slice.js';
+import type { StoredSlice } from './stored-slice.js';
 
 /** A principal whose reach is worked out anew, with the parents (groups, credentials) its reach goes through. */
 interface Reaching {
@@ -19,19 +19,23 @@ interface Reaching {
  * of the principals below only those that change (`unreached` deleted, the new ones added): most
  * of what they reach lies below the moved entity and stays. `holders`: the stored ids that hold
  * grants once the change is made, of the named users and of `entryHolders`, the users, groups and
- * credentials whose entries it changes.
+ * credentials whose entries it changes. Where roles hold grants of their own (`slice.rolesHoldGrants`)
+ * the closure passes through the roles a principal holds and those they include too: a named user's
+ * parents include its roles, and so do those of a user whose entry changes, which is below
+ * (`heldRoles`: the roles its entry holds once the change is made; `roleNesting`: the roles each
+ * role includes, from the small graph).
  */
 export function writeReach(
   slice: StoredSlice,
   delta: LeafDelta,
-  changed: { groups: readonly Reaching[]; users: readonly Reaching[]; holders: ReadonlySet<number>; entryHolders: ReadonlySet<number> },
+  changed: { groups: readonly Reaching[]; users: readonly Reaching[]; holders: ReadonlySet<number>; entryHolders: ReadonlySet<number>; heldRoles: ReadonlyMap<number, readonly number[]>; roleNesting: ReadonlyMap<number, readonly number[]> },
 ): void {
   const { holders, entryHolders } = changed;
   const anew = new Map<number, { holdsGrants: boolean; parents: readonly number[] }>();
   const entityGrants = new Map(slice.apps.flatMap((app) => app.entities.map((e) => [e.id, (e.grants ?? 0) > 0] as const)));
   for (const group of changed.groups) anew.set(group.id, { holdsGrants: entityGrants.get(group.id) ?? false, parents: group.parents });
   const gone = new Set(delta.deleted);
-  const reachOf = reachTables(slice.apps);
+  const reachOf = reachTables(slice, changed.roleNesting);
   // A user, group or credential whose entry now holds grants or no more: its own row at depth 0
   // comes or goes; what a group's or credential's members reach through it follows (they are `below`
   // when it may gain its first grant or lose them all).
@@ -55,7 +59,8 @@ export function writeReach(
       // The closure keeps a principal at depth 0 of its own rows when it holds grants; the change
       // gives it none and takes none away, but to the groups and credentials whose entries it changes.
       const holdsGrants = entryHolders.has(principal.id) ? holders.has(principal.id) : stored.get(principal.id) === 0;
-      anew.set(principal.id, { holdsGrants, parents: principal.parents.filter((p) => !gone.has(p)) });
+      const parents = [...principal.parents, ...(changed.heldRoles.get(principal.id) ?? [])].filter((p) => !gone.has(p));
+      anew.set(principal.id, { holdsGrants, parents });
       below.set(principal.id, stored);
     }
   }
@@ -116,9 +121,34 @@ function reachAnew(principals: ReadonlyMap<number, { holdsGrants: boolean; paren
   return rows;
 }
 
-function reachTables(apps: readonly SliceApp[]): Map<number, ReadonlyArray<readonly [number, number]>> {
+/**
+ * The stored reach rows of the slice, by principal; and where roles hold grants of their own, those
+ * of each role that holds none (the full derivation gives it no rows, since nothing can hold it but
+ * through a binding): the rows of the roles it includes (`roleNesting`, stored ids, as the change
+ * leaves them: the slice's roles with every role they include, and the roles it adds), one step
+ * further, as the breadth-first closure passes through it from whoever holds it. A role that holds
+ * grants has its rows stored, the roles it includes reached.
+ */
+function reachTables(slice: StoredSlice, roleNesting: ReadonlyMap<number, readonly number[]>): Map<number, ReadonlyArray<readonly [number, number]>> {
   const all = new Map<number, ReadonlyArray<readonly [number, number]>>();
-  for (const app of apps) for (const [principal, rows] of app.reach) all.set(principal, rows);
+  for (const app of slice.apps) for (const [principal, rows] of app.reach) all.set(principal, rows);
+  const visiting = new Set<number>();
+  const rowsOf = (role: number): ReadonlyArray<readonly [number, number]> => {
+    const known = all.get(role);
+    if (known !== undefined) return known;
+    if (visiting.has(role)) throw new Error(`role ${role} includes itself`);
+    visiting.add(role);
+    const depths = new Map<number, number>();
+    for (const nested of roleNesting.get(role) ?? []) {
+      for (const [holder, depth] of rowsOf(nested)) {
+        const shortest = depths.get(holder);
+        if (shortest === undefined || depth + 1 < shortest) depths.set(holder, depth + 1);
+      }
+    }
+    const rows = [...depths];
+    all.set(role, rows);
+    return rows;
+  };
+  for (const role of roleNesting.keys()) rowsOf(role);
   return all;
 }
-

@@ -15,6 +15,12 @@ export interface StoredSlice {
   /** The first node id and grant id no row of the data source uses. */
   nextNodeId: number;
   nextGrantId: number;
+  /**
+   * Whether roles hold grants of their own (an entry of identity_type local_role): then the roles a
+   * principal holds, and those they include, are part of its reach as its groups are; the users the
+   * change names carry theirs (`SliceUser.heldRoles`), and `reach` holds the stored rows of the slice's roles.
+   */
+  rolesHoldGrants?: true;
 }
 
 /**
@@ -56,14 +62,18 @@ export interface SliceApp {
   rolesKeyedById: boolean;
   /**
    * The groups, roles and credentials the change names that exist, with their tags (and a group's
-   * identities); those it moves or deletes with how many grants and bindings they hold.
+   * identities); those it moves or deletes with how many grants and bindings they hold, and where
+   * roles hold grants (`StoredSlice.rolesHoldGrants`) a moved group with the roles it holds.
    */
-  entities: Array<SliceNode & { segment: 'group' | 'role' | 'cred'; grants?: number; bindings?: number }>;
+  entities: Array<SliceNode & { segment: 'group' | 'role' | 'cred'; grants?: number; bindings?: number; heldRoles?: number[] }>;
   /**
    * The principals below the groups the change moves or deletes, the credentials it deletes and the
    * groups and credentials whose entries may come to hold grants or hold none any more (whose
    * breadth-first reach passes through them), but the users the change names: their parents
-   * (the groups and credentials their `member_of` and `holds_cred` edges lead to). Their reach is
+   * (the groups and credentials their `member_of` and `holds_cred` edges lead to, and where roles
+   * hold grants, the roles they hold). There too, the entry holders whose roles the change may
+   * change, and what is below them: their roles are the ones their entries hold once the change is
+   * made, which the change gives (not in `parents`). Their reach is
    * worked out anew; `reach` holds their stored rows (one at depth 0 says a principal holds grants)
    * and those of their other parents.
    */
@@ -89,7 +99,7 @@ export interface SliceApp {
   resourceIdTypes: string[];
   /** Permission nodes the bindings reach (directly or through the roles), for the grants' ids. */
   permissions: SliceNode[];
-  /** The stored reach rows of the slice's groups and credentials, of `below` and of their parents, by principal: [holder, depth] pairs. */
+  /** The stored reach rows of the slice's groups and credentials (and roles, where they hold grants), of `below` and of their parents, by principal: [holder, depth] pairs. */
   reach: Map<number, Array<readonly [number, number]>>;
 }
 
@@ -117,6 +127,8 @@ export interface SliceUser extends SliceNode {
   /** The user's stored grants and bindings (has_role / has_permission edges). */
   grants: number;
   bindings: number;
+  /** Where roles hold grants of their own (`StoredSlice.rolesHoldGrants`), the stored ids of the roles a named user holds: its reach goes through them. */
+  heldRoles?: number[];
   /**
    * For a user whose stored entry the change changes (or that holds a role it redefines or deletes):
    * the entry's bindings in this application, read back from the user's binding edges and grants or

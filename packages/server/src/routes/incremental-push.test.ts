@@ -428,6 +428,29 @@ describe('changes of local users, made by difference', () => {
     expect(wholeState).not.toHaveBeenCalled();
   });
 
+  it('change leaves by difference where roles hold grants of their own; what a role reaches goes the whole-state way', async () => {
+    const target = await pushTarget(t, 'application');
+    // Writer holds write on Books.2024 itself: whoever holds Writer reaches it.
+    const payload = ledger();
+    (payload.identity_to_permissions as Json[]).push({ identity: 'Writer', identity_type: 'local_role', application_permissions: [{ application: 'Ledger', permission: 'write', resources: ['Books.2024'] }] });
+    expect((await push(t, target.url, payload)).statusCode).toBe(200);
+    const access = async () => accessLines(await allEffective(t, target.provider.id, target.dataSource.id));
+    const apply = async (body: Json) => expect((await push(t, target.url, change(body))).statusCode).toBe(200);
+    const { byDifference, wholeState } = storeSpies();
+    // Ben (in Clerks) is given Writer on Books: its read and write there (read reaches Books.2024), and Writer's own write on Books.2024.
+    await apply({ identity_to_permissions: [{ identity: 'u2', identity_type: 'local_user', operation: 'add', role_assignments: [{ application: 'Ledger', role: 'Writer', resources: ['Books'] }] }] });
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u2 -> Books: read,write', 'u2 -> Books.2024: read,write']));
+    // Ben leaves Clerks: he keeps what Writer gives him.
+    await apply({ applications: [{ name: 'Ledger', local_users: [{ operation: 'modify', id: 'u2', name: 'Ben', groups: [] }] }] });
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u2 -> Books: read,write', 'u2 -> Books.2024: read,write']));
+    expect(byDifference).toHaveBeenCalledTimes(2);
+    expect(wholeState).not.toHaveBeenCalled();
+    // Writer now includes Reader: what its holders reach through it changes, the whole-state way (Ben's reach is the same: he holds both's permissions already).
+    await apply({ applications: [{ name: 'Ledger', local_roles: [{ operation: 'modify', name: 'Writer', permissions: ['write'], roles: ['Reader'] }] }] });
+    expect(wholeState).toHaveBeenCalledTimes(1);
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u2 -> Books: read,write', 'u2 -> Books.2024: read,write']));
+  });
+
   it('change top-level permissions by difference; their holders hold what they grant now; a deletion of one still named is refused', async () => {
     const { access, apply, node, refuse } = await ledgerTarget();
     const { state, byDifference } = storeSpies();
