@@ -22,6 +22,8 @@ export interface BenchOptions {
   casbinTimeoutMs: number;
   /** The update suite's full payload. */
   updateSize: PayloadSize;
+  /** Whether the update suite's roles hold grants of their own (then the roles a principal holds are part of its reach). */
+  rolesHoldGrants: boolean;
 }
 
 export const DEFAULT_SIZES = '10mb';
@@ -35,6 +37,8 @@ export const USAGE = `npm run bench [-- --suites ingest,identities --sizes 10mb,
                             of 10M grants, beside node-casbin) and/or updates (an incremental push of 1,000 users
                             against the full push, and the full payload as a multipart upload); default all four
   --update-size BENCH_UPDATE_SIZE  the update suite's full payload; default ${DEFAULT_UPDATE_SIZE}
+  --roles-hold-grants BENCH_ROLES_HOLD_GRANTS=1  in the update suite, each role also holds a grant of its own
+                            (an entry of identity_type local_role), so the roles a principal holds are part of its reach
   --scale    BENCH_SCALE    the identities and queries workloads as a fraction of the issues' (1 = 100k IdP users,
                             50 applications of 20k local users); default 1
   --sizes    BENCH_SIZES    payload sizes (nominal; 100mb = the issue's 50k users, 5k groups, 100k resources, 1M assignments); default ${DEFAULT_SIZES}
@@ -62,6 +66,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       pause: { type: 'string' },
       'casbin-timeout': { type: 'string' },
       'update-size': { type: 'string' },
+      'roles-hold-grants': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -97,6 +102,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     pauseMs: pause * 1000,
     casbinTimeoutMs: timeout * 60_000,
     updateSize: parseSize(values['update-size'] ?? env.BENCH_UPDATE_SIZE ?? DEFAULT_UPDATE_SIZE),
+    rolesHoldGrants: values['roles-hold-grants'] ?? env.BENCH_ROLES_HOLD_GRANTS === '1',
   };
 }
 

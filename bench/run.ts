@@ -94,7 +94,7 @@ async function main(): Promise<number> {
   if (summaries.length > 0) log(`\nAll medians (Markdown):\n\n${formatMarkdown(summaries)}`);
   if (options.suites.includes('identities')) failures += await identitySuite(engines, options.identityScale, options.repeat ?? 1, options.pauseMs);
   if (options.suites.includes('queries')) failures += await querySuite(engines, options.identityScale, options.casbinTimeoutMs);
-  if (options.suites.includes('updates')) failures += await updateSuite(engines, options.updateSize, options.pauseMs);
+  if (options.suites.includes('updates')) failures += await updateSuite(engines, options.updateSize, options.pauseMs, options.rolesHoldGrants);
   if (failures > 0) log(`\n${failures} run(s) failed or left a data source unanswerable; see above.`);
   return failures > 0 ? 1 : 0;
 }
@@ -155,8 +155,8 @@ async function querySuite(engines: Engine[], scale: number, casbinTimeoutMs: num
 }
 
 /** The update suite on every engine; the number of failed measurements. */
-async function updateSuite(engines: Engine[], size: PayloadSize, pauseMs: number): Promise<number> {
-  const bodies = prepareUpdateBodies(size, log);
+async function updateSuite(engines: Engine[], size: PayloadSize, pauseMs: number, rolesHoldGrants: boolean): Promise<number> {
+  const bodies = prepareUpdateBodies(size, log, rolesHoldGrants);
   const results: UpdateMeasurement[] = [];
   let failures = 0;
   for (const engine of engines) {

@@ -79,10 +79,16 @@ interface TimedRequest {
   wholeBecause?: string;
 }
 
-export function prepareUpdateBodies(size: PayloadSize, log: (line: string) => void): UpdateBodies {
+export function prepareUpdateBodies(size: PayloadSize, log: (line: string) => void, rolesHoldGrants = false): UpdateBodies {
   const started = performance.now();
   const payload = generateAppPayload(shapeForBytes(size.bytes));
   const app = payload.applications![0]!;
+  // Each role holds a grant of its own on one resource: the roles a principal holds become part of its reach.
+  if (rolesHoldGrants) {
+    for (const [i, role] of app.local_roles!.entries()) {
+      payload.identity_to_permissions!.push({ identity: role.id!, identity_type: 'local_role', application_permissions: [{ application: app.name, permission: payload.permissions![i % payload.permissions!.length]!.name, resources: [app.resources![i % app.resources!.length]!.id!] }] });
+    }
+  }
   const users = app.local_users!;
   const incremental = Array.from({ length: INCREMENTAL_RUNS }, (_, run) => Buffer.from(JSON.stringify(incrementalChange(payload, run))));
   const json = (change: ApplicationPayload) => Buffer.from(JSON.stringify(change));
@@ -100,7 +106,7 @@ export function prepareUpdateBodies(size: PayloadSize, log: (line: string) => vo
     users: users.length,
   };
   log(
-    `\n=== updates: ${size.label} application payload ${mb(bodies.payload.length)} (${count(users.length)} users); incremental change of ` +
+    `\n=== updates: ${size.label} application payload ${mb(bodies.payload.length)} (${count(users.length)} users${rolesHoldGrants ? ', roles holding grants of their own' : ''}); incremental change of ` +
       `${CHANGES.modified + CHANGES.added + CHANGES.deleted} users ${mb(bodies.incremental[0]!.length)}, ${INCREMENTAL_RUNS} times; generated in ${seconds(performance.now() - started)}`,
   );
   return bodies;
