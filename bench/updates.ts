@@ -83,10 +83,11 @@ export function prepareUpdateBodies(size: PayloadSize, log: (line: string) => vo
   const started = performance.now();
   const payload = generateAppPayload(shapeForBytes(size.bytes));
   const app = payload.applications![0]!;
-  // Each role holds a grant of its own on one resource: the roles a principal holds become part of its reach.
+  // Each role holds a grant of its own (of perm_0, which no change below touches) on one resource:
+  // the roles a principal holds become part of its reach.
   if (rolesHoldGrants) {
     for (const [i, role] of app.local_roles!.entries()) {
-      payload.identity_to_permissions!.push({ identity: role.id!, identity_type: 'local_role', application_permissions: [{ application: app.name, permission: payload.permissions![i % payload.permissions!.length]!.name, resources: [app.resources![i % app.resources!.length]!.id!] }] });
+      payload.identity_to_permissions!.push({ identity: role.id!, identity_type: 'local_role', application_permissions: [{ application: app.name, permission: payload.permissions![0]!.name, resources: [app.resources![i % app.resources!.length]!.id!] }] });
     }
   }
   const users = app.local_users!;

@@ -20,7 +20,7 @@ const CHANGES_PER_SEED = 8;
  */
 const VARIANTS = [
   { title: '', rolesHoldGrants: false, seeds: SEEDS, madeShare: 1 / 2, kinds: ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself', 'permission changed', 'first entry', 'IdP entry'] },
-  { title: ' where roles hold grants', rolesHoldGrants: true, seeds: SEEDS, madeShare: 1 / 4, kinds: ['role redefined', 'user added', 'user modified', 'user deleted', "user's entry changed", 'first entry', 'resource changed', 'application itself', 'group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'IdP entry'] },
+  { title: ' where roles hold grants', rolesHoldGrants: true, seeds: SEEDS, madeShare: 1 / 4, kinds: ['role redefined', 'role deleted', 'permission changed', 'user added', 'user modified', 'user deleted', "user's entry changed", 'first entry', 'resource changed', 'application itself', 'group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'IdP entry'] },
 ] as const;
 
 /**
@@ -159,8 +159,8 @@ function randomApplication(rnd: () => number, rolesHoldGrants: boolean): Json {
   // IdP identities: one without identity_type (its default), one with it.
   entries.push({ identity: 'ann@corp.example', role_assignments: [binding(rnd, 'role', pick(rnd, ['r0', 'r1', 'r3']), paths)], application_permissions: [] } as unknown as (typeof entries)[number]);
   entries.push({ identity: 'bob@corp.example', identity_type: 'idp', role_assignments: [], application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), paths)] });
-  // Roles holding grants: viewer (included by lead) and peeker.
-  if (rolesHoldGrants) for (const role of ['r0', 'r2']) entries.push({ identity: role, identity_type: 'local_role', role_assignments: [], application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), paths)] });
+  // Roles holding grants: viewer, lead (which includes viewer) and peeker.
+  if (rolesHoldGrants) for (const role of ['r0', 'r2', 'r3']) entries.push({ identity: role, identity_type: 'local_role', role_assignments: [], application_permissions: [binding(rnd, 'permission', pick(rnd, ['view', 'edit']), paths)] });
   return {
     custom_property_definition: { applications: [{ application_type: 'shop', local_user_properties: { level: 'NUMBER' }, local_group_properties: { floor: 'NUMBER' }, resources: [{ resource_type: 'shelf', properties: { aisle: 'NUMBER' } }] }] },
     applications: [

@@ -436,6 +436,9 @@ for (const backend of testBackends()) {
           applications: [{ name: 'Shop', local_users: [{ operation: 'add', id: 'u7', name: 'fay' }], local_roles: [{ operation: 'add', id: 'r9', name: 'auditor', permissions: [], roles: ['r1'] }] }],
           identity_to_permissions: [{ operation: 'add', identity: 'u7', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'r9', resources: ['s3'] }] }],
         },
+        // boss includes no role any more; auditor is deleted.
+        shop({ local_roles: [{ operation: 'modify', id: 'r2', name: 'boss', roles: [] }] }),
+        shop({ local_roles: [{ operation: 'delete', id: 'r9', name: 'auditor' }] }),
       ];
       const bobAndDee = ['u2 -> s2.box: edit', 'u2 -> s2: edit', 'u5 -> s2.box: edit', 'u5 -> s2: edit'];
       const eve = ['u6 -> s1.box: edit', 'u6 -> s1: edit,view', 'u6 -> s2: view'];
@@ -461,16 +464,44 @@ for (const backend of testBackends()) {
         ['u2 -> s1.box: edit', 'u2 -> s1: edit', 'u2 -> s2: view', 'u6 -> s1.box: edit', 'u6 -> s1: edit', 'u6 -> s2: view'],
         // fay: clerk's edit on s3 through auditor, and clerk's own view on s2.
         ['u2 -> s1.box: edit', 'u2 -> s1: edit', 'u2 -> s2: view', 'u6 -> s1.box: edit', 'u6 -> s1: edit', 'u6 -> s2: view', 'u7 -> s2: view', 'u7 -> s3: edit'],
+        // eve keeps boss's own edit on s1, no longer clerk's view on s2.
+        ['u2 -> s1.box: edit', 'u2 -> s1: edit', 'u2 -> s2: view', 'u6 -> s1.box: edit', 'u6 -> s1: edit', 'u7 -> s2: view', 'u7 -> s3: edit'],
+        // fay's one assignment goes with auditor.
+        ['u2 -> s1.box: edit', 'u2 -> s1: edit', 'u2 -> s2: view', 'u6 -> s1.box: edit', 'u6 -> s1: edit'],
       ];
       const pushed = await checkSequence(base, changes, expected);
-      // What a role reaches or grants of its own changes only the whole-state way.
-      const reason = async (change: Json) => {
-        const read = await store.readLeafSlice(pushed.dataSourceId, planLeafDelta(change)!);
-        return 'whole' in read ? read.whole : 'by difference';
-      };
-      expect(await reason({ incremental_change: true, permissions: [{ operation: 'modify', name: 'view', permission_type: ['DataRead'] }] })).toBe('roles hold grants of their own, and the change modifies a permission, which roles may hold');
-      expect(await reason(shop({ local_roles: [{ operation: 'modify', id: 'r2', name: 'boss', roles: [] }] }))).toBe('roles hold grants of their own, and the change deletes a role or gives one its nested roles anew');
-      expect(await reason(shop({ local_roles: [{ operation: 'delete', id: 'r2', name: 'boss' }] }))).toBe('roles hold grants of their own, and the change deletes a role or gives one its nested roles anew');
+      // A permission that a role holds itself goes the whole-state way (the role's own entry is not read back).
+      const read = await store.readLeafSlice(pushed.dataSourceId, planLeafDelta({ incremental_change: true, permissions: [{ operation: 'modify', name: 'view', permission_type: ['DataRead'] }] })!);
+      expect(read).toEqual({ whole: 'a role the change redefines or deletes, or a permission it changes, is held by a role' });
+    });
+
+    it('reaches anew the roles including a role given other nested roles, where roles hold grants of their own', async () => {
+      // clerk (r1) holds view on s2 itself, boss (r2, including clerk) edit on s1, peeker (r3) peek on s2.box; bob (u2) holds boss on s2.
+      const base = shopWithGroupGrants();
+      (base.identity_to_permissions as Json[]).push(
+        { identity: 'r1', identity_type: 'local_role', application_permissions: [{ application: 'Shop', permission: 'view', resources: ['s2'] }] },
+        { identity: 'r2', identity_type: 'local_role', application_permissions: [{ application: 'Shop', permission: 'edit', resources: ['s1'] }] },
+        { identity: 'r3', identity_type: 'local_role', application_permissions: [{ application: 'Shop', permission: 'peek', resources: ['s2.box'] }] },
+        { identity: 'u2', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'r2', resources: ['s2'] }] },
+      );
+      // clerk now includes peeker: boss, which includes clerk, reaches peeker's own grant too.
+      const changes = [{ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'clerk', permissions: ['view'], roles: ['r3'] }] }] }];
+      const expected = [
+        [
+          // ann holds clerk on s1 and its box: peeker's peek on the box (boxes only), and through clerk peeker's own peek on s2.box.
+          'u1 -> Shop: view',
+          'u1 -> s1.box: peek,view',
+          'u1 -> s1: view',
+          'u1 -> s2.box: edit,peek',
+          'u1 -> s2: edit,view',
+          // bob: boss's edit on s2 and its box, clerk's view on s2, peeker's peek on s2.box; through boss its own edit on s1 and its box, clerk's own view on s2, peeker's own peek on s2.box.
+          'u2 -> s1.box: edit',
+          'u2 -> s1: edit',
+          'u2 -> s2.box: edit,peek',
+          'u2 -> s2: edit,view',
+        ],
+      ];
+      await checkSequence(base, changes, expected);
     });
 
     it('goes the whole-state way when the state was stored without a basis', async () => {

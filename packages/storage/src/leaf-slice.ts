@@ -31,8 +31,6 @@ export async function readLeafSlice(db: Kysely<Database>, graphs: GraphStorage, 
   const read = await readDeltaBasis(db, dataSourceId);
   if ('whole' in read) return read;
   const { basis, ds, pushedAt } = read;
-  const rolesProblem = basis.rolesHoldGrants ? roleReachProblem(plan) : undefined;
-  if (rolesProblem !== undefined) return { whole: rolesProblem };
   const nodes = new NodeReader(graphs.reader(db, ds), ds);
   const complete = withEveryApplication(plan, basis.apps);
   // Permissions changed, not added: their holders' grants change.
@@ -251,6 +249,7 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
     rolesKeyedById: basis.rolesKeyedById.includes(app.key),
     entities: entities.map((n) => ({ ...n, segment: SEGMENTS[n.kind] as 'group' | 'role' | 'cred', ...moved.counts.get(n.id), ...(movedRoles.has(n.id) ? { heldRoles: movedRoles.get(n.id) } : {}) })),
     below: [...moved.below, ...reachedAnew],
+    ...(basis.rolesHoldGrants ? { rolesAnew: rebound.including.map((n) => n.id) } : {}),
     entryEntities: entryHolders,
     users,
     groups: groups.filter((n) => n.kind === 'local_group'),
@@ -265,22 +264,6 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
     permissions: permissions.filter((n) => n.kind === 'permission'),
     reach: await nodes.reach(basis.rolesHoldGrants ? [...principals, ...roles.map((r) => r.id)] : principals),
   };
-}
-
-/**
- * Where roles hold grants of their own, the roles a principal holds (and those they include) are
- * part of its reach, as its groups and credentials are. A change made by difference reaches anew the
- * principals whose roles or groups it changes, and those below them, through the roles they hold
- * (`readApp`); a role given other permissions changes the grants of its holders' bindings, not their
- * reach. But the change goes the whole-state way when it changes what a role reaches or grants of
- * its own: a role given its nested roles anew or deleted, or a permission changed (a role's own grants of it).
- */
-function roleReachProblem(plan: LeafDeltaPlan): string | undefined {
-  if (plan.changedPermissions.some((p) => p.operation !== 'add')) return 'roles hold grants of their own, and the change modifies a permission, which roles may hold';
-  for (const app of plan.apps) {
-    if (app.changedEntities.some((e) => e.segment === 'role' && (e.nestsAnew === true || e.operation === 'delete'))) return 'roles hold grants of their own, and the change deletes a role or gives one its nested roles anew';
-  }
-  return undefined;
 }
 
 const SEGMENTS: Record<string, 'group' | 'role' | 'cred' | 'idp'> = { local_group: 'group', local_role: 'role', access_cred: 'cred', idp_identity: 'idp' };

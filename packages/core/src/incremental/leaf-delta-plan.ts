@@ -78,10 +78,9 @@ export interface LeafDeltaApp {
   /**
    * Groups, roles and credentials the change adds, modifies, re-tags or deletes: with `parents`
    * (lower-cased) a group it moves (a modify that gives its `groups`), with `redefined` a role whose
-   * `permissions` or `roles` a modify gives anew (with `nestsAnew` too when it gives its `roles`:
-   * where roles hold grants of their own, what its holders reach through it may change).
+   * `permissions` or `roles` a modify gives anew.
    */
-  changedEntities: Array<{ segment: EntitySegment; key: string; operation: LeafOperation; withId: boolean; parents?: string[]; redefined?: true; nestsAnew?: true }>;
+  changedEntities: Array<{ segment: EntitySegment; key: string; operation: LeafOperation; withId: boolean; parents?: string[]; redefined?: true }>;
   /**
    * The application's own operation, if any: a `modify` (of its description or custom properties)
    * or a re-tag, which rewrite its node and tags in place; with `type`, the application_type a
@@ -241,10 +240,7 @@ function planEntities(app: Json, plan: PlannedApp): boolean {
       const changed: LeafDeltaApp['changedEntities'][number] = { segment, key, operation, withId };
       if (operation === 'modify' && defines) {
         if (segment === 'group') changed.parents = parents;
-        else {
-          changed.redefined = true;
-          if (item.roles !== undefined) changed.nestsAnew = true;
-        }
+        else changed.redefined = true;
       }
       plan.changedEntities.push(changed);
       if (!defines) continue;

@@ -254,21 +254,18 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   }
   // A moved group keeps the roles it holds.
   for (const app of slice.apps) for (const entity of app.entities) if (entity.heldRoles !== undefined) parents.get(entity.id)?.push(...entity.heldRoles);
+  // The roles it redefines are written anew, their reach rows too.
+  const redefinedRoles = slice.rolesHoldGrants ? [...rewired].filter(([derived, id]) => graph.nodes[derived]!.kind === 'local_role' && delta.replaced.includes(id)).map(([, id]) => id) : [];
   writeReach(slice, delta, {
     heldRoles,
     roleNesting,
+    redefinedRoles,
     groups: [...parents].map(([id, memberOf]) => ({ id, parents: memberOf })),
     // An IdP identity's node that comes with the change is reached as a named user is, through the roles it holds (nothing is below it).
     users: [...[...remaining.values()].map((id) => ({ id, parents: targets.get(id) ?? [] })), ...addedIdps.map((id) => ({ id, parents: heldRoles.get(id) ?? [] }))],
     holders,
     entryHolders: new Set(entryHolders.values()),
   });
-  // A redefined role is written anew, reach rows and all: where roles hold grants, one that holds
-  // some keeps its rows as stored (its nested roles are the same, or the change goes the whole-state way).
-  if (slice.rolesHoldGrants) {
-    const redefined = new Set([...rewired.values()].filter((id) => delta.replaced.includes(id)));
-    for (const app of slice.apps) for (const role of app.roles) if (redefined.has(role.id)) for (const [holder, depth] of app.reach.get(role.id) ?? []) delta.reach.push([role.id, holder, depth]);
-  }
   for (const ref of graph.identityRefs) {
     const node = remaining.get(ref.node) ?? writtenEntities.get(ref.node) ?? idpWritten.get(ref.node);
     if (node !== undefined) delta.identityRefs.push({ ...ref, node });

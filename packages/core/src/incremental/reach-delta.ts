@@ -23,12 +23,13 @@ interface Reaching {
  * the closure passes through the roles a principal holds and those they include too: a named user's
  * parents include its roles, and so do those of a user whose entry changes, which is below
  * (`heldRoles`: the roles its entry holds once the change is made; `roleNesting`: the roles each
- * role includes, from the small graph).
+ * role includes, from the small graph); and so are the roles it redefines (`redefinedRoles`) and
+ * those including a role it redefines or deletes (`SliceApp.rolesAnew`).
  */
 export function writeReach(
   slice: StoredSlice,
   delta: LeafDelta,
-  changed: { groups: readonly Reaching[]; users: readonly Reaching[]; holders: ReadonlySet<number>; entryHolders: ReadonlySet<number>; heldRoles: ReadonlyMap<number, readonly number[]>; roleNesting: ReadonlyMap<number, readonly number[]> },
+  changed: { groups: readonly Reaching[]; users: readonly Reaching[]; holders: ReadonlySet<number>; entryHolders: ReadonlySet<number>; heldRoles: ReadonlyMap<number, readonly number[]>; roleNesting: ReadonlyMap<number, readonly number[]>; redefinedRoles: readonly number[] },
 ): void {
   const { holders, entryHolders } = changed;
   const anew = new Map<number, { holdsGrants: boolean; parents: readonly number[] }>();
@@ -65,8 +66,21 @@ export function writeReach(
     }
   }
   for (const user of changed.users) anew.set(user.id, { holdsGrants: holders.has(user.id), parents: user.parents });
+  // Where roles hold grants: the roles the change redefines (written anew, their rows too) and those
+  // including a role it redefines or deletes (`rolesAnew`: their stored rows compared), reached
+  // through the roles they include as the change leaves them. One that holds no grant of its own has
+  // rows only to pass on to whoever holds it: the full derivation stores none.
+  const passOn = new Set<number>();
+  const holdsOwn = (id: number) => slice.apps.some((app) => app.reach.get(id)?.some(([holder, depth]) => holder === id && depth === 0) === true);
+  for (const role of [...changed.redefinedRoles, ...slice.apps.flatMap((app) => app.rolesAnew ?? [])]) {
+    const holdsGrants = holdsOwn(role);
+    anew.set(role, { holdsGrants, parents: (changed.roleNesting.get(role) ?? []).filter((p) => !gone.has(p)) });
+    if (!holdsGrants) passOn.add(role);
+    else if (!changed.redefinedRoles.includes(role)) below.set(role, new Map(reachOf.get(role) ?? []));
+  }
   // Row by row: the principals below a top-level group have hundreds of thousands, more than a call's arguments can be.
   for (const row of reachAnew(anew, reachOf)) {
+    if (passOn.has(row[0])) continue;
     const stored = below.get(row[0]);
     if (stored === undefined) delta.reach.push(row);
     else if (stored.get(row[1]) === row[2]) stored.delete(row[1]);

@@ -79,6 +79,12 @@ export interface SliceApp {
    */
   below: Array<{ id: number; parents: number[] }>;
   /**
+   * Where roles hold grants of their own: the roles including a role the change redefines or deletes
+   * (or granting a permission it changes), at any depth: their reach is worked out anew from the
+   * roles they include as the change leaves them.
+   */
+  rolesAnew?: number[];
+  /**
    * Groups, credentials and IdP identities whose stored entries the change changes, with their
    * entries read back (as a user's `entry`) and their grant and binding counts. An IdP identity's
    * node holds its bindings (all in this application) and goes with the last of them.

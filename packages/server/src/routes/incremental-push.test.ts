@@ -428,7 +428,7 @@ describe('changes of local users, made by difference', () => {
     expect(wholeState).not.toHaveBeenCalled();
   });
 
-  it('change leaves by difference where roles hold grants of their own; what a role reaches goes the whole-state way', async () => {
+  it('change leaves and roles by difference where roles hold grants of their own; a permission a role holds itself goes the whole-state way', async () => {
     const target = await pushTarget(t, 'application');
     // Writer holds write on Books.2024 itself: whoever holds Writer reaches it.
     const payload = ledger();
@@ -445,8 +445,12 @@ describe('changes of local users, made by difference', () => {
     expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u2 -> Books: read,write', 'u2 -> Books.2024: read,write']));
     expect(byDifference).toHaveBeenCalledTimes(2);
     expect(wholeState).not.toHaveBeenCalled();
-    // Writer now includes Reader: what its holders reach through it changes, the whole-state way (Ben's reach is the same: he holds both's permissions already).
+    // Writer now includes Reader: Ben reaches it through Writer (he holds both's permissions already).
     await apply({ applications: [{ name: 'Ledger', local_roles: [{ operation: 'modify', name: 'Writer', permissions: ['write'], roles: ['Reader'] }] }] });
+    expect(byDifference).toHaveBeenCalledTimes(3);
+    expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u2 -> Books: read,write', 'u2 -> Books.2024: read,write']));
+    // write, which Writer holds in its own entry, changed: the whole-state way (a role's own entry is not read back).
+    await apply({ permissions: [{ operation: 'modify', name: 'write', permission_type: ['DataWrite'] }] });
     expect(wholeState).toHaveBeenCalledTimes(1);
     expect(await access()).toEqual(sorted(['Clerks -> Books: write', 'u1 -> Books: read', 'u1 -> Books.2024: read', 'u2 -> Books: read,write', 'u2 -> Books.2024: read,write']));
   });
