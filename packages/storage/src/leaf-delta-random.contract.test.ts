@@ -15,8 +15,8 @@ const CHANGES_PER_SEED = 8;
 
 /**
  * The random applications: as generated, and with roles that hold grants of their own (then the
- * roles a principal holds are part of its reach, and what may change them goes the whole-state
- * way: the leaves around them must still come out as a whole push leaves them).
+ * roles a principal holds, and those they include, are part of its reach, which a change by
+ * difference must work out anew for every principal whose roles or groups it changes).
  */
 const VARIANTS = [
   { title: '', rolesHoldGrants: false, seeds: SEEDS, madeShare: 1 / 2, kinds: ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself', 'permission changed', 'first entry', 'IdP entry'] },
@@ -345,9 +345,17 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
         else if (held.length > 0) bindings.push({ identity, ...typed, role_assignments: [{ operation: 'delete', application: 'Shop', role: pick(rnd, held) }] });
         break;
       }
-      case 16:
-        roles.push({ operation: 'add', id: `nr${tag}_${k}`, name: `new role ${tag} ${k}`, permissions: some(rnd, ['view', 'edit', 'peek', 'count'], 2), roles: some(rnd, roleIds, 1) });
+      case 16: {
+        const id = `nr${tag}_${k}`;
+        roles.push({ operation: 'add', id, name: `new role ${tag} ${k}`, permissions: some(rnd, ['view', 'edit', 'peek', 'count'], 2), roles: some(rnd, roleIds, 1) });
+        // Now and then a user added holding it (it reaches what the roles it includes reach).
+        if (rnd() < 0.5) {
+          const holder = `nh${tag}_${k}`;
+          localUsers.push({ operation: 'add', id: holder, name: `holder ${holder}` });
+          bindings.push({ operation: 'add', identity: holder, identity_type: 'local_user', role_assignments: [binding(rnd, 'role', id, ['s0', 's2.box'])] });
+        }
         break;
+      }
       default:
         if (groupIds.length > 0) groups.push({ operation: 'add', id: `ng${tag}_${k}`, name: `new group ${tag} ${k}`, groups: [pick(rnd, groupIds)], custom_properties: { floor: k } });
     }

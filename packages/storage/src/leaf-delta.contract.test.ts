@@ -484,8 +484,24 @@ for (const backend of testBackends()) {
         { identity: 'r3', identity_type: 'local_role', application_permissions: [{ application: 'Shop', permission: 'peek', resources: ['s2.box'] }] },
         { identity: 'u2', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'r2', resources: ['s2'] }] },
       );
-      // clerk now includes peeker: boss, which includes clerk, reaches peeker's own grant too.
-      const changes = [{ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r1', name: 'clerk', permissions: ['view'], roles: ['r3'] }] }] }];
+      // clerk now includes peeker: boss, which includes clerk, reaches peeker's own grant too; so
+      // does auditor (r9), added with clerk in it, and held by dee (u5), added.
+      const changes = [
+        {
+          incremental_change: true,
+          applications: [
+            {
+              name: 'Shop',
+              local_users: [{ operation: 'add', id: 'u5', name: 'dee' }],
+              local_roles: [
+                { operation: 'modify', id: 'r1', name: 'clerk', permissions: ['view'], roles: ['r3'] },
+                { operation: 'add', id: 'r9', name: 'auditor', permissions: [], roles: ['r1'] },
+              ],
+            },
+          ],
+          identity_to_permissions: [{ operation: 'add', identity: 'u5', identity_type: 'local_user', role_assignments: [{ application: 'Shop', role: 'r9', resources: ['s1'] }] }],
+        },
+      ];
       const expected = [
         [
           // ann holds clerk on s1 and its box: peeker's peek on the box (boxes only), and through clerk peeker's own peek on s2.box.
@@ -499,9 +515,21 @@ for (const backend of testBackends()) {
           'u2 -> s1: edit',
           'u2 -> s2.box: edit,peek',
           'u2 -> s2: edit,view',
+          // dee: clerk's view on s1 and peeker's peek on its box through auditor; through auditor and clerk their own view on s2 and peek on s2.box.
+          'u5 -> s1.box: peek',
+          'u5 -> s1: view',
+          'u5 -> s2.box: peek',
+          'u5 -> s2: view',
         ],
       ];
-      await checkSequence(base, changes, expected);
+      const pushed = await checkSequence(base, changes, expected);
+      // A role whose own entry assigns it a role reaches through that one too, which a change by difference does not read.
+      const held = structuredClone(base);
+      (held.identity_to_permissions as Json[]).push({ identity: 'r3', identity_type: 'local_role', role_assignments: [{ application: 'Shop', role: 'r2', resources: ['s1'] }] });
+      const other = await pushPayloadCommitted(store, 'application', held);
+      const redefine = planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', local_roles: [{ operation: 'modify', id: 'r3', name: 'peeker', permissions: ['peek', 'view'] }] }] })!;
+      expect(await store.readLeafSlice(other.dataSourceId, redefine)).toEqual({ whole: 'a role the change reaches through holds roles in its own entry' });
+      expect('slice' in (await store.readLeafSlice(pushed.dataSourceId, redefine))).toBe(true);
     });
 
     it('goes the whole-state way when the state was stored without a basis', async () => {

@@ -231,6 +231,8 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   const parentRoles = await nodes.byIds([...new Set([...moved.heldRoles, ...[...movedRoles.values()].flat()])]);
   const roots = [...heldBy('local_role'), ...parentRoles, ...rebound.including, ...(await nodes.byKeys(plan.roles.map((k) => appEntityNodeKey(plan.key, 'role', k)))), ...namedRoles.values()];
   const roles = (await rolesWithNested(nodes, unique(roots))).map((role) => ({ ...role, ...namedRoles.get(role.id) }));
+  // A role's own entry may assign it roles: its reach goes through them too, which a change by difference does not read.
+  if (basis.rolesHoldGrants && (await nodes.bareEdgesFrom(roles.map((r) => r.id), ['has_role'])).length > 0) return { whole: 'a role the change reaches through holds roles in its own entry' };
   const rolePermissions = await nodes.edgesFrom(roles.map((r) => r.id), ['role_grants']);
   const permissions = unique([...heldBy('permission'), ...(await nodes.byIds(rolePermissions.map((e) => e.to))), ...(await nodes.byKeys(plan.permissions.map((k) => appEntityNodeKey(plan.key, 'permission', k))))]);
   const permissionById = new Map(permissions.map((p) => [p.id, p]));

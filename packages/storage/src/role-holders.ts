@@ -38,8 +38,8 @@ export async function readRoleHolders(nodes: NodeReader, plan: LeafDeltaApp, ent
   const granting = (await nodes.edgesTo(permissions, ['role_grants'])).map((e) => e.from);
   const starts = new Set([...changedIds, ...granting]);
   const roles = await walkLevels([...starts], async (frontier) => (await nodes.edgesTo(frontier, ['includes_role'])).map((e) => e.from), starts);
-  // A deleted role takes its own bindings (an entry of identity_type local_role) with it: they grant nothing
-  // here (roles holding grants go the whole-state way), but the counts would need them read.
+  // A deleted role takes its own bindings (an entry of identity_type local_role) with it, their grants
+  // and the reach rows to it of whoever held it: the whole-state way, which reads them.
   const deletedKeys = new Set(plan.changedEntities.filter((e) => e.segment === 'role' && e.operation === 'delete').map((e) => appEntityNodeKey(plan.key, 'role', e.key)));
   if ((await nodes.bindingCounts(changed.filter((n) => deletedKeys.has(n.key)).map((n) => n.id))).size > 0) return { whole: 'a role the change deletes holds bindings of its own' };
   const holderIds = [...new Set([...(await nodes.edgesTo([...roles], ['has_role'])), ...(await nodes.edgesTo(permissions, ['has_permission']))].map((e) => e.from))];

@@ -27,7 +27,8 @@ export interface LeafDelta<Counts extends Record<string, number> = Record<string
   /**
    * Reach rows (principal, holder) that no longer hold or hold at another depth, of principals below
    * a group the change moves or deletes, a credential it deletes, or a group or credential whose
-   * entry may lose every grant (and that holder's own row at depth 0): deleted; `reach` holds their
+   * entry may lose every grant (and that holder's own row at depth 0), and where roles hold grants of
+   * their own, of entry holders whose roles may change and of roles including a changed one: deleted; `reach` holds their
    * rows that are new or at a new depth (`writeReach`). Their other rows, and nothing else of theirs, stay.
    */
   unreached: Array<readonly [principal: number, holder: number]>;

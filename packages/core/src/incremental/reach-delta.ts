@@ -1,7 +1,7 @@
 import type { LeafDelta } from './leaf-delta.js';
 import type { StoredSlice } from './stored-slice.js';
 
-/** A principal whose reach is worked out anew, with the parents (groups, credentials) its reach goes through. */
+/** A principal whose reach is worked out anew, with the parents (groups, credentials, and where roles hold grants, roles) its reach goes through. */
 interface Reaching {
   id: number;
   parents: readonly number[];
@@ -36,7 +36,7 @@ export function writeReach(
   const entityGrants = new Map(slice.apps.flatMap((app) => app.entities.map((e) => [e.id, (e.grants ?? 0) > 0] as const)));
   for (const group of changed.groups) anew.set(group.id, { holdsGrants: entityGrants.get(group.id) ?? false, parents: group.parents });
   const gone = new Set(delta.deleted);
-  const reachOf = reachTables(slice, changed.roleNesting);
+  const reachOf = reachTables(slice);
   // A user, group or credential whose entry now holds grants or no more: its own row at depth 0
   // comes or goes; what a group's or credential's members reach through it follows (they are `below`
   // when it may gain its first grant or lose them all).
@@ -66,14 +66,18 @@ export function writeReach(
     }
   }
   for (const user of changed.users) anew.set(user.id, { holdsGrants: holders.has(user.id), parents: user.parents });
-  // Where roles hold grants: the roles the change redefines (written anew, their rows too) and those
-  // including a role it redefines or deletes (`rolesAnew`: their stored rows compared), reached
-  // through the roles they include as the change leaves them. One that holds no grant of its own has
-  // rows only to pass on to whoever holds it: the full derivation stores none.
+  // Where roles hold grants: the roles the change redefines (written anew, their rows too), those
+  // including a role it redefines or deletes (`rolesAnew`: their stored rows compared), and every
+  // role that holds no grant of its own (the full derivation stores no rows of it: it has rows only
+  // to pass on to whoever holds it), reached through the roles they include as the change leaves
+  // them (`roleNesting`; a role the change adds among them), after those.
   const passOn = new Set<number>();
   const holdsOwn = (id: number) => slice.apps.some((app) => app.reach.get(id)?.some(([holder, depth]) => holder === id && depth === 0) === true);
-  for (const role of [...changed.redefinedRoles, ...slice.apps.flatMap((app) => app.rolesAnew ?? [])]) {
+  const rolesAnew = [...changed.redefinedRoles, ...slice.apps.flatMap((app) => app.rolesAnew ?? [])];
+  for (const role of new Set([...rolesAnew, ...changed.roleNesting.keys()])) {
     const holdsGrants = holdsOwn(role);
+    // A role that holds grants and includes no changed one keeps its stored rows.
+    if (holdsGrants && !rolesAnew.includes(role)) continue;
     anew.set(role, { holdsGrants, parents: (changed.roleNesting.get(role) ?? []).filter((p) => !gone.has(p)) });
     if (!holdsGrants) passOn.add(role);
     else if (!changed.redefinedRoles.includes(role)) below.set(role, new Map(reachOf.get(role) ?? []));
@@ -93,9 +97,9 @@ export function writeReach(
 }
 
 /**
- * A user's reach rows: itself when it holds grants, and every holder its groups and credentials
- * reach, one step further, each at its shortest depth — what the breadth-first closure of a full
- * derivation gives, since nothing reaches a user and its neighbours' rows are stored.
+ * A principal's reach rows: itself when it holds grants, and every holder its parents (groups,
+ * credentials, and where roles hold grants, roles) reach, one step further, each at its shortest
+ * depth — what the breadth-first closure of a full derivation gives, from its parents' rows.
  */
 function userReach(user: number, holdsGrants: boolean, targets: readonly number[], reachOf: ReadonlyMap<number, ReadonlyArray<readonly [number, number]>>): Array<readonly [number, number, number]> {
   const depths = new Map<number, number>();
@@ -121,7 +125,7 @@ function reachAnew(principals: ReadonlyMap<number, { holdsGrants: boolean; paren
   const visiting = new Set<number>();
   const visit = (id: number) => {
     if (done.has(id)) return;
-    if (visiting.has(id)) throw new Error(`node ${id} is its own ancestor: groups nest in a cycle`);
+    if (visiting.has(id)) throw new Error(`node ${id} is its own ancestor: groups or roles nest in a cycle`);
     visiting.add(id);
     const { holdsGrants, parents } = principals.get(id)!;
     for (const parent of parents) if (principals.has(parent)) visit(parent);
@@ -135,34 +139,9 @@ function reachAnew(principals: ReadonlyMap<number, { holdsGrants: boolean; paren
   return rows;
 }
 
-/**
- * The stored reach rows of the slice, by principal; and where roles hold grants of their own, those
- * of each role that holds none (the full derivation gives it no rows, since nothing can hold it but
- * through a binding): the rows of the roles it includes (`roleNesting`, stored ids, as the change
- * leaves them: the slice's roles with every role they include, and the roles it adds), one step
- * further, as the breadth-first closure passes through it from whoever holds it. A role that holds
- * grants has its rows stored, the roles it includes reached.
- */
-function reachTables(slice: StoredSlice, roleNesting: ReadonlyMap<number, readonly number[]>): Map<number, ReadonlyArray<readonly [number, number]>> {
+/** The stored reach rows of the slice, by principal. */
+function reachTables(slice: StoredSlice): Map<number, ReadonlyArray<readonly [number, number]>> {
   const all = new Map<number, ReadonlyArray<readonly [number, number]>>();
   for (const app of slice.apps) for (const [principal, rows] of app.reach) all.set(principal, rows);
-  const visiting = new Set<number>();
-  const rowsOf = (role: number): ReadonlyArray<readonly [number, number]> => {
-    const known = all.get(role);
-    if (known !== undefined) return known;
-    if (visiting.has(role)) throw new Error(`role ${role} includes itself`);
-    visiting.add(role);
-    const depths = new Map<number, number>();
-    for (const nested of roleNesting.get(role) ?? []) {
-      for (const [holder, depth] of rowsOf(nested)) {
-        const shortest = depths.get(holder);
-        if (shortest === undefined || depth + 1 < shortest) depths.set(holder, depth + 1);
-      }
-    }
-    const rows = [...depths];
-    all.set(role, rows);
-    return rows;
-  };
-  for (const role of roleNesting.keys()) rowsOf(role);
   return all;
 }
