@@ -539,11 +539,27 @@ for (const backend of testBackends()) {
       expect(await store.readLeafSlice(pushed.dataSourceId, plan)).toEqual({ whole: 'the state was stored before differences were kept' });
     });
 
+    it('deletes a resource by difference with the bindings naming it: the grants on it go with their entries', async () => {
+      const base = shopWithGroupGrants();
+      const staff = (operation: string, resources: string[]) => ({ identity: 'staff', identity_type: 'local_group', application_permissions: [{ operation, application: 'Shop', permission: 'edit', resources }] });
+      const changes = [
+        // staff (ann; bob through managers) edits s1 besides s2.
+        { incremental_change: true, identity_to_permissions: [staff('add_resource', ['s1'])] },
+        // s2 goes, and with it staff's edit there.
+        { incremental_change: true, applications: [{ name: 'Shop', resources: [{ operation: 'delete', id: 's2', name: 'shelf two' }] }], identity_to_permissions: [staff('delete_resource', ['s2'])] },
+      ];
+      const expected = [
+        ['u1 -> Shop: view', 'u1 -> s1.box: edit,view', 'u1 -> s1: edit,view', 'u1 -> s2.box: edit', 'u1 -> s2: edit', 'u2 -> s1.box: edit', 'u2 -> s1: edit', 'u2 -> s2.box: edit', 'u2 -> s2: edit'],
+        ['u1 -> Shop: view', 'u1 -> s1.box: edit,view', 'u1 -> s1: edit,view', 'u2 -> s1.box: edit', 'u2 -> s1: edit'],
+      ];
+      await checkSequence(base, changes, expected);
+    });
+
     it('goes the whole-state way for a resource deleted with grants on it, an added one of a new type or keyed unlike its type', async () => {
       const pushed = await pushPayloadCommitted(store, 'application', shopWithGroupGrants());
       const resources = (items: Json[]) => planLeafDelta({ incremental_change: true, applications: [{ name: 'Shop', resources: items }] })!;
       // staff holds edit on s2.
-      expect(await store.readLeafSlice(pushed.dataSourceId, resources([{ operation: 'delete', id: 's2', name: 'shelf two' }]))).toEqual({ whole: 'a deleted resource has grants' });
+      expect(await store.readLeafSlice(pushed.dataSourceId, resources([{ operation: 'delete', id: 's2', name: 'shelf two' }]))).toEqual({ whole: 'a deleted resource has grants that the change leaves' });
       expect(await store.readLeafSlice(pushed.dataSourceId, resources([{ operation: 'add', id: 'c1', name: 'crate', resource_type: 'crate' }]))).toEqual({
         whole: 'an added resource is of a type the data source has not declared',
       });

@@ -236,7 +236,8 @@ async function readApp(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis,
   const rolePermissions = await nodes.edgesFrom(roles.map((r) => r.id), ['role_grants']);
   const permissions = unique([...heldBy('permission'), ...(await nodes.byIds(rolePermissions.map((e) => e.to))), ...(await nodes.byKeys(plan.permissions.map((k) => appEntityNodeKey(plan.key, 'permission', k))))]);
   const permissionById = new Map(permissions.map((p) => [p.id, p]));
-  const namedResources = await readResources(nodes, plan, basis, resourceIdTypes);
+  // An entry read back whole is derived anew: its grants on a resource the change deletes go with it.
+  const namedResources = await readResources(nodes, plan, basis, resourceIdTypes, new Set(readBackIds.filter((id) => !partialIds.has(id))));
   if ('whole' in namedResources) return namedResources;
   // The resources the read-back entries name, with their ancestors.
   const scopeResources = [...scopes, ...(await nodes.byIds(await nodes.ancestors(scopes.map((n) => n.id)), true))].filter((n) => n.kind === 'resource');
@@ -293,9 +294,10 @@ async function readEntities(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaB
  * those it deletes, and the tags of those it re-tags or rewrites. Says `whole` when an added
  * resource is of a type the data source has not declared (the provider's types would change) or
  * keys it otherwise than its type's resources are keyed (the whole-state way reports the mix), or
- * when a deleted one, or one below it, has grants or may be named by a binding that left none.
+ * when a deleted one, or one below it, has grants of a holder whose entry the change does not
+ * read back (`readBack`) or may be named by a binding that left none.
  */
-async function readResources(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis, idTypes: readonly string[]): Promise<SliceNode[] | { whole: string }> {
+async function readResources(nodes: NodeReader, plan: LeafDeltaApp, basis: DeltaBasis, idTypes: readonly string[], readBack: ReadonlySet<number>): Promise<SliceNode[] | { whole: string }> {
   if (plan.addedResourceTypes.length > 0) {
     const declared = new Set(await nodes.resourceTypes());
     for (const { type, withId } of plan.addedResourceTypes) {
@@ -312,7 +314,9 @@ async function readResources(nodes: NodeReader, plan: LeafDeltaApp, basis: Delta
     const types = new Set([...deleted, ...below].map((n) => n.resourceType?.toLowerCase()));
     const blind = basis.tracelessRoles.filter((role) => [...types].some((type) => type !== undefined && !role.types.includes(type)));
     if (blind.length > 0 && (await nodes.anyAssigned(blind.map((r) => r.key)))) return { whole: 'a binding may name a deleted resource without a grant on it' };
-    if (await nodes.anyGrantOn([...deleted, ...below].map((n) => n.id))) return { whole: 'a deleted resource has grants' };
+    // Grants on it are taken away only by the entries that hold them, read back and derived anew (the
+    // change removing the resource from their bindings: a binding that still names it is refused).
+    if ([...(await nodes.grantHoldersOn([...deleted, ...below].map((n) => n.id)))].some((holder) => !readBack.has(holder))) return { whole: 'a deleted resource has grants that the change leaves' };
   }
   const ancestors = await nodes.byIds(await nodes.ancestors(named.map((r) => r.id)));
   const resources = unique([...named, ...ancestors, ...below]).filter((n) => n.kind === 'resource');
