@@ -19,7 +19,7 @@ const CHANGES_PER_SEED = 8;
  * difference must work out anew for every principal whose roles or groups it changes).
  */
 const VARIANTS = [
-  { title: '', rolesHoldGrants: false, seeds: SEEDS, madeShare: 1 / 2, kinds: ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself', 'permission changed', 'first entry', 'IdP entry'] },
+  { title: '', rolesHoldGrants: false, seeds: SEEDS, madeShare: 3 / 8, kinds: ['group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'role redefined', 'role deleted', 'application itself', 'permission changed', 'first entry', 'IdP entry', 'resource deleted with bindings'] },
   { title: ' where roles hold grants', rolesHoldGrants: true, seeds: SEEDS, madeShare: 1 / 4, kinds: ['role redefined', 'role deleted', 'permission changed', 'user added', 'user modified', 'user deleted', "user's entry changed", 'first entry', 'resource changed', 'application itself', 'group moved', 'group deleted', 'credential deleted', 'entry of a group or credential', 'IdP entry'] },
 ] as const;
 
@@ -96,6 +96,7 @@ function changeKinds(change: Json): string[] {
   if (app.operation !== undefined) kinds.add('application itself');
   for (const user of items('local_users')) kinds.add(USER_KINDS[user.operation as string] ?? 'user re-tagged');
   if (items('resources').length > 0) kinds.add('resource changed');
+  if (items('resources').some((r) => JSON.stringify(r).includes('"operation":"delete"')) && change.identity_to_permissions !== undefined) kinds.add('resource deleted with bindings');
   if (change.permissions !== undefined) kinds.add('permission changed');
   const entries = (change.identity_to_permissions as Json[] | undefined) ?? [];
   if (entries.some((e) => e.operation === 'add' && typeof e.identity === 'string' && !e.identity.startsWith('n') && !e.identity.includes('@'))) kinds.add('first entry');
@@ -215,7 +216,7 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
   const unnamed = (id: string) => !named.has(id) && named.add(id);
   for (let k = 1 + Math.floor(rnd() * 4); k > 0; k--) {
     const user = pick(rnd, users);
-    switch (Math.floor(rnd() * 18)) {
+    switch (Math.floor(rnd() * 19)) {
       case 0: {
         const id = `n${tag}_${k}`;
         localUsers.push({ operation: 'add', id, name: `new ${id}`, groups: some(rnd, groupIds, 2), custom_properties: { level: k } });
@@ -343,6 +344,22 @@ function randomChange(rnd: () => number, state: Json, tag: string): Json {
         const missing = ['r0', 'r1', 'r2', 'r3'].filter((r) => !held.includes(r));
         if (rnd() < 0.6 && missing.length > 0) bindings.push({ identity, ...typed, role_assignments: [{ operation: 'add', ...binding(rnd, 'role', pick(rnd, missing), ['s2', 's0.box']) }] });
         else if (held.length > 0) bindings.push({ identity, ...typed, role_assignments: [{ operation: 'delete', application: 'Shop', role: pick(rnd, held) }] });
+        break;
+      }
+      case 18: {
+        // A box or lid deleted, with the bindings that name it or what is below it (a binding left naming nothing is refused, and the change left out).
+        const path = pick(rnd, ['s0.box.lid', 's1.box', 's2.box']);
+        const [shelf, box, lid] = path.split('.');
+        const gone = (p: string) => p === path || p.startsWith(`${path}.`);
+        const naming = (state.identity_to_permissions as Json[]).filter((e) => [...((e.role_assignments as Json[] | undefined) ?? []), ...((e.application_permissions as Json[] | undefined) ?? [])].some((b) => ((b.resources as string[] | undefined) ?? []).some(gone)));
+        if (!unnamed(path) || !naming.every((e) => unnamed(e.identity as string))) break;
+        resources.push({ id: shelf, sub_resources: [lid === undefined ? { operation: 'delete', name: box } : { name: box, sub_resources: [{ operation: 'delete', name: lid }] }] });
+        for (const entry of naming) {
+          const edits = (list: string, field: string) => ((entry[list] as Json[] | undefined) ?? []).filter((b) => ((b.resources as string[] | undefined) ?? []).some(gone)).map((b) => ({ operation: 'delete_resource', application: 'Shop', [field]: b[field], resources: (b.resources as string[]).filter(gone) }));
+          const roleEdits = edits('role_assignments', 'role');
+          const permissionEdits = edits('application_permissions', 'permission');
+          bindings.push({ identity: entry.identity, ...(entry.identity_type === undefined ? {} : { identity_type: entry.identity_type }), ...(roleEdits.length > 0 ? { role_assignments: roleEdits } : {}), ...(permissionEdits.length > 0 ? { application_permissions: permissionEdits } : {}) });
+        }
         break;
       }
       case 16: {
