@@ -149,16 +149,10 @@ export class NodeReader {
     return rows.length > 0;
   }
 
-  /** Whether any grant's scope is one of these nodes (through the grants' second key). */
-  /** The holders of grants on these nodes (scopes). */
+  /** The holders of grants whose scope is one of these nodes (through the grants' second key). */
   async grantHoldersOn(ids: readonly number[]): Promise<Set<number>> {
     const rows = await inChunks(ids, (slice) => this.db.selectFrom('graph_grants_by_scope').select('holder').distinct().where('ds', '=', this.ds).where('scope', 'in', slice).execute());
     return new Set(rows.map((r) => Number(r.holder)));
-  }
-
-  async anyGrantOn(ids: readonly number[]): Promise<boolean> {
-    const rows = await inChunks(ids, (slice) => this.db.selectFrom('graph_grants_by_scope').select('scope').where('ds', '=', this.ds).where('scope', 'in', slice).limit(1).execute());
-    return rows.length > 0;
   }
 
   async ancestors(ids: readonly number[]): Promise<number[]> {
