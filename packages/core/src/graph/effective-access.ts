@@ -1,5 +1,6 @@
 import type { DerivedGraph, GrantRow } from './derived-graph.js';
 import { tableRows } from './graph-tables.js';
+import { appendTo } from '../multi-map.js';
 
 /** One principal's permissions on one target, by node local keys (application name, dot path). */
 export interface EffectiveAccess {
@@ -17,10 +18,10 @@ export interface EffectiveAccess {
 export function expandEffectiveAccess(graph: DerivedGraph): EffectiveAccess[] {
   const descendants = new Map<number, Array<{ node: number; depth: number }>>();
   for (const row of tableRows(graph.ancestry)) {
-    (descendants.get(row.ancestor) ?? descendants.set(row.ancestor, []).get(row.ancestor)!).push({ node: row.node, depth: row.depth });
+    appendTo(descendants, row.ancestor, { node: row.node, depth: row.depth });
   }
   const grantsByHolder = new Map<number, GrantRow[]>();
-  for (const grant of tableRows(graph.grants)) (grantsByHolder.get(grant.holder) ?? grantsByHolder.set(grant.holder, []).get(grant.holder)!).push(grant);
+  for (const grant of tableRows(graph.grants)) appendTo(grantsByHolder, grant.holder, grant);
 
   const pairs = new Map<string, { principal: number; target: number; permissions: Set<number> }>();
   for (const { principal, holder } of tableRows(graph.reach)) {

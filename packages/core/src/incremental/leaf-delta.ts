@@ -4,6 +4,7 @@ import type { StoredGrant, StoredSlice } from './stored-slice.js';
 import { writeReach } from './reach-delta.js';
 import { tracelessRoles, type TracelessRole } from './traceless-roles.js';
 import type { LeafDeltaPlan } from './leaf-delta-plan.js';
+import { appendTo } from '../multi-map.js';
 
 /**
  * The rows a change of leaves replaces in a data source's stored graph (see `leaf-delta-plan.ts`),
@@ -199,13 +200,13 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     delta.edges.push({ kind, from: source, to: target, properties: edges.properties[i] });
     // What the written principals' reach goes through: an added or moved group's parents, a named
     // user's groups and credentials, and where roles hold grants, the roles an added user's entry gives it.
-    if (entity && kind === 'member_of') (parents.get(source) ?? parents.set(source, []).get(source)!).push(target);
-    else if (user !== undefined && (kind === 'member_of' || kind === 'holds_cred' || (slice.rolesHoldGrants && kind === 'has_role'))) (targets.get(user) ?? targets.set(user, []).get(user)!).push(target);
+    if (entity && kind === 'member_of') appendTo(parents, source, target);
+    else if (user !== undefined && (kind === 'member_of' || kind === 'holds_cred' || (slice.rolesHoldGrants && kind === 'has_role'))) appendTo(targets, user, target);
   }
   // An existing named user keeps the roles it holds (the small payload holds none of its bindings).
   for (const user of existing.values()) {
     const id = remaining.get(derivedByKey.get(user.key)?.id ?? -1);
-    if (id !== undefined && user.heldRoles !== undefined) (targets.get(id) ?? targets.set(id, []).get(id)!).push(...user.heldRoles);
+    if (id !== undefined && user.heldRoles !== undefined) appendTo(targets, id, ...user.heldRoles);
   }
 
   const holders = new Set<number>();
@@ -216,7 +217,7 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
     for (const holder of [...app.users, ...app.entryEntities]) {
       if (holder.storedGrants === undefined || holder.storedGrants.length === 0) continue;
       const byScope = new Map<number, StoredGrant[]>();
-      for (const g of holder.storedGrants) (byScope.get(g.scope) ?? byScope.set(g.scope, []).get(g.scope)!).push(g);
+      for (const g of holder.storedGrants) appendTo(byScope, g.scope, g);
       storedGrants.set(holder.id, byScope);
     }
   }
@@ -246,17 +247,17 @@ export function leafDelta(graph: DerivedGraph, slice: StoredSlice, plan: LeafDel
   const heldRoles = new Map<number, number[]>();
   const roleNesting = new Map<number, number[]>();
   if (slice.rolesHoldGrants) {
-    const add = (lists: Map<number, number[]>, from: number, to: number) => (lists.get(from) ?? lists.set(from, []).get(from)!).push(to);
     for (let i = 0; i < edges.length; i++) {
       const holder = entryHolders.get(edges.col.from[i]!);
-      if (holder !== undefined && edges.kind(i) === 'has_role') add(heldRoles, holder, map(edges.col.to[i]!));
-      if (edges.kind(i) === 'includes_role') add(roleNesting, map(edges.col.from[i]!), map(edges.col.to[i]!));
+      if (holder !== undefined && edges.kind(i) === 'has_role') appendTo(heldRoles, holder, map(edges.col.to[i]!));
+      if (edges.kind(i) === 'includes_role') appendTo(roleNesting, map(edges.col.from[i]!), map(edges.col.to[i]!));
     }
   }
   // A moved group keeps the roles it holds.
   for (const app of slice.apps) for (const entity of app.entities) if (entity.heldRoles !== undefined) parents.get(entity.id)?.push(...entity.heldRoles);
   // The roles it redefines are written anew, their reach rows too.
-  const redefinedRoles = slice.rolesHoldGrants ? [...rewired].filter(([derived, id]) => graph.nodes[derived]!.kind === 'local_role' && delta.replaced.includes(id)).map(([, id]) => id) : [];
+  const replaced = new Set(delta.replaced);
+  const redefinedRoles = slice.rolesHoldGrants ? [...rewired].filter(([derived, id]) => graph.nodes[derived]!.kind === 'local_role' && replaced.has(id)).map(([, id]) => id) : [];
   writeReach(slice, delta, {
     heldRoles,
     roleNesting,

@@ -73,14 +73,15 @@ export function writeReach(
   // them (`roleNesting`; a role the change adds among them), after those.
   const passOn = new Set<number>();
   const holdsOwn = (id: number) => slice.apps.some((app) => app.reach.get(id)?.some(([holder, depth]) => holder === id && depth === 0) === true);
-  const rolesAnew = [...changed.redefinedRoles, ...slice.apps.flatMap((app) => app.rolesAnew ?? [])];
+  const redefined = new Set(changed.redefinedRoles);
+  const rolesAnew = new Set([...redefined, ...slice.apps.flatMap((app) => app.rolesAnew ?? [])]);
   for (const role of new Set([...rolesAnew, ...changed.roleNesting.keys()])) {
     const holdsGrants = holdsOwn(role);
     // A role that holds grants and includes no changed one keeps its stored rows.
-    if (holdsGrants && !rolesAnew.includes(role)) continue;
+    if (holdsGrants && !rolesAnew.has(role)) continue;
     anew.set(role, { holdsGrants, parents: (changed.roleNesting.get(role) ?? []).filter((p) => !gone.has(p)) });
     if (!holdsGrants) passOn.add(role);
-    else if (!changed.redefinedRoles.includes(role)) below.set(role, new Map(reachOf.get(role) ?? []));
+    else if (!redefined.has(role)) below.set(role, new Map(reachOf.get(role) ?? []));
   }
   // Row by row: the principals below a top-level group have hundreds of thousands, more than a call's arguments can be.
   for (const row of reachAnew(anew, reachOf)) {

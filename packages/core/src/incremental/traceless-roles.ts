@@ -1,4 +1,5 @@
 import type { DerivedGraph } from '../graph/derived-graph.js';
+import { appendTo } from '../multi-map.js';
 
 /** A role whose assignment on a resource of a type other than `types` (lower-cased) grants nothing there. */
 export interface TracelessRole {
@@ -19,7 +20,7 @@ export function tracelessRoles(graph: DerivedGraph): TracelessRole[] {
   const next = new Map<number, number[]>();
   for (let i = 0; i < edges.length; i++) {
     const kind = edges.kind(i);
-    if (kind === 'role_grants' || kind === 'includes_role') (next.get(edges.col.from[i]!) ?? next.set(edges.col.from[i]!, []).get(edges.col.from[i]!)!).push(edges.col.to[i]!);
+    if (kind === 'role_grants' || kind === 'includes_role') appendTo(next, edges.col.from[i]!, edges.col.to[i]!);
   }
   const roles: TracelessRole[] = [];
   for (const role of nodes) {
