@@ -29,14 +29,15 @@ export interface DialectCapabilities {
    */
   readonly advisoryLocks: boolean;
   /**
-   * Statement that refreshes the query planner's statistics after a push rewrote a data source's
-   * graph, or '' when nothing is needed (on PostgreSQL the graph writer analyzes each new
-   * partition before it is attached). SQLite keeps none unless asked: without them it guesses
-   * that `ds = ?` picks a few rows and walks a whole data source in index order to skip a sort
-   * (seconds, not milliseconds).
-   * PRAGMA optimize analyzes only tables whose size changed a lot, within a bounded effort.
+   * Statements that refresh the query planner's statistics after a push rewrote a data source's
+   * graph, run one by one, each best effort; none when nothing is needed (on PostgreSQL the graph
+   * writer analyzes each new partition before it is attached). SQLite keeps none unless asked:
+   * without them it guesses that `ds = ?` picks a few rows and walks a whole data source in index
+   * order to skip a sort (seconds, not milliseconds).
+   * PRAGMA optimize analyzes only tables whose size changed a lot, within a bounded effort. Then
+   * the samples go (`SQLITE_WITHOUT_SAMPLES`): only the counts of sqlite_stat1 stay.
    */
-  readonly refreshStatistics: string;
+  readonly refreshStatistics: readonly string[];
   /**
    * Whether the identity links' statistics are refreshed after a push that rewrote a good part of
    * them (`analyzeLinksIfChanged`): on PostgreSQL, whose autovacuum may be off or not yet around
@@ -68,6 +69,21 @@ export interface DialectCapabilities {
   readonly joinsAsWritten: string;
 }
 
+/**
+ * Statements that remove SQLite's statistics samples (sqlite_stat4) and make the planner read the
+ * statistics again, which it otherwise keeps in memory as it loaded them.
+ *
+ * better-sqlite3 builds SQLite with SQLITE_ENABLE_STAT4. Wherever an index has samples, SQLite marks
+ * a bound parameter compared with its columns as one that may change the plan, and recompiles the
+ * statement on its next run after each binding: every kept statement (`sqlite-statement-cache.ts`)
+ * was planned anew on every run, since each run binds its values again. Planning the paths query of
+ * an access answer took 65 µs of its 110 µs, and an IdP user's access read 3.9 ms in the store
+ * against 2.4 ms without samples (BENCHMARKS.md Q7). The samples tell the planner little here: the
+ * indexes of a data source's tables lead with ds, one value on every row, and the row counts per
+ * key prefix (sqlite_stat1), which every plan of ours is chosen from, stay.
+ */
+export const SQLITE_WITHOUT_SAMPLES: readonly string[] = ['delete from sqlite_stat4', 'analyze sqlite_schema'];
+
 export const SQLITE_CAPABILITIES: DialectCapabilities = {
   engine: 'sqlite',
   keyCollation: '',
@@ -75,7 +91,7 @@ export const SQLITE_CAPABILITIES: DialectCapabilities = {
   seqStrategy: 'rowid-trigger',
   beginWrite: 'begin immediate',
   advisoryLocks: false,
-  refreshStatistics: 'pragma optimize',
+  refreshStatistics: ['pragma optimize', ...SQLITE_WITHOUT_SAMPLES],
   analyzeLinks: false,
   graphLayout: 'shared-clustered',
   joinsAsWritten: '',
@@ -88,7 +104,7 @@ export const POSTGRES_CAPABILITIES: DialectCapabilities = {
   seqStrategy: 'identity',
   beginWrite: 'begin',
   advisoryLocks: true,
-  refreshStatistics: '',
+  refreshStatistics: [],
   analyzeLinks: true,
   graphLayout: 'partition-per-data-source',
   joinsAsWritten: '-c join_collapse_limit=1',

@@ -91,7 +91,7 @@ function commitPushTransaction(context: PushWriterContext, commit: PushCommit): 
     await insertPushRecord(conn, ds, record);
     await refreshProviderTypes(conn, caps, target.provider_id, ds);
     await tx.publish();
-    if (caps.refreshStatistics) await refreshStatistics(conn, caps.refreshStatistics);
+    await refreshStatistics(conn, caps.refreshStatistics);
     return { linkWarnings: linkWarnings.map(toPushWarning), linkMs, linkChanges: changes };
   });
 }
@@ -150,11 +150,13 @@ export function gone(dataSourceId: string): StoreError {
 }
 
 /** Best effort: stale statistics only cost speed, so a failure here must not fail the push. */
-async function refreshStatistics(conn: Kysely<Database>, statement: string): Promise<void> {
-  try {
-    await sql.raw(statement).execute(conn);
-  } catch {
-    // Planner statistics stay as they were; the next push tries again.
+async function refreshStatistics(conn: Kysely<Database>, statements: readonly string[]): Promise<void> {
+  for (const statement of statements) {
+    try {
+      await sql.raw(statement).execute(conn);
+    } catch {
+      // Planner statistics stay as they were; the next push tries again.
+    }
   }
 }
 

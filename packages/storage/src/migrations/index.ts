@@ -13,6 +13,7 @@ import { oktaSsoActivityMigration } from './0010-okta-sso-activity.js';
 import { dataSourceChangesMigration } from './0011-data-source-changes.js';
 import { identityRefsByStringMigration } from './0012-identity-refs-by-string.js';
 import { sqliteNodeIdsAsRowidsMigration } from './0013-sqlite-node-ids-as-rowids.js';
+import { sqliteStatisticsWithoutSamplesMigration } from './0014-sqlite-statistics-without-samples.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -33,5 +34,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
     '0011-data-source-changes': dataSourceChangesMigration(caps),
     '0012-identity-refs-by-string': identityRefsByStringMigration(caps),
     '0013-sqlite-node-ids-as-rowids': sqliteNodeIdsAsRowidsMigration(caps),
+    '0014-sqlite-statistics-without-samples': sqliteStatisticsWithoutSamplesMigration(caps),
   };
 }
