@@ -4,6 +4,7 @@ import { decodeNodeId, type KeysetValue } from '@accessgraph/core';
 import type { Database } from './database.js';
 import type { GraphStorage } from './graph-writer.js';
 import { nodeSummary } from './node-summary.js';
+import { PREPARED } from './prepared-statements.js';
 import { StoreError } from './store-error.js';
 import type { Page } from './store.js';
 
@@ -17,22 +18,20 @@ export interface Located {
 export async function locate(db: Kysely<Database>, graphs: GraphStorage, nodeId: string): Promise<Located | undefined> {
   const decoded = decodeNodeId(nodeId);
   if (decoded === undefined) return undefined;
-  const ds = await db
-    .selectFrom('data_sources as d')
-    .innerJoin('data_source_states as s', 's.ds', 'd.seq')
-    .innerJoin('providers as p', 'p.id', 'd.provider_id')
-    .select(['d.seq', 'd.id', 'd.name', 'd.provider_id', 'p.name as provider_name', 'p.custom_template as template'])
-    .where('d.id', '=', decoded.dataSourceId)
-    .executeTakeFirst();
+  // Prepared statements (PostgreSQL plans each once per access connection): every question about a node starts here.
+  const ds = (
+    await sql<Located['ds']>`${sql.raw(PREPARED)}
+      select d.seq, d.id, d.name, d.provider_id, p.name as provider_name, p.custom_template as template
+      from data_sources d inner join data_source_states s on s.ds = d.seq inner join providers p on p.id = d.provider_id
+      where d.id = ${decoded.dataSourceId}`.execute(db)
+  ).rows[0];
   if (ds === undefined) return undefined;
   const seq = Number(ds.seq);
-  const node = await graphs
-    .reader(db, seq)
-    .selectFrom('graph_nodes')
-    .select(['id', 'kind', 'node_key', 'local_key', 'name', 'node_type', 'app_id', 'properties'])
-    .where('ds', '=', seq)
-    .where('node_key', '=', decoded.nodeKey)
-    .executeTakeFirst();
+  const node = (
+    await sql<Located['node']>`${sql.raw(PREPARED)}
+      select id, kind, node_key, local_key, name, node_type, app_id, properties from ${graphs.table('graph_nodes', seq)}
+      where ds = ${seq} and node_key = ${decoded.nodeKey}`.execute(db)
+  ).rows[0];
   if (node === undefined) return undefined;
   return { ds: { ...ds, seq }, node: { ...node, id: Number(node.id), app_id: node.app_id === null ? null : Number(node.app_id) } };
 }

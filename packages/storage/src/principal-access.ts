@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EffectivePermission, EntityRef } from '@accessgraph/contract';
 import { decodeNodeId, type KeysetValue } from '@accessgraph/core';
 import type { Database } from './database.js';
@@ -11,6 +11,7 @@ import { accountLinks } from './member-groups.js';
 import type { AccessRow } from './person-access.js';
 import { checkKind, type KindCheck } from './node-kind.js';
 import { narrowPaths, type PermissionFilter } from './permission-filter.js';
+import { PREPARED } from './prepared-statements.js';
 import { StoreError } from './store-error.js';
 import type { Page } from './store.js';
 
@@ -137,17 +138,20 @@ function order(a: string, b: string): number {
 async function askedNode(db: Kysely<Database>, graphs: GraphStorage, nodeId: string): Promise<AskedNode | undefined> {
   const decoded = decodeNodeId(nodeId);
   if (decoded === undefined) return undefined;
-  const ds = await db.selectFrom('data_sources as d').innerJoin('data_source_states as s', 's.ds', 'd.seq').select(['d.seq', 'd.id']).where('d.id', '=', decoded.dataSourceId).executeTakeFirst();
+  // Prepared statements (PostgreSQL plans each once per access connection), as the rest of the answer's.
+  const ds = (
+    await sql<{ seq: number; id: string }>`${sql.raw(PREPARED)}
+      select d.seq, d.id from data_sources d inner join data_source_states s on s.ds = d.seq where d.id = ${decoded.dataSourceId}`.execute(db)
+  ).rows[0];
   if (ds === undefined) return undefined;
   const seq = Number(ds.seq);
-  const reader = graphs.reader(db, seq);
-  const node = await reader
-    .selectFrom('graph_nodes as n')
-    .leftJoin('graph_nodes as app', (join) => join.onRef('app.ds', '=', 'n.ds').onRef('app.id', '=', 'n.app_id'))
-    .select(['n.id', 'n.kind', 'n.local_key', 'n.name', 'n.node_type', 'app.name as app_name'])
-    .where('n.ds', '=', seq)
-    .where('n.node_key', '=', decoded.nodeKey)
-    .executeTakeFirst();
+  const nodes = graphs.table('graph_nodes', seq);
+  const node = (
+    await sql<{ id: number; kind: string; local_key: string; name: string; node_type: string; app_name: string | null }>`${sql.raw(PREPARED)}
+      select n.id, n.kind, n.local_key, n.name, n.node_type, app.name as app_name
+      from ${nodes} n left join ${nodes} app on app.ds = n.ds and app.id = n.app_id
+      where n.ds = ${seq} and n.node_key = ${decoded.nodeKey}`.execute(db)
+  ).rows[0];
   if (node === undefined) return undefined;
   return {
     seq,
