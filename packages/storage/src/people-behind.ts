@@ -53,9 +53,15 @@ export async function peopleBehind(
   options: { managers?: boolean } = {},
 ): Promise<Map<number, PersonBehind[]>> {
   const links = await inChunks([...new Set(principals)], async (slice) => {
+    // The rules as ORs, not IN: PostgreSQL 15 takes an IN list on the key's last column as part of
+    // the index search, one descent of the key per (principal, rule), where ORs filter the links of
+    // each principal found by one: 0.5 against 0.2 ms for a page of 101 principals.
     const { rows } = await sql<{ node: number; to_ds: number; to_node: number }>`${sql.raw(PREPARED)}
       select node, to_ds, to_node from identity_links
-      where ds = ${ds} and ${graphs.idIn(sql`node`, slice)} and rule in (${sql.join(ACCOUNT_RULES.map((rule) => sql.lit(rule)))})`.execute(db);
+      where ds = ${ds} and ${graphs.idIn(sql`node`, slice)} and (${sql.join(
+        ACCOUNT_RULES.map((rule) => sql`rule = ${sql.lit(rule)}`),
+        sql` or `,
+      )})`.execute(db);
     return rows;
   });
   const result = new Map<number, PersonBehind[]>();

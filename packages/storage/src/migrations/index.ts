@@ -14,6 +14,7 @@ import { dataSourceChangesMigration } from './0011-data-source-changes.js';
 import { identityRefsByStringMigration } from './0012-identity-refs-by-string.js';
 import { sqliteNodeIdsAsRowidsMigration } from './0013-sqlite-node-ids-as-rowids.js';
 import { sqliteStatisticsWithoutSamplesMigration } from './0014-sqlite-statistics-without-samples.js';
+import { identityLinksHrisIndexMigration } from './0015-identity-links-hris-index.js';
 
 /**
  * Every migration, in order. Names never change once released; a schema change is a new entry.
@@ -35,5 +36,6 @@ export function allMigrations(caps: DialectCapabilities): Record<string, Migrati
     '0012-identity-refs-by-string': identityRefsByStringMigration(caps),
     '0013-sqlite-node-ids-as-rowids': sqliteNodeIdsAsRowidsMigration(caps),
     '0014-sqlite-statistics-without-samples': sqliteStatisticsWithoutSamplesMigration(caps),
+    '0015-identity-links-hris-index': identityLinksHrisIndexMigration(),
   };
 }
