@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './database.js';
+import { sql, type Kysely } from 'kysely';
+import type { ApiKeyRow, Database } from './database.js';
+import { PREPARED } from './prepared-statements.js';
 import { toApiKeyRecord } from './row-mappers.js';
 import type { ApiKeyRecord } from './store.js';
 
@@ -20,8 +21,12 @@ export async function createApiKey(db: Kysely<Database>, record: ApiKeyRecord): 
     .execute();
 }
 
+/**
+ * Every request reads its key: a prepared statement where connections keep them (PostgreSQL's
+ * access pool, which the store reads keys on), so it is not planned on every request.
+ */
 export async function getApiKey(db: Kysely<Database>, id: string): Promise<ApiKeyRecord | undefined> {
-  const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = (await sql<ApiKeyRow>`${sql.raw(PREPARED)}select * from api_keys where id = ${id}`.execute(db)).rows[0];
   return row && toApiKeyRecord(row);
 }
 

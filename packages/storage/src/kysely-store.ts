@@ -439,7 +439,7 @@ export class KyselyStore implements Store {
   }
 
   getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
-    return this.run(() => apiKeys.getApiKey(this.db, id));
+    return this.run(() => apiKeys.getApiKey(this.accessDb ?? this.db, id));
   }
 
   listApiKeys(): Promise<ApiKeyRecord[]> {
