@@ -166,6 +166,19 @@ describe('access review of an application, a resource and a data source (JSON)',
     expect(await allPages(url, '&terminated_only=false')).toEqual(golden());
   });
 
+  it('counts an employee whose termination date has passed as terminated, whatever its status says; a coming one not yet', async () => {
+    const staff = validHrisPayload();
+    staff.employees![0]!.termination_date = '2020-01-31T00:00:00Z';
+    staff.employees![1]!.employment_status = 'ACTIVE';
+    staff.employees![1]!.termination_date = '2999-01-31T00:00:00Z';
+    await pushOk(hris.url, staff);
+    const rows = await allPages(dsReview(shop));
+    const of = (identity: string) => rows.filter((r) => r.identity === identity).map((r) => [r.hr_status, r.terminated]);
+    // ann (u1, e1) and bob (u2, e2), each on Shop and on shelf1.
+    expect(of('u1')).toEqual([['ACTIVE', true], ['ACTIVE', true]]);
+    expect(of('u2')).toEqual([['ACTIVE', false], ['ACTIVE', false]]);
+  });
+
   it('pages through every row once, also when a page ends between the people behind one account', async () => {
     // A second identity provider with the same users: the linked accounts now stand for two people each.
     const other = await pushTarget(t, 'identity_provider');
