@@ -79,13 +79,6 @@ export interface GraphStorage {
   inSubquery(column: RawBuilder<unknown>, subquery: RawBuilder<unknown>): RawBuilder<unknown>;
   /** `column IN (ids)`; on PostgreSQL as one array parameter, so the text does not vary with the list (`PREPARED`). */
   idIn(column: RawBuilder<unknown>, ids: readonly number[]): RawBuilder<unknown>;
-  /**
-   * The values of top-level keys `names` of the JSON object in text `column`, as the text of a
-   * JSON array that starts with them in their order (null for a missing key). Parsing a few values costs
-   * JavaScript a fraction of parsing the node's every property: 200 nodes' properties took 0.3 ms
-   * of an accessors' answer.
-   */
-  jsonValues(column: RawBuilder<unknown>, names: readonly string[]): RawBuilder<unknown>;
 }
 
 export interface GraphTransaction {
@@ -153,9 +146,6 @@ export function sqliteGraphStorage(db: Kysely<Database>, raw: SqliteDatabase.Dat
     grantsByScopeWhole: false,
     inSubquery: (column, subquery) => sql`${column} in (${subquery})`,
     idIn: (column, ids) => sql`${column} in (${sql.join(ids)})`,
-    // With two paths or more json_extract answers a JSON array (with one, the bare value): a lone name is asked twice.
-    jsonValues: (column, names) =>
-      sql`json_extract(${column}, ${sql.join((names.length === 1 ? [names[0]!, names[0]!] : names).map((name) => sql.lit(`$.${JSON.stringify(name)}`)))})`,
     async transaction(work) {
       let previous: { cache: number; threads: number; autoCheckpoint: number } | undefined;
       try {
@@ -226,7 +216,6 @@ export function postgresGraphStorage(pool: pg.Pool): GraphStorage {
     grantsByScopeWhole: true,
     inSubquery: (column, subquery) => sql`${column} = any(array(${subquery}))`,
     idIn: (column, ids) => sql`${column} = any(${sql.val(ids)}::bigint[])`,
-    jsonValues: (column, names) => sql`json_build_array(${sql.join(names.map((name) => sql`(${column})::json -> ${sql.lit(name)}`))})::text`,
     async transaction(work) {
       const client = await pool.connect();
       let broken: Error | undefined;

@@ -36,14 +36,8 @@ export interface PersonBehind {
 
 interface DescribedNode {
   ref: EntityRef;
-  /** The properties asked for (null when the node has none of the name). */
   properties: Record<string, unknown>;
 }
-
-/** The properties read of each kind of node behind a row. */
-const IDENTITY_PROPERTIES = ['is_active', 'full_name', 'email'];
-const EMPLOYEE_PROPERTIES = ['employment_status', 'termination_date'];
-const MANAGER_PROPERTIES = ['full_name'];
 
 /**
  * The IdP users and groups each local principal of data source `ds` is linked to (by an
@@ -86,7 +80,7 @@ export async function peopleBehind(
   const targets = links.map((l) => [l.to_ds, l.to_node] as const);
   // Independent reads: side by side on PostgreSQL (connections of the pool), one after the other on SQLite.
   const [identities, employees, managers] = await Promise.all([
-    describeNodes(db, graphs, targets, IDENTITY_PROPERTIES),
+    describeNodes(db, graphs, targets),
     employeesOf(db, graphs, [...hris.values()], options.managers === true),
     options.managers === true ? managersOf(db, graphs, targets) : new Map<string, Manager>(),
   ]);
@@ -121,7 +115,7 @@ interface HrisLink {
 async function employeesOf(db: Kysely<Database>, graphs: GraphStorage, found: readonly HrisLink[], withManagers: boolean): Promise<Map<string, EmployeeBehind[]>> {
   const links = [...found].sort((a, b) => a.to_ds - b.to_ds || a.to_node - b.to_node || a.ds - b.ds || a.node - b.node);
   const employeeNodes = links.map((l) => [l.ds, l.node] as const);
-  const described = await describeNodes(db, graphs, employeeNodes, EMPLOYEE_PROPERTIES);
+  const described = await describeNodes(db, graphs, employeeNodes);
   const managers = withManagers ? await managersOf(db, graphs, employeeNodes) : new Map<string, Manager>();
   const now = Date.now();
   const result = new Map<string, EmployeeBehind[]>();
@@ -158,7 +152,7 @@ async function managersOf(db: Kysely<Database>, graphs: GraphStorage, nodes: Rea
     });
     links.push(...rows.map((r) => ({ ds, node: Number(r.node), manager: Number(r.to_node) })));
   }
-  const described = await describeNodes(db, graphs, links.map((l) => [l.ds, l.manager] as const), MANAGER_PROPERTIES);
+  const described = await describeNodes(db, graphs, links.map((l) => [l.ds, l.manager] as const));
   const result = new Map<string, Manager>();
   for (const link of links) {
     const manager = described.get(`${link.ds}:${link.manager}`);
@@ -172,8 +166,8 @@ async function managersOf(db: Kysely<Database>, graphs: GraphStorage, nodes: Rea
   return result;
 }
 
-/** Nodes of any data sources, by `${ds}:${id}`, with the properties of theirs named `names`. */
-async function describeNodes(db: Kysely<Database>, graphs: GraphStorage, nodes: ReadonlyArray<readonly [number, number]>, names: readonly string[]): Promise<Map<string, DescribedNode>> {
+/** Nodes of any data sources, by `${ds}:${id}`, with their properties. */
+async function describeNodes(db: Kysely<Database>, graphs: GraphStorage, nodes: ReadonlyArray<readonly [number, number]>): Promise<Map<string, DescribedNode>> {
   const byDs = new Map<number, Set<number>>();
   for (const [ds, id] of nodes) (byDs.get(ds) ?? byDs.set(ds, new Set()).get(ds)!).add(id);
   const result = new Map<string, DescribedNode>();
@@ -181,16 +175,15 @@ async function describeNodes(db: Kysely<Database>, graphs: GraphStorage, nodes: 
     // The data source's id comes joined to its nodes rather than by a query of its own (one round trip less per data source).
     const rows = await inChunks([...set], async (slice) => {
       const found = await sql<{ id: number; kind: string; local_key: string; name: string; node_type: string; properties: string; ds_id: string | null }>`${sql.raw(PREPARED)}
-        select n.id, n.kind, n.local_key, n.name, n.node_type, ${graphs.jsonValues(sql`n.properties`, names)} as properties, d.id as ds_id
+        select n.id, n.kind, n.local_key, n.name, n.node_type, n.properties, d.id as ds_id
         from ${graphs.table('graph_nodes', ds)} n left join data_sources d on d.seq = ${ds}
         where n.ds = ${ds} and ${graphs.idIn(sql`n.id`, slice)}`.execute(db);
       return found.rows;
     });
     for (const row of rows) {
-      const values = JSON.parse(row.properties) as unknown[];
       result.set(`${ds}:${Number(row.id)}`, {
         ref: { type: row.kind, node_type: row.node_type, key: row.local_key, name: row.name, application: null, data_source_id: row.ds_id ?? '' },
-        properties: Object.fromEntries(names.map((name, i) => [name, values[i] ?? null])),
+        properties: JSON.parse(row.properties) as Record<string, unknown>,
       });
     }
   }
