@@ -14,17 +14,24 @@ export interface Located {
   node: { id: number; kind: string; node_key: string; local_key: string; name: string; node_type: string; app_id: number | null; properties: string };
 }
 
+/**
+ * Data source `dataSourceId` (as a node id spells it) if it has been pushed. A prepared statement
+ * (PostgreSQL plans it once per access connection): every question about a node starts here.
+ */
+export async function pushedDataSourceRow(db: Kysely<Database>, dataSourceId: string): Promise<Located['ds'] | undefined> {
+  return (
+    await sql<Located['ds']>`${sql.raw(PREPARED)}
+      select d.seq, d.id, d.name, d.provider_id, p.name as provider_name, p.custom_template as template
+      from data_sources d inner join data_source_states s on s.ds = d.seq inner join providers p on p.id = d.provider_id
+      where d.id = ${dataSourceId}`.execute(db)
+  ).rows[0];
+}
+
 /** The node of a node id, if its data source has a graph with that key. */
 export async function locate(db: Kysely<Database>, graphs: GraphStorage, nodeId: string): Promise<Located | undefined> {
   const decoded = decodeNodeId(nodeId);
   if (decoded === undefined) return undefined;
-  // Prepared statements (PostgreSQL plans each once per access connection): every question about a node starts here.
-  const ds = (
-    await sql<Located['ds']>`${sql.raw(PREPARED)}
-      select d.seq, d.id, d.name, d.provider_id, p.name as provider_name, p.custom_template as template
-      from data_sources d inner join data_source_states s on s.ds = d.seq inner join providers p on p.id = d.provider_id
-      where d.id = ${decoded.dataSourceId}`.execute(db)
-  ).rows[0];
+  const ds = await pushedDataSourceRow(db, decoded.dataSourceId);
   if (ds === undefined) return undefined;
   const seq = Number(ds.seq);
   const node = (

@@ -9,6 +9,7 @@ import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 import { accountLinks } from './member-groups.js';
 import type { AccessRow } from './person-access.js';
+import { pushedDataSourceRow } from './node-detail.js';
 import { checkKind, type KindCheck } from './node-kind.js';
 import { narrowPaths, type PermissionFilter } from './permission-filter.js';
 import { PREPARED } from './prepared-statements.js';
@@ -138,14 +139,11 @@ function order(a: string, b: string): number {
 async function askedNode(db: Kysely<Database>, graphs: GraphStorage, nodeId: string): Promise<AskedNode | undefined> {
   const decoded = decodeNodeId(nodeId);
   if (decoded === undefined) return undefined;
-  // Prepared statements (PostgreSQL plans each once per access connection), as the rest of the answer's.
-  const ds = (
-    await sql<{ seq: number; id: string }>`${sql.raw(PREPARED)}
-      select d.seq, d.id from data_sources d inner join data_source_states s on s.ds = d.seq where d.id = ${decoded.dataSourceId}`.execute(db)
-  ).rows[0];
+  const ds = await pushedDataSourceRow(db, decoded.dataSourceId);
   if (ds === undefined) return undefined;
   const seq = Number(ds.seq);
   const nodes = graphs.table('graph_nodes', seq);
+  // A prepared statement (PostgreSQL plans it once per access connection), as the rest of the answer's.
   const node = (
     await sql<{ id: number; kind: string; local_key: string; name: string; node_type: string; app_name: string | null }>`${sql.raw(PREPARED)}
       select n.id, n.kind, n.local_key, n.name, n.node_type, app.name as app_name
