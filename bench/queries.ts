@@ -1,19 +1,22 @@
 import type { ApplicationPayload } from '@accessgraph/contract';
 import { createAdminKey } from './accessgraph-cli.js';
 import { createDataSource, createProvider, request, requestJson, type BenchDataSource } from './api-client.js';
+import { measureAnswerFloor } from './answer-floor.js';
 import { askCasbin, casbinResource, casbinUser } from './casbin-peer.js';
 import type { Engine } from './engine.js';
 import { generateHrisPayload, generateIdpPayload } from './generate-identity-payloads.js';
 import { generateQueryApp, queryOrgShape, resourceName, type QueryOrgShape } from './generate-query-org.js';
 import { pushBody, type EncodedPayload } from './request-bodies.js';
 import { startServer } from './server-process.js';
+import { latencies, type Latencies } from './latencies.js';
 import { percentile } from './summary.js';
 import { count, mb, seconds } from './units.js';
 
 /**
  * The query benchmark (issue 6): on each engine, the organisation of generate-query-org.ts pushed
  * to a fresh server, then the query API timed over HTTP — access of one IdP user and access to one
- * resource (first page, and the complete answer followed page by page), a path query, and paging
+ * resource (first page, beside its floor: the same answers from memory, answer-floor.ts; and the
+ * complete answer followed page by page), a path query, and paging
  * through a complete answer of 200k rows — and node-casbin, loaded with the same edges, asked the
  * same questions in the same run through its fastest APIs.
  */
@@ -48,14 +51,11 @@ export interface QueryMeasurement {
   userComplete: Latencies & { rows: number };
   resourceFirstPage: Latencies;
   resourceComplete: Latencies & { rows: number };
+  /** The first pages' floor: the same answers from memory (answer-floor.ts). */
+  answerFloor: { user: Latencies; resource: Latencies };
   paths: (Latencies & { rows: number }) | { unavailable: string };
   completeAnswer: { rows: number; ms: number; rowsPerSecond: number };
   addGrantsMs: number;
-}
-
-export interface Latencies {
-  p50: number;
-  p99: number;
 }
 
 export interface CasbinMeasurement {
@@ -159,6 +159,11 @@ export async function measureQueries(engine: Engine, bodies: QueryBodies, log: (
       const resourceFirstPage = await latencies(resources, (id) => get(`/api/v1/graph/nodes/${id}/accessors?page_size=100`));
       const resourceComplete = await completeLatencies(resources, (id) => `/api/v1/graph/nodes/${id}/accessors?page_size=1000`, get);
       log(`    access to a resource: first page p50 ${resourceFirstPage.p50.toFixed(2)} ms, p99 ${resourceFirstPage.p99.toFixed(2)} ms; complete (${count(resourceComplete.rows)} rows in all) p50 ${resourceComplete.p50.toFixed(2)} ms`);
+      // The same first pages from memory: what HTTP, serialisation and the client's parse take of them.
+      const recorded = { access: await answers(users, (id) => `/api/v1/graph/nodes/${id}/access?page_size=100`, url, key), accessors: await answers(resources, (id) => `/api/v1/graph/nodes/${id}/accessors?page_size=100`, url, key) };
+      const floor = await measureAnswerFloor(run, key, recorded);
+      const bytes = (texts: string[]) => `${(texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / texts.length / 1024).toFixed(0)} KB`;
+      log(`    answer floor (the same first pages from memory, same server and client): user p50 ${floor.access.p50.toFixed(2)} ms (answers of ${bytes(recorded.access)} on average), resource p50 ${floor.accessors.p50.toFixed(2)} ms (${bytes(recorded.accessors)})`);
       const paths = await measurePaths(url, key, users, get);
       log('unavailable' in paths ? `    paths: not measured (${paths.unavailable})` : `    path query: p50 ${paths.p50.toFixed(2)} ms, p99 ${paths.p99.toFixed(2)} ms (${count(paths.rows)} paths in all)`);
 
@@ -166,7 +171,7 @@ export async function measureQueries(engine: Engine, bodies: QueryBodies, log: (
       log(`    complete answer (application 0's effective permissions): ${count(completeAnswer.rows)} rows in ${seconds(completeAnswer.ms)}, ${count(Math.round(completeAnswer.rowsPerSecond))} rows/s`);
       const addGrantsMs = await push(appDs[0]!, bodies.encoded.moreGrants);
       log(`    ${count(ADDED_GRANTS)} grants added (an incremental push to application 0): ${seconds(addGrantsMs)}`);
-      return { engine: engine.name, loadMs, userFirstPage, userComplete, resourceFirstPage, resourceComplete, paths, completeAnswer, addGrantsMs };
+      return { engine: engine.name, loadMs, userFirstPage, userComplete, resourceFirstPage, resourceComplete, answerFloor: { user: floor.access, resource: floor.accessors }, paths, completeAnswer, addGrantsMs };
     } finally {
       await server.stop();
     }
@@ -179,24 +184,6 @@ export async function measureQueries(engine: Engine, bodies: QueryBodies, log: (
 function spread(n: number, total: number): number[] {
   const step = total / Math.min(n, total);
   return Array.from({ length: Math.min(n, total) }, (_, i) => Math.floor(i * step));
-}
-
-/**
- * Each question asked once after one warm-up pass over them all (the first read of a table's
- * pages from disk is not what a query costs once the server has run a while); p50 and p99 of the
- * timed pass, and the rows it answered (when `ask` counts them).
- */
-async function latencies<T>(items: readonly T[], ask: (item: T) => Promise<unknown>): Promise<Latencies & { rows: number }> {
-  for (const item of items) await ask(item);
-  const times: number[] = [];
-  let rows = 0;
-  for (const item of items) {
-    const started = performance.now();
-    const answered = await ask(item);
-    times.push(performance.now() - started);
-    if (typeof answered === 'number') rows += answered;
-  }
-  return { p50: percentile(times, 50), p99: percentile(times, 99), rows };
 }
 
 type Get = <T>(path: string) => Promise<T>;
@@ -217,6 +204,17 @@ async function pageThrough(path: string, get: Get): Promise<{ rows: number; ms: 
   } while (token);
   const ms = performance.now() - started;
   return { rows, ms, rowsPerSecond: (rows * 1000) / ms };
+}
+
+/** The answers to `items`' questions, as the server sends them. */
+async function answers(items: readonly string[], path: (id: string) => string, url: string, key: string): Promise<string[]> {
+  const texts: string[] = [];
+  for (const item of items) {
+    const res = await request(`${url}${path(item)}`, { key });
+    if (res.status !== 200) throw new Error(`GET ${path(item)} answered ${res.status}: ${res.text.slice(0, 500)}`);
+    texts.push(res.text);
+  }
+  return texts;
 }
 
 function completeLatencies(items: readonly string[], path: (id: string) => string, get: Get): Promise<Latencies & { rows: number }> {
@@ -274,9 +272,10 @@ export async function measureCasbin(bodies: QueryBodies, timeoutMs: number, log:
 export function formatQueryResults(results: readonly QueryMeasurement[], casbin: CasbinMeasurement | undefined): string {
   const t = QUERY_TARGETS;
   const lat = (l: Latencies) => `${l.p50.toFixed(2)} / ${l.p99.toFixed(2)} ms`;
+  const floor = (f: Latencies, ours: Latencies) => `${f.p50.toFixed(2)} ms (${(ours.p50 / f.p50).toFixed(2)})`;
   const lines = [
-    `| engine | load | user, first page p50 / p99 (target ${t.userFirstPageP50} / ${t.userFirstPageP99} ms) | resource, first page p50 / p99 (target ${t.resourceFirstPageP50} / ${t.resourceFirstPageP99} ms) | path p99 (target ${t.pathP99} ms) | user, complete p50 | resource, complete p50 | complete answer | 1,000 grants added |`,
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| engine | load | user, first page p50 / p99 (target ${t.userFirstPageP50} / ${t.userFirstPageP99} ms) | its floor p50 (ratio) | resource, first page p50 / p99 (target ${t.resourceFirstPageP50} / ${t.resourceFirstPageP99} ms) | its floor p50 (ratio) | path p99 (target ${t.pathP99} ms) | user, complete p50 | resource, complete p50 | complete answer | 1,000 grants added |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const path = 'unavailable' in r.paths ? `not measured (${r.paths.unavailable})` : `${r.paths.p99.toFixed(2)} ms`;
@@ -285,7 +284,7 @@ export function formatQueryResults(results: readonly QueryMeasurement[], casbin:
     const theirResource = casbin?.resourceComplete === undefined ? undefined : 'ms' in casbin.resourceComplete ? casbin.resourceComplete.ms : casbin.resourceComplete.stoppedAfterMs;
     const atLeast = casbin?.resourceComplete !== undefined && 'stoppedAfterMs' in casbin.resourceComplete ? ' at least' : '';
     lines.push(
-      `| ${r.engine} | ${seconds(r.loadMs)} | ${lat(r.userFirstPage)} | ${lat(r.resourceFirstPage)} | ${path} | ` +
+      `| ${r.engine} | ${seconds(r.loadMs)} | ${lat(r.userFirstPage)} | ${floor(r.answerFloor.user, r.userFirstPage)} | ${lat(r.resourceFirstPage)} | ${floor(r.answerFloor.resource, r.resourceFirstPage)} | ${path} | ` +
         `${r.userComplete.p50.toFixed(2)} ms${versus(r.userComplete.p50, casbin?.userComplete?.p50, t.userCompleteSpeedup)} | ` +
         `${r.resourceComplete.p50.toFixed(2)} ms${versus(r.resourceComplete.p50, theirResource, t.resourceCompleteSpeedup, atLeast)} | ` +
         `${count(r.completeAnswer.rows)} rows, ${count(Math.round(r.completeAnswer.rowsPerSecond))} rows/s | ${seconds(r.addGrantsMs)} |`,
@@ -295,7 +294,7 @@ export function formatQueryResults(results: readonly QueryMeasurement[], casbin:
     const or = (ms: number | undefined, format: (ms: number) => string) => (ms === undefined ? 'not answered' : format(ms));
     const resource = casbin.resourceComplete === undefined ? 'not answered' : 'ms' in casbin.resourceComplete ? seconds(casbin.resourceComplete.ms) : `over ${seconds(casbin.resourceComplete.stoppedAfterMs)} (stopped)`;
     lines.push(
-      `| casbin (same run) | ${or(casbin.loadMs, seconds)} (${count(casbin.policies)} p, ${count(casbin.groupings)} g) | — | — | — | ${or(casbin.userComplete?.p50, (ms) => `${ms.toFixed(0)} ms`)} | ${resource} | — | ${or(casbin.addGrantsMs, seconds)} |`,
+      `| casbin (same run) | ${or(casbin.loadMs, seconds)} (${count(casbin.policies)} p, ${count(casbin.groupings)} g) | — | — | — | — | — | ${or(casbin.userComplete?.p50, (ms) => `${ms.toFixed(0)} ms`)} | ${resource} | — | ${or(casbin.addGrantsMs, seconds)} |`,
     );
   }
   return lines.join('\n');

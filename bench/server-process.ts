@@ -32,7 +32,15 @@ const ANNOUNCEMENT = /Accessgraph (?:HTTPS|HTTP) server on (https?:\/\/\S+)/;
 
 /** Starts `accessgraph serve --port 0 --data <dataDir> --log-level info` and waits until it listens. */
 export function startServer(dataDir: string, env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir, '--log-level', 'info'], {
+  return startServerProcess([BIN, 'serve', '--port', '0', '--data', dataDir, '--log-level', 'info'], env);
+}
+
+/**
+ * Runs `node <args>`, a server that announces its address on stderr as the CLI does ("Accessgraph
+ * HTTP server on <url>"), and waits until it listens.
+ */
+export function startServerProcess(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

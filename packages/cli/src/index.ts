@@ -1,1 +1,2 @@
 export { buildProgram, main } from './main.js';
+export { serverLogger } from './logging.js';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Store } from '@accessgraph/storage';
@@ -49,7 +49,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
-    genReqId: () => randomBytes(16).toString('hex'),
+    // 32 hex digits, as the ids have always read. randomUUID draws from a batch of entropy, where
+    // randomBytes asked OpenSSL for each request's 16 bytes: 0.05 ms of every request in a CPU profile.
+    genReqId: () => randomUUID().replaceAll('-', ''),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
     return503OnClosing: true,
     // OAA clients may spell the colon of `{id}:icon`, `custom:icon`, `{ds}:push` as %3A.
