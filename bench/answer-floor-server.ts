@@ -12,10 +12,10 @@ import { CountedValuesEnvelope, EffectivePermission, EntityAccessRow } from '@ac
 import { serverLogger } from '@accessgraph/cli';
 import { buildApp } from '@accessgraph/server';
 import { openStore } from '@accessgraph/storage';
-import { FLOOR_QUESTIONS, type RecordedAnswers } from './answer-floor.js';
+import { FLOOR_QUESTIONS, type FloorQuestion, type RecordedAnswers } from './answer-floor.js';
 
 /** The response schema of each question's real route (graph-routes.ts), so answers serialise as theirs do. */
-const RESPONSES: Record<keyof RecordedAnswers, ReturnType<typeof CountedValuesEnvelope>> = {
+const RESPONSES: Record<FloorQuestion, ReturnType<typeof CountedValuesEnvelope>> = {
   access: CountedValuesEnvelope(EffectivePermission),
   accessors: CountedValuesEnvelope(EntityAccessRow),
 };

@@ -1,7 +1,7 @@
 import type { ApplicationPayload } from '@accessgraph/contract';
 import { createAdminKey } from './accessgraph-cli.js';
 import { createDataSource, createProvider, request, requestJson, type BenchDataSource } from './api-client.js';
-import { measureAnswerFloor } from './answer-floor.js';
+import { measureAnswerFloor, recordAnswers } from './answer-floor.js';
 import { askCasbin, casbinResource, casbinUser } from './casbin-peer.js';
 import type { Engine } from './engine.js';
 import { generateHrisPayload, generateIdpPayload } from './generate-identity-payloads.js';
@@ -159,11 +159,11 @@ export async function measureQueries(engine: Engine, bodies: QueryBodies, log: (
       const resourceFirstPage = await latencies(resources, (id) => get(`/api/v1/graph/nodes/${id}/accessors?page_size=100`));
       const resourceComplete = await completeLatencies(resources, (id) => `/api/v1/graph/nodes/${id}/accessors?page_size=1000`, get);
       log(`    access to a resource: first page p50 ${resourceFirstPage.p50.toFixed(2)} ms, p99 ${resourceFirstPage.p99.toFixed(2)} ms; complete (${count(resourceComplete.rows)} rows in all) p50 ${resourceComplete.p50.toFixed(2)} ms`);
-      // The same first pages from memory: what HTTP, serialisation and the client's parse take of them.
-      const recorded = { access: await answers(users, (id) => `/api/v1/graph/nodes/${id}/access?page_size=100`, url, key), accessors: await answers(resources, (id) => `/api/v1/graph/nodes/${id}/accessors?page_size=100`, url, key) };
-      const floor = await measureAnswerFloor(run, key, recorded);
-      const bytes = (texts: string[]) => `${(texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / texts.length / 1024).toFixed(0)} KB`;
-      log(`    answer floor (the same first pages from memory, same server and client): user p50 ${floor.access.p50.toFixed(2)} ms (answers of ${bytes(recorded.access)} on average), resource p50 ${floor.accessors.p50.toFixed(2)} ms (${bytes(recorded.accessors)})`);
+      // The first pages as sent, for their floor (measured last, below).
+      const recorded = await recordAnswers(url, key, {
+        access: users.map((id) => `/api/v1/graph/nodes/${id}/access?page_size=100`),
+        accessors: resources.map((id) => `/api/v1/graph/nodes/${id}/accessors?page_size=100`),
+      });
       const paths = await measurePaths(url, key, users, get);
       log('unavailable' in paths ? `    paths: not measured (${paths.unavailable})` : `    path query: p50 ${paths.p50.toFixed(2)} ms, p99 ${paths.p99.toFixed(2)} ms (${count(paths.rows)} paths in all)`);
 
@@ -171,6 +171,12 @@ export async function measureQueries(engine: Engine, bodies: QueryBodies, log: (
       log(`    complete answer (application 0's effective permissions): ${count(completeAnswer.rows)} rows in ${seconds(completeAnswer.ms)}, ${count(Math.round(completeAnswer.rowsPerSecond))} rows/s`);
       const addGrantsMs = await push(appDs[0]!, bodies.encoded.moreGrants);
       log(`    ${count(ADDED_GRANTS)} grants added (an incremental push to application 0): ${seconds(addGrantsMs)}`);
+      const floor = await measureAnswerFloor(run, key, recorded);
+      const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+      log(
+        `    first pages' floor (the same answers from memory, through the same server and client): user p50 ${floor.access.p50.toFixed(2)} ms (answers of ${kb(recorded.averageBytes.access)} on average), ` +
+          `resource p50 ${floor.accessors.p50.toFixed(2)} ms (${kb(recorded.averageBytes.accessors)})`,
+      );
       return { engine: engine.name, loadMs, userFirstPage, userComplete, resourceFirstPage, resourceComplete, answerFloor: { user: floor.access, resource: floor.accessors }, paths, completeAnswer, addGrantsMs };
     } finally {
       await server.stop();
@@ -204,17 +210,6 @@ async function pageThrough(path: string, get: Get): Promise<{ rows: number; ms: 
   } while (token);
   const ms = performance.now() - started;
   return { rows, ms, rowsPerSecond: (rows * 1000) / ms };
-}
-
-/** The answers to `items`' questions, as the server sends them. */
-async function answers(items: readonly string[], path: (id: string) => string, url: string, key: string): Promise<string[]> {
-  const texts: string[] = [];
-  for (const item of items) {
-    const res = await request(`${url}${path(item)}`, { key });
-    if (res.status !== 200) throw new Error(`GET ${path(item)} answered ${res.status}: ${res.text.slice(0, 500)}`);
-    texts.push(res.text);
-  }
-  return texts;
 }
 
 function completeLatencies(items: readonly string[], path: (id: string) => string, get: Get): Promise<Latencies & { rows: number }> {

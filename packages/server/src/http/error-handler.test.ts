@@ -43,6 +43,8 @@ describe('the error body', () => {
     const a = expectError(await t.call({ method: 'GET', url: providerUrl('x') }), { status: 404, code: 'NotFound', reason: 'NOT_FOUND' });
     const b = expectError(await t.call({ method: 'GET', url: providerUrl('x') }), { status: 404, code: 'NotFound', reason: 'NOT_FOUND' });
     expect(a.request_id).not.toBe(b.request_id);
+    // 32 hex digits, as documented (docs/api.md), whichever source of randomness draws them.
+    for (const id of [a.request_id, b.request_id]) expect(id).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('ignores a request id sent by the client', async () => {
