@@ -1,24 +1,24 @@
 import type { ApplicationPayload } from '@accessgraph/contract';
 import { createAdminKey } from './accessgraph-cli.js';
-import { createDataSource, createProvider, request, requestJson, type BenchDataSource } from './api-client.js';
 import { measureAnswerFloor, recordAnswers } from './answer-floor.js';
+import { createDataSource, createProvider, request, requestJson, type BenchDataSource } from './api-client.js';
 import { askCasbin, casbinResource, casbinUser } from './casbin-peer.js';
 import type { Engine } from './engine.js';
 import { generateHrisPayload, generateIdpPayload } from './generate-identity-payloads.js';
 import { generateQueryApp, queryOrgShape, resourceName, type QueryOrgShape } from './generate-query-org.js';
+import { latencies, type Latencies } from './latencies.js';
 import { pushBody, type EncodedPayload } from './request-bodies.js';
 import { startServer } from './server-process.js';
-import { latencies, type Latencies } from './latencies.js';
 import { percentile } from './summary.js';
 import { count, mb, seconds } from './units.js';
 
 /**
  * The query benchmark (issue 6): on each engine, the organisation of generate-query-org.ts pushed
  * to a fresh server, then the query API timed over HTTP — access of one IdP user and access to one
- * resource (first page, beside its floor: the same answers from memory, answer-floor.ts; and the
- * complete answer followed page by page), a path query, and paging
- * through a complete answer of 200k rows — and node-casbin, loaded with the same edges, asked the
- * same questions in the same run through its fastest APIs.
+ * resource (first page, and the complete answer followed page by page), a path query, paging
+ * through a complete answer of 200k rows, and last the first pages' floor (the same answers from
+ * memory, answer-floor.ts) — and node-casbin, loaded with the same edges, asked the same questions
+ * in the same run through its fastest APIs.
  */
 
 /** Targets of the issue: latencies in milliseconds, speed-ups over casbin. */
