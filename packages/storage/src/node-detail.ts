@@ -11,7 +11,7 @@ import type { Page } from './store.js';
 /** A node found by its id: its data source and row. */
 export interface Located {
   ds: { seq: number; id: string; name: string; provider_id: string; provider_name: string; template: string };
-  node: { id: number; kind: string; node_key: string; local_key: string; name: string; node_type: string; app_id: number | null; properties: string };
+  node: { id: number; kind: string; node_key: string; local_key: string; name: string; node_type: string; app_id: number | null; app_name: string | null; properties: string };
 }
 
 /**
@@ -27,17 +27,23 @@ export async function pushedDataSourceRow(db: Kysely<Database>, dataSourceId: st
   ).rows[0];
 }
 
-/** The node of a node id, if its data source has a graph with that key. */
+/**
+ * The node of a node id, with its application's name, if its data source has a graph with that key.
+ * Every question about a node starts here: two prepared statements (PostgreSQL plans each once per
+ * access connection).
+ */
 export async function locate(db: Kysely<Database>, graphs: GraphStorage, nodeId: string): Promise<Located | undefined> {
   const decoded = decodeNodeId(nodeId);
   if (decoded === undefined) return undefined;
   const ds = await pushedDataSourceRow(db, decoded.dataSourceId);
   if (ds === undefined) return undefined;
   const seq = Number(ds.seq);
+  const nodes = graphs.table('graph_nodes', seq);
   const node = (
     await sql<Located['node']>`${sql.raw(PREPARED)}
-      select id, kind, node_key, local_key, name, node_type, app_id, properties from ${graphs.table('graph_nodes', seq)}
-      where ds = ${seq} and node_key = ${decoded.nodeKey}`.execute(db)
+      select n.id, n.kind, n.node_key, n.local_key, n.name, n.node_type, n.app_id, app.name as app_name, n.properties
+      from ${nodes} n left join ${nodes} app on app.ds = n.ds and app.id = n.app_id
+      where n.ds = ${seq} and n.node_key = ${decoded.nodeKey}`.execute(db)
   ).rows[0];
   if (node === undefined) return undefined;
   return { ds: { ...ds, seq }, node: { ...node, id: Number(node.id), app_id: node.app_id === null ? null : Number(node.app_id) } };
@@ -49,7 +55,6 @@ export async function getNodeDetail(db: Kysely<Database>, graphs: GraphStorage, 
   if (found === undefined) return undefined;
   const { ds, node } = found;
   const reader = graphs.reader(db, ds.seq);
-  const application = node.app_id === null ? null : ((await reader.selectFrom('graph_nodes').select('name').where('ds', '=', ds.seq).where('id', '=', node.app_id).executeTakeFirst())?.name ?? null);
   const tags = await db.selectFrom('graph_tags').select(['tag_key', 'tag_value']).where('ds', '=', ds.seq).where('node_key', '=', node.node_key).orderBy('tag_key').orderBy('tag_value').execute();
   const counts = async (direction: 'out' | 'in') => {
     const column = direction === 'out' ? 'from_id' : 'to_id';
@@ -60,7 +65,7 @@ export async function getNodeDetail(db: Kysely<Database>, graphs: GraphStorage, 
   const linked = (['out', 'in'] as const).map((direction) => ({ edge: 'linked', direction, count: links.filter((l) => l.direction === direction).length })).filter((c) => c.count > 0);
   const neighbours = [...(await counts('out')), ...(await counts('in')), ...linked].sort((a, b) => order(a.direction, b.direction) || order(a.edge, b.edge));
   return {
-    ...nodeSummary(ds, node, application),
+    ...nodeSummary(ds, node, node.app_name),
     data_source_name: ds.name,
     provider_name: ds.provider_name,
     template: ds.template,

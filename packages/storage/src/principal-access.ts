@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { EffectivePermission, EntityRef } from '@accessgraph/contract';
-import { decodeNodeId, type KeysetValue } from '@accessgraph/core';
+import type { KeysetValue } from '@accessgraph/core';
 import type { Database } from './database.js';
 import { PRINCIPAL_KINDS } from './effective-pairs.js';
 import { findAccessPathsInEach } from './effective-paths.js';
@@ -9,10 +9,9 @@ import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 import { accountLinks } from './member-groups.js';
 import type { AccessRow } from './person-access.js';
-import { pushedDataSourceRow } from './node-detail.js';
+import { locate } from './node-detail.js';
 import { checkKind, type KindCheck } from './node-kind.js';
 import { narrowPaths, type PermissionFilter } from './permission-filter.js';
-import { PREPARED } from './prepared-statements.js';
 import { StoreError } from './store-error.js';
 import type { Page } from './store.js';
 
@@ -137,26 +136,15 @@ function order(a: string, b: string): number {
 }
 
 async function askedNode(db: Kysely<Database>, graphs: GraphStorage, nodeId: string): Promise<AskedNode | undefined> {
-  const decoded = decodeNodeId(nodeId);
-  if (decoded === undefined) return undefined;
-  const ds = await pushedDataSourceRow(db, decoded.dataSourceId);
-  if (ds === undefined) return undefined;
-  const seq = Number(ds.seq);
-  const nodes = graphs.table('graph_nodes', seq);
-  // A prepared statement (PostgreSQL plans it once per access connection), as the rest of the answer's.
-  const node = (
-    await sql<{ id: number; kind: string; local_key: string; name: string; node_type: string; app_name: string | null }>`${sql.raw(PREPARED)}
-      select n.id, n.kind, n.local_key, n.name, n.node_type, app.name as app_name
-      from ${nodes} n left join ${nodes} app on app.ds = n.ds and app.id = n.app_id
-      where n.ds = ${seq} and n.node_key = ${decoded.nodeKey}`.execute(db)
-  ).rows[0];
-  if (node === undefined) return undefined;
+  const found = await locate(db, graphs, nodeId);
+  if (found === undefined) return undefined;
+  const { ds, node } = found;
   return {
-    seq,
+    seq: ds.seq,
     dsId: ds.id,
-    node: Number(node.id),
+    node: node.id,
     kind: node.kind,
-    ref: { type: node.kind, node_type: node.node_type, key: node.local_key, name: node.name, application: node.app_name ?? null, data_source_id: ds.id },
+    ref: { type: node.kind, node_type: node.node_type, key: node.local_key, name: node.name, application: node.app_name, data_source_id: ds.id },
   };
 }
 
