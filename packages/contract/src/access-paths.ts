@@ -5,7 +5,7 @@ import { NodeSummary } from './graph-nodes.js';
 /** The edges a path step can lead on by (`AccessPathStep.edge`). */
 export const PATH_EDGES =
   'member_of (a user or group in a group, local or IdP), holds_cred (a user to its credential), has_role (a principal to a role it holds), ' +
-  'includes_role (a role to a role nested in it), grants (a holder or its role to the application or resource the permission is granted on), ' +
+  'includes_role (a role to a role nested in it, whose permissions come with it), grants (a holder, or the role that names the permission, to the application or resource the permission is granted on), ' +
   'contains (a parent resource to a sub-resource that inherits, down to the target), linked:<rule> (an IdP user or group to the application ' +
   'principal linked to it: linked:identities, linked:idp_binding, linked:mapping; an HRIS employee to its IdP user: linked:hris), ' +
   'source_identity (an IdP principal to a principal of another identity provider federated to it)';

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { PrincipalTypeParam } from './graph-nodes.js';
+import { StringEnum } from './string-enum.js';
 
 /**
  * The access review export (issue 6): who can reach an application, a resource or a whole
@@ -15,11 +17,11 @@ export const AccessReviewRow = Type.Object({
   identity: text("Who has the access: the key of the IdP user (or IdP group) the principal is linked to; the principal's own key when it is linked to none."),
   display_name: text("The IdP identity's full name, else its name; the principal's name when it is linked to none."),
   email: nullableText("The IdP user's email, else the local user's."),
-  manager: nullableText("The name of the IdP user's manager (manager_id), else of its HRIS employee's manager."),
+  manager: nullableText("The display name (full name, else name) of the IdP user's manager (manager_id), else of its HRIS employee's manager."),
   manager_identity: nullableText('The key of that manager: an IdP identity or an HRIS employee id.'),
   hr_status: nullableText("The employment_status of the HRIS employee linked to the IdP user (the first by data source and key when there are several)."),
   terminated: Type.Boolean({ description: 'A linked HRIS employee is terminated (status TERMINATED in any case, or a termination_date that has passed).' }),
-  active: Type.Union([Type.Boolean(), Type.Null()], { description: "The IdP user's is_active; null when the identity provider does not say, for groups, and when linked to none." }),
+  active: Type.Union([Type.Boolean(), Type.Null()], { description: "The IdP user's is_active (null when the identity provider does not say, and for groups); for a principal linked to none, its own is_active." }),
   last_login_at: nullableText("The local account's last_login_at as the application reports it; null for groups, credentials and idp bindings, and when not reported."),
   sso_last_login_at: nullableText("The local account's last sign-in to the application through Okta SSO (from imported Okta System Log activity); null when none is known. With last_login_at, what a dormant-account review reads."),
   application: text('The application the target belongs to (the target itself for an application).'),
@@ -44,17 +46,15 @@ export const ACCESS_REVIEW_COLUMNS = Object.keys(AccessReviewRow.properties) as 
 export const AccessReviewQuery = Type.Object(
   {
     format: Type.Optional(
-      Type.Union([Type.Literal('json'), Type.Literal('csv')], {
+      StringEnum(['json', 'csv'], {
         description: 'json (the default): pages of rows. csv: the whole answer as one streamed CSV file (page_size is not used, page_token is refused).',
       }),
     ),
-    principal_type: Type.Optional(
-      Type.Union([Type.Literal('local_user'), Type.Literal('local_group'), Type.Literal('access_cred'), Type.Literal('idp_identity')], { description: 'Only principals of this type.' }),
-    ),
+    principal_type: PrincipalTypeParam,
     permission: Type.Optional(Type.String({ description: 'Only this local permission, any case.' })),
     canonical_type: Type.Optional(Type.String({ description: 'Only permissions of this canonical type: DataRead, DATA_READ and data_read alike.' })),
     terminated_only: Type.Optional(Type.Boolean({ description: 'Only rows whose person is terminated in the HRIS.' })),
-    inactive_only: Type.Optional(Type.Boolean({ description: 'Only rows whose IdP user is inactive (is_active false).' })),
+    inactive_only: Type.Optional(Type.Boolean({ description: 'Only rows whose active is false: an inactive IdP user, or a principal linked to none that is inactive itself.' })),
     page_size: Type.Optional(Type.Integer({ minimum: 0, description: 'Rows per page (JSON); 0 or absent means 100; at most 1000.' })),
     page_token: Type.Optional(Type.String({ description: 'next_page_token of the previous page (JSON).' })),
     total: Type.Optional(Type.Boolean({ description: 'With format=json: also count every row of the review (total_count); costs a full pass.' })),

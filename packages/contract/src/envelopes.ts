@@ -23,7 +23,7 @@ export function CountedValuesEnvelope<T extends TSchema>(item: T) {
 }
 
 /** The `total` query parameter of a list that can count its answer. */
-export const TotalParam = Type.Optional(Type.Boolean({ description: 'Also count every row of the answer (total_count); costs a full pass over it.' }));
+export const TotalParam = Type.Optional(Type.Boolean({ description: 'Also count every row of the answer (total_count); costs a full pass over it. true or false (also True / False, TRUE / FALSE, 1 / 0).' }));
 
 /** The empty object answered by deletes (Veza answers `{}`; oaaclient expects a dict). */
 export const EmptyObject = Type.Object({}, { additionalProperties: false });

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TotalParam } from './envelopes.js';
+import { StringEnum } from './string-enum.js';
 import { EffectivePermission, EntityRef } from './push.js';
 
 /** What a node of the graph is. */
@@ -42,7 +43,7 @@ const pageToken = Type.Optional(Type.String({ description: 'next_page_token of t
 /** Query of `GET /api/v1/graph/nodes`. */
 export const NodeSearchQuery = Type.Object(
   {
-    type: Type.Optional(Type.Union(NODE_KINDS.map((t) => Type.Literal(t)), { description: 'Only nodes of this type.' })),
+    type: Type.Optional(StringEnum(NODE_KINDS, { description: 'Only nodes of this type.' })),
     node_type: Type.Optional(Type.String({ description: 'Only nodes of this Veza-style node type, any case.' })),
     provider_id: Type.Optional(Type.String({ description: 'Only nodes of this provider.' })),
     data_source_id: Type.Optional(Type.String({ description: 'Only nodes of this data source.' })),
@@ -97,7 +98,7 @@ export type NodeDetail = Static<typeof NodeDetail>;
 export const NeighboursQuery = Type.Object(
   {
     edge: Type.Optional(Type.String({ description: 'Only this edge kind (see NeighbourCount.edge).' })),
-    direction: Type.Optional(Type.Union([Type.Literal('out'), Type.Literal('in')])),
+    direction: Type.Optional(StringEnum(['out', 'in'], { description: 'out: edges from this node; in: edges to it.' })),
     page_size: pageSize,
     page_token: pageToken,
   },
@@ -135,12 +136,13 @@ export const PrincipalAccessQuery = Type.Object(
 );
 export type PrincipalAccessQuery = Static<typeof PrincipalAccessQuery>;
 
+/** A filter on the type of an application's principal (the accessors, the access review). */
+export const PrincipalTypeParam = Type.Optional(StringEnum(['local_user', 'local_group', 'access_cred', 'idp_identity'], { description: 'Only principals of this type.' }));
+
 /** Query of `GET /api/v1/graph/nodes/{node_id}/accessors`. */
 export const EntityAccessQuery = Type.Object(
   {
-    principal_type: Type.Optional(
-      Type.Union([Type.Literal('local_user'), Type.Literal('local_group'), Type.Literal('access_cred'), Type.Literal('idp_identity')], { description: 'Only principals of this type.' }),
-    ),
+    principal_type: PrincipalTypeParam,
     ...permissionFilters,
     page_size: pageSize,
     page_token: pageToken,

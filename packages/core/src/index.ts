@@ -20,3 +20,4 @@ export * from './query-spec/index.js';
 export * from './okta-sso/index.js';
 export * from './incremental/index.js';
 export * from './csv/index.js';
+export { appendTo } from './multi-map.js';

@@ -313,8 +313,9 @@ describe('parseFilter: errors', () => {
     expect(rejected('()')).toContain('expected a field name');
   });
 
-  it('gives the 1-based position of the problem', () => {
-    expect(rejected('owner eq "x"')).toMatch(/at position 6$/);
+  it('gives the 1-based position of the problem: where an unknown word starts', () => {
+    expect(rejected('owner eq "x"')).toMatch(/at position 1$/);
+    expect(rejected('state between A')).toMatch(/unknown operator "between" .* at position 7$/);
     expect(rejected('state eq A junk')).toMatch(/at position 12$/);
   });
 

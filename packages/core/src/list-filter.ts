@@ -71,8 +71,9 @@ class FilterParser {
     while (!this.atEnd() && /\s/.test(this.text[this.pos]!)) this.pos++;
   }
 
-  fail(message: string): never {
-    throw new FilterSyntaxError(`${message} at position ${this.pos + 1}`);
+  /** Fails at `at` (0-based; where the offending word starts), else where the parser stands. */
+  fail(message: string, at = this.pos): never {
+    throw new FilterSyntaxError(`${message} at position ${at + 1}`);
   }
 
   parseOr(): FilterNode {
@@ -106,14 +107,16 @@ class FilterParser {
       this.depth--;
       return inner;
     }
+    const fieldAt = this.pos;
     const field = this.readWord('a field name');
     const { fields, operators } = this.grammar;
     const known = fields === 'any' ? field : fields.find((f) => f.toLowerCase() === field.toLowerCase());
-    if (!known) this.fail(`unknown field "${field}" (filterable: ${(fields as readonly string[]).join(', ')})`);
+    if (!known) this.fail(`unknown field "${field}" (filterable: ${(fields as readonly string[]).join(', ')})`, fieldAt);
     this.skipSpace();
+    const opAt = this.pos;
     const opWord = this.readWord('an operator').toLowerCase();
     const op = operators.find((o) => o === opWord);
-    if (!op) this.fail(`unknown operator "${opWord}" (use ${operators.join(', ')})`);
+    if (!op) this.fail(`unknown operator "${opWord}" (use ${operators.join(', ')})`, opAt);
     this.skipSpace();
     return { kind: 'compare', field: known, op, value: this.readValue() };
   }

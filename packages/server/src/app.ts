@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Store } from '@accessgraph/storage';
 import { installAuth } from './http/auth.js';
+import { installBooleanQuerySpellings } from './http/boolean-query.js';
 import { frameworkError, installErrorHandling } from './http/error-handler.js';
 import { parseEveryBodyAsJson } from './http/json-body.js';
 import { installOpenApi } from './http/openapi.js';
@@ -72,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.clock ? { clock: options.clock } : {}),
   });
   installAuth(app, services.apiKeys);
+  installBooleanQuerySpellings(app);
   await installOpenApi(app, VERSION);
 
   await app.register(metaRoutes, { services, version: VERSION });

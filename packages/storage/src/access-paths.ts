@@ -10,6 +10,7 @@ import { ACCOUNT_RULES, followEdges, identityHolders } from './member-groups.js'
 import { locate, type Located } from './node-detail.js';
 import { nodeSummary } from './node-summary.js';
 import { canonicalKey, type PermissionFilter } from './permission-filter.js';
+import { appendTo } from '@accessgraph/core';
 import { StoreError } from './store-error.js';
 import type { Page } from './store.js';
 
@@ -89,18 +90,45 @@ async function readPaths(db: Kysely<Database>, graphs: GraphStorage, graph: Path
   const permissions = await permissionsOf(reader, app, [...rows, ...roleRows].map((r) => r.permission), request);
   const ancestors = await ancestorsOf(reader, app, target);
   const scopeState = (scope: number) => graph.chainTo(app, ancestors, scope);
+  const nested = await roleNesting(reader, app, [...rows, ...roleRows].flatMap((r) => (r.role === null ? [] : [r.role])));
   // The same grant reached from several locals gives one move (moves are kept by their key).
   for (const row of rows) {
     const permission = permissions.get(row.permission);
     if (permission === undefined) continue;
     const holder = graph.real(app, row.holder);
     if (row.role === null) graph.move(holder, scopeState(row.scope), 'grants', permission);
-    else graph.move(graph.bound(app, row.holder, row.role), scopeState(row.scope), 'grants', permission);
+    else graph.grantThroughRole(app, `${row.holder}`, graph.bound(app, row.holder, row.role), row, nested, scopeState(row.scope), permission);
   }
   for (const row of roleRows) {
     const permission = permissions.get(row.permission);
-    if (permission !== undefined) graph.move(start, scopeState(row.scope), 'grants', permission);
+    if (permission !== undefined) graph.grantThroughRole(app, 'asked', start, row, nested, scopeState(row.scope), permission);
   }
+}
+
+/**
+ * The roles of `ds` that `roles` include, nested to any depth (`includes_role`), and the
+ * permissions each names itself (`role_grants`). A grant of a role holds the permissions of the
+ * roles it includes too (the derivation stores them under the role the binding names); a path
+ * shows which included role a permission comes from.
+ */
+async function roleNesting(reader: Kysely<Database>, ds: number, roles: readonly number[]): Promise<RoleNesting> {
+  const includes = new Map<number, number[]>();
+  const permissions = new Map<number, Set<number>>();
+  if (roles.length === 0) return { includes, permissions };
+  const edges = await followEdges(reader, ds, [...new Set(roles)], ['includes_role']);
+  for (const edge of edges) appendTo(includes, edge.from, edge.to);
+  const all = [...new Set([...roles, ...edges.map((e) => e.to)])];
+  const rows = await inChunks(all, (slice) =>
+    reader.selectFrom('graph_edges').select(['from_id', 'to_id']).where('ds', '=', ds).where('kind', '=', 'role_grants').where('from_id', 'in', slice).execute(),
+  );
+  for (const row of rows) (permissions.get(Number(row.from_id)) ?? permissions.set(Number(row.from_id), new Set()).get(Number(row.from_id))!).add(Number(row.to_id));
+  return { includes, permissions };
+}
+
+/** What `roleNesting` read: the roles each role includes, and the permissions each names itself. */
+interface RoleNesting {
+  includes: Map<number, number[]>;
+  permissions: Map<number, Set<number>>;
 }
 
 /** The IdP side: an HRIS employee's IdP users, IdP group nesting, federation, and the links to the application's principals. */
@@ -211,6 +239,41 @@ class PathGraphBuilder {
       this.move(this.real(ds, holder), state, 'has_role');
     }
     return state;
+  }
+
+  /**
+   * The grant `row` of a role, from the role's state `roleState` (a holder's binding, or the asked
+   * role): a `grants` move from each role that names the permission itself, the role or one it
+   * includes, reached from the role through `includes_role` moves. An included role has a state of
+   * its own under `binding`, as the bound role has (its grants are the binding's). A permission
+   * none of them names (no such row is derived) keeps its move from the role, so no grant is lost.
+   */
+  grantThroughRole(ds: number, binding: string, roleState: number, row: PathRow, nesting: RoleNesting, scope: number, permission: { name: string; types: string[] }): void {
+    const role = row.role!;
+    const stateOf = (r: number) => (r === role ? roleState : this.includedRole(ds, `${binding}:${role}`, r));
+    let named = false;
+    const seen = new Set<number>([role]);
+    for (const queue = [role]; queue.length > 0; ) {
+      const current = queue.shift()!;
+      if (nesting.permissions.get(current)?.has(row.permission)) {
+        this.move(stateOf(current), scope, 'grants', permission);
+        named = true;
+      }
+      for (const included of nesting.includes.get(current) ?? []) {
+        this.move(stateOf(current), stateOf(included), 'includes_role');
+        if (!seen.has(included)) {
+          seen.add(included);
+          queue.push(included);
+        }
+      }
+    }
+    if (!named) this.move(roleState, scope, 'grants', permission);
+  }
+
+  /** A role included by the role of a binding (or the asked role), with a state of its own under that binding. */
+  private includedRole(ds: number, binding: string, role: number): number {
+    const key = `${binding}>${role}`;
+    return this.bounds.get(key) ?? this.bounds.set(key, this.state(`${ds}:${role}`)).get(key)!;
   }
 
   /** The state of `scope` on the way down to the target (`ancestors[0]`), through each resource between by `contains`. */

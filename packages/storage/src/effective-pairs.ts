@@ -19,7 +19,11 @@ export interface PairSearch {
   /** lookup_key (lower-cased local key) of the principal / target, when filtered. */
   principal?: string;
   target?: string;
-  /** Only these principals, by node id (the local principals linked to an IdP identity). */
+  /**
+   * Only these principals, by node id (the local principals linked to an IdP identity, or the
+   * holders of a role's grants). Named outright, they are taken whatever their kind: a role that
+   * holds grants of its own (an entry of `identity_type: local_role`) holds a role's grant too.
+   */
   principalIds?: readonly number[];
   /** Only these targets, by node id (an entity whose accessors are asked). */
   targetIds?: readonly number[];
@@ -161,7 +165,7 @@ export function pairSource(search: PairSearch, drive: PairDrive, range: KeyRange
   const { ds } = search;
   const conditions: RawBuilder<unknown>[] = [
     sql`pn.ds = ${ds}`,
-    sql`pn.kind in (${sql.join(PRINCIPAL_KINDS.map((k) => sql`${k}`))})`,
+    ...(search.principalIds === undefined ? [sql`pn.kind in (${sql.join(PRINCIPAL_KINDS.map((k) => sql`${k}`))})`] : []),
     sql`r.ds = ${ds}`,
     sql`r.principal = pn.id`,
     sql`g.ds = ${ds}`,

@@ -97,13 +97,16 @@ export async function listPrincipalAccess(db: Kysely<Database>, graphs: GraphSto
       const all = groupByTarget(asked, pairs);
       const rows = cut && all.length > 1 ? all.slice(0, -1) : all;
       resumeAt.push(cut && rows.length > 0 ? rows[rows.length - 1]!.targetKey : undefined);
-      groups.push({ ds: entry.ds, page: await keepTargets(graphs.reader(db, entry.ds), entry.ds, rows, request), paths });
+      // A role's rows keep only the paths that carry the role itself (by node: another application
+      // of the data source may have a role of the same name), and `ofRole` shows them.
+      const kept = asked.kind === 'local_role' ? paths.filter((p) => p.role === asked.node) : paths;
+      groups.push({ ds: entry.ds, page: await keepTargets(graphs.reader(db, entry.ds), entry.ds, rows, request), paths: kept });
     }
     const described = await describePathRowsInEach(db, graphs, groups);
     for (const [i, rows] of described.entries()) {
       const { entry } = batch[i]!;
       for (const [j, row] of rows.entries()) {
-        const narrowed = narrowPaths(asked.kind === 'local_role' ? ofRole(row, asked.ref) : row, request);
+        const narrowed = narrowPaths(asked.kind === 'local_role' ? ofRole(row) : row, request);
         if (narrowed === undefined || narrowed.paths.length === 0) continue;
         if (items.length === request.pageSize) {
           more = true;
@@ -176,14 +179,21 @@ export async function entryPoints(db: Kysely<Database>, graphs: GraphStorage, as
 }
 
 /**
- * A row of a role's holders' access as the role's: only the paths that carry the role, each
- * naming the principal that holds it under `through` (the holders are described as linked
- * principals, as an IdP user's are); a row left without paths is dropped by the caller.
+ * A row of a role's holders' access as the role's (its paths already those that carry the role):
+ * each path names the principal that holds the role under `through` (the holders are described
+ * as linked principals, as an IdP user's are). A grant reached from two holders (a member of a
+ * group that holds the role, besides the group) is one path. A row left without paths is dropped
+ * by the caller.
  */
-function ofRole(row: EffectivePermission, role: EntityRef): EffectivePermission {
+function ofRole(row: EffectivePermission): EffectivePermission {
+  const refKey = (ref: EntityRef | null) => (ref === null ? '' : `${ref.type}\u0000${ref.application ?? ''}\u0000${ref.key}`);
+  const seen = new Set<string>();
   const paths = row.paths
-    .filter((p) => p.role !== null && p.role.key === role.key)
     .map((p) => ({ ...p, through: p.through ?? p.linked, linked: null }))
+    .filter((p) => {
+      const key = [p.permission, refKey(p.through), refKey(p.role), refKey(p.inherited_from)].join('\u0001');
+      return !seen.has(key) && seen.add(key);
+    })
     // Paths came ordered by the linked principal; the holder now sits in `through`, and orders them.
     .sort((a, b) => byText(a.permission, b.permission) || byText(a.through?.key ?? '', b.through?.key ?? '') || byText(a.inherited_from?.key ?? '', b.inherited_from?.key ?? ''));
   return {

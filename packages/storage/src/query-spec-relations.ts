@@ -152,7 +152,9 @@ async function accessOf(db: Kysely<Database>, graphs: GraphStorage, source: Sour
       if (pairs.length === limit && rows.length > 1) rows = rows.slice(0, -1);
       if (rows.length === 0) break;
       afterTarget = rows[rows.length - 1]!.targetKey;
-      await tallyRows(db, graphs, reader, { ds: entry.ds, dsId: entry.dsId }, rows, paths, 'target', tally, source);
+      // A role's rows: only the paths that carry the role itself (by node, not by a name another application may share).
+      const carried = source.kind === 'local_role' ? paths.filter((p) => p.role === source.node) : paths;
+      await tallyRows(db, graphs, reader, { ds: entry.ds, dsId: entry.dsId }, rows, carried, 'target', tally);
       if (tally.done() || pairs.length < limit) break;
     }
     if (tally.done()) return;
@@ -169,7 +171,7 @@ async function accessorsOf(db: Kysely<Database>, graphs: GraphStorage, source: S
     const last = pairs[pairs.length - 1]!;
     after = [last.principalKey, last.targetKey];
     const rows: AccessRow[] = pairs.map((p) => ({ principalKey: p.principalKey, targetKey: p.targetKey, principal: p.principal, target: p.target, locals: [p.principal] }));
-    await tallyRows(db, graphs, reader, { ds: source.seq, dsId: source.dsId }, rows, paths, 'principal', tally, source);
+    await tallyRows(db, graphs, reader, { ds: source.seq, dsId: source.dsId }, rows, paths, 'principal', tally);
     if (tally.done() || pairs.length < TARGETS_PER_ROUND) return;
   }
 }
@@ -178,7 +180,7 @@ async function accessorsOf(db: Kysely<Database>, graphs: GraphStorage, source: S
  * Matches the far end of each access row (the target, or the principal for an accessor row)
  * against the destinations, then reads the permissions of the rows that match.
  */
-async function tallyRows(db: Kysely<Database>, graphs: GraphStorage, reader: Kysely<Database>, ds: { ds: number; dsId: string }, rows: AccessRow[], paths: readonly PathRow[], end: 'target' | 'principal', tally: Tally, source: SourceNode): Promise<void> {
+async function tallyRows(db: Kysely<Database>, graphs: GraphStorage, reader: Kysely<Database>, ds: { ds: number; dsId: string }, rows: AccessRow[], paths: readonly PathRow[], end: 'target' | 'principal', tally: Tally): Promise<void> {
   const ids = rows.map((r) => (end === 'target' ? r.target : r.principal!));
   const nodes = await selectableNodes(db, reader, ds, ids, tally.relation.destinations);
   const kept: Array<{ row: AccessRow; node: SelectableNode; matched: boolean[] }> = [];
@@ -191,16 +193,15 @@ async function tallyRows(db: Kysely<Database>, graphs: GraphStorage, reader: Kys
   if (kept.length === 0) return;
   const described = await describePathRows(reader, graphs, ds.ds, kept.map((k) => k.row), paths);
   for (const [i, { node, matched }] of kept.entries()) {
-    const access = permissionsOf(described[i]!, source);
+    const access = permissionsOf(described[i]!);
     if (access.permissions.length > 0) tally.add(node, matched, access);
     if (tally.done()) return;
   }
 }
 
-/** A row's permissions; a role's own rows keep only the paths that carry the role. */
-function permissionsOf(row: EffectivePermission, source: SourceNode): { permissions: string[]; canonicalTypes: string[] } {
-  const paths = source.kind === 'local_role' ? row.paths.filter((p) => p.role !== null && p.role.key === source.ref.key) : row.paths;
-  return { permissions: [...new Set(paths.map((p) => p.permission))], canonicalTypes: [...new Set(paths.flatMap((p) => p.canonical_types))] };
+/** A row's permissions and canonical types (a role's rows hold only the paths that carry the role: `accessOf`). */
+function permissionsOf(row: EffectivePermission): { permissions: string[]; canonicalTypes: string[] } {
+  return { permissions: [...new Set(row.paths.map((p) => p.permission))], canonicalTypes: [...new Set(row.paths.flatMap((p) => p.canonical_types))] };
 }
 
 /** Nodes joined to the source by an identity link (either direction) or that it is a member of. */

@@ -323,6 +323,8 @@ describe('access review: bad requests', () => {
     ] as const) {
       expectError(await t.call({ url: `${url}?${query}`, key: t.keys.reader }), { status: 400, code: 'InvalidArgument', reason: 'INVALID_ARGUMENTS', field });
     }
+    // A value outside a closed set is answered with the set.
+    expectError(await t.call({ url: `${url}?format=xml`, key: t.keys.reader }), { status: 400, code: 'InvalidArgument', reason: 'INVALID_ARGUMENTS', field: 'querystring.format', description: 'must be one of "json", "csv"' });
     expectError(await t.call({ url: `${url}?page_token=garbage`, key: t.keys.reader }), { status: 400, code: 'InvalidArgument', reason: 'INVALID_PAGE_TOKEN', field: 'page_token' });
     // A token continues only the review it came from: not another filter, not another data source's.
     const first = expectValues<AccessReviewRow>(await t.call({ url: `${url}?page_size=1`, key: t.keys.reader }));

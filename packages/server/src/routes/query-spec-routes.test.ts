@@ -176,6 +176,16 @@ describe('query_spec:nodes', () => {
     expect(await answers(spec([{ node_type: 'OAA.ledger.User' }], { relates_to_exp: { specs: [{ node_types: { nodes: [{ node_type: 'OAA.ledger.book.Resource' }] } }], not: true } }))).toEqual(['ledger:kim 0 []']);
   });
 
+  it("relates a role to where its own grants reach, not to another application's role of the same name", async () => {
+    // test/fixtures/app-two-viewers.json: Alpha's viewer is granted on Alpha (to tellers, ann, the
+    // role deputy and the idp identity staff), Beta's viewer on Beta (to staff too); kim holds
+    // deputy (list) on Alpha. Each viewer reaches its own application only.
+    const two = await pushTarget(t);
+    expect((await push(t, two.url, payloadFixture('app-two-viewers.json'))).statusCode).toBe(200);
+    label.set(two.dataSource.id, 'two');
+    expect(await answers(spec([{ node_type: 'OAA.two.Role' }], to('OAA.two.Application')))).toEqual(['two:deputy 1 [list]', 'two:viewer 1 [view]', 'two:viewer 1 [view]']);
+  });
+
   it('pages through every result exactly once, plain and with relations', async () => {
     // 11 users: Shop's 3, Ledger's 5, the IdP's 3.
     const all = await allNodes(spec([{ node_type: 'User' }]));

@@ -5,7 +5,7 @@ import { canonicalKey, ENTITY_KINDS, type AccessReviewRequest, type AccessReview
 import { ApiError } from '../http/api-error.js';
 import { accessReviewCsv } from './access-review-csv.js';
 import type { DataSourceService } from './data-source-service.js';
-import { countedEnvelope, countRows, simplePage } from './list-paging.js';
+import { countedEnvelope, countRows, questionOf, simplePage } from './list-paging.js';
 
 /** Rows read from storage per page of a CSV export: each page is one read transaction, its rows the memory an export holds. */
 const CSV_PAGE_ROWS = 500;
@@ -57,7 +57,7 @@ export class AccessReviewService {
       return { format, filename: `${fileName(name)}.csv`, stream: accessReviewCsv(this.pages(scope, request, first)) };
     }
     // A page token continues only the review it came from, with the same filters.
-    const question = JSON.stringify(['access_review', ...subject, filters]);
+    const question = questionOf('access_review', ...subject, filters);
     const page = await this.page(scope, { ...request, ...simplePage(question, query) });
     const total = query.total ? await countRows((next) => this.page(scope, { ...request, ...next })) : undefined;
     return { format, body: countedEnvelope(page, question, total) };

@@ -4,7 +4,7 @@ import type { ReportWriteResult, Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
 import { reportFields, reportView, savedQuerySpec, savedQueryView } from './assessment-views.js';
 import { nowIso } from './clock.js';
-import { simplePage, valuesEnvelope } from './list-paging.js';
+import { questionOf, simplePage, valuesEnvelope } from './list-paging.js';
 
 /** Who writes: the API key's id becomes `created_by`. */
 export interface Writer {
@@ -28,7 +28,7 @@ export class AssessmentService {
   }
 
   async listQueries(query: SavedQueryListQuery) {
-    const question = JSON.stringify(['saved_queries']);
+    const question = questionOf('saved_queries');
     const page = await this.store.listSavedQueries(simplePage(question, query));
     return valuesEnvelope({ ...page, items: page.items.map(savedQueryView) }, question);
   }
@@ -72,7 +72,7 @@ export class AssessmentService {
   }
 
   async listReports(query: ReportListQuery) {
-    const question = JSON.stringify(['reports']);
+    const question = questionOf('reports');
     const page = await this.store.listReports(simplePage(question, query));
     return valuesEnvelope({ ...page, items: page.items.map(reportView) }, question);
   }

@@ -2,7 +2,7 @@ import type { EntityAccessQuery, NeighboursQuery, NodeSearchQuery, PrincipalAcce
 import { readNodeSearch } from '@accessgraph/core';
 import { ACCESS_HOLDER_KINDS, canonicalKey, ENTITY_KINDS, NodeKindError, type Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
-import { countedEnvelope, countRows, simplePage, valuesEnvelope } from './list-paging.js';
+import { countedEnvelope, countRows, questionOf, simplePage, valuesEnvelope } from './list-paging.js';
 
 /** The query API's reads of the graph across data sources: node search, one node, its neighbours. */
 export class GraphService {
@@ -13,7 +13,7 @@ export class GraphService {
     if (!search.ok) throw ApiError.fromIssues(search.issues, 'INVALID_FILTER');
     // A page token continues only the search it came from.
     const { page_size: _size, page_token: _token, total: _total, ...asked } = query;
-    const question = JSON.stringify(['nodes', asked]);
+    const question = questionOf('nodes', asked);
     const page = await this.store.searchNodes({ search: search.value, ...simplePage(question, query), total: query.total === true });
     return { ...valuesEnvelope(page, question), ...(page.total === undefined ? {} : { total_count: page.total }) };
   }
@@ -25,7 +25,7 @@ export class GraphService {
   }
 
   async neighbours(nodeId: string, query: NeighboursQuery) {
-    const question = JSON.stringify(['neighbours', nodeId, query.edge ?? '', query.direction ?? '']);
+    const question = questionOf('neighbours', nodeId, query.edge ?? '', query.direction ?? '');
     const page = await this.store.listNeighbours(nodeId, {
       ...simplePage(question, query),
       ...(query.edge ? { edge: query.edge } : {}),
@@ -37,7 +37,7 @@ export class GraphService {
 
   async access(nodeId: string, query: PrincipalAccessQuery) {
     const { page_size: _size, page_token: _token, total: _total, ...asked } = query;
-    const question = JSON.stringify(['access', nodeId, asked]);
+    const question = questionOf('access', nodeId, asked);
     const filters = {
       ...(query.data_source_id ? { dataSourceId: query.data_source_id.toLowerCase() } : {}),
       ...(query.application ? { application: query.application.toLowerCase() } : {}),
@@ -54,7 +54,7 @@ export class GraphService {
 
   async accessors(nodeId: string, query: EntityAccessQuery) {
     const { page_size: _size, page_token: _token, total: _total, ...asked } = query;
-    const question = JSON.stringify(['accessors', nodeId, asked]);
+    const question = questionOf('accessors', nodeId, asked);
     const filters = {
       ...(query.principal_type ? { principalType: query.principal_type } : {}),
       ...(query.permission ? { permission: query.permission.toLowerCase() } : {}),

@@ -3,6 +3,17 @@ import { decodePageToken, encodePageToken, parseFilter, parseOrderBy, type Keyse
 import type { ListRequest, Page } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
 
+/**
+ * The question a page token belongs to: its parts as JSON, each object's keys in order. The same
+ * question asked with its query parameters in another order (or a query spec with its fields in
+ * another order) is the same question, and a token from one page continues it.
+ */
+export function questionOf(...parts: unknown[]): string {
+  return JSON.stringify(parts, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value,
+  );
+}
+
 /** A list request checked and ready for the store, with the question its page tokens belong to. */
 export interface PagedQuestion {
   request: ListRequest;
@@ -20,7 +31,7 @@ export function pagedQuestion(scope: string, query: ListQuery, fields: readonly 
   if (filter && !filter.ok) issues.push(...filter.issues);
   const order = query.order_by?.trim() ? parseOrderBy(query.order_by, fields) : undefined;
   if (order && !order.ok) issues.push(...order.issues);
-  const question = JSON.stringify([scope, query.filter ?? '', query.order_by ?? '']);
+  const question = questionOf(scope, query.filter ?? '', query.order_by ?? '');
   const after = query.page_token ? decodePageToken(query.page_token, question) : undefined;
   if (after && !after.ok) issues.push(...after.issues);
   if (issues.length > 0) {

@@ -2,7 +2,7 @@ import type { AccessPathsQuery } from '@accessgraph/contract';
 import { ACCESS_HOLDER_KINDS, canonicalKey, ENTITY_KINDS, type Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
 import { HOLDS_NO_ACCESS, type GraphService } from './graph-service.js';
-import { countedEnvelope, countRows, simplePage, type PageRequest } from './list-paging.js';
+import { countedEnvelope, countRows, type PageRequest, questionOf, simplePage } from './list-paging.js';
 
 /** The query API's "how": every chain of edges by which a principal holds a permission on an application or resource. */
 export class PathService {
@@ -16,7 +16,7 @@ export class PathService {
     await this.graph.nodeOfType(query.target, ENTITY_KINDS, 'are not reached by grants: the target must be an application or a resource', 'target');
     const { page_size: _size, page_token: _token, total: _total, ...asked } = query;
     // A page token continues only the question it came from.
-    const question = JSON.stringify(['paths', nodeId, asked]);
+    const question = questionOf('paths', nodeId, asked);
     const filters = {
       target: query.target,
       ...(query.permission ? { permission: query.permission.toLowerCase() } : {}),

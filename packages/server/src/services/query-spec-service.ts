@@ -2,7 +2,7 @@ import type { QuerySpecNodesPage, QuerySpecPageQuery, QuerySpecResult } from '@a
 import { parseQuerySpec, type QuerySpec } from '@accessgraph/core';
 import type { Store } from '@accessgraph/storage';
 import { ApiError } from '../http/api-error.js';
-import { simplePage, valuesEnvelope } from './list-paging.js';
+import { questionOf, simplePage, valuesEnvelope } from './list-paging.js';
 
 /** Paging of a query spec's results, as the query string gives it. */
 export type QuerySpecPaging = Pick<QuerySpecPageQuery, 'page_size' | 'page_token' | 'order_by'>;
@@ -25,7 +25,7 @@ export class QuerySpecService {
 
   /** A page of the spec's results: `{values, next_page_token, has_more}`. */
   async nodes(spec: QuerySpec, paging: QuerySpecPaging): Promise<QuerySpecNodesPage> {
-    const question = questionOf(spec, paging);
+    const question = specQuestion(spec, paging);
     const page = await this.store.evaluateQuerySpec({ spec, ...simplePage(question, paging) });
     return valuesEnvelope(page, question);
   }
@@ -38,9 +38,10 @@ export class QuerySpecService {
   }
 }
 
-function questionOf(spec: QuerySpec, paging: QuerySpecPaging): string {
+/** The question of a spec's pages; only the default order is supported. */
+function specQuestion(spec: QuerySpec, paging: QuerySpecPaging): string {
   if (paging.order_by?.trim()) {
     throw ApiError.invalid([{ field: 'order_by', description: 'only the default order (by data source, then node) is supported: leave order_by empty' }]);
   }
-  return JSON.stringify(['query_spec', spec]);
+  return questionOf('query_spec', spec);
 }
