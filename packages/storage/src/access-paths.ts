@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AccessPath, NodeSummary } from '@accessgraph/contract';
-import { pathPage, type KeysetValue, type PathGraph, type PathNode, type PathState } from '@accessgraph/core';
+import { appendTo, pathPage, type KeysetValue, type PathGraph, type PathNode, type PathState } from '@accessgraph/core';
 import type { Database } from './database.js';
 import { PRINCIPAL_KINDS } from './effective-pairs.js';
 import { ENTITY_KINDS } from './entity-access.js';
@@ -10,7 +10,6 @@ import { ACCOUNT_RULES, followEdges, identityHolders } from './member-groups.js'
 import { locate, type Located } from './node-detail.js';
 import { nodeSummary } from './node-summary.js';
 import { canonicalKey, type PermissionFilter } from './permission-filter.js';
-import { appendTo } from '@accessgraph/core';
 import { StoreError } from './store-error.js';
 import type { Page } from './store.js';
 
@@ -113,7 +112,7 @@ async function readPaths(db: Kysely<Database>, graphs: GraphStorage, graph: Path
  */
 async function roleNesting(reader: Kysely<Database>, ds: number, roles: readonly number[]): Promise<RoleNesting> {
   const includes = new Map<number, number[]>();
-  const permissions = new Map<number, Set<number>>();
+  const permissions = new Map<number, number[]>();
   if (roles.length === 0) return { includes, permissions };
   const edges = await followEdges(reader, ds, [...new Set(roles)], ['includes_role']);
   for (const edge of edges) appendTo(includes, edge.from, edge.to);
@@ -121,14 +120,14 @@ async function roleNesting(reader: Kysely<Database>, ds: number, roles: readonly
   const rows = await inChunks(all, (slice) =>
     reader.selectFrom('graph_edges').select(['from_id', 'to_id']).where('ds', '=', ds).where('kind', '=', 'role_grants').where('from_id', 'in', slice).execute(),
   );
-  for (const row of rows) (permissions.get(Number(row.from_id)) ?? permissions.set(Number(row.from_id), new Set()).get(Number(row.from_id))!).add(Number(row.to_id));
+  for (const row of rows) appendTo(permissions, Number(row.from_id), Number(row.to_id));
   return { includes, permissions };
 }
 
 /** What `roleNesting` read: the roles each role includes, and the permissions each names itself. */
 interface RoleNesting {
   includes: Map<number, number[]>;
-  permissions: Map<number, Set<number>>;
+  permissions: Map<number, number[]>;
 }
 
 /** The IdP side: an HRIS employee's IdP users, IdP group nesting, federation, and the links to the application's principals. */
@@ -255,7 +254,7 @@ class PathGraphBuilder {
     const seen = new Set<number>([role]);
     for (const queue = [role]; queue.length > 0; ) {
       const current = queue.shift()!;
-      if (nesting.permissions.get(current)?.has(row.permission)) {
+      if (nesting.permissions.get(current)?.includes(row.permission)) {
         this.move(stateOf(current), scope, 'grants', permission);
         named = true;
       }

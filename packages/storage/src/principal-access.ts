@@ -97,10 +97,7 @@ export async function listPrincipalAccess(db: Kysely<Database>, graphs: GraphSto
       const all = groupByTarget(asked, pairs);
       const rows = cut && all.length > 1 ? all.slice(0, -1) : all;
       resumeAt.push(cut && rows.length > 0 ? rows[rows.length - 1]!.targetKey : undefined);
-      // A role's rows keep only the paths that carry the role itself (by node: another application
-      // of the data source may have a role of the same name), and `ofRole` shows them.
-      const kept = asked.kind === 'local_role' ? paths.filter((p) => p.role === asked.node) : paths;
-      groups.push({ ds: entry.ds, page: await keepTargets(graphs.reader(db, entry.ds), entry.ds, rows, request), paths: kept });
+      groups.push({ ds: entry.ds, page: await keepTargets(graphs.reader(db, entry.ds), entry.ds, rows, request), paths: pathsOfAsked(asked, paths) });
     }
     const described = await describePathRowsInEach(db, graphs, groups);
     for (const [i, rows] of described.entries()) {
@@ -176,6 +173,15 @@ export async function entryPoints(db: Kysely<Database>, graphs: GraphStorage, as
   }
   // In data source order (seq), as the data sources were listed when read by a query of their own.
   return [...byDs.values()].sort((a, b) => a.ds - b.ds).map(({ ds, dsId, set }) => ({ ds, dsId, locals: [...set].sort((a, b) => a - b) }));
+}
+
+/**
+ * The paths of the asked node's access among those its entry points reach: all of them, but for a
+ * role only those that carry the role itself, by node (another application of the data source may
+ * have a role of the same name; its holders' other grants are not the role's).
+ */
+export function pathsOfAsked<P extends { role: number | null }>(asked: Pick<AskedNode, 'kind' | 'node'>, paths: readonly P[]): readonly P[] {
+  return asked.kind === 'local_role' ? paths.filter((p) => p.role === asked.node) : paths;
 }
 
 /**

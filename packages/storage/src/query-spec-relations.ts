@@ -10,7 +10,7 @@ import { inChunks } from './grant-paths.js';
 import type { GraphStorage } from './graph-writer.js';
 import { groupsOf } from './member-groups.js';
 import type { AccessRow } from './person-access.js';
-import { entryPoints, groupByTarget, type AskedNode } from './principal-access.js';
+import { entryPoints, groupByTarget, pathsOfAsked, type AskedNode } from './principal-access.js';
 
 /** A source node of a query spec whose relations are asked. */
 export interface SourceNode {
@@ -152,9 +152,7 @@ async function accessOf(db: Kysely<Database>, graphs: GraphStorage, source: Sour
       if (pairs.length === limit && rows.length > 1) rows = rows.slice(0, -1);
       if (rows.length === 0) break;
       afterTarget = rows[rows.length - 1]!.targetKey;
-      // A role's rows: only the paths that carry the role itself (by node, not by a name another application may share).
-      const carried = source.kind === 'local_role' ? paths.filter((p) => p.role === source.node) : paths;
-      await tallyRows(db, graphs, reader, { ds: entry.ds, dsId: entry.dsId }, rows, carried, 'target', tally);
+      await tallyRows(db, graphs, reader, { ds: entry.ds, dsId: entry.dsId }, rows, pathsOfAsked(asked, paths), 'target', tally);
       if (tally.done() || pairs.length < limit) break;
     }
     if (tally.done()) return;
@@ -199,7 +197,7 @@ async function tallyRows(db: Kysely<Database>, graphs: GraphStorage, reader: Kys
   }
 }
 
-/** A row's permissions and canonical types (a role's rows hold only the paths that carry the role: `accessOf`). */
+/** A row's permissions and canonical types (a role's rows hold only the paths that carry the role: `pathsOfAsked`). */
 function permissionsOf(row: EffectivePermission): { permissions: string[]; canonicalTypes: string[] } {
   return { permissions: [...new Set(row.paths.map((p) => p.permission))], canonicalTypes: [...new Set(row.paths.flatMap((p) => p.canonical_types))] };
 }
